@@ -1,0 +1,101 @@
+import { ImagePolicy } from './image.js';
+
+/** How traffic-serving stateless services ship in an environment. */
+export enum ServiceDelivery {
+  /** Argo Rollouts canary with SLO analysis and automatic abort (the prod default). */
+  CANARY = 'canary',
+  /** A plain Deployment rolling update (fast; dev and staging). */
+  ROLLING = 'rolling',
+}
+
+/** Everything an environment decides, apart from its name. */
+export interface EnvironmentOptions {
+  /** Namespace the environment's workloads live in. @default `<platform>-<environment name>` */
+  readonly namespace?: string;
+  /**
+   * Factor applied to every workload's replica count and autoscaling bounds (rounded up, at least 1).
+   * @default 1
+   */
+  readonly replicaScale?: number;
+  /** Factor applied to every container's requests and limits (rounded up). @default 1 */
+  readonly resourceScale?: number;
+  /** Whether tag-only images are accepted. @default ImagePolicy.REQUIRE_DIGEST */
+  readonly imagePolicy?: ImagePolicy;
+  /** How stateless services ship. @default ServiceDelivery.ROLLING */
+  readonly statelessDelivery?: ServiceDelivery;
+}
+
+/** An environment: a name plus {@link EnvironmentOptions}. */
+export interface EnvironmentProps extends EnvironmentOptions {
+  /** Environment name; also the folder under dist/<platform>/. Lower-case DNS label. */
+  readonly name: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A deployment environment (dev, staging, prod, or your own).
+ *
+ * The seed's rule: dev and staging roll fast, prod canaries. The factories encode it; every field can be
+ * overridden, with types, through {@link EnvironmentOptions}.
+ */
+export class Environment {
+  /** Dev: quarter replicas (at least 1), half resources, tags allowed, rolling updates. */
+  public static dev(options: EnvironmentOptions = {}): Environment {
+    return new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, ...options, name: 'dev' });
+  }
+
+  /** Staging: half replicas, full resources, digests required, rolling updates. */
+  public static staging(options: EnvironmentOptions = {}): Environment {
+    return new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, ...options, name: 'staging' });
+  }
+
+  /** Prod: full replicas and resources, digests required, canary with analysis. */
+  public static prod(options: EnvironmentOptions = {}): Environment {
+    return new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, ...options, name: 'prod' });
+  }
+
+  /** Environment name. */
+  public readonly name: string;
+  /** Explicit namespace, if any (the platform derives the default). */
+  public readonly namespaceOverride?: string;
+  /** Replica scale factor. */
+  public readonly replicaScale: number;
+  /** Resource scale factor. */
+  public readonly resourceScale: number;
+  /** Image policy. */
+  public readonly imagePolicy: ImagePolicy;
+  /** Delivery of stateless services. */
+  public readonly statelessDelivery: ServiceDelivery;
+
+  constructor(props: EnvironmentProps) {
+    this.name = props.name;
+    this.namespaceOverride = props.namespace;
+    this.replicaScale = props.replicaScale ?? 1;
+    this.resourceScale = props.resourceScale ?? 1;
+    this.imagePolicy = props.imagePolicy ?? ImagePolicy.REQUIRE_DIGEST;
+    this.statelessDelivery = props.statelessDelivery ?? ServiceDelivery.ROLLING;
+  }
+
+  /** Scales a replica count by this environment's factor (rounded up, at least 1). */
+  public scaleReplicas(replicas: number): number {
+    return Math.max(1, Math.ceil(replicas * this.replicaScale));
+  }
+
+  /** Problems with this environment's own settings (reported by the platform that uses it). */
+  public problems(): { field: string; value: unknown; message: string; fix: string }[] {
+    const out: { field: string; value: unknown; message: string; fix: string }[] = [];
+    if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
+      out.push({ field: 'name', value: this.name, message: 'is not a lower-case DNS label', fix: 'use lower-case letters, digits and dashes, e.g. "prod"' });
+    }
+    if (this.namespaceOverride !== undefined && (!DNS_LABEL.test(this.namespaceOverride) || this.namespaceOverride.length > 63)) {
+      out.push({ field: 'namespace', value: this.namespaceOverride, message: 'is not a valid namespace name', fix: 'use a lower-case DNS label of at most 63 characters' });
+    }
+    for (const key of ['replicaScale', 'resourceScale'] as const) {
+      if (!(Number.isFinite(this[key]) && this[key] > 0)) {
+        out.push({ field: key, value: this[key], message: 'must be a number above 0', fix: `set ${key} to e.g. 0.5 or 1` });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Argo CD sync waves used by every construct of this library.
+ *
+ * Argo CD applies a sync in phase order (PreSync, Sync, PostSync), then wave, then kind, then name, and
+ * waits for each wave to be Healthy before the next. Negative waves hold what everything else needs
+ * (namespaces, CRDs, RBAC, operators); wave 0 holds data services and the database migration (a PreSync
+ * hook); positive waves hold the application workloads, with Rollouts in the very last wave because a
+ * paused Rollout reports Suspended and would block any wave after it (argoproj/argo-cd#19422).
+ *
+ * Every object we emit carries an explicit wave: an object left in the default wave can sync before the
+ * migration it depends on has finished (argoproj/argo-cd#5086).
+ */
+export const SyncWave = {
+  /** Namespaces (with their Pod Security labels): first, everything else lives in them. */
+  NAMESPACE: -30,
+  /** CustomResourceDefinitions. */
+  CRD: -25,
+  /** ServiceAccounts, Roles, ClusterRoles and their bindings. */
+  RBAC: -20,
+  /** Operators and controllers (Argo Rollouts, KEDA, CloudNativePG) and their configuration. */
+  OPERATOR: -10,
+  /** Data services, caches and queues managed by operators. */
+  DATA: 0,
+  /** The database migration, a PreSync hook Job: it runs before every Sync-phase object. */
+  MIGRATION: 0,
+  /** ConfigMaps and Secret references the workloads mount: before the workloads that read them. */
+  CONFIG: 5,
+  /** Services, routes, PodDisruptionBudgets, autoscalers and AnalysisTemplates: before their workload. */
+  APP_SUPPORT: 10,
+  /** Deployments and other plain workloads. */
+  APP: 20,
+  /** Argo Rollouts: the last wave, so a paused canary never blocks another wave. */
+  ROLLOUT: 30,
+} as const;
+
+/** One of the {@link SyncWave} values. */
+export type SyncWaveValue = (typeof SyncWave)[keyof typeof SyncWave];
+
+/** The annotation Argo CD reads the wave from. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/** Annotations that put an object in a wave. */
+export function syncWaveAnnotations(wave: number): Record<string, string> {
+  return { [SYNC_WAVE_ANNOTATION]: String(wave) };
+}

@@ -1,0 +1,38 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { Strategy } from './strategy.js';
+
+/** Props of {@link emitDeployment}. */
+export interface DeploymentRenderProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  /** Left out when an autoscaler owns the count. */
+  readonly replicas?: number;
+  readonly podTemplate: Record<string, unknown>;
+  /** A rolling strategy. */
+  readonly strategy: Strategy;
+}
+
+/** Revisions kept for `kubectl rollout undo` and Argo Rollouts rollback. */
+export const REVISION_HISTORY_LIMIT = 5;
+
+/** An apps/v1 Deployment with a RollingUpdate strategy, in the APP wave. */
+export function emitDeployment(scope: Construct, props: DeploymentRenderProps): ApiObject {
+  const spec: Record<string, unknown> = {
+    revisionHistoryLimit: REVISION_HISTORY_LIMIT,
+    progressDeadlineSeconds: 600,
+    selector: { matchLabels: props.selector },
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: props.strategy.surge.maxSurge, maxUnavailable: props.strategy.surge.maxUnavailable } },
+    template: props.podTemplate,
+  };
+  if (props.replicas !== undefined) spec.replicas = props.replicas;
+  return new ApiObject(scope, 'deployment', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP) },
+    spec,
+  });
+}

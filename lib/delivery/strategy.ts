@@ -1,0 +1,77 @@
+import { CanaryStep, DEFAULT_CANARY_STEPS } from './canary-step.js';
+
+/** Surge and unavailability of a rolling update or canary, as a count or a percentage string ("25%"). */
+export type PodCount = number | string;
+
+/** Props of {@link Strategy.rolling}. */
+export interface RollingProps {
+  /** Extra pods allowed during the update. @default '25%' */
+  readonly maxSurge?: PodCount;
+  /** Pods allowed to be unavailable during the update. @default 0: capacity never drops */
+  readonly maxUnavailable?: PodCount;
+}
+
+/** Props of {@link Strategy.canary}. */
+export interface CanaryProps {
+  /** The steps. @default 10% → analysis → 30% → analysis, then promotion to 100% */
+  readonly steps?: readonly CanaryStep[];
+  /** Extra pods while the canary scales up. @default '25%' */
+  readonly maxSurge?: PodCount;
+  /** Unavailable pods allowed. @default 0 */
+  readonly maxUnavailable?: PodCount;
+  /**
+   * Seconds to keep the old ReplicaSet after an abort so traffic can move back safely.
+   * Left unset when `dynamicStableScale` is on: that combination deadlocks on abort in Argo Rollouts
+   * v1.9.1 (argoproj/argo-rollouts#4898).
+   * @default Argo Rollouts' own default (30 s)
+   */
+  readonly abortScaleDownDelaySeconds?: number;
+}
+
+/**
+ * How a workload moves from one version to the next. Which strategies a workload class accepts is part
+ * of its type; the environment decides which one applies.
+ */
+export class Strategy {
+  /** A rolling update: replace pods gradually, keeping capacity (maxUnavailable 0 by default). */
+  public static rolling(props: RollingProps = {}): Strategy {
+    return new Strategy('rolling', { maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 });
+  }
+
+  /** An Argo Rollouts canary with analysis gates and automatic abort. */
+  public static canary(props: CanaryProps = {}): Strategy {
+    return new Strategy('canary', { maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, props.steps ?? DEFAULT_CANARY_STEPS, props.abortScaleDownDelaySeconds);
+  }
+
+  private constructor(
+    /** The kind of strategy. */
+    public readonly kind: 'rolling' | 'canary',
+    /** Surge and unavailability. */
+    public readonly surge: { readonly maxSurge: PodCount; readonly maxUnavailable: PodCount },
+    /** Canary steps (canary only). */
+    public readonly steps: readonly CanaryStep[] = [],
+    /** Abort scale-down delay (canary only). */
+    public readonly abortScaleDownDelaySeconds?: number,
+  ) {}
+}
+
+const PERCENT = /^(100|[1-9]?[0-9])%$/;
+
+/** True when a surge/unavailable value is zero ("0%" or 0). */
+export function isZero(value: PodCount): boolean {
+  return value === 0 || value === '0%';
+}
+
+/** Problems with maxSurge/maxUnavailable: malformed values, or both zero (the update could never progress). */
+export function checkSurge(surge: { maxSurge: PodCount; maxUnavailable: PodCount }, field: string): { field: string; value: unknown; message: string; fix: string }[] {
+  const out: { field: string; value: unknown; message: string; fix: string }[] = [];
+  for (const key of ['maxSurge', 'maxUnavailable'] as const) {
+    const v = surge[key];
+    const ok = typeof v === 'number' ? Number.isInteger(v) && v >= 0 : PERCENT.test(v);
+    if (!ok) out.push({ field: `${field}.${key}`, value: v, message: 'must be a whole number of pods or a percentage such as "25%"', fix: `set ${key} to e.g. 1 or "25%"` });
+  }
+  if (out.length === 0 && isZero(surge.maxSurge) && isZero(surge.maxUnavailable)) {
+    out.push({ field: `${field}.maxSurge`, value: surge.maxSurge, message: 'and maxUnavailable are both 0, so no pod could ever be replaced', fix: 'allow a surge (e.g. maxSurge "25%") or some unavailability' });
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Environment } from '../core/environment.js';
+import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
+import { reportProblem } from '../core/problems.js';
+import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { setOutputFolder } from './output-folder.js';
+
+/** Props of a {@link Platform}. */
+export interface PlatformProps {
+  /** Platform name: the folder under dist/ and the `app.kubernetes.io/part-of` label. @default the construct id */
+  readonly name?: string;
+  /** The environments to synthesize, in order. */
+  readonly environments: readonly Environment[];
+}
+
+/** The folder, under each environment, that holds the environment's own objects (its Namespace). */
+export const PLATFORM_FOLDER = 'platform';
+
+/**
+ * A platform (for example "bitvault"): one {@link EnvironmentChart} per environment. Define workloads
+ * once with {@link Platform.forEachEnvironment}; each environment resolves its own replicas, resources,
+ * image policy and delivery strategy.
+ */
+export class Platform extends Construct {
+  /** The platform name. */
+  public readonly name: string;
+  /** One chart per environment, in the order given. */
+  public readonly environments: readonly EnvironmentChart[];
+
+  constructor(scope: App, id: string, props: PlatformProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
+      reportProblem(this, { field: 'name', value: this.name, message: 'is not a lower-case DNS label', fix: 'use lower-case letters, digits and dashes' });
+    }
+    const seen = new Set<string>();
+    this.environments = props.environments.map((environment) => {
+      if (seen.has(environment.name)) {
+        reportProblem(this, { field: 'environments', value: environment.name, message: 'names the same environment twice', fix: 'give every environment a distinct name' });
+      }
+      seen.add(environment.name);
+      return new EnvironmentChart(this, environment);
+    });
+  }
+
+  /** Calls `define` once per environment, with that environment's chart as the scope. */
+  public forEachEnvironment(define: (scope: EnvironmentChart) => void): void {
+    for (const chart of this.environments) define(chart);
+  }
+}
+
+/**
+ * The chart of one environment of a platform. Emits the environment's Namespace, labelled for the Pod
+ * Security Standards "restricted" profile so the API server enforces what our constructs emit.
+ */
+export class EnvironmentChart extends Chart {
+  /** The nearest EnvironmentChart above `scope`; throws when there is none. */
+  public static of(scope: IConstruct): EnvironmentChart {
+    for (const c of [...scope.node.scopes].reverse()) {
+      if (c instanceof EnvironmentChart) return c as EnvironmentChart;
+    }
+    throw new Error(`${scope.node.path}: must be defined inside an EnvironmentChart (use Platform.forEachEnvironment)`);
+  }
+
+  /** The environment. */
+  public readonly environment: Environment;
+  /** The platform. */
+  public readonly platform: Platform;
+  /** The namespace every namespaced object of this environment goes to. */
+  public readonly namespace: string;
+
+  constructor(platform: Platform, environment: Environment) {
+    super(platform, environment.name, { disableResourceNameHashes: true });
+    this.platform = platform;
+    this.environment = environment;
+    this.namespace = environment.namespaceOverride ?? `${platform.name}-${environment.name}`;
+    for (const problem of environment.problems()) reportProblem(this, { ...problem, field: `environment.${problem.field}` });
+
+    const folder = new Construct(this, PLATFORM_FOLDER);
+    setOutputFolder(folder, PLATFORM_FOLDER);
+    new ApiObject(folder, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: this.namespace,
+        annotations: syncWaveAnnotations(SyncWave.NAMESPACE),
+        labels: {
+          [PART_OF_LABEL]: platform.name,
+          [MANAGED_BY_LABEL]: 'cdk8s-delivery',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+  }
+}

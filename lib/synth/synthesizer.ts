@@ -1,0 +1,68 @@
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { stringify } from 'yaml';
+import { assertNoProblems, SynthError } from '../core/problems.js';
+import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
+import { outputFolderOf } from '../platform/output-folder.js';
+import { EnvironmentChart, PLATFORM_FOLDER } from '../platform/platform.js';
+import { Finding } from '../validation/finding.js';
+import { checkManifests } from './manifest-checks.js';
+
+/** One synthesized object and where it goes. */
+export interface SynthesizedObject {
+  /** Path relative to the output folder: `<platform>/<environment>/<app>/<kind>-<name>.yaml`. */
+  readonly path: string;
+  /** The construct path of the ApiObject. */
+  readonly constructPath: string;
+  /** The manifest. */
+  readonly manifest: Record<string, any>;
+}
+
+/**
+ * Synthesizes every object below `app` into its place in the output layout, after checking construct
+ * props and then the manifests themselves (Argo Rollouts and Argo CD rules). Throws a
+ * {@link SynthError} listing every problem; writes nothing.
+ */
+export function synthesize(app: App): SynthesizedObject[] {
+  assertNoProblems(app);
+  const objects: SynthesizedObject[] = [];
+  const byPath = new Map<string, string>();
+  const findings: Finding[] = [];
+  for (const c of app.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const manifest = c.toJson();
+    const path = `${baseFolder(c)}/${fileName(manifest)}`;
+    const clash = byPath.get(path);
+    if (clash !== undefined) {
+      findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });
+      continue;
+    }
+    byPath.set(path, c.node.path);
+    objects.push({ path, constructPath: c.node.path, manifest });
+  }
+  findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path }))));
+  if (findings.length > 0) throw new SynthError(findings);
+  return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Renders a manifest as YAML: block style, no line folding, so diffs are one line per change. */
+export function toYaml(manifest: unknown): string {
+  return stringify(manifest, { lineWidth: 0, minContentWidth: 0 });
+}
+
+function baseFolder(c: IConstruct): string {
+  const scopes = c.node.scopes;
+  const chart = scopes.find((s): s is EnvironmentChart => s instanceof EnvironmentChart);
+  const folder = outputFolderOf(c) ?? PLATFORM_FOLDER;
+  if (chart) return `${chart.platform.name}/${chart.environment.name}/${folder}`;
+  // Objects outside a platform keep their top-level construct id as the folder.
+  return `${scopes[1]?.node.id ?? 'default'}/${folder}`;
+}
+
+function fileName(manifest: Record<string, any>): string {
+  const kind = String(manifest.kind ?? 'object').toLowerCase();
+  const name = String(manifest.metadata?.name ?? 'unnamed');
+  return `${kind}-${name}.yaml`;
+}
+
+export { SynthError, SYNC_WAVE_ANNOTATION };

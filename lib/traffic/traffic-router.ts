@@ -1,0 +1,151 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+
+/** The only key under which Argo Rollouts finds the Gateway API plugin; any other key is silently ignored. */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/** Props of {@link TrafficRouter.gatewayApi}. */
+export interface GatewayApiRouterProps {
+  /** Name of the Gateway the HTTPRoute attaches to. */
+  readonly gatewayName: string;
+  /** Namespace of the Gateway. @default the workload's namespace */
+  readonly gatewayNamespace?: string;
+  /** Listener of the Gateway to attach to. @default every listener that allows the route */
+  readonly sectionName?: string;
+  /** Hostnames the route matches. @default none: all hostnames the listener accepts */
+  readonly hostnames?: readonly string[];
+  /** Path prefix the route matches. @default '/' */
+  readonly pathPrefix?: string;
+}
+
+/** Props of {@link TrafficRouter.nginx}. */
+export interface NginxRouterProps {
+  /** Host the Ingress serves. */
+  readonly host: string;
+  /** Ingress class. @default 'nginx' */
+  readonly ingressClassName?: string;
+  /** Path prefix. @default '/' */
+  readonly pathPrefix?: string;
+}
+
+/** What a router needs to know about the workload it routes to. */
+export interface RouteTarget {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly stableService: string;
+  /** Set when the workload runs a traffic-routed canary. */
+  readonly canaryService?: string;
+  readonly servicePort: number;
+}
+
+/**
+ * How canary traffic is split. A router emits the route object (HTTPRoute or Ingress) in every
+ * environment, and the Rollout's `trafficRouting` block where a canary runs, so the two always agree.
+ */
+export abstract class TrafficRouter {
+  /**
+   * Gateway API through the Argo Rollouts plugin `argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi`.
+   * The HTTPRoute lists the stable and canary Services as backendRefs; the plugin edits their weights.
+   * The plugin must be registered in the `argo-rollouts-config` ConfigMap and the controller needs RBAC on
+   * httproutes (the platform layer does both).
+   */
+  public static gatewayApi(props: GatewayApiRouterProps): TrafficRouter {
+    return new GatewayApiRouter(props);
+  }
+
+  /** NGINX Ingress: Argo Rollouts clones the stable Ingress into a canary Ingress with weight annotations. */
+  public static nginx(props: NginxRouterProps): TrafficRouter {
+    return new NginxRouter(props);
+  }
+
+  /** Router name, for messages. */
+  public abstract readonly kind: string;
+  /** Problems with the router props. */
+  public abstract problems(field: string): { field: string; value: unknown; message: string; fix: string }[];
+  /** The Rollout's `spec.strategy.canary.trafficRouting`. */
+  public abstract rolloutTrafficRouting(target: RouteTarget): Record<string, unknown>;
+  /** Emits the route object. */
+  public abstract emit(scope: Construct, target: RouteTarget): ApiObject;
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function checkPath(path: string | undefined, field: string) {
+  return path !== undefined && !path.startsWith('/') ? [{ field: `${field}.pathPrefix`, value: path, message: 'must start with "/"', fix: 'use an absolute path such as "/" or "/api"' }] : [];
+}
+
+class GatewayApiRouter extends TrafficRouter {
+  public readonly kind = 'gatewayApi';
+  constructor(private readonly props: GatewayApiRouterProps) {
+    super();
+  }
+
+  public problems(field: string) {
+    const out: { field: string; value: unknown; message: string; fix: string }[] = [];
+    if (!this.props.gatewayName) out.push({ field: `${field}.gatewayName`, value: this.props.gatewayName, message: 'is required', fix: 'name the Gateway the HTTPRoute attaches to' });
+    (this.props.hostnames ?? []).forEach((h, i) => {
+      if (!HOSTNAME.test(h)) out.push({ field: `${field}.hostnames[${i}]`, value: h, message: 'is not a valid hostname', fix: 'use a lower-case DNS name such as "api.example.com"' });
+    });
+    return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {
+    return { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: target.name, namespace: target.namespace } } };
+  }
+
+  public emit(scope: Construct, target: RouteTarget): ApiObject {
+    const parentRef: Record<string, unknown> = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.props.gatewayName };
+    if (this.props.gatewayNamespace) parentRef.namespace = this.props.gatewayNamespace;
+    if (this.props.sectionName) parentRef.sectionName = this.props.sectionName;
+    const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: target.servicePort, weight });
+    // With a canary, the plugin owns the weights: the stable Service starts at 100 and the canary at 0.
+    const backendRefs = target.canaryService ? [backend(target.stableService, 100), backend(target.canaryService, 0)] : [backend(target.stableService, 100)];
+    const spec: Record<string, unknown> = {
+      parentRefs: [parentRef],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: this.props.pathPrefix ?? '/' } }], backendRefs }],
+    };
+    if (this.props.hostnames?.length) spec.hostnames = [...this.props.hostnames];
+    return new ApiObject(scope, 'httproute', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: target.name, namespace: target.namespace, labels: target.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+      spec,
+    });
+  }
+}
+
+class NginxRouter extends TrafficRouter {
+  public readonly kind = 'nginx';
+  constructor(private readonly props: NginxRouterProps) {
+    super();
+  }
+
+  public problems(field: string) {
+    const out: { field: string; value: unknown; message: string; fix: string }[] = [];
+    if (!this.props.host || !HOSTNAME.test(this.props.host) || this.props.host.startsWith('*')) {
+      out.push({ field: `${field}.host`, value: this.props.host, message: 'is not a valid host name', fix: 'use a lower-case DNS name such as "web.example.com"' });
+    }
+    return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {
+    return { nginx: { stableIngress: target.name } };
+  }
+
+  public emit(scope: Construct, target: RouteTarget): ApiObject {
+    return new ApiObject(scope, 'ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: target.name, namespace: target.namespace, labels: target.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+      spec: {
+        ingressClassName: this.props.ingressClassName ?? 'nginx',
+        rules: [{
+          host: this.props.host,
+          http: { paths: [{ path: this.props.pathPrefix ?? '/', pathType: 'Prefix', backend: { service: { name: target.stableService, port: { number: target.servicePort } } } }] },
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Upstream-schema validation of Kubernetes manifests (plain objects as parsed from YAML), strict like
+ * `kubectl apply --validate=strict`: wrong types, missing required fields, bad enum/format values and unknown fields
+ * are all findings.
+ *
+ * - Core kinds (Kubernetes ≥ 1.28): kubernetes-models' generated ajv validators (types, required, enums, formats) plus
+ *   a walk along @kubernetes/client-node's generated models (unknown fields). See ./schema/core.ts.
+ * - Custom resources: the pinned upstream CRDs in ../shared/crds, compiled with ajv after translating the
+ *   structural-schema extensions. CEL rules (`x-kubernetes-validations`) are not run. See ./schema/crd.ts.
+ *   Their `metadata` is checked with the core ObjectMeta schema.
+ */
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Ajv, ValidateFunction } from 'ajv';
+import YAML from 'yaml';
+import type { Finding } from './finding.js';
+import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType } from './schema/ajv-findings.js';
+import { type ClientNodeModels, type CoreKind, UnknownFieldWalker, loadCoreKinds } from './schema/core.js';
+import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds } from './schema/crd.js';
+
+export interface SchemaValidatorOptions {
+  /** Folder of upstream CRD YAML files. Default: `<project root>/../shared/crds`. */
+  readonly crdsDir?: string;
+}
+
+/** The folder holding this project's package.json. */
+function projectRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error('cannot find the project root (no package.json above schema-validator.ts)');
+  }
+}
+
+const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
+
+export class SchemaValidator {
+  /** apiVersions known for each kind, for `schema/api-version` hints. */
+  private readonly apiVersionsByKind = new Map<string, string[]>();
+  /** CRD validators are compiled on first use: compiling every CRD up front costs seconds. */
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  private constructor(
+    private readonly core: ReadonlyMap<string, CoreKind>,
+    private readonly crds: ReadonlyMap<string, CrdVersion>,
+    private readonly ajv: Ajv,
+    private readonly walker: UnknownFieldWalker,
+    private readonly crdsDir: string,
+  ) {
+    for (const { apiVersion, kind } of [...core.values(), ...crds.values()]) {
+      this.apiVersionsByKind.set(kind, [...(this.apiVersionsByKind.get(kind) ?? []), apiVersion]);
+    }
+  }
+
+  /** Loads the core catalogue and the CRDs; CRD schemas are compiled lazily, once per apiVersion/kind. */
+  static async load(options: SchemaValidatorOptions = {}): Promise<SchemaValidator> {
+    const root = projectRoot();
+    const crdsDir = path.resolve(options.crdsDir ?? path.resolve(root, '../shared/crds'));
+    // Deep import on purpose: the package entry point also loads its HTTP client (undici), which fails on Node 20.
+    const modelsPromise = import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js') as Promise<ClientNodeModels>;
+    const [models, crdVersions] = await Promise.all([modelsPromise, loadCrds(crdsDir)]);
+    const coreKinds = await loadCoreKinds(root, models);
+    return new SchemaValidator(
+      new Map(coreKinds.map((k) => [key(k.apiVersion, k.kind), k])),
+      new Map(crdVersions.map((c) => [key(c.apiVersion, c.kind), c])),
+      createCrdAjv(),
+      new UnknownFieldWalker(models),
+      crdsDir,
+    );
+  }
+
+  /** True when a schema for this apiVersion/kind is known (core or CRD). */
+  knows(apiVersion: string, kind: string): boolean {
+    return this.core.has(key(apiVersion, kind)) || this.crds.has(key(apiVersion, kind));
+  }
+
+  /** Validates one manifest. `location` is copied into every Finding. Returns [] when valid. */
+  validate(manifest: unknown, location: string): Finding[] {
+    if (!isPlainObject(manifest)) {
+      return [
+        {
+          location,
+          field: '(root)',
+          value: manifest,
+          rule: 'schema/type',
+          message: `a manifest must be an object but is ${jsonType(manifest)}.`,
+          fix: 'Write the manifest as a YAML mapping with apiVersion, kind and metadata.',
+        },
+      ];
+    }
+    const typeMeta = this.checkTypeMeta(manifest, location);
+    if (typeMeta.length > 0) return typeMeta;
+    const apiVersion = manifest.apiVersion as string;
+    const kind = manifest.kind as string;
+    const ctx: FindingContext = { location, schemaLabel: `${kind} (${apiVersion})` };
+
+    const core = this.core.get(key(apiVersion, kind));
+    if (core) {
+      const findings = core.validate(manifest) ? [] : ajvErrorsToFindings(core.validate.errors ?? [], manifest, ctx);
+      this.walker.walk(manifest, core.className, [], ctx, findings);
+      return sortByField(findings);
+    }
+
+    const crd = this.crds.get(key(apiVersion, kind));
+    if (crd) {
+      const validateCrd = this.compiledFor(crd);
+      const findings = validateCrd(manifest) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], manifest, ctx);
+      if (isPlainObject(manifest.metadata)) findings.push(...this.checkObjectMeta(manifest.metadata, ctx));
+      return sortByField(findings);
+    }
+
+    return [this.unknownKind(apiVersion, kind, location)];
+  }
+
+  private checkTypeMeta(manifest: Record<string, unknown>, location: string): Finding[] {
+    const findings: Finding[] = [];
+    for (const field of ['apiVersion', 'kind'] as const) {
+      const value = manifest[field];
+      if (typeof value === 'string' && value !== '') continue;
+      findings.push({
+        location,
+        field,
+        value,
+        rule: value === undefined ? 'schema/required' : 'schema/type',
+        message: value === undefined ? `required field "${field}" is missing.` : `${field} must be a non-empty string but is ${jsonType(value)}.`,
+        fix: `Set ${field} (e.g. ${field === 'kind' ? '"Deployment"' : '"apps/v1"'}) so the object's schema can be found.`,
+      });
+    }
+    return findings;
+  }
+
+  private compiledFor(crd: CrdVersion): ValidateFunction {
+    const cacheKey = key(crd.apiVersion, crd.kind);
+    let validateFn = this.compiled.get(cacheKey);
+    if (!validateFn) {
+      validateFn = compileCrdVersion(this.ajv, crd);
+      this.compiled.set(cacheKey, validateFn);
+    }
+    return validateFn;
+  }
+
+  /**
+   * Custom resources' `metadata` is a bare `type: object` in every CRD; the API server decodes it as ObjectMeta.
+   * kubernetes-models does not re-export its ObjectMeta validator (it lives in a transitive package), so it is reached
+   * through the core ConfigMap validator, whose other fields are all optional; only `/metadata` errors are kept.
+   */
+  private checkObjectMeta(metadata: Record<string, unknown>, ctx: FindingContext): Finding[] {
+    const configMap = this.core.get(key('v1', 'ConfigMap'));
+    if (!configMap) return [];
+    const wrapper = { apiVersion: 'v1', kind: 'ConfigMap', metadata };
+    const findings = configMap.validate(wrapper)
+      ? []
+      : ajvErrorsToFindings((configMap.validate.errors ?? []).filter((e) => e.instancePath.startsWith('/metadata')), wrapper, ctx);
+    this.walker.walk(metadata, 'V1ObjectMeta', ['metadata'], ctx, findings);
+    return findings;
+  }
+
+  private unknownKind(apiVersion: string, kind: string, location: string): Finding {
+    const known = this.apiVersionsByKind.get(kind);
+    if (known) {
+      const sameGroup = known.filter((v) => groupOf(v) === groupOf(apiVersion));
+      const suggestion = (sameGroup.length > 0 ? sameGroup : known)[0]!;
+      return {
+        location,
+        field: 'apiVersion',
+        value: apiVersion,
+        rule: 'schema/api-version',
+        message: `${kind} is not served as ${apiVersion} (known: ${known.join(', ')}).`,
+        fix: `Set apiVersion to ${suggestion} and check the spec against that version's schema.`,
+      };
+    }
+    return {
+      location,
+      field: 'kind',
+      value: kind,
+      rule: 'schema/unknown-kind',
+      message: `no schema is known for ${apiVersion} ${kind}: it is neither a Kubernetes built-in kind nor defined by a CRD in ${this.crdsDir}.`,
+      fix: `Check the spelling of apiVersion and kind, or add the upstream CRD that defines ${kind} to ${this.crdsDir}.`,
+    };
+  }
+}
+
+function sortByField(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true }));
+}
+
+/**
+ * Parses every .yaml/.yml file under dir (recursively, multi-document aware, using the `yaml` package) and validates
+ * each document; location = `<relative file path>: <Kind>/<namespace or '-'>/<name>`.
+ */
+export async function validateDirectory(dir: string, validator?: SchemaValidator): Promise<Finding[]> {
+  const schemaValidator = validator ?? (await SchemaValidator.load());
+  const files = (await listYamlFiles(dir)).sort();
+  const findings: Finding[] = [];
+  for (const file of files) {
+    const relative = path.relative(dir, file).split(path.sep).join('/');
+    const docs = YAML.parseAllDocuments(await fs.readFile(file, 'utf8'));
+    for (const [index, doc] of [...docs].entries()) {
+      if (doc.errors.length > 0) {
+        findings.push({
+          location: `${relative}: document ${index + 1}`,
+          field: '(root)',
+          value: undefined,
+          rule: 'schema/yaml',
+          message: `cannot parse YAML: ${doc.errors[0]!.message}`,
+          fix: 'Fix the YAML syntax at the reported line and column.',
+        });
+        continue;
+      }
+      const manifest: unknown = doc.toJS();
+      if (manifest === null || manifest === undefined) continue; // empty document, e.g. after a trailing `---`
+      const meta = isPlainObject(manifest) && isPlainObject(manifest.metadata) ? manifest.metadata : {};
+      const kind = isPlainObject(manifest) && typeof manifest.kind === 'string' ? manifest.kind : '?';
+      const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : '-';
+      const name = typeof meta.name === 'string' ? meta.name : '?';
+      findings.push(...schemaValidator.validate(manifest, `${relative}: ${kind}/${namespace}/${name}`));
+    }
+  }
+  return findings;
+}

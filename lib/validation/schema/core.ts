@@ -1,0 +1,162 @@
+/**
+ * Core (built-in) Kubernetes kinds, from two generated sources combined:
+ *
+ * 1. kubernetes-models: precompiled ajv validators (`kubernetes-models/_schemas/<Name>`) that check types, required
+ *    fields, enums and formats, but accept any unknown field;
+ * 2. @kubernetes/client-node (OpenAPI spec release-1.36): each model class lists its fields in `attributeTypeMap`;
+ *    walking a manifest along those maps finds every field the API server does not know.
+ *
+ * The kind catalogue is derived from the libraries, not hand-written: every kubernetes-models model file with a static
+ * `apiVersion`/`kind` names its schema (e.g. apps/v1 Deployment → IoK8sApiAppsV1Deployment), and the matching
+ * client-node class is `<Group><Version><Kind>` (CoreV1Event, EventsV1Event) or `<Version><Kind>` (V1Deployment).
+ * Kinds that client-node 1.36 no longer has (extensions/v1beta1 Deployment, policy/v1beta1 PodSecurityPolicy, ...)
+ * were removed from Kubernetes and are left out, so they are reported as `schema/api-version`.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding } from '../finding.js';
+import { type AjvLikeError, type FindingContext, type PathSegment, isPlainObject, unknownFieldFinding } from './ajv-findings.js';
+
+/** A kubernetes-models precompiled validator. */
+export interface PrecompiledValidator {
+  (data: unknown): boolean;
+  errors?: AjvLikeError[] | null;
+}
+
+export interface CoreKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** kubernetes-models schema module name, e.g. IoK8sApiAppsV1Deployment. */
+  readonly schemaName: string;
+  /** client-node model class name, e.g. V1Deployment. */
+  readonly className: string;
+  readonly validate: PrecompiledValidator;
+}
+
+interface AttributeType {
+  readonly baseName: string;
+  readonly type: string;
+}
+type ModelClass = { readonly attributeTypeMap?: readonly AttributeType[] };
+export type ClientNodeModels = Readonly<Record<string, unknown>>;
+
+/** Finds an installed package folder by walking up from `fromDir` (ESM-only packages cannot be require.resolve'd). */
+async function findPackageDir(fromDir: string, name: string): Promise<string> {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    try {
+      await fs.access(path.join(candidate, 'package.json'));
+      return candidate;
+    } catch {
+      if (path.dirname(dir) === dir) throw new Error(`cannot find package ${name} from ${fromDir}`);
+    }
+  }
+}
+
+const MODEL_FILE = /this\.apiVersion="([^"]+)"[\s\S]*?this\.kind="([^"]+)"/;
+const SCHEMA_IMPORT = /_schemas\/(\w+)\.js/;
+
+/** Reads every kind model of kubernetes-models: `{ apiVersion, kind, schemaName }`. */
+async function kubernetesModelsKinds(packageDir: string): Promise<{ apiVersion: string; kind: string; schemaName: string }[]> {
+  const versionDirs: string[] = [];
+  for (const group of await fs.readdir(packageDir, { withFileTypes: true })) {
+    if (!group.isDirectory() || group.name.startsWith('_') || group.name === 'node_modules') continue;
+    const groupDir = path.join(packageDir, group.name);
+    if (/^v\d/.test(group.name)) {
+      versionDirs.push(groupDir); // the core group lives in ./v1
+      continue;
+    }
+    for (const version of await fs.readdir(groupDir, { withFileTypes: true })) {
+      if (version.isDirectory()) versionDirs.push(path.join(groupDir, version.name));
+    }
+  }
+  const files = (
+    await Promise.all(
+      versionDirs.map(async (dir) =>
+        (await fs.readdir(dir)).filter((f) => f.endsWith('.js') && f !== 'index.js').map((f) => path.join(dir, f)),
+      ),
+    )
+  ).flat();
+  const kinds = await Promise.all(
+    files.map(async (file) => {
+      const text = await fs.readFile(file, 'utf8');
+      const meta = MODEL_FILE.exec(text);
+      const schema = SCHEMA_IMPORT.exec(text);
+      return meta && schema ? { apiVersion: meta[1]!, kind: meta[2]!, schemaName: schema[1]! } : undefined;
+    }),
+  );
+  return kinds.filter((k) => k !== undefined);
+}
+
+/** client-node class name for a kubernetes-models kind, or undefined when client-node 1.36 has none. */
+function clientNodeClassName(models: ClientNodeModels, apiVersion: string, kind: string, schemaName: string): string | undefined {
+  const version = apiVersion.split('/').pop()!;
+  const suffix = `${version[0]!.toUpperCase()}${version.slice(1)}${kind}`; // V1Deployment, V2HorizontalPodAutoscaler
+  if (!schemaName.endsWith(suffix)) return undefined;
+  const groupWord = /[A-Z][a-z0-9]*$/.exec(schemaName.slice(0, -suffix.length))?.[0] ?? '';
+  for (const candidate of [`${groupWord}${suffix}`, suffix]) {
+    const cls = models[candidate] as ModelClass | undefined;
+    const fields = cls?.attributeTypeMap?.map((a) => a.baseName) ?? [];
+    if (fields.includes('apiVersion') && fields.includes('kind')) return candidate;
+  }
+  return undefined;
+}
+
+/** Builds the core catalogue and imports every kind's precompiled validator. */
+export async function loadCoreKinds(projectRoot: string, models: ClientNodeModels): Promise<CoreKind[]> {
+  const packageDir = await findPackageDir(projectRoot, 'kubernetes-models');
+  const candidates = (await kubernetesModelsKinds(packageDir))
+    .map((k) => ({ ...k, className: clientNodeClassName(models, k.apiVersion, k.kind, k.schemaName) }))
+    .filter((k): k is typeof k & { className: string } => k.className !== undefined);
+  return Promise.all(
+    candidates.map(async (k) => {
+      const mod = (await import(`kubernetes-models/_schemas/${k.schemaName}`)) as { validate: PrecompiledValidator };
+      return { ...k, validate: mod.validate };
+    }),
+  );
+}
+
+const ARRAY = /^Array<(.+)>$/;
+const MAP = /^\{ \[key: string\]: (.+); \}$/;
+
+/**
+ * Walks `value` along client-node's `attributeTypeMap`s and reports every key that is not a field of the model at
+ * that level. Values of the wrong shape are skipped (the ajv validator reports those); `any`, `IntOrString`, dates
+ * and primitives end the walk.
+ */
+export class UnknownFieldWalker {
+  private readonly fieldCache = new Map<string, Map<string, string> | undefined>();
+
+  constructor(private readonly models: ClientNodeModels) {}
+
+  walk(value: unknown, type: string, segments: PathSegment[], ctx: FindingContext, out: Finding[]): void {
+    if (value === null || value === undefined) return;
+    const bare = type.replace(/ \| (null|undefined)$/, '');
+    const array = ARRAY.exec(bare);
+    if (array) {
+      if (Array.isArray(value)) value.forEach((item, i) => this.walk(item, array[1]!, [...segments, i], ctx, out));
+      return;
+    }
+    const map = MAP.exec(bare);
+    if (map) {
+      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) this.walk(v, map[1]!, [...segments, k], ctx, out);
+      return;
+    }
+    const fields = this.fields(bare);
+    if (!fields || !isPlainObject(value)) return;
+    for (const [key, child] of Object.entries(value)) {
+      const childType = fields.get(key);
+      if (childType === undefined) out.push(unknownFieldFinding(ctx, [...segments, key], child, fields.keys()));
+      else this.walk(child, childType, [...segments, key], ctx, out);
+    }
+  }
+
+  private fields(className: string): Map<string, string> | undefined {
+    if (!this.fieldCache.has(className)) {
+      const cls = this.models[className] as ModelClass | undefined;
+      const map = cls?.attributeTypeMap ? new Map(cls.attributeTypeMap.map((a) => [a.baseName, a.type])) : undefined;
+      this.fieldCache.set(className, map);
+    }
+    return this.fieldCache.get(className);
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Custom resources: loads pinned upstream CustomResourceDefinitions and turns each served version's
+ * `openAPIV3Schema` (a Kubernetes *structural schema*) into a plain JSON schema that ajv can compile,
+ * reproducing what the API server does with it:
+ *
+ * - `x-kubernetes-int-or-string: true`       → `type: [integer, string]` (its `anyOf` integer|string pair is dropped);
+ * - `x-kubernetes-preserve-unknown-fields`   → unknown fields allowed at that level;
+ * - `nullable: true`                         → `null` allowed;
+ * - `x-kubernetes-embedded-resource: true`   → `apiVersion`, `kind`, `metadata` allowed;
+ * - every other object schema                → `additionalProperties: false`: the API server prunes fields that the
+ *   schema does not list (an object with no `properties` keeps none), and strict field validation
+ *   (`kubectl --validate=strict`) turns each pruned field into an error;
+ * - `x-kubernetes-list-type: set`            → items must be unique;
+ * - `x-kubernetes-list-type: map`            → items must be unique by their `x-kubernetes-list-map-keys`;
+ * - the root `metadata` stays a bare object: callers check it against the core ObjectMeta schema instead.
+ *
+ * `x-kubernetes-validations` (CEL rules) are NOT evaluated: there is no CEL interpreter here, so rules such as
+ * "only one of a/b" enforced by CEL are silently skipped. Admission webhooks of the controllers are not run either.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { isIPv4, isIPv6 } from 'node:net';
+import Ajv, { type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import YAML from 'yaml';
+
+/** One served version of one CRD. */
+export interface CrdVersion {
+  readonly group: string;
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** File the CRD came from, relative to the CRD folder. */
+  readonly source: string;
+  /** The raw `openAPIV3Schema`; undefined when the CRD declares none (anything is accepted then). */
+  readonly schema: unknown;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** Reads every CRD under `dir` (recursively, skipping `examples/` folders). */
+export async function loadCrds(dir: string): Promise<CrdVersion[]> {
+  const files = (await listYamlFiles(dir, (name) => name !== 'examples')).sort();
+  const texts = await Promise.all(files.map((file) => fs.readFile(file, 'utf8')));
+  const versions: CrdVersion[] = [];
+  files.forEach((file, i) => {
+    // uniqueKeys:false roughly halves parse time on these multi-100 KB files; the CRDs are generated, not hand-written.
+    for (const doc of YAML.parseAllDocuments(texts[i]!, { uniqueKeys: false })) {
+      if (doc.errors.length > 0) throw new Error(`${file}: cannot parse YAML: ${doc.errors[0]!.message}`);
+      const crd = doc.toJS() as CrdDocument | null;
+      if (crd?.kind !== 'CustomResourceDefinition' || crd.apiVersion !== 'apiextensions.k8s.io/v1') continue;
+      for (const v of crd.spec.versions) {
+        if (v.served === false) continue;
+        versions.push({
+          group: crd.spec.group,
+          version: v.name,
+          apiVersion: `${crd.spec.group}/${v.name}`,
+          kind: crd.spec.names.kind,
+          source: path.relative(dir, file),
+          schema: v.schema?.openAPIV3Schema,
+        });
+      }
+    }
+  });
+  return versions;
+}
+
+interface CrdDocument {
+  apiVersion: string;
+  kind: string;
+  spec: {
+    group: string;
+    names: { kind: string };
+    versions: { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[];
+  };
+}
+
+/** Recursively lists .yaml/.yml files; `enter` decides which sub-folders to descend into. */
+export async function listYamlFiles(dir: string, enter: (folderName: string) => boolean = () => true): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (enter(entry.name)) out.push(...(await listYamlFiles(full, enter)));
+    } else if (/\.ya?ml$/i.test(entry.name)) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ajv set-up
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Custom keyword carrying `x-kubernetes-list-map-keys` of a `x-kubernetes-list-type: map` list. */
+const LIST_MAP_KEYWORD = 'k8sListMapKeys';
+
+// Go's RE2 and JavaScript mostly agree on the syntax used in CRD patterns; try unicode mode (ajv's default) first and
+// fall back to a plain RegExp for patterns that unicode mode rejects (e.g. needless escapes such as `\-`).
+const lenientRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch {
+      return new RegExp(pattern);
+    }
+  },
+  { code: 'new RegExp' },
+);
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function createCrdAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { regExp: lenientRegExp } });
+  // Formats used by Kubernetes (ajv-formats is not a dependency). Number formats only check what the Go types of
+  // the controllers can hold; unknown formats are registered as permissive in `toAjvSchema`, like the API server does.
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+  ajv.addFormat('float', { type: 'number', validate: () => true });
+  ajv.addFormat('double', { type: 'number', validate: () => true });
+  ajv.addFormat('date-time', DATE_TIME);
+  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+  ajv.addFormat('duration', GO_DURATION);
+  ajv.addFormat('byte', BASE64);
+  ajv.addFormat('ipv4', (s: string) => isIPv4(s));
+  ajv.addFormat('ipv6', (s: string) => isIPv6(s));
+  ajv.addFormat('cidr', (s: string) => {
+    const [ip, bits, ...rest] = s.split('/');
+    return rest.length === 0 && bits !== undefined && /^\d+$/.test(bits) && (isIPv4(ip!) ? +bits <= 32 : isIPv6(ip!) && +bits <= 128);
+  });
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i);
+  for (const permissive of ['int-or-string', 'password', 'uri', 'email', 'hostname', 'string']) ajv.addFormat(permissive, true);
+
+  ajv.addKeyword({
+    keyword: LIST_MAP_KEYWORD,
+    type: 'array',
+    schemaType: 'array',
+    errors: true,
+    compile(keys: string[]) {
+      const check = (data: unknown[], cxt?: { instancePath: string }): boolean => {
+        const seen = new Set<string>();
+        const errors: Partial<ErrorObject>[] = [];
+        data.forEach((item, j) => {
+          if (typeof item !== 'object' || item === null) return;
+          const id = JSON.stringify(keys.map((k) => (item as Record<string, unknown>)[k]));
+          if (seen.has(id)) {
+            errors.push({ instancePath: cxt?.instancePath ?? '', keyword: 'duplicate', params: { j, keys: keys.join('+') } });
+          }
+          seen.add(id);
+        });
+        check.errors = errors.length > 0 ? errors : undefined;
+        return errors.length === 0;
+      };
+      check.errors = undefined as Partial<ErrorObject>[] | undefined;
+      return check;
+    },
+  });
+  return ajv;
+}
+
+/** Compiles the ajv validator for one CRD version. */
+export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
+  if (crd.schema === undefined) return ajv.compile({});
+  const formats = new Set<string>();
+  const schema = toAjvSchema(crd.schema as JsonSchema, { structural: true, root: true, formats });
+  for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
+  return ajv.compile(schema);
+}
+
+interface ConvertOptions {
+  /** False inside anyOf/allOf/oneOf/not: junctors only add value validations, they never prune. */
+  readonly structural: boolean;
+  readonly root: boolean;
+  readonly formats: Set<string>;
+}
+
+function isIntOrStringPair(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const types = value.map((branch: JsonSchema) => (Object.keys(branch).length === 1 ? branch.type : undefined)).sort();
+  return types[0] === 'integer' && types[1] === 'string';
+}
+
+/** Structural schema (Kubernetes dialect) → plain JSON schema for ajv. Exported for tests. */
+export function toAjvSchema(source: JsonSchema, options: ConvertOptions): AnySchemaObject {
+  const out: Record<string, unknown> = {};
+  const child = (schema: unknown, structural = options.structural) =>
+    toAjvSchema(schema as JsonSchema, { structural, root: false, formats: options.formats });
+
+  for (const [key, value] of Object.entries(source)) {
+    switch (key) {
+      case 'properties':
+        out.properties = Object.fromEntries(
+          Object.entries(value as Record<string, unknown>).map(([name, schema]) =>
+            options.root && name === 'metadata' ? [name, { type: 'object' }] : [name, child(schema)],
+          ),
+        );
+        break;
+      case 'items':
+        out.items = Array.isArray(value) ? value.map((s) => child(s)) : child(value);
+        break;
+      case 'additionalProperties':
+        out.additionalProperties = typeof value === 'object' && value !== null ? child(value) : value;
+        break;
+      case 'anyOf':
+      case 'allOf':
+      case 'oneOf':
+        if (key === 'anyOf' && source['x-kubernetes-int-or-string'] === true && isIntOrStringPair(value)) break;
+        out[key] = (value as unknown[]).map((s) => child(s, false));
+        break;
+      case 'not':
+        out.not = child(value, false);
+        break;
+      case 'format':
+        options.formats.add(String(value));
+        out.format = value;
+        break;
+      case 'type':
+      case 'enum':
+      case 'required':
+      case 'pattern':
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+      case 'multipleOf':
+      case 'minLength':
+      case 'maxLength':
+      case 'minItems':
+      case 'maxItems':
+      case 'uniqueItems':
+      case 'minProperties':
+      case 'maxProperties':
+        out[key] = value;
+        break;
+      default:
+        // description, default, example, x-kubernetes-validations (CEL: not run), x-kubernetes-map-type, ... are
+        // documentation or server-side behaviour without a JSON-schema equivalent here.
+        break;
+    }
+  }
+
+  if (source['x-kubernetes-int-or-string'] === true) out.type = ['integer', 'string'];
+
+  if (source['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+  const mapKeys = source['x-kubernetes-list-map-keys'];
+  if (source['x-kubernetes-list-type'] === 'map' && Array.isArray(mapKeys) && mapKeys.length > 0) out[LIST_MAP_KEYWORD] = mapKeys;
+
+  const isObject = out.type === 'object' || (out.type === undefined && out.properties !== undefined);
+  if (isObject && (source['x-kubernetes-embedded-resource'] === true || options.root)) {
+    const props = (out.properties ?? {}) as Record<string, unknown>;
+    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...props };
+  }
+  if (
+    options.structural &&
+    isObject &&
+    source['x-kubernetes-preserve-unknown-fields'] !== true &&
+    out.additionalProperties === undefined
+  ) {
+    out.additionalProperties = false;
+  }
+
+  if (source.nullable === true) {
+    if (typeof out.type === 'string') out.type = [out.type, 'null'];
+    else if (Array.isArray(out.type)) out.type = [...out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  }
+  return out;
+}

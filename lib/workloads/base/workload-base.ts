@@ -1,0 +1,190 @@
+import { Construct } from 'constructs';
+import { Autoscaling } from '../../autoscaling/autoscaling.js';
+import { emitHorizontalPodAutoscaler } from '../../autoscaling/horizontal-pod-autoscaler.js';
+import { Environment } from '../../core/environment.js';
+import { checkImage } from '../../core/image.js';
+import { commonLabels, selectorLabels } from '../../core/labels.js';
+import { reportProblem } from '../../core/problems.js';
+import { checkResources, resolveResources, ResolvedResources } from '../../core/resources.js';
+import { DisruptionBudget } from '../../disruption/disruption-budget.js';
+import { emitPodDisruptionBudget } from '../../disruption/pod-disruption-budget.js';
+import { setOutputFolder } from '../../platform/output-folder.js';
+import { EnvironmentChart } from '../../platform/platform.js';
+import { renderPodTemplate } from '../../pod/pod-template.js';
+import { PreStop } from '../../pod/pre-stop.js';
+import { checkPodSecurity } from '../../pod/security.js';
+import { ClassDefaults, WorkloadOverrides, WorkloadProps } from './workload-props.js';
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Resolves what every workload class shares, once: names and labels, the environment's image policy,
+ * replica and resource scaling, probes, graceful shutdown, the secure pod template, the PDB and the HPA.
+ * Concrete classes add their delivery strategy and the objects only they emit.
+ *
+ * A workload writes all its objects to `dist/<platform>/<environment>/<name>/`.
+ */
+export abstract class WorkloadBase extends Construct {
+  /** Workload name (also the folder name and the name of its main objects). */
+  public readonly name: string;
+  /** The namespace it runs in. */
+  public readonly namespace: string;
+  /** The environment it is synthesized for. */
+  public readonly environment: Environment;
+  /** The platform name. */
+  public readonly platformName: string;
+  /** Labels on every object. */
+  public readonly labels: Record<string, string>;
+  /** The pod selector (a subset of the pod labels). */
+  public readonly selector: Record<string, string>;
+  /** The image used in this environment. */
+  public readonly image: string;
+  /** Resolved requests and limits. */
+  public readonly resources: ResolvedResources;
+  /** Resolved autoscaling, with the environment's replica scale applied. */
+  public readonly autoscaling: Autoscaling;
+  /** Seconds from SIGTERM to SIGKILL. */
+  public readonly terminationGracePeriodSeconds: number;
+  /** The preStop action. */
+  public readonly preStop: PreStop;
+
+  protected readonly props: WorkloadProps;
+  protected readonly overrides: WorkloadOverrides;
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, private readonly defaults: ClassDefaults) {
+    super(scope, id);
+    const chart = EnvironmentChart.of(this);
+    this.props = props;
+    this.overrides = overrides ?? {};
+    this.name = props.name ?? id;
+    this.namespace = chart.namespace;
+    this.environment = chart.environment;
+    this.platformName = chart.platform.name;
+    this.labels = commonLabels(this.platformName, this.name, defaults.component);
+    this.selector = selectorLabels(this.platformName, this.name);
+    setOutputFolder(this, this.name);
+
+    if (!DNS_LABEL.test(this.name) || this.name.length > 52) {
+      // 52 leaves room for the "-canary" / "-preview" suffixes and the ReplicaSet hash within 63.
+      this.problem({ field: 'name', value: this.name, message: 'is not a lower-case DNS label of at most 52 characters', fix: 'use lower-case letters, digits and dashes, starting with a letter' });
+    }
+
+    this.image = this.overrides.image ?? props.image;
+    const imageProblem = checkImage(this.image, this.environment.imagePolicy, this.environment.name);
+    if (imageProblem) this.problem({ field: this.overrides.image ? `environments.${this.environment.name}.image` : 'image', value: this.image, rule: 'props/image', ...imageProblem });
+
+    const resources = this.overrides.resources ?? props.resources;
+    for (const p of checkResources(resources)) this.problem(p);
+    this.resources = resolveResources(resources, this.environment.resourceScale);
+    for (const p of checkPodSecurity(props.security)) this.problem(p);
+
+    if (defaults.requiresReadinessProbe && !props.readinessProbe) {
+      this.problem({
+        field: 'readinessProbe',
+        value: undefined,
+        rule: 'props/readiness-probe-required',
+        message: 'is required: without it a pod receives traffic, and a rollout proceeds, before the app can serve',
+        fix: "add `readinessProbe: Probe.httpGet('/readyz')` (or Probe.tcpSocket() / Probe.grpc())",
+      });
+    }
+    for (const [key, probe] of [['readinessProbe', props.readinessProbe], ['livenessProbe', props.livenessProbe], ['startupProbe', props.startupProbe]] as const) {
+      for (const p of probe?.problems(key) ?? []) this.problem(p);
+    }
+
+    this.preStop = props.preStop ?? defaults.preStop;
+    this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? defaults.terminationGracePeriodSeconds;
+    if (!(Number.isInteger(this.preStop.seconds) && this.preStop.seconds >= 0)) {
+      this.problem({ field: 'preStop', value: this.preStop.seconds, message: 'must wait a whole number of seconds of at least 0', fix: 'use PreStop.sleep(5)' });
+    }
+    if (!(Number.isInteger(this.terminationGracePeriodSeconds) && this.terminationGracePeriodSeconds > this.preStop.seconds)) {
+      this.problem({
+        field: 'terminationGracePeriodSeconds',
+        value: this.terminationGracePeriodSeconds,
+        message: `must be a whole number greater than the preStop time (${this.preStop.seconds}s): the grace period includes preStop, so the app would be killed before it could drain`,
+        fix: `set terminationGracePeriodSeconds to at least ${this.preStop.seconds + 10}`,
+      });
+    }
+
+    this.autoscaling = this.resolveAutoscaling();
+    const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
+    for (const p of budget.problems('disruptionBudget')) this.problem(p);
+  }
+
+  /** Records a problem with this workload's props; synth reports it with this construct's path. */
+  protected problem(problem: Parameters<typeof reportProblem>[1]): void {
+    reportProblem(this, problem);
+  }
+
+  /** The rendered pod template (secure by default). */
+  protected podTemplate(port: number | undefined): Record<string, unknown> {
+    return renderPodTemplate({
+      labels: this.labels,
+      containerName: this.name,
+      image: this.image,
+      port,
+      command: this.props.command,
+      args: this.props.args,
+      env: { ...(this.props.env ?? {}), ...(this.overrides.env ?? {}) },
+      readinessProbe: this.props.readinessProbe,
+      livenessProbe: this.props.livenessProbe,
+      startupProbe: this.props.startupProbe,
+      resources: this.resources,
+      preStop: this.preStop,
+      terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+      serviceAccountName: this.props.serviceAccountName,
+      security: this.props.security,
+      spreadSelector: this.selector,
+    });
+  }
+
+  /** The replica count for `spec.replicas`, or undefined when an autoscaler owns it. */
+  protected get specReplicas(): number | undefined {
+    return this.autoscaling.isAutoscaled ? undefined : this.autoscaling.props.minReplicas;
+  }
+
+  /** Emits the PodDisruptionBudget. */
+  protected emitDisruptionBudget(): void {
+    emitPodDisruptionBudget(this, {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      selector: this.selector,
+      budget: this.props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1),
+    });
+  }
+
+  /** Emits the HPA when autoscaled, targeting the given workload kind. */
+  protected emitAutoscaler(target: { apiVersion: string; kind: string }): void {
+    if (this.autoscaling.kind !== 'hpa') return;
+    const p = this.autoscaling.props;
+    emitHorizontalPodAutoscaler(this, {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      target: { ...target, name: this.name },
+      minReplicas: p.minReplicas,
+      maxReplicas: p.maxReplicas,
+      cpuUtilizationPercent: p.cpuUtilizationPercent ?? 70,
+      scaleDownStabilizationSeconds: p.scaleDownStabilizationSeconds ?? 300,
+    });
+  }
+
+  private resolveAutoscaling(): Autoscaling {
+    const env = this.environment.name;
+    const autoscaling = this.overrides.autoscaling ?? this.props.autoscaling;
+    const autoscalingField = this.overrides.autoscaling ? `environments.${env}.autoscaling` : 'autoscaling';
+    const replicas = this.overrides.replicas ?? this.props.replicas;
+    const replicasField = this.overrides.replicas !== undefined ? `environments.${env}.replicas` : 'replicas';
+    if (autoscaling?.isAutoscaled && replicas !== undefined) {
+      this.problem({ field: replicasField, value: replicas, message: 'is set together with autoscaling; the autoscaler owns the replica count, so spec.replicas is left out', fix: 'remove `replicas`, or drop `autoscaling` for a fixed count' });
+    }
+    const chosen = autoscaling ?? Autoscaling.fixed(replicas ?? this.defaults.replicas);
+    const problems = chosen.problems(autoscalingField);
+    // A fixed count comes from `replicas`, so report it under that name.
+    for (const p of problems) this.problem(autoscaling ? p : { ...p, field: replicasField });
+    if (problems.length > 0) return chosen;
+    const scale = (n: number) => this.environment.scaleReplicas(n);
+    if (chosen.kind === 'fixed') return Autoscaling.fixed(scale(chosen.props.minReplicas));
+    return Autoscaling.horizontal({ ...chosen.props, minReplicas: scale(chosen.props.minReplicas), maxReplicas: scale(chosen.props.maxReplicas) });
+  }
+}

@@ -1,0 +1,66 @@
+import { Autoscaling } from '../../autoscaling/autoscaling.js';
+import { ResourceRequirements } from '../../core/resources.js';
+import { DisruptionBudget } from '../../disruption/disruption-budget.js';
+import { PreStop } from '../../pod/pre-stop.js';
+import { Probe } from '../../pod/probe.js';
+import { PodSecurityOptions } from '../../pod/security.js';
+
+/** What may differ per environment, for every workload class. */
+export interface WorkloadOverrides {
+  /** Image for this environment (e.g. dev runs a newer build). @default the workload's `image` */
+  readonly image?: string;
+  /** Replica count before the environment's replica scale. @default the workload's `replicas` */
+  readonly replicas?: number;
+  /** Autoscaling in this environment. @default the workload's `autoscaling` */
+  readonly autoscaling?: Autoscaling;
+  /** Requests and limits before the environment's resource scale. @default the workload's `resources` */
+  readonly resources?: ResourceRequirements;
+  /** Extra environment variables, merged over the workload's `env`. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Props shared by every workload class. */
+export interface WorkloadProps {
+  /** Name of the workload and of its objects. @default the construct id */
+  readonly name?: string;
+  /** Container image. Staging and prod require a digest (`repo@sha256:...`). */
+  readonly image: string;
+  /** Container command. @default the image's entrypoint */
+  readonly command?: readonly string[];
+  /** Container args. @default the image's cmd */
+  readonly args?: readonly string[];
+  /** Environment variables (values only; reference Secrets instead of inlining secret values). @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Requests and limits before the environment's resource scale. @default 100m CPU and 128 MiB requested, memory limit equal to the request */
+  readonly resources?: ResourceRequirements;
+  /** Replica count before the environment's replica scale; ignored when `autoscaling` is set. @default the class default (3 for services) */
+  readonly replicas?: number;
+  /** Autoscaling. @default none: `replicas` pods */
+  readonly autoscaling?: Autoscaling;
+  /** Readiness probe. Required for classes that serve traffic. @default none */
+  readonly readinessProbe?: Probe;
+  /** Liveness probe. @default none: a liveness probe that fails under load restarts healthy pods */
+  readonly livenessProbe?: Probe;
+  /** Startup probe for slow starters. @default none */
+  readonly startupProbe?: Probe;
+  /** What happens before SIGTERM. @default the class default, e.g. a 5 s sleep for services */
+  readonly preStop?: PreStop;
+  /** Seconds between SIGTERM and SIGKILL, after preStop. @default the class default, e.g. 30 s for services */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Pod security opt-outs. @default restricted profile, UID/GID 65532, read-only root filesystem */
+  readonly security?: PodSecurityOptions;
+  /** ServiceAccount the pods run as. @default the namespace's default ServiceAccount, with its token not mounted */
+  readonly serviceAccountName?: string;
+  /** Disruption budget. @default DisruptionBudget.maxUnavailable(1) */
+  readonly disruptionBudget?: DisruptionBudget;
+}
+
+/** Defaults that differ by workload class. */
+export interface ClassDefaults {
+  /** The `app.kubernetes.io/component` label value. */
+  readonly component: string;
+  readonly replicas: number;
+  readonly preStop: PreStop;
+  readonly terminationGracePeriodSeconds: number;
+  readonly requiresReadinessProbe: boolean;
+}
