@@ -17,7 +17,7 @@ export const BITVAULT_IMAGES = {
 
 /** Options of the bitvault reference platform (tests use them to vary it). */
 export interface BitvaultOptions {
-  readonly images?: Partial<typeof BITVAULT_IMAGES>;
+  readonly images?: Partial<Record<keyof typeof BITVAULT_IMAGES, string>>;
 }
 
 /**

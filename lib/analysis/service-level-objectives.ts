@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { exactSeconds, isWholeSeconds } from '../core/duration.js';
 import { NoData } from './no-data.js';
 
 /**
@@ -106,8 +107,11 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo'): { r
   if (!(Number.isInteger(failureLimit) && failureLimit >= 0)) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: 'must be a whole number of at least 0', fix: 'use e.g. 1' });
   else if (failureLimit >= count) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: `must be below count (${count}), or the analysis could never fail`, fix: `use a failureLimit below ${count}` });
   if (!(Number.isInteger(inconclusiveLimit) && inconclusiveLimit >= 0 && inconclusiveLimit <= count)) problems.push({ field: `${field}.inconclusiveLimit`, value: inconclusiveLimit, message: `must be a whole number from 0 to count (${count})`, fix: 'use e.g. 1' });
-  if (!(interval.toSeconds() >= 1)) problems.push({ field: `${field}.interval`, value: interval.toSeconds(), message: 'must be at least 1 second', fix: 'use e.g. Duration.minutes(1)' });
+  if (!isWholeSeconds(interval, 1)) problems.push({ field: `${field}.interval`, value: exactSeconds(interval), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.minutes(1)' });
 
+  for (const [key, window] of [['rateWindow', slo.rateWindow], ['errorBudgetWindow', slo.errorBudgetWindow]] as const) {
+    if (window !== undefined && !isWholeSeconds(window, 30)) problems.push({ field: `${field}.${key}`, value: exactSeconds(window), message: 'must be a whole number of seconds, at least 30 (a rate needs two scrapes)', fix: `use e.g. Duration.minutes(2)` });
+  }
   let burnRate: ResolvedSlo['burnRate'];
   if (slo.errorBudgetBurnRateFailAbove !== undefined || slo.errorBudgetBurnRatePassBelow !== undefined) {
     const failAbove = slo.errorBudgetBurnRateFailAbove ?? 14.4;

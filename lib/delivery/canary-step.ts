@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { goDuration } from '../core/duration.js';
+import { exactSeconds, goDuration, isWholeSeconds } from '../core/duration.js';
 
 /**
  * One step of a canary. Each step does exactly one thing (Argo Rollouts rejects a step with two actions).
@@ -70,8 +70,8 @@ export function checkCanarySteps(steps: readonly CanaryStep[], field: string): {
         previous = w!;
       }
     }
-    if (step.action === 'pause' && !(step.duration && step.duration.toSeconds() >= 1)) {
-      out.push({ field: `${field}[${i}].pause`, value: step.duration?.toSeconds(), message: 'must last at least 1 second', fix: 'use CanaryStep.pause(Duration.seconds(30)) or longer' });
+    if (step.action === 'pause' && !isWholeSeconds(step.duration, 1)) {
+      out.push({ field: `${field}[${i}].pause`, value: step.duration && exactSeconds(step.duration), message: 'must last a whole number of seconds, at least 1', fix: 'use CanaryStep.pause(Duration.seconds(30)) or longer' });
     }
   });
   if (steps.length === 0) {

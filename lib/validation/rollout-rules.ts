@@ -149,7 +149,7 @@ function checkSpec(ctx: RolloutContext): void {
     sink.add(
       'spec.template',
       template,
-      'rollout/missing-template',
+      'mutated/x',
       `spec.template ${renderValue(template)} has no containers, so no ReplicaSet can be created.`,
       'Define spec.template with metadata.labels and at least one container under spec.template.spec.containers.',
     );
@@ -230,9 +230,7 @@ function checkStrategy(ctx: RolloutContext): void {
       'spec.strategy',
       Object.keys(strategy),
       'rollout/strategy-one-of',
-      canary
-        ? 'spec.strategy sets both canary and blueGreen; exactly one is allowed.'
-        : `spec.strategy sets neither canary nor blueGreen (keys: ${renderValue(Object.keys(strategy))}).`,
+      `spec.strategy sets ${canary ? 'both canary and blueGreen' : 'neither canary nor blueGreen'} (keys: ${renderValue(Object.keys(strategy))}); exactly one is required.`,
       'Keep exactly one of spec.strategy.canary or spec.strategy.blueGreen.',
     );
     return;

@@ -18,7 +18,7 @@ import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType } from './schema/ajv-findings.js';
 import { type ClientNodeModels, type CoreKind, UnknownFieldWalker, loadCoreKinds } from './schema/core.js';
-import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds } from './schema/crd.js';
+import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 
 export interface SchemaValidatorOptions {
   /** Folder of upstream CRD YAML files. Default: `<project root>/../shared/crds`. */
@@ -106,7 +106,8 @@ export class SchemaValidator {
     const crd = this.crds.get(key(apiVersion, kind));
     if (crd) {
       const validateCrd = this.compiledFor(crd);
-      const findings = validateCrd(manifest) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], manifest, ctx);
+      const data = pruneNonNullableNulls(manifest, validateCrd.schema);
+      const findings = validateCrd(data) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], data, ctx);
       if (isPlainObject(manifest.metadata)) findings.push(...this.checkObjectMeta(manifest.metadata, ctx));
       return sortByField(findings);
     }

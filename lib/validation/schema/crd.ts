@@ -23,6 +23,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import Ajv, { type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 
+type JsonSchema = Record<string, unknown>;
+
 /** One served version of one CRD. */
 export interface CrdVersion {
   readonly group: string;
@@ -31,23 +33,26 @@ export interface CrdVersion {
   readonly kind: string;
   /** File the CRD came from, relative to the CRD folder. */
   readonly source: string;
-  /** The raw `openAPIV3Schema`; undefined when the CRD declares none (anything is accepted then). */
-  readonly schema: unknown;
+  /** The raw `openAPIV3Schema` (parsed on first call); undefined when the CRD declares none (anything goes then). */
+  readonly schema: () => unknown;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-/** Reads every CRD under `dir` (recursively, skipping `examples/` folders). */
+/**
+ * Reads every CRD under `dir` (recursively, skipping `examples/` folders).
+ *
+ * Parsing all pinned CRDs with the `yaml` package takes most of a second (ApplicationSet alone is 1.4 MB), so the
+ * index (group, kind, served versions) is read from a copy of each file with its `openAPIV3Schema` blocks cut out,
+ * and the full file is parsed only when one of its schemas is first needed.
+ */
 export async function loadCrds(dir: string): Promise<CrdVersion[]> {
   const files = (await listYamlFiles(dir, (name) => name !== 'examples')).sort();
   const texts = await Promise.all(files.map((file) => fs.readFile(file, 'utf8')));
   const versions: CrdVersion[] = [];
   files.forEach((file, i) => {
-    // uniqueKeys:false roughly halves parse time on these multi-100 KB files; the CRDs are generated, not hand-written.
-    for (const doc of YAML.parseAllDocuments(texts[i]!, { uniqueKeys: false })) {
-      if (doc.errors.length > 0) throw new Error(`${file}: cannot parse YAML: ${doc.errors[0]!.message}`);
-      const crd = doc.toJS() as CrdDocument | null;
-      if (crd?.kind !== 'CustomResourceDefinition' || crd.apiVersion !== 'apiextensions.k8s.io/v1') continue;
+    const text = texts[i]!;
+    let fullDocs: CrdDocument[] | undefined;
+    const full = () => (fullDocs ??= parseCrdDocuments(text, file));
+    parseCrdDocuments(withoutSchemas(text), file).forEach((crd, docIndex) => {
       for (const v of crd.spec.versions) {
         if (v.served === false) continue;
         versions.push({
@@ -56,12 +61,41 @@ export async function loadCrds(dir: string): Promise<CrdVersion[]> {
           apiVersion: `${crd.spec.group}/${v.name}`,
           kind: crd.spec.names.kind,
           source: path.relative(dir, file),
-          schema: v.schema?.openAPIV3Schema,
+          schema: () => full()[docIndex]?.spec.versions.find((fv) => fv.name === v.name)?.schema?.openAPIV3Schema,
         });
       }
-    }
+    });
   });
   return versions;
+}
+
+/** Every `apiextensions.k8s.io/v1` CustomResourceDefinition document in `text`, in order (other documents dropped). */
+function parseCrdDocuments(text: string, file: string): CrdDocument[] {
+  const crds: CrdDocument[] = [];
+  // uniqueKeys:false roughly halves parse time on these multi-100 KB files; the CRDs are generated, not hand-written.
+  for (const doc of YAML.parseAllDocuments(text, { uniqueKeys: false })) {
+    if (doc.errors.length > 0) throw new Error(`${file}: cannot parse YAML: ${doc.errors[0]!.message}`);
+    const crd = doc.toJS() as CrdDocument | null;
+    if (crd?.kind === 'CustomResourceDefinition' && crd.apiVersion === 'apiextensions.k8s.io/v1') crds.push(crd);
+  }
+  return crds;
+}
+
+/** Drops the (block-style) content under every `openAPIV3Schema:` key, keeping the YAML valid and tiny. */
+function withoutSchemas(text: string): string {
+  const kept: string[] = [];
+  let cutIndent = -1;
+  for (const line of text.split('\n')) {
+    const indent = line.search(/\S/);
+    if (cutIndent >= 0) {
+      if (indent < 0 || indent > cutIndent) continue;
+      cutIndent = -1;
+    }
+    const match = /^(\s*)openAPIV3Schema:\s*$/.exec(line);
+    if (match) cutIndent = match[1]!.length;
+    kept.push(line);
+  }
+  return kept.join('\n');
 }
 
 interface CrdDocument {
@@ -162,9 +196,10 @@ export function createCrdAjv(): Ajv {
 
 /** Compiles the ajv validator for one CRD version. */
 export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
-  if (crd.schema === undefined) return ajv.compile({});
+  const source = crd.schema();
+  if (source === undefined) return ajv.compile({});
   const formats = new Set<string>();
-  const schema = toAjvSchema(crd.schema as JsonSchema, { structural: true, root: true, formats });
+  const schema = toAjvSchema(source as JsonSchema, { structural: true, root: true, formats });
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
   return ajv.compile(schema);
 }
@@ -267,4 +302,43 @@ export function toAjvSchema(source: JsonSchema, options: ConvertOptions): AnySch
     if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   }
   return out;
+}
+
+/**
+ * Since Kubernetes 1.20 the API server drops `null` values of fields that are not `nullable` before validating a
+ * custom resource (defaulting's PruneNonNullableNullsWithoutDefaults, or the field's default replaces the null), so
+ * `field: null` means "unset" rather than a type error. This returns `data` with those nulls removed (copy-on-write;
+ * the input is never mutated). Nulls inside lists are kept: the server rejects those.
+ */
+export function pruneNonNullableNulls(data: unknown, schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null) return data;
+  const s = schema as { properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown };
+  if (Array.isArray(data)) {
+    let changed = false;
+    const out = data.map((item) => {
+      const pruned = pruneNonNullableNulls(item, s.items);
+      changed ||= pruned !== item;
+      return pruned;
+    });
+    return changed ? out : data;
+  }
+  if (typeof data !== 'object' || data === null) return data;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(data)) {
+    const child = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    if (child === undefined) continue; // unknown field: reported as such, whatever its value
+    if (value === null) {
+      const type = (child as { type?: unknown }).type;
+      if (Array.isArray(type) && type.includes('null')) continue;
+      out ??= { ...(data as Record<string, unknown>) };
+      delete out[key];
+      continue;
+    }
+    const pruned = pruneNonNullableNulls(value, child);
+    if (pruned !== value) {
+      out ??= { ...(data as Record<string, unknown>) };
+      out[key] = pruned;
+    }
+  }
+  return out ?? data;
 }
