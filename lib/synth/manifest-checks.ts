@@ -1,5 +1,7 @@
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
+import { checkAnalysisTemplate } from '../validation/analysis-rules.js';
 import { Finding } from '../validation/finding.js';
+import { checkRollouts, WARNING_RULES } from '../validation/rollout-rules.js';
 
 /** A manifest with its location (construct path at synth) and output path. */
 export interface LocatedManifest {
@@ -9,8 +11,12 @@ export interface LocatedManifest {
 }
 
 /**
- * Rules checked on the synthesized manifests, the way the controllers will see them: every object has
- * an explicit integer Argo CD sync wave (argoproj/argo-cd#5086).
+ * Rules checked on the synthesized manifests, the way the controllers will see them, per platform and
+ * environment (the set one Argo CD sync applies):
+ * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086);
+ * - Argo Rollouts' own validation of Rollouts and AnalysisTemplates, including the cross-object
+ *   references, which the controller only reports at reconcile time, one error at a time.
+ * Warning-level rules are left to `validate`; a synth fails on errors only.
  */
 export function checkManifests(manifests: readonly LocatedManifest[]): Finding[] {
   const findings: Finding[] = [];
@@ -27,5 +33,17 @@ export function checkManifests(manifests: readonly LocatedManifest[]): Finding[]
       });
     }
   }
-  return findings;
+  const groups = new Map<string, LocatedManifest[]>();
+  for (const m of manifests) {
+    const key = m.path.split('/').slice(0, 2).join('/');
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  for (const group of groups.values()) {
+    const set = group.map((m) => ({ object: m.object, location: m.location }));
+    findings.push(...checkRollouts(set));
+    for (const m of set) {
+      if (m.object.apiVersion === 'argoproj.io/v1alpha1' && m.object.kind === 'AnalysisTemplate') findings.push(...checkAnalysisTemplate(m));
+    }
+  }
+  return findings.filter((f) => !WARNING_RULES.has(f.rule));
 }

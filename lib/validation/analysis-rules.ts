@@ -331,7 +331,7 @@ function resolveIntOrString(value: unknown, args: Map<string, DeclaredArg>): num
 }
 
 /** Calls `visit` for every string inside `value`, with its field path. */
-export function walkStrings(value: unknown, path: string, visit: (text: string, field: string) => void): void {
+function walkStrings(value: unknown, path: string, visit: (text: string, field: string) => void): void {
   if (typeof value === 'string') visit(value, path);
   else if (Array.isArray(value)) value.forEach((item, index) => walkStrings(item, `${path}[${index}]`, visit));
   else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walkStrings(item, `${path}.${key}`, visit);

@@ -149,7 +149,7 @@ function checkSpec(ctx: RolloutContext): void {
     sink.add(
       'spec.template',
       template,
-      'mutated/x',
+      'rollout/missing-template',
       `spec.template ${renderValue(template)} has no containers, so no ReplicaSet can be created.`,
       'Define spec.template with metadata.labels and at least one container under spec.template.spec.containers.',
     );

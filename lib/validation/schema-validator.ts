@@ -106,8 +106,9 @@ export class SchemaValidator {
     const crd = this.crds.get(key(apiVersion, kind));
     if (crd) {
       const validateCrd = this.compiledFor(crd);
+      const crdCtx: FindingContext = { ...ctx, rootSchema: validateCrd.schema };
       const data = pruneNonNullableNulls(manifest, validateCrd.schema);
-      const findings = validateCrd(data) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], data, ctx);
+      const findings = validateCrd(data) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], data, crdCtx);
       if (isPlainObject(manifest.metadata)) findings.push(...this.checkObjectMeta(manifest.metadata, ctx));
       return sortByField(findings);
     }

@@ -65,6 +65,24 @@ describe('synthesize', () => {
     expect(findings).toEqual([expect.objectContaining({ location: 'acme/dev/api/extra', rule: 'synth/duplicate-object', message: 'is written to acme/dev/api/service-api.yaml, which acme/dev/api/service already uses' })]);
   });
 
+  it('runs the Argo Rollouts controller rules on the emitted set (a Service managed by two Rollouts)', () => {
+    const app = new App();
+    const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
+    const env = platform.environments[0];
+    const api = new StatelessService(env, 'api', { image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
+    const rollout = synthesize(app).find((o) => o.manifest.kind === 'Rollout')!.manifest;
+    new ApiObject(api, 'copy', { ...rollout, metadata: { ...rollout.metadata, name: 'api-copy' } });
+    const findings = synthFindings(() => synthesize(app));
+    // Both Rollouts claim both Services (stable and canary): each side is reported.
+    expect(findings.map((f) => [f.location, f.rule])).toEqual([
+      ['acme/prod/api/rollout', 'rollout/service-shared'],
+      ['acme/prod/api/rollout', 'rollout/service-shared'],
+      ['acme/prod/api/copy', 'rollout/service-shared'],
+      ['acme/prod/api/copy', 'rollout/service-shared'],
+    ]);
+    expect(findings[0].fix.length).toBeGreaterThan(0);
+  });
+
   it('rejects an object without an explicit sync wave', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.dev()] });

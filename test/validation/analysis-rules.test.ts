@@ -78,6 +78,7 @@ describe('checkAnalysisTemplate', () => {
   });
 
   it('exports its warning rules', () => {
+    // GIVEN the module / WHEN ANALYSIS_WARNING_RULES is read / THEN it lists exactly the warning rule ids
     expect([...ANALYSIS_WARNING_RULES]).toEqual(['analysis/no-conditions']);
   });
 
@@ -96,6 +97,9 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/duplicate-metric-name (factory.go ValidateMetrics)', () => {
     it('passes with distinct names', () => {
+      // GIVEN the valid fixture, with distinct names
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric(), metric({ name: 'latency' })]))).toEqual([]);
     });
     it('fails when two metrics share a name', () => {
@@ -129,12 +133,21 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/count-below-limits (factory.go ValidateMetric)', () => {
     it('passes when count equals failureLimit + consecutiveSuccessLimit', () => {
+      // GIVEN the valid fixture, when count equals failureLimit + consecutiveSuccessLimit
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ count: 5, failureLimit: 2, consecutiveSuccessLimit: 3 })]))).toEqual([]);
     });
     it('passes when failureLimit is disabled (-1): the sum is only checked if both are >= 0', () => {
+      // GIVEN the valid fixture, when failureLimit is disabled (-1): the sum is only checked if both are >= 0
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ count: 2, failureLimit: -1, consecutiveSuccessLimit: 2 })]))).toEqual([]);
     });
     it('passes when count is unset (0): the limits are not compared', () => {
+      // GIVEN the valid fixture, when count is unset (0): the limits are not compared
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ count: undefined, interval: undefined, failureLimit: 3 })]))).toEqual([]);
     });
     it('fails when count is below the sum, with count as an int-or-string', () => {
@@ -152,9 +165,15 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/count-below-inconclusive-limit (factory.go ValidateMetric)', () => {
     it('passes when count equals inconclusiveLimit', () => {
+      // GIVEN the valid fixture, when count equals inconclusiveLimit
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ count: 3, inconclusiveLimit: 3 })]))).toEqual([]);
     });
     it('fails when count is below inconclusiveLimit', () => {
+      // GIVEN the valid fixture, changed so it fails when count is below inconclusiveLimit
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       expect(check(template([metric({ count: 3, inconclusiveLimit: '4' })]))).toEqual([
         { rule: 'analysis/count-below-inconclusive-limit', field: 'spec.metrics[0].count', value: 3 },
       ]);
@@ -163,9 +182,15 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/interval-required (factory.go ValidateMetric)', () => {
     it('passes with count 1 and no interval', () => {
+      // GIVEN the valid fixture, with count 1 and no interval
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ count: 1, interval: undefined, failureLimit: 0 })]))).toEqual([]);
     });
     it('fails with count 2 and no interval', () => {
+      // GIVEN the valid fixture, changed so it fails with count 2 and no interval
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       expect(check(template([metric({ count: 2, interval: undefined })]))).toEqual([
         { rule: 'analysis/interval-required', field: 'spec.metrics[0].interval', value: undefined },
       ]);
@@ -174,6 +199,9 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/invalid-duration (factory.go ValidateMetric, time.ParseDuration)', () => {
     it('passes with compound Go durations', () => {
+      // GIVEN the valid fixture, with compound Go durations
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ interval: '1h30m', initialDelay: '1.5s' })]))).toEqual([]);
     });
     it('fails with a number, an English phrase and a bare integer string', () => {
@@ -191,6 +219,9 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/invalid-limit (factory.go ValidateMetric)', () => {
     it('passes with failureLimit -1 when consecutiveSuccessLimit is set', () => {
+      // GIVEN the valid fixture, with failureLimit -1 when consecutiveSuccessLimit is set
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ failureLimit: -1, consecutiveSuccessLimit: 2 })]))).toEqual([]);
     });
     it('fails with limits below their minimum', () => {
@@ -207,9 +238,15 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/limits-disabled (factory.go ValidateMetric)', () => {
     it('passes with failureLimit 0 (the default, which tolerates no failure)', () => {
+      // GIVEN the valid fixture, with failureLimit 0 (the default, which tolerates no failure)
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ failureLimit: 0 })]))).toEqual([]);
     });
     it('fails with failureLimit -1 and consecutiveSuccessLimit unset', () => {
+      // GIVEN the valid fixture, changed so it fails with failureLimit -1 and consecutiveSuccessLimit unset
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       expect(check(template([metric({ failureLimit: -1 })]))).toEqual([
         { rule: 'analysis/limits-disabled', field: 'spec.metrics[0].failureLimit', value: -1 },
       ]);
@@ -218,6 +255,9 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/undeclared-arg (utils/template ResolveArgs)', () => {
     it('passes when every placeholder, with or without spaces, is declared', () => {
+      // GIVEN the valid fixture, when every placeholder, with or without spaces, is declared
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       // The baseline query uses both {{args.service}} and {{ args.service }}.
       expect(check(template())).toEqual([]);
     });
@@ -233,6 +273,9 @@ describe('checkAnalysisTemplate', () => {
       ]);
     });
     it('fails for an undeclared arg in the address', () => {
+      // GIVEN the valid fixture, changed so it fails for an undeclared arg in the address
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       const bad = metric({ provider: { prometheus: { address: 'http://{{args.host}}:9090', query: 'up' } } });
       expect(check(template([bad], []))).toEqual([
         { rule: 'analysis/undeclared-arg', field: 'spec.metrics[0].provider.prometheus.address', value: '{{args.host}}' },
@@ -242,9 +285,15 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/arg-value-and-value-from (validation_references.go validateAnalysisMetrics)', () => {
     it('passes with valueFrom only', () => {
+      // GIVEN the valid fixture, with valueFrom only
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric()], [{ name: 'service', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }]))).toEqual([]);
     });
     it('fails with both value and valueFrom', () => {
+      // GIVEN the valid fixture, changed so it fails with both value and valueFrom
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       const args = [{ name: 'service', value: 'web', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }];
       expect(check(template([metric()], args))).toEqual([{ rule: 'analysis/arg-value-and-value-from', field: 'spec.args[0]', value: 'service' }]);
     });
@@ -252,9 +301,15 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/prometheus-address-query (policy)', () => {
     it('passes with address and query', () => {
+      // GIVEN the valid fixture, with address and query
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template())).toEqual([]);
     });
     it('fails with an empty query and a missing address', () => {
+      // GIVEN the valid fixture, changed so it fails with an empty query and a missing address
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       const bad = metric({ provider: { prometheus: { query: '  ' } } });
       expect(check(template([bad], []))).toEqual([
         { rule: 'analysis/prometheus-address-query', field: 'spec.metrics[0].provider.prometheus.address', value: undefined },
@@ -265,11 +320,17 @@ describe('checkAnalysisTemplate', () => {
 
   describe('analysis/no-conditions (warning; utils/evaluate EvaluateResult)', () => {
     it('passes with only a failureCondition, and for a job metric without conditions', () => {
+      // GIVEN the valid fixture, with only a failureCondition, and for a job metric without conditions
+      // WHEN checkAnalysisTemplate runs
+      // THEN nothing is reported
       expect(check(template([metric({ successCondition: undefined, failureCondition: 'result[0] < 0.9' })]))).toEqual([]);
       const job = { name: 'smoke', provider: { job: { spec: { template: { spec: { containers: [] } } } } } };
       expect(check(template([job], []))).toEqual([]);
     });
     it('warns when a Prometheus metric has neither condition', () => {
+      // GIVEN the valid fixture, changed so it warns when a Prometheus metric has neither condition
+      // WHEN checkAnalysisTemplate runs
+      // THEN exactly the findings below (rule, field, value) are reported
       const findings = checkAnalysisTemplate(template([metric({ successCondition: undefined })]));
       expect(summary(findings)).toEqual([{ rule: 'analysis/no-conditions', field: 'spec.metrics[0]', value: 'success-rate' }]);
       expect(ANALYSIS_WARNING_RULES.has(findings[0]!.rule)).toBe(true);

@@ -266,6 +266,22 @@ describe('StatelessService errors', () => {
     expect(findings[0].fix).toBe('set terminationGracePeriodSeconds to at least 15');
   });
 
+  it('keeps the analysis terminating and able to fail (count, failureLimit, inconclusiveLimit, interval)', () => {
+    const findings = synthFindings(() => synthApi({ slo: { count: 0, inconclusiveLimit: 2, interval: Duration.millis(1500) } }, [Environment.prod()]));
+    expect(findings.map((f) => [f.field, f.value])).toEqual([
+      ['slo.count', 0],
+      ['slo.failureLimit', 1],
+      ['slo.inconclusiveLimit', 2],
+      ['slo.interval', 1.5],
+    ]);
+    expect(findings[1].message).toBe('must be below count (0), or the analysis could never fail');
+  });
+
+  it('rejects pass/fail thresholds in the wrong order', () => {
+    const findings = synthFindings(() => synthApi({ slo: { successRate: 0.99, successRateFailBelow: 0.995, latencyP99: Duration.millis(300), latencyP99FailAbove: Duration.millis(200) } }, [Environment.prod()]));
+    expect(findings.map((f) => f.field)).toEqual(['slo.successRateFailBelow', 'slo.latencyP99FailAbove']);
+  });
+
   it('rejects both surge values at zero', () => {
     const findings = synthFindings(() => synthApi({ rolling: { maxSurge: 0, maxUnavailable: '0%' } }, [Environment.dev()]));
     expect(findings).toEqual([expect.objectContaining({ field: 'rolling.maxSurge', value: 0 })]);

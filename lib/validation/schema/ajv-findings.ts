@@ -11,8 +11,6 @@ export interface AjvLikeError {
   readonly keyword: string;
   readonly params: Record<string, unknown>;
   readonly message?: string;
-  /** Present with ajv's `verbose: true`. */
-  readonly parentSchema?: unknown;
 }
 
 /** What a finding needs besides the error itself. */
@@ -20,6 +18,8 @@ export interface FindingContext {
   readonly location: string;
   /** e.g. `Rollout (argoproj.io/v1alpha1)`; used in messages and fixes. */
   readonly schemaLabel: string;
+  /** The schema the errors' `schemaPath`s point into, when known (to list the fields an object allows). */
+  readonly rootSchema?: unknown;
 }
 
 export type PathSegment = string | number;
@@ -77,19 +77,19 @@ export function jsonType(value: unknown): string {
   return typeof value;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
+/** Edit distance counting an adjacent transposition as one edit (optimal string alignment), for "did you mean". */
 function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = prev[j]!;
-      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** The closest known field name, when it is close enough to be a likely typo. */
@@ -103,7 +103,7 @@ export function closestField(name: string, known: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 4)) ? best : undefined;
+  return best !== undefined && bestDistance <= (name.length >= 5 ? 2 : 1) ? best : undefined;
 }
 
 /** The `schema/unknown-field` finding, shared by the CRD (ajv) and core (client-node walk) paths. */
@@ -225,7 +225,9 @@ function keywordFinding(
   switch (error.keyword) {
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
-      const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const parentSchema = schemaAt(ctx.rootSchema, error.schemaPath.split('/').slice(1, -1)) as
+        | { properties?: Record<string, unknown> }
+        | undefined;
       return unknownFieldFinding(ctx, [...segments, name], valueAt(value, [name]), Object.keys(parentSchema?.properties ?? {}));
     }
     case 'required': {
@@ -308,6 +310,17 @@ function keywordFinding(
         fix: `Check the value against the ${ctx.schemaLabel} schema.`,
       };
   }
+}
+
+/** Follows decoded `schemaPath` segments (after `#`) from the root schema. */
+function schemaAt(root: unknown, segments: readonly string[]): unknown {
+  let node = root;
+  for (const raw of segments) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 function describeBriefly(error: AjvLikeError, root: unknown): string {
