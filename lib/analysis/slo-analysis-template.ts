@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration, promDuration } from '../core/duration.js';
-import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { conditions, NoData } from './no-data.js';
 import { ResolvedSlo } from './service-level-objectives.js';
 
@@ -53,7 +53,7 @@ export class SloAnalysisTemplate extends Construct {
     new ApiObject(this, 'resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }) },
       spec: {
         args: Object.values(ANALYSIS_ARGS).map((name) => ({ name })),
         metrics,

@@ -43,3 +43,31 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export function syncWaveAnnotations(wave: number): Record<string, string> {
   return { [SYNC_WAVE_ANNOTATION]: String(wave) };
 }
+
+/** The annotation Argo CD reads per-object sync options from (comma-separated). */
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+
+/** Options of {@link syncAnnotations}. */
+export interface SyncAnnotationOptions {
+  /**
+   * The object is a custom resource whose CRD may be installed by an earlier wave of the same sync
+   * (Argo Rollouts, KEDA, CloudNativePG, Gateway API). Without `SkipDryRunOnMissingResource=true`,
+   * Argo CD's dry run of the whole sync fails before the wave that installs the CRD ever runs.
+   * @default false
+   */
+  readonly customResource?: boolean;
+  /**
+   * Prune the object only after every other object of the sync is applied and healthy
+   * (`PruneLast=true`), so a content-hashed ConfigMap stays until the new release is up.
+   * @default false
+   */
+  readonly pruneLast?: boolean;
+}
+
+/** The Argo CD annotations of an object: its wave, and sync options where they are needed. */
+export function syncAnnotations(wave: number, options: SyncAnnotationOptions = {}): Record<string, string> {
+  const syncOptions: string[] = [];
+  if (options.pruneLast) syncOptions.push('PruneLast=true');
+  if (options.customResource) syncOptions.push('SkipDryRunOnMissingResource=true');
+  return syncOptions.length > 0 ? { ...syncWaveAnnotations(wave), [SYNC_OPTIONS_ANNOTATION]: syncOptions.join(',') } : syncWaveAnnotations(wave);
+}

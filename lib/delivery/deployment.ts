@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
-import { Strategy } from './strategy.js';
+import { RollingStrategy } from './strategy.js';
 
 /** Props of {@link emitDeployment}. */
 export interface DeploymentRenderProps {
@@ -13,7 +13,7 @@ export interface DeploymentRenderProps {
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
   /** A rolling strategy. */
-  readonly strategy: Strategy;
+  readonly strategy: RollingStrategy;
 }
 
 /** Revisions kept for `kubectl rollout undo` and Argo Rollouts rollback. */

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { REVISION_HISTORY_LIMIT } from './deployment.js';
-import { Strategy } from './strategy.js';
+import { CanaryStrategy } from './strategy.js';
 
 /** Props of {@link emitCanaryRollout}. */
 export interface CanaryRolloutProps {
@@ -14,7 +14,7 @@ export interface CanaryRolloutProps {
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
   /** A canary strategy. */
-  readonly strategy: Strategy;
+  readonly strategy: CanaryStrategy;
   readonly stableService: string;
   readonly canaryService: string;
   /** `trafficRouting`, when a router splits traffic. */
@@ -56,7 +56,7 @@ export function emitCanaryRollout(scope: Construct, props: CanaryRolloutProps): 
   return new ApiObject(scope, 'rollout', {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.ROLLOUT) },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.ROLLOUT, { customResource: true }) },
     spec,
   });
 }

@@ -28,31 +28,68 @@ export interface CanaryProps {
   readonly abortScaleDownDelaySeconds?: number;
 }
 
+/** Surge and unavailability, resolved. */
+export interface Surge {
+  readonly maxSurge: PodCount;
+  readonly maxUnavailable: PodCount;
+}
+
 /**
- * How a workload moves from one version to the next. Which strategies a workload class accepts is part
- * of its type; the environment decides which one applies.
+ * How a workload moves from one version to the next. Each kind is its own class, so a workload class
+ * states in its prop types which strategies it accepts (a data service accepts none); the environment
+ * decides which one applies by default.
  */
-export class Strategy {
+export abstract class Strategy {
   /** A rolling update: replace pods gradually, keeping capacity (maxUnavailable 0 by default). */
-  public static rolling(props: RollingProps = {}): Strategy {
-    return new Strategy('rolling', { maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 });
+  public static rolling(props: RollingProps = {}): RollingStrategy {
+    return new RollingStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 });
   }
 
   /** An Argo Rollouts canary with analysis gates and automatic abort. */
-  public static canary(props: CanaryProps = {}): Strategy {
-    return new Strategy('canary', { maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, props.steps ?? DEFAULT_CANARY_STEPS, props.abortScaleDownDelaySeconds);
+  public static canary(props: CanaryProps = {}): CanaryStrategy {
+    return new CanaryStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, props.steps ?? DEFAULT_CANARY_STEPS, props.abortScaleDownDelaySeconds);
   }
 
-  private constructor(
-    /** The kind of strategy. */
-    public readonly kind: 'rolling' | 'canary',
+  /** Stop every old pod before starting a new one: downtime, for singletons that cannot run two versions. */
+  public static recreate(): RecreateStrategy {
+    return new RecreateStrategy();
+  }
+
+  /** The kind of strategy. */
+  public abstract readonly kind: string;
+}
+
+/** A rolling update. Create with {@link Strategy.rolling}. */
+export class RollingStrategy extends Strategy {
+  public readonly kind = 'rolling' as const;
+  /** @internal */
+  constructor(
     /** Surge and unavailability. */
-    public readonly surge: { readonly maxSurge: PodCount; readonly maxUnavailable: PodCount },
-    /** Canary steps (canary only). */
-    public readonly steps: readonly CanaryStep[] = [],
-    /** Abort scale-down delay (canary only). */
+    public readonly surge: Surge,
+  ) {
+    super();
+  }
+}
+
+/** A canary. Create with {@link Strategy.canary}. */
+export class CanaryStrategy extends Strategy {
+  public readonly kind = 'canary' as const;
+  /** @internal */
+  constructor(
+    /** Surge and unavailability while the canary scales. */
+    public readonly surge: Surge,
+    /** The steps. */
+    public readonly steps: readonly CanaryStep[],
+    /** Abort scale-down delay. */
     public readonly abortScaleDownDelaySeconds?: number,
-  ) {}
+  ) {
+    super();
+  }
+}
+
+/** Recreate. Create with {@link Strategy.recreate}. */
+export class RecreateStrategy extends Strategy {
+  public readonly kind = 'recreate' as const;
 }
 
 const PERCENT = /^(100|[1-9]?[0-9])%$/;
@@ -63,7 +100,7 @@ export function isZero(value: PodCount): boolean {
 }
 
 /** Problems with maxSurge/maxUnavailable: malformed values, or both zero (the update could never progress). */
-export function checkSurge(surge: { maxSurge: PodCount; maxUnavailable: PodCount }, field: string): { field: string; value: unknown; message: string; fix: string }[] {
+export function checkSurge(surge: Surge, field: string): { field: string; value: unknown; message: string; fix: string }[] {
   const out: { field: string; value: unknown; message: string; fix: string }[] = [];
   for (const key of ['maxSurge', 'maxUnavailable'] as const) {
     const v = surge[key];

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { syncAnnotations, SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 
 /** The only key under which Argo Rollouts finds the Gateway API plugin; any other key is silently ignored. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -110,7 +110,7 @@ class GatewayApiRouter extends TrafficRouter {
     return new ApiObject(scope, 'httproute', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
-      metadata: { name: target.name, namespace: target.namespace, labels: target.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+      metadata: { name: target.name, namespace: target.namespace, labels: target.labels, annotations: syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }) },
       spec,
     });
   }

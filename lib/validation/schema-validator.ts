@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import type { Finding } from './finding.js';
-import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType } from './schema/ajv-findings.js';
+import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
 import { type ClientNodeModels, type CoreKind, UnknownFieldWalker, loadCoreKinds } from './schema/core.js';
 import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 
@@ -85,7 +85,7 @@ export class SchemaValidator {
           field: '(root)',
           value: manifest,
           rule: 'schema/type',
-          message: `a manifest must be an object but is ${jsonType(manifest)}.`,
+          message: `a manifest must be an object but is ${withArticle(jsonType(manifest))}.`,
           fix: 'Write the manifest as a YAML mapping with apiVersion, kind and metadata.',
         },
       ];
@@ -126,7 +126,7 @@ export class SchemaValidator {
         field,
         value,
         rule: value === undefined ? 'schema/required' : 'schema/type',
-        message: value === undefined ? `required field "${field}" is missing.` : `${field} must be a non-empty string but is ${jsonType(value)}.`,
+        message: value === undefined ? `required field "${field}" is missing.` : `${field} must be a non-empty string but is ${value === '' ? 'empty' : withArticle(jsonType(value))}.`,
         fix: `Set ${field} (e.g. ${field === 'kind' ? '"Deployment"' : '"apps/v1"'}) so the object's schema can be found.`,
       });
     }

@@ -5,7 +5,7 @@ import { ServiceDelivery } from '../core/environment.js';
 import { checkCanarySteps } from '../delivery/canary-step.js';
 import { emitDeployment } from '../delivery/deployment.js';
 import { emitCanaryRollout } from '../delivery/rollout.js';
-import { CanaryProps, checkSurge, RollingProps, Strategy } from '../delivery/strategy.js';
+import { CanaryProps, CanaryStrategy, checkSurge, RollingProps, RollingStrategy, Strategy } from '../delivery/strategy.js';
 import { EnvironmentChart } from '../platform/platform.js';
 import { PreStop } from '../pod/pre-stop.js';
 import { emitService } from '../traffic/service.js';
@@ -19,7 +19,7 @@ export interface StatelessServiceOverrides extends WorkloadOverrides {
    * The strategy in this environment: `Strategy.canary(...)` or `Strategy.rolling(...)`.
    * @default from the environment's `statelessDelivery`: a canary built from `canary`, or a rolling update built from `rolling`
    */
-  readonly strategy?: Strategy;
+  readonly strategy?: CanaryStrategy | RollingStrategy;
 }
 
 /** Props of a {@link StatelessService}. */
@@ -54,7 +54,7 @@ export interface StatelessServiceProps extends WorkloadProps {
  */
 export class StatelessService extends WorkloadBase {
   /** The strategy used in this environment. */
-  public readonly strategy: Strategy;
+  public readonly strategy: CanaryStrategy | RollingStrategy;
   /** Name of the stable Service. */
   public readonly serviceName: string;
   /** Name of the canary Service, when a canary runs. */
@@ -102,7 +102,7 @@ export class StatelessService extends WorkloadBase {
       props.trafficRouter?.emit(this, target);
 
       for (const p of checkCanarySteps(this.strategy.steps, `${strategyField}.steps`)) this.problem(p);
-      this.checkBasicCanary(props.trafficRouter, strategyField);
+      this.checkBasicCanary(this.strategy, props.trafficRouter, strategyField);
       const { resolved, problems } = resolveSlo(props.slo);
       for (const p of problems) this.problem(p);
       this.analysisTemplateName = `${this.name}-slo`;
@@ -146,9 +146,9 @@ export class StatelessService extends WorkloadBase {
    * Without a router, Argo Rollouts approximates weights with pod counts: 10% of 3 pods is no pod at all.
    * The fewest replicas must express the smallest weight.
    */
-  private checkBasicCanary(router: TrafficRouter | undefined, strategyField: string): void {
+  private checkBasicCanary(strategy: CanaryStrategy, router: TrafficRouter | undefined, strategyField: string): void {
     if (router) return;
-    const weights = this.strategy.steps.filter((s) => s.action === 'setWeight').map((s) => s.weight!).filter((w) => w > 0);
+    const weights = strategy.steps.filter((s) => s.action === 'setWeight').map((s) => s.weight!).filter((w) => w > 0);
     if (weights.length === 0) return;
     const smallest = Math.min(...weights);
     const fewest = this.autoscaling.props.minReplicas;

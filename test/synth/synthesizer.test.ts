@@ -71,7 +71,7 @@ describe('synthesize', () => {
     const env = platform.environments[0];
     const api = new StatelessService(env, 'api', { image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
     const rollout = synthesize(app).find((o) => o.manifest.kind === 'Rollout')!.manifest;
-    new ApiObject(api, 'copy', { ...rollout, metadata: { ...rollout.metadata, name: 'api-copy' } });
+    new ApiObject(api, 'copy', { apiVersion: rollout.apiVersion, kind: rollout.kind, spec: rollout.spec, metadata: { ...rollout.metadata, name: 'api-copy' } });
     const findings = synthFindings(() => synthesize(app));
     // Both Rollouts claim both Services (stable and canary): each side is reported.
     expect(findings.map((f) => [f.location, f.rule])).toEqual([

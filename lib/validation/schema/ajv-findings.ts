@@ -126,7 +126,7 @@ export function unknownFieldFinding(
   };
 }
 
-function article(word: string): string {
+export function withArticle(word: string): string {
   return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
 }
 
@@ -170,6 +170,9 @@ export function ajvErrorsToFindings(errors: readonly AjvLikeError[], root: unkno
     typesAtPath.set(error.instancePath, types);
   }
 
+  // A number outside both `maximum` and its int32/int64 format is one problem: keep the range finding.
+  const rangeAtPath = new Set(remaining.filter((e) => /^(exclusiveM|m)(inimum|aximum)$/.test(e.keyword)).map((e) => e.instancePath));
+
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const push = (finding: Finding) => {
@@ -184,6 +187,7 @@ export function ajvErrorsToFindings(errors: readonly AjvLikeError[], root: unkno
     const value = valueAt(root, segments);
     const types = typesAtPath.get(error.instancePath);
     if (types && error.keyword !== 'type') continue;
+    if (error.keyword === 'format' && typeof value === 'number' && rangeAtPath.has(error.instancePath)) continue;
     if (error.keyword === 'type') {
       push(typeFinding(ctx, segments, value, [...types!]));
       continue;
@@ -196,10 +200,10 @@ export function ajvErrorsToFindings(errors: readonly AjvLikeError[], root: unkno
 
 function typeFinding(ctx: FindingContext, segments: PathSegment[], value: unknown, types: string[]): Finding {
   const expected = types.join(' or ');
-  let fix = `Change the value to ${article(expected)}.`;
+  let fix = `Change the value to ${withArticle(expected)}.`;
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) && types.some((t) => t === 'integer' || t === 'number')) {
     fix = `Write the number without quotes: ${value.trim()}.`;
-  } else if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
+  } else if (types.includes('string') && typeof value === 'number') {
     fix = `Quote the value so it is a string: "${String(value)}".`;
   }
   return {
@@ -207,7 +211,7 @@ function typeFinding(ctx: FindingContext, segments: PathSegment[], value: unknow
     field: formatPath(segments),
     value,
     rule: 'schema/type',
-    message: `must be ${article(expected)} but is ${article(jsonType(value))}.`,
+    message: `must be ${withArticle(expected)} but is ${withArticle(jsonType(value))}.`,
     fix,
   };
 }
@@ -291,7 +295,10 @@ function keywordFinding(
     }
     case 'anyOf':
     case 'oneOf': {
-      const reasons = [...new Set(children.filter((c) => c.keyword !== 'anyOf' && c.keyword !== 'oneOf').map((c) => describeBriefly(c, root)))];
+      // `not` branches (e.g. "type is not IPAddress") rarely explain anything; prefer the concrete checks that failed.
+      const leaves = children.filter((c) => c.keyword !== 'anyOf' && c.keyword !== 'oneOf');
+      const informative = leaves.some((c) => c.keyword !== 'not') ? leaves.filter((c) => c.keyword !== 'not') : leaves;
+      const reasons = [...new Set(informative.map((c) => describeBriefly(c, root)))];
       const why = reasons.length > 0 ? ` (${reasons.slice(0, 4).join('; ')})` : '';
       return {
         ...base,
@@ -332,7 +339,7 @@ function describeBriefly(error: AjvLikeError, root: unknown): string {
     case 'format':
       return `${where} must be a valid ${String(p.format)}`;
     case 'type':
-      return `${where} must be ${article(String(p.type).split(',').join(' or '))}`;
+      return `${where} must be ${withArticle(String(p.type).split(',').join(' or '))}`;
     case 'required':
       return `${formatPath([...pointerToSegments(error.instancePath, root), String(p.missingProperty)])} is required`;
     case 'not':

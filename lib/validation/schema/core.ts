@@ -108,6 +108,10 @@ export async function loadCoreKinds(projectRoot: string, models: ClientNodeModel
   const candidates = (await kubernetesModelsKinds(packageDir))
     .map((k) => ({ ...k, className: clientNodeClassName(models, k.apiVersion, k.kind, k.schemaName) }))
     .filter((k): k is typeof k & { className: string } => k.className !== undefined);
+  if (!candidates.some((k) => k.apiVersion === 'apps/v1' && k.kind === 'Deployment')) {
+    // The catalogue is read from the libraries' generated files; fail loudly if their layout changes.
+    throw new Error(`no core kinds found in ${packageDir}: kubernetes-models or @kubernetes/client-node changed layout`);
+  }
   return Promise.all(
     candidates.map(async (k) => {
       const mod = (await import(`kubernetes-models/_schemas/${k.schemaName}`)) as { validate: PrecompiledValidator };
