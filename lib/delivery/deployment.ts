@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
-import { RollingStrategy } from './strategy.js';
+import { RecreateStrategy, RollingStrategy } from './strategy.js';
 
 /** Props of {@link emitDeployment}. */
 export interface DeploymentRenderProps {
@@ -12,20 +12,22 @@ export interface DeploymentRenderProps {
   /** Left out when an autoscaler owns the count. */
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
-  /** A rolling strategy. */
-  readonly strategy: RollingStrategy;
+  /** A rolling update, or Recreate for singletons. */
+  readonly strategy: RollingStrategy | RecreateStrategy;
 }
 
 /** Revisions kept for `kubectl rollout undo` and Argo Rollouts rollback. */
 export const REVISION_HISTORY_LIMIT = 5;
 
-/** An apps/v1 Deployment with a RollingUpdate strategy, in the APP wave. */
+/** An apps/v1 Deployment with a RollingUpdate (or Recreate) strategy, in the APP wave. */
 export function emitDeployment(scope: Construct, props: DeploymentRenderProps): ApiObject {
   const spec: Record<string, unknown> = {
     revisionHistoryLimit: REVISION_HISTORY_LIMIT,
     progressDeadlineSeconds: 600,
     selector: { matchLabels: props.selector },
-    strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: props.strategy.surge.maxSurge, maxUnavailable: props.strategy.surge.maxUnavailable } },
+    strategy: props.strategy.kind === 'recreate'
+      ? { type: 'Recreate' }
+      : { type: 'RollingUpdate', rollingUpdate: { maxSurge: props.strategy.surge.maxSurge, maxUnavailable: props.strategy.surge.maxUnavailable } },
     template: props.podTemplate,
   };
   if (props.replicas !== undefined) spec.replicas = props.replicas;

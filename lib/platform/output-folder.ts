@@ -18,3 +18,18 @@ export function outputFolderOf(scope: IConstruct): string | undefined {
   }
   return undefined;
 }
+
+const FILE_STEMS = new WeakMap<IConstruct, string>();
+
+/**
+ * Gives an object a fixed file name (without `.yaml`) instead of `<kind>-<name>`. Used for objects whose
+ * name carries a content hash, so a change edits one file instead of deleting one and adding another.
+ */
+export function setFileStem(scope: IConstruct, stem: string): void {
+  FILE_STEMS.set(scope, stem);
+}
+
+/** The fixed file stem of an object, if one was set. */
+export function fileStemOf(scope: IConstruct): string | undefined {
+  return FILE_STEMS.get(scope);
+}

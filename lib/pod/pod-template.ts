@@ -15,6 +15,12 @@ export interface PodTemplateInput {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables from Secret keys: name → `valueFrom`. */
+  readonly secretEnv?: Readonly<Record<string, Record<string, unknown>>>;
+  /** ConfigMaps exposed as environment variables. */
+  readonly envFromConfigMaps?: readonly string[];
+  /** ConfigMaps mounted as files: volume name, ConfigMap name, mount path. */
+  readonly configMounts?: readonly { readonly volume: string; readonly configMap: string; readonly mountPath: string }[];
   readonly readinessProbe?: Probe;
   readonly livenessProbe?: Probe;
   readonly startupProbe?: Probe;
@@ -44,13 +50,20 @@ export function renderPodTemplate(input: PodTemplateInput): Record<string, unkno
   if (input.command) container.command = [...input.command];
   if (input.args) container.args = [...input.args];
   if (input.port !== undefined) container.ports = [{ name: 'http', containerPort: input.port, protocol: 'TCP' }];
-  const env = Object.entries(input.env ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+  const env: Record<string, unknown>[] = [
+    ...Object.entries(input.env ?? {}).map(([name, value]) => ({ name, value })),
+    ...Object.entries(input.secretEnv ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (env.length > 0) container.env = env;
+  if (input.envFromConfigMaps?.length) container.envFrom = input.envFromConfigMaps.map((name) => ({ configMapRef: { name } }));
   if (input.readinessProbe) container.readinessProbe = input.readinessProbe.render(probePort);
   if (input.livenessProbe) container.livenessProbe = input.livenessProbe.render(probePort);
   if (input.startupProbe) container.startupProbe = input.startupProbe.render(probePort);
-  if (input.preStop) container.lifecycle = { preStop: input.preStop.render() };
-  if (readOnlyRoot) container.volumeMounts = [{ name: 'tmp', mountPath: '/tmp' }];
+  const preStop = input.preStop?.render();
+  if (preStop) container.lifecycle = { preStop };
+  const mounts = (input.configMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true }));
+  if (readOnlyRoot) mounts.unshift({ name: 'tmp', mountPath: '/tmp', readOnly: false });
+  if (mounts.length > 0) container.volumeMounts = mounts.map((m) => (m.readOnly ? m : { name: m.name, mountPath: m.mountPath }));
 
   const spec: Record<string, unknown> = {
     automountServiceAccountToken: input.security?.automountServiceAccountToken ?? false,
@@ -60,7 +73,9 @@ export function renderPodTemplate(input: PodTemplateInput): Record<string, unkno
     containers: [container],
   };
   if (input.serviceAccountName) spec.serviceAccountName = input.serviceAccountName;
-  if (readOnlyRoot) spec.volumes = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
+  const volumes: Record<string, unknown>[] = (input.configMounts ?? []).map((m) => ({ name: m.volume, configMap: { name: m.configMap } }));
+  if (readOnlyRoot) volumes.unshift({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+  if (volumes.length > 0) spec.volumes = volumes;
   if (input.spreadSelector) {
     spec.topologySpreadConstraints = [
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: input.spreadSelector } },

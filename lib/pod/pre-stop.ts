@@ -11,7 +11,7 @@ export class PreStop {
    * Needs no shell in the image, so it works with distroless images.
    */
   public static sleep(seconds: number): PreStop {
-    return new PreStop({ sleep: { seconds } }, seconds);
+    return seconds === 0 ? PreStop.none() : new PreStop({ sleep: { seconds } }, seconds);
   }
 
   /** Runs a command in the container (the image must contain it). `waitSeconds` is how long it may take. */
@@ -24,10 +24,18 @@ export class PreStop {
     return new PreStop({ httpGet: { path, port } }, waitSeconds);
   }
 
-  private constructor(private readonly handler: Record<string, unknown>, public readonly seconds: number) {}
+  /**
+   * No preStop, for workloads that receive no traffic through a Service. (A 0-second sleep is not
+   * emitted: Kubernetes rejects `sleep.seconds: 0` before 1.33.)
+   */
+  public static none(): PreStop {
+    return new PreStop(undefined, 0);
+  }
 
-  /** The `lifecycle.preStop` handler. */
-  public render(): Record<string, unknown> {
+  private constructor(private readonly handler: Record<string, unknown> | undefined, public readonly seconds: number) {}
+
+  /** The `lifecycle.preStop` handler, or undefined for none. */
+  public render(): Record<string, unknown> | undefined {
     return this.handler;
   }
 }

@@ -2,6 +2,7 @@ import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
 import { checkAnalysisTemplate } from '../validation/analysis-rules.js';
 import { Finding } from '../validation/finding.js';
 import { checkRollouts, WARNING_RULES } from '../validation/rollout-rules.js';
+import { checkInlineSecrets } from '../validation/secret-rules.js';
 
 /** A manifest with its location (construct path at synth) and output path. */
 export interface LocatedManifest {
@@ -15,7 +16,8 @@ export interface LocatedManifest {
  * environment (the set one Argo CD sync applies):
  * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086);
  * - Argo Rollouts' own validation of Rollouts and AnalysisTemplates, including the cross-object
- *   references, which the controller only reports at reconcile time, one error at a time.
+ *   references, which the controller only reports at reconcile time, one error at a time;
+ * - no Secret carries inline values.
  * Warning-level rules are left to `validate`; a synth fails on errors only.
  */
 export function checkManifests(manifests: readonly LocatedManifest[]): Finding[] {
@@ -41,6 +43,7 @@ export function checkManifests(manifests: readonly LocatedManifest[]): Finding[]
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
     findings.push(...checkRollouts(set));
+    findings.push(...checkInlineSecrets(set));
     for (const m of set) {
       if (m.object.apiVersion === 'argoproj.io/v1alpha1' && m.object.kind === 'AnalysisTemplate') findings.push(...checkAnalysisTemplate(m));
     }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { assertNoProblems, SynthError } from '../core/problems.js';
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
-import { outputFolderOf } from '../platform/output-folder.js';
+import { fileStemOf, outputFolderOf } from '../platform/output-folder.js';
 import { EnvironmentChart, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
 import { checkManifests } from './manifest-checks.js';
@@ -31,7 +31,8 @@ export function synthesize(app: App): SynthesizedObject[] {
   for (const c of app.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
-    const path = `${baseFolder(c)}/${fileName(manifest)}`;
+    const stem = fileStemOf(c);
+    const path = `${baseFolder(c)}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     const clash = byPath.get(path);
     if (clash !== undefined) {
       findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { Autoscaling } from '../../autoscaling/autoscaling.js';
 import { emitHorizontalPodAutoscaler } from '../../autoscaling/horizontal-pod-autoscaler.js';
 import { Environment } from '../../core/environment.js';
+import { emitConfigMap } from '../../config/config-map.js';
+import { looksLikeSecretName } from '../../config/secret-reference.js';
 import { checkImage } from '../../core/image.js';
 import { commonLabels, selectorLabels } from '../../core/labels.js';
 import { reportProblem } from '../../core/problems.js';
@@ -47,6 +49,8 @@ export abstract class WorkloadBase extends Construct {
   public readonly terminationGracePeriodSeconds: number;
   /** The preStop action. */
   public readonly preStop: PreStop;
+  /** Names of the content-hashed ConfigMaps this workload reads, by source name. */
+  public readonly configMapNames: Readonly<Record<string, string>>;
 
   protected readonly props: WorkloadProps;
   protected readonly overrides: WorkloadOverrides;
@@ -105,9 +109,26 @@ export abstract class WorkloadBase extends Construct {
       });
     }
 
+    this.configMapNames = this.resolveConfig();
     this.autoscaling = this.resolveAutoscaling();
     const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     for (const p of budget.problems('disruptionBudget')) this.problem(p);
+  }
+
+  /** The overrides of the environment `scope` is in, from a per-environment overrides map. */
+  protected static overridesFor<T>(scope: Construct, environments: { readonly [environment: string]: T } | undefined): T | undefined {
+    return environments?.[EnvironmentChart.of(scope).environment.name];
+  }
+
+  /** Reports override keys that name no environment of the platform (a typo would silently do nothing). */
+  protected checkEnvironmentKeys(environments: { readonly [environment: string]: unknown } | undefined): void {
+    const platform = EnvironmentChart.of(this).platform;
+    const names = platform.environments.map((e) => e.environment.name);
+    for (const key of Object.keys(environments ?? {})) {
+      if (!names.includes(key)) {
+        this.problem({ field: `environments.${key}`, value: key, message: `names no environment of platform "${platform.name}"`, fix: `use one of: ${names.join(', ')}` });
+      }
+    }
   }
 
   /** Records a problem with this workload's props; synth reports it with this construct's path. */
@@ -124,7 +145,10 @@ export abstract class WorkloadBase extends Construct {
       port,
       command: this.props.command,
       args: this.props.args,
-      env: { ...(this.props.env ?? {}), ...(this.overrides.env ?? {}) },
+      env: this.env,
+      secretEnv: Object.fromEntries(Object.entries(this.props.secretEnv ?? {}).map(([k, v]) => [k, v.renderValueFrom()])),
+      envFromConfigMaps: (this.props.config ?? []).filter((c) => c.mountPath === undefined).map((c) => this.configMapNames[c.name]),
+      configMounts: (this.props.config ?? []).filter((c) => c.mountPath !== undefined).map((c) => ({ volume: `config-${c.name}`, configMap: this.configMapNames[c.name], mountPath: c.mountPath! })),
       readinessProbe: this.props.readinessProbe,
       livenessProbe: this.props.livenessProbe,
       startupProbe: this.props.startupProbe,
@@ -167,6 +191,39 @@ export abstract class WorkloadBase extends Construct {
       cpuUtilizationPercent: p.cpuUtilizationPercent ?? 70,
       scaleDownStabilizationSeconds: p.scaleDownStabilizationSeconds ?? 300,
     });
+  }
+
+  /** Plain environment variables, per-environment ones merged over the shared ones. */
+  private get env(): Record<string, string> {
+    return { ...(this.props.env ?? {}), ...(this.overrides.env ?? {}) };
+  }
+
+  private resolveConfig(): Record<string, string> {
+    for (const [name, value] of Object.entries(this.env)) {
+      if (looksLikeSecretName(name) && value !== '') {
+        this.problem({
+          field: `env.${name}`,
+          value: '<redacted>',
+          rule: 'security/secret-in-env',
+          message: 'looks like a credential given as a literal value, which would be committed to dist/ in plain text',
+          fix: `read it from an existing Secret: \`secretEnv: { ${name}: SecretKey.of('<secret>', '<key>') }\``,
+        });
+      }
+    }
+    for (const [name, key] of Object.entries(this.props.secretEnv ?? {})) {
+      for (const p of key.problems(`secretEnv.${name}`)) this.problem(p);
+      if (name in this.env) this.problem({ field: `secretEnv.${name}`, value: name, message: 'is also set in env', fix: 'set the variable in one place only' });
+    }
+    const names: Record<string, string> = {};
+    (this.props.config ?? []).forEach((source, i) => {
+      for (const p of source.problems(`config[${i}]`)) this.problem(p);
+      if (source.name in names) {
+        this.problem({ field: `config[${i}].name`, value: source.name, message: 'is used by two config sources of this workload', fix: 'give every config source a distinct name' });
+        return;
+      }
+      names[source.name] = emitConfigMap(this, { workload: this.name, namespace: this.namespace, labels: this.labels, source });
+    });
+    return names;
   }
 
   private resolveAutoscaling(): Autoscaling {

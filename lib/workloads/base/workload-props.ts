@@ -1,4 +1,6 @@
 import { Autoscaling } from '../../autoscaling/autoscaling.js';
+import { ConfigSource } from '../../config/config-source.js';
+import { SecretKey } from '../../config/secret-reference.js';
 import { ResourceRequirements } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
 import { PreStop } from '../../pod/pre-stop.js';
@@ -29,8 +31,20 @@ export interface WorkloadProps {
   readonly command?: readonly string[];
   /** Container args. @default the image's cmd */
   readonly args?: readonly string[];
-  /** Environment variables (values only; reference Secrets instead of inlining secret values). @default none */
+  /**
+   * Plain environment variables. A name that says it holds a credential (…PASSWORD, …TOKEN, …SECRET,
+   * …API_KEY, …) with a literal value fails the synth: use `secretEnv`.
+   * @default none
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables read from existing Secrets (`SecretKey.of('db-app', 'password')`). @default none */
+  readonly secretEnv?: Readonly<Record<string, SecretKey>>;
+  /**
+   * Configuration emitted as content-hashed, immutable ConfigMaps: a change rolls out through the
+   * workload's strategy, and the previous ConfigMap is pruned last.
+   * @default none
+   */
+  readonly config?: readonly ConfigSource[];
   /** Requests and limits before the environment's resource scale. @default 100m CPU and 128 MiB requested, memory limit equal to the request */
   readonly resources?: ResourceRequirements;
   /** Replica count before the environment's replica scale; ignored when `autoscaling` is set. @default the class default (3 for services) */
