@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CRDS="${CRDS_DIR:-../shared/crds}"
 rm -rf imports.tmp && mkdir imports.tmp
+# `cdk8s import` also appends each import to cdk8s.yaml; keep the committed one as it is.
+cp cdk8s.yaml imports.tmp/cdk8s.yaml.keep
+trap '[ -f imports.tmp/cdk8s.yaml.keep ] && cp imports.tmp/cdk8s.yaml.keep cdk8s.yaml' EXIT
 imports=(
   "rollout=argo-rollouts/rollout-crd.yaml"
   "analysistemplate=argo-rollouts/analysis-template-crd.yaml"
@@ -29,5 +32,6 @@ for entry in "${imports[@]}"; do
   npx --no-install cdk8s import --language typescript --output imports.tmp "${prefix}:=${CRDS}/${file}" >/dev/null 2>&1 || true
   ls imports.tmp/"${prefix}"-*.ts >/dev/null 2>&1 || { echo "cdk8s import failed for ${file}" >&2; exit 1; }
 done
+cp imports.tmp/cdk8s.yaml.keep cdk8s.yaml && rm imports.tmp/cdk8s.yaml.keep
 rm -rf imports && mv imports.tmp imports
 ls imports

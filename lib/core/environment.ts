@@ -8,6 +8,20 @@ export enum ServiceDelivery {
   ROLLING = 'rolling',
 }
 
+/**
+ * How web frontends (server-side rendered pages, the seed's bitvault-web) ship in an environment. The seed
+ * allows "canary or blue-green" for web: blue-green gives an instant cutover of the whole page set (no
+ * user sees old and new pages mixed) and a trivial rollback.
+ */
+export enum FrontendDelivery {
+  /** Argo Rollouts blue-green: bring up green fully, smoke-test it, flip the Service, keep blue for rollback (the prod default). */
+  BLUE_GREEN = 'blue-green',
+  /** Argo Rollouts canary with SLO analysis, exactly like stateless services. */
+  CANARY = 'canary',
+  /** A plain Deployment rolling update (fast; dev and staging). */
+  ROLLING = 'rolling',
+}
+
 /** Everything an environment decides, apart from its name. */
 export interface EnvironmentOptions {
   /** Namespace the environment's workloads live in. @default `<platform>-<environment name>` */
@@ -23,6 +37,8 @@ export interface EnvironmentOptions {
   readonly imagePolicy?: ImagePolicy;
   /** How stateless services ship. @default ServiceDelivery.ROLLING */
   readonly statelessDelivery?: ServiceDelivery;
+  /** How web frontends ship. @default FrontendDelivery.ROLLING */
+  readonly frontendDelivery?: FrontendDelivery;
 }
 
 /** An environment: a name plus {@link EnvironmentOptions}. */
@@ -42,17 +58,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export class Environment {
   /** Dev: quarter replicas (at least 1), half resources, tags allowed, rolling updates. */
   public static dev(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, ...options, name: 'dev' });
+    return new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'dev' });
   }
 
   /** Staging: half replicas, full resources, digests required, rolling updates. */
   public static staging(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, ...options, name: 'staging' });
+    return new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'staging' });
   }
 
-  /** Prod: full replicas and resources, digests required, canary with analysis. */
+  /** Prod: full replicas and resources, digests required, canary with analysis; web frontends blue-green with a smoke test. */
   public static prod(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, ...options, name: 'prod' });
+    return new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, frontendDelivery: FrontendDelivery.BLUE_GREEN, ...options, name: 'prod' });
   }
 
   /** Environment name. */
@@ -67,6 +83,8 @@ export class Environment {
   public readonly imagePolicy: ImagePolicy;
   /** Delivery of stateless services. */
   public readonly statelessDelivery: ServiceDelivery;
+  /** Delivery of web frontends. */
+  public readonly frontendDelivery: FrontendDelivery;
 
   constructor(props: EnvironmentProps) {
     this.name = props.name;
@@ -75,6 +93,7 @@ export class Environment {
     this.resourceScale = props.resourceScale ?? 1;
     this.imagePolicy = props.imagePolicy ?? ImagePolicy.REQUIRE_DIGEST;
     this.statelessDelivery = props.statelessDelivery ?? ServiceDelivery.ROLLING;
+    this.frontendDelivery = props.frontendDelivery ?? FrontendDelivery.ROLLING;
   }
 
   /** Scales a replica count by this environment's factor (rounded up, at least 1). */

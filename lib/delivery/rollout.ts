@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { REVISION_HISTORY_LIMIT } from './deployment.js';
-import { CanaryStrategy } from './strategy.js';
+import { BlueGreenStrategy, CanaryStrategy } from './strategy.js';
 
-/** Props of {@link emitCanaryRollout}. */
-export interface CanaryRolloutProps {
+/** What every Rollout needs, whatever its strategy. */
+export interface RolloutBaseProps {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
@@ -13,6 +13,10 @@ export interface CanaryRolloutProps {
   /** Left out when an autoscaler owns the count. */
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
+}
+
+/** Props of {@link emitCanaryRollout}. */
+export interface CanaryRolloutProps extends RolloutBaseProps {
   /** A canary strategy. */
   readonly strategy: CanaryStrategy;
   readonly stableService: string;
@@ -23,6 +27,18 @@ export interface CanaryRolloutProps {
   readonly analysis: Record<string, unknown>;
   /** Pin canary scaling for an HPA (needs trafficRouting). */
   readonly dynamicStableScale: boolean;
+}
+
+/** Props of {@link emitBlueGreenRollout}. */
+export interface BlueGreenRolloutProps extends RolloutBaseProps {
+  /** A blue-green strategy. */
+  readonly strategy: BlueGreenStrategy;
+  /** The Service users reach (the route's backend). */
+  readonly activeService: string;
+  /** The Service that reaches green before promotion; must differ from the active one. */
+  readonly previewService: string;
+  /** `prePromotionAnalysis` (templates and args): the smoke test that gates the flip. */
+  readonly prePromotionAnalysis: Record<string, unknown>;
 }
 
 /**
@@ -42,15 +58,43 @@ export function emitCanaryRollout(scope: Construct, props: CanaryRolloutProps): 
   if (props.dynamicStableScale) canary.dynamicStableScale = true;
   // dynamicStableScale + an explicit abortScaleDownDelaySeconds deadlocks on abort (argo-rollouts#4898).
   else if (s.abortScaleDownDelaySeconds !== undefined) canary.abortScaleDownDelaySeconds = s.abortScaleDownDelaySeconds;
+  return emitRollout(scope, props, { canary });
+}
 
+/**
+ * An Argo Rollouts blue-green Rollout, inline pod template, last sync wave. Green comes up behind the
+ * preview Service, the smoke test (`prePromotionAnalysis`) runs against it, then the controller flips the
+ * active Service's selector to green; blue stays `scaleDownDelaySeconds` for an instant rollback. There
+ * is no `trafficRouting`: blue-green flips selectors, not weights, so the route keeps one backend.
+ *
+ * With an HPA, `spec.replicas` is left out and the HPA sizes both stacks in unison; a
+ * `previewReplicaCount` pins green to that count while previewed, whatever the HPA decides, and green is
+ * scaled to the HPA's count just before the flip (docs/features/hpa-support.md).
+ */
+export function emitBlueGreenRollout(scope: Construct, props: BlueGreenRolloutProps): ApiObject {
+  const s = props.strategy;
+  const blueGreen: Record<string, unknown> = {
+    activeService: props.activeService,
+    previewService: props.previewService,
+    autoPromotionEnabled: s.autoPromotionEnabled,
+    scaleDownDelaySeconds: s.scaleDownDelaySeconds,
+    prePromotionAnalysis: props.prePromotionAnalysis,
+  };
+  if (s.autoPromotionSeconds !== undefined) blueGreen.autoPromotionSeconds = s.autoPromotionSeconds;
+  if (s.previewReplicaCount !== undefined) blueGreen.previewReplicaCount = s.previewReplicaCount;
+  if (s.abortScaleDownDelaySeconds !== undefined) blueGreen.abortScaleDownDelaySeconds = s.abortScaleDownDelaySeconds;
+  return emitRollout(scope, props, { blueGreen });
+}
+
+function emitRollout(scope: Construct, props: RolloutBaseProps, strategy: Record<string, unknown>): ApiObject {
   const spec: Record<string, unknown> = {
     revisionHistoryLimit: REVISION_HISTORY_LIMIT,
     progressDeadlineSeconds: 600,
-    // A canary stuck past the deadline aborts back to stable instead of waiting for a human.
+    // A rollout stuck past the deadline aborts back to stable instead of waiting for a human.
     progressDeadlineAbort: true,
     selector: { matchLabels: props.selector },
     template: props.podTemplate,
-    strategy: { canary },
+    strategy,
   };
   if (props.replicas !== undefined) spec.replicas = props.replicas;
   return new ApiObject(scope, 'rollout', {

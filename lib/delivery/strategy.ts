@@ -1,3 +1,4 @@
+import type { SmokeTestProps } from '../analysis/smoke-test-analysis-template.js';
 import { CanaryStep, DEFAULT_CANARY_STEPS } from './canary-step.js';
 
 /** Surge and unavailability of a rolling update or canary, as a count or a percentage string ("25%"). */
@@ -28,6 +29,46 @@ export interface CanaryProps {
   readonly abortScaleDownDelaySeconds?: number;
 }
 
+/** Props of {@link Strategy.blueGreen}. */
+export interface BlueGreenProps {
+  /**
+   * Promote green (flip the active Service) by itself once the smoke test passed. With `false` the
+   * Rollout pauses before promotion until `kubectl argo rollouts promote`; Argo CD reports it Suspended
+   * meanwhile (it sits in the last sync wave, so nothing else waits for it).
+   * @default true: the smoke test gates promotion
+   */
+  readonly autoPromotionEnabled?: boolean;
+  /**
+   * Seconds to wait, after green is ready, before promoting: a window to look at the preview. Must exceed
+   * the smoke test's longest run, because Argo Rollouts marks a pre-promotion analysis still running at
+   * that point as successful. Only with `autoPromotionEnabled` (otherwise ignored: argoproj/argo-rollouts#2000).
+   * @default none: promote as soon as the smoke test passed
+   */
+  readonly autoPromotionSeconds?: number;
+  /**
+   * Seconds the old (blue) stack keeps running at full size after the flip: a rollback within that window
+   * is an instant selector flip back, with warm pods. It also covers the kube-proxy propagation delay.
+   * @default 600 (Argo Rollouts' own default is 30)
+   */
+  readonly scaleDownDelaySeconds?: number;
+  /**
+   * Pods of the green stack while it is previewed and smoke-tested; it is scaled to the full count just
+   * before the flip. Saves the doubled resources of a full preview, at the cost of testing fewer pods.
+   * @default all replicas: green is tested at full size
+   */
+  readonly previewReplicaCount?: number;
+  /**
+   * Seconds green stays up after an abort (failed smoke test), for debugging; 0 keeps it until the next
+   * release.
+   * @default Argo Rollouts' own default (30 s)
+   */
+  readonly abortScaleDownDelaySeconds?: number;
+  /** Name of the preview Service, which the smoke test calls. Must differ from the active Service. @default `<workload name>-preview` */
+  readonly previewServiceName?: string;
+  /** The pre-promotion smoke test against the preview Service. @default 3 GETs of '/' 10 s apart, each must answer 2xx within 5 s */
+  readonly smokeTest?: SmokeTestProps;
+}
+
 /** Surge and unavailability, resolved. */
 export interface Surge {
   readonly maxSurge: PodCount;
@@ -48,6 +89,22 @@ export abstract class Strategy {
   /** An Argo Rollouts canary with analysis gates and automatic abort. */
   public static canary(props: CanaryProps = {}): CanaryStrategy {
     return new CanaryStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, props.steps ?? DEFAULT_CANARY_STEPS, props.abortScaleDownDelaySeconds);
+  }
+
+  /**
+   * An Argo Rollouts blue-green: bring up the new (green) stack fully behind a preview Service, smoke-test
+   * it, flip the active Service's selector, and keep the old (blue) stack for an instant rollback.
+   */
+  public static blueGreen(props: BlueGreenProps = {}): BlueGreenStrategy {
+    return new BlueGreenStrategy(
+      props.autoPromotionEnabled ?? true,
+      props.autoPromotionSeconds,
+      props.scaleDownDelaySeconds ?? 600,
+      props.previewReplicaCount,
+      props.abortScaleDownDelaySeconds,
+      props.previewServiceName,
+      props.smokeTest ?? {},
+    );
   }
 
   /** Stop every old pod before starting a new one: downtime, for singletons that cannot run two versions. */
@@ -82,6 +139,30 @@ export class CanaryStrategy extends Strategy {
     public readonly steps: readonly CanaryStep[],
     /** Abort scale-down delay. */
     public readonly abortScaleDownDelaySeconds?: number,
+  ) {
+    super();
+  }
+}
+
+/** A blue-green. Create with {@link Strategy.blueGreen}. */
+export class BlueGreenStrategy extends Strategy {
+  public readonly kind = 'blueGreen' as const;
+  /** @internal */
+  constructor(
+    /** Promote by itself once the smoke test passed. */
+    public readonly autoPromotionEnabled: boolean,
+    /** Wait before an automatic promotion. */
+    public readonly autoPromotionSeconds: number | undefined,
+    /** How long blue stays after the flip. */
+    public readonly scaleDownDelaySeconds: number,
+    /** Pods of green while previewed. */
+    public readonly previewReplicaCount: number | undefined,
+    /** How long green stays after an abort. */
+    public readonly abortScaleDownDelaySeconds: number | undefined,
+    /** Explicit preview Service name. */
+    public readonly previewServiceName: string | undefined,
+    /** The pre-promotion smoke test. */
+    public readonly smokeTest: SmokeTestProps,
   ) {
     super();
   }

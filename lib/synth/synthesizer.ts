@@ -27,6 +27,7 @@ export function synthesize(app: App): SynthesizedObject[] {
   assertNoProblems(app);
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
+  const byIdentity = new Map<string, string>();
   const findings: Finding[] = [];
   for (const c of app.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
@@ -39,6 +40,14 @@ export function synthesize(app: App): SynthesizedObject[] {
       continue;
     }
     byPath.set(path, c.node.path);
+    // Two folders may not emit the same object: the second apply would silently overwrite the first.
+    const identity = `${path.split('/').slice(0, 2).join('/')}|${manifest.apiVersion}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
+    const owner = byIdentity.get(identity);
+    if (owner !== undefined) {
+      findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `names the same ${manifest.kind} as ${owner} in the same namespace; one would overwrite the other`, fix: 'rename one of the two workloads or objects' });
+      continue;
+    }
+    byIdentity.set(identity, c.node.path);
     objects.push({ path, constructPath: c.node.path, manifest });
   }
   findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path }))));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Environment, ServiceDelivery } from '../../lib/core/environment.js';
+import { Environment, FrontendDelivery, ServiceDelivery } from '../../lib/core/environment.js';
 import { ImagePolicy } from '../../lib/core/image.js';
 import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { Probe } from '../../lib/pod/probe.js';
@@ -12,6 +12,22 @@ describe('Environment', () => {
       ['staging', ServiceDelivery.ROLLING, ImagePolicy.REQUIRE_DIGEST, 0.5, 1],
       ['prod', ServiceDelivery.CANARY, ImagePolicy.REQUIRE_DIGEST, 1, 1],
     ]);
+  });
+
+  it('ships web frontends blue-green in prod and rolling in dev and staging', () => {
+    expect([Environment.dev(), Environment.staging(), Environment.prod()].map((e) => [e.name, e.frontendDelivery])).toEqual([
+      ['dev', FrontendDelivery.ROLLING],
+      ['staging', FrontendDelivery.ROLLING],
+      ['prod', FrontendDelivery.BLUE_GREEN],
+    ]);
+  });
+
+  it('rolls web frontends by default in a custom environment, and takes frontendDelivery as a typed override', () => {
+    // GIVEN a custom environment without options, and prod asked to canary its frontends
+    const custom = new Environment({ name: 'qa' });
+    const prod = Environment.prod({ frontendDelivery: FrontendDelivery.CANARY });
+    // THEN the custom one rolls, prod canaries and keeps its other defaults
+    expect([custom.frontendDelivery, prod.frontendDelivery, prod.statelessDelivery, prod.name]).toEqual([FrontendDelivery.ROLLING, FrontendDelivery.CANARY, ServiceDelivery.CANARY, 'prod']);
   });
 
   it('takes typed overrides but keeps its name', () => {

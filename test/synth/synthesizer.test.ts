@@ -65,6 +65,20 @@ describe('synthesize', () => {
     expect(findings).toEqual([expect.objectContaining({ location: 'acme/dev/api/extra', rule: 'synth/duplicate-object', message: 'is written to acme/dev/api/service-api.yaml, which acme/dev/api/service already uses' })]);
   });
 
+  it('rejects two workloads that emit the same object into one namespace', () => {
+    const app = new App();
+    const platform = new Platform(app, 'acme', { environments: [Environment.dev()] });
+    const env = platform.environments[0];
+    new StatelessService(env, 'api', { image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz') });
+    new StatelessService(env, 'api-again', { name: 'api', image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz') });
+    const findings = synthFindings(() => synthesize(app));
+    expect(findings.map((f) => [f.location, f.rule])).toEqual([
+      ['acme/dev/api-again/service', 'synth/duplicate-object'],
+      ['acme/dev/api-again/pdb', 'synth/duplicate-object'],
+      ['acme/dev/api-again/deployment', 'synth/duplicate-object'],
+    ]);
+  });
+
   it('runs the Argo Rollouts controller rules on the emitted set (a Service managed by two Rollouts)', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
