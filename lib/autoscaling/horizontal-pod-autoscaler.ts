@@ -15,12 +15,17 @@ export interface HpaProps {
   readonly scaleDownStabilizationSeconds: number;
 }
 
-/** An autoscaling/v2 HorizontalPodAutoscaler on average CPU utilization. */
+/**
+ * An autoscaling/v2 HorizontalPodAutoscaler on average CPU utilization, in its target's own wave: Argo CD
+ * reports an HPA whose target does not exist yet as Degraded (FailedGetScale), and a Degraded object in
+ * an earlier wave would hold back the wave that creates the target on the first sync. Within one wave
+ * Argo CD applies Deployments before HPAs.
+ */
 export function emitHorizontalPodAutoscaler(scope: Construct, props: HpaProps): ApiObject {
   return new ApiObject(scope, 'hpa', {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(props.target.kind === 'Rollout' ? SyncWave.ROLLOUT : SyncWave.APP) },
     spec: {
       scaleTargetRef: props.target,
       minReplicas: props.minReplicas,

@@ -25,11 +25,11 @@ export const SyncWave = {
   MIGRATION: 0,
   /** ConfigMaps and Secret references the workloads mount: before the workloads that read them. */
   CONFIG: 5,
-  /** Services, routes, PodDisruptionBudgets, autoscalers and AnalysisTemplates: before their workload. */
+  /** Services, routes, PodDisruptionBudgets and AnalysisTemplates: before their workload. */
   APP_SUPPORT: 10,
-  /** Deployments and other plain workloads. */
+  /** Deployments and other plain workloads, with their HPA or ScaledObject (an autoscaler synced before its target reports Degraded). */
   APP: 20,
-  /** Argo Rollouts: the last wave, so a paused canary never blocks another wave. */
+  /** Argo Rollouts (with their autoscaler): the last wave, so a paused canary never blocks another wave. */
   ROLLOUT: 30,
 } as const;
 

@@ -1,6 +1,7 @@
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
 import { checkAnalysisTemplate } from '../validation/analysis-rules.js';
 import { Finding } from '../validation/finding.js';
+import { checkKeda, KEDA_WARNING_RULES } from '../validation/keda-rules.js';
 import { checkRollouts, WARNING_RULES } from '../validation/rollout-rules.js';
 import { checkInlineSecrets } from '../validation/secret-rules.js';
 
@@ -43,6 +44,7 @@ export function checkManifests(manifests: readonly LocatedManifest[]): Finding[]
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
     findings.push(...checkRollouts(set));
+    findings.push(...checkKeda(set).filter((f) => !KEDA_WARNING_RULES.has(f.rule)));
     findings.push(...checkInlineSecrets(set));
     for (const m of set) {
       if (m.object.apiVersion === 'argoproj.io/v1alpha1' && m.object.kind === 'AnalysisTemplate') findings.push(...checkAnalysisTemplate(m));

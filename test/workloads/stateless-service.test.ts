@@ -132,10 +132,13 @@ describe('StatelessService in prod (canary)', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  it('puts the Rollout in the last wave and everything else before it', () => {
+  it('puts the Rollout and its HPA in the last wave and everything else before it', () => {
     const waves = objectsOf(objects, 'prod').map((o) => [o.manifest.kind, Number(o.manifest.metadata.annotations['argocd.argoproj.io/sync-wave'])] as const);
     const rolloutWave = waves.find(([k]) => k === 'Rollout')![1];
-    for (const [kind, wave] of waves) if (kind !== 'Rollout') expect(wave, kind).toBeLessThan(rolloutWave);
+    expect(rolloutWave).toBe(30);
+    // An HPA synced before its target reports Degraded (FailedGetScale) and would hold the wave back.
+    expect(waves.find(([k]) => k === 'HorizontalPodAutoscaler')![1]).toBe(rolloutWave);
+    for (const [kind, wave] of waves) if (kind !== 'Rollout' && kind !== 'HorizontalPodAutoscaler') expect(wave, kind).toBeLessThan(rolloutWave);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Autoscaling } from '../../autoscaling/autoscaling.js';
 import { emitHorizontalPodAutoscaler } from '../../autoscaling/horizontal-pod-autoscaler.js';
+import { emitKedaAutoscaler } from '../../autoscaling/keda/scaled-object.js';
 import { Environment } from '../../core/environment.js';
 import { emitConfigMap } from '../../config/config-map.js';
 import { looksLikeSecretName } from '../../config/secret-reference.js';
@@ -177,8 +178,13 @@ export abstract class WorkloadBase extends Construct {
     });
   }
 
-  /** Emits the HPA when autoscaled, targeting the given workload kind. */
+  /** Emits the autoscaler (an HPA, or a KEDA ScaledObject and its TriggerAuthentications), targeting the given workload kind. */
   protected emitAutoscaler(target: { apiVersion: string; kind: string }): void {
+    if (this.autoscaling.keda) {
+      const { minReplicas, maxReplicas } = this.autoscaling.props;
+      emitKedaAutoscaler(this, { name: this.name, namespace: this.namespace, labels: this.labels, target: { ...target, name: this.name }, minReplicas, maxReplicas, scaling: this.autoscaling.keda });
+      return;
+    }
     if (this.autoscaling.kind !== 'hpa') return;
     const p = this.autoscaling.props;
     emitHorizontalPodAutoscaler(this, {
@@ -241,7 +247,6 @@ export abstract class WorkloadBase extends Construct {
     for (const p of problems) this.problem(autoscaling ? p : { ...p, field: replicasField });
     if (problems.length > 0) return chosen;
     const scale = (n: number) => this.environment.scaleReplicas(n);
-    if (chosen.kind === 'fixed') return Autoscaling.fixed(scale(chosen.props.minReplicas));
-    return Autoscaling.horizontal({ ...chosen.props, minReplicas: scale(chosen.props.minReplicas), maxReplicas: scale(chosen.props.maxReplicas) });
+    return chosen.withBounds(scale(chosen.props.minReplicas), scale(chosen.props.maxReplicas));
   }
 }
