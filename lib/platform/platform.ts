@@ -67,14 +67,17 @@ export class EnvironmentChart extends Chart {
   public readonly environment: Environment;
   /** The platform. */
   public readonly platform: Platform;
-  /** The namespace every namespaced object of this environment goes to. */
-  public readonly namespace: string;
+  /**
+   * The namespace every namespaced object of this environment goes to. (Not cdk8s' `Chart.namespace`,
+   * which cdk8s would stamp on every object, cluster-scoped ones included: constructs set it explicitly.)
+   */
+  public readonly targetNamespace: string;
 
   constructor(platform: Platform, environment: Environment) {
     super(platform, environment.name, { disableResourceNameHashes: true });
     this.platform = platform;
     this.environment = environment;
-    this.namespace = environment.namespaceOverride ?? `${platform.name}-${environment.name}`;
+    this.targetNamespace = environment.namespaceOverride ?? `${platform.name}-${environment.name}`;
     for (const problem of environment.problems()) reportProblem(this, { ...problem, field: `environment.${problem.field}` });
 
     const folder = new Construct(this, PLATFORM_FOLDER);
@@ -83,7 +86,7 @@ export class EnvironmentChart extends Chart {
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: {
-        name: this.namespace,
+        name: this.targetNamespace,
         annotations: syncWaveAnnotations(SyncWave.NAMESPACE),
         labels: {
           [PART_OF_LABEL]: platform.name,

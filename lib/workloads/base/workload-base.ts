@@ -62,7 +62,7 @@ export abstract class WorkloadBase extends Construct {
     this.props = props;
     this.overrides = overrides ?? {};
     this.name = props.name ?? id;
-    this.namespace = chart.namespace;
+    this.namespace = chart.targetNamespace;
     this.environment = chart.environment;
     this.platformName = chart.platform.name;
     this.labels = commonLabels(this.platformName, this.name, defaults.component);

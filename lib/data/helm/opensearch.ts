@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { SecretKey } from '../../config/secret-reference.js';
+import { renderResources } from '../../core/resources.js';
+import { HelmDataService, HelmDataServiceProps } from './helm-data-service.js';
+
+/** The official `opensearch` chart version checked against (OpenSearch 3.8.0). */
+export const OPENSEARCH_CHART_VERSION = '3.8.0';
+
+/** Props of an {@link OpenSearch}. */
+export interface OpenSearchProps extends HelmDataServiceProps {
+  /**
+   * The initial `admin` password (`OPENSEARCH_INITIAL_ADMIN_PASSWORD`), from an existing Secret. Required:
+   * OpenSearch 2.12 and later refuse to start the security plugin's setup without it.
+   */
+  readonly adminPassword: SecretKey;
+}
+
+/**
+ * An OpenSearch cluster from the official chart (https://opensearch-project.github.io/helm-charts/): one
+ * node group with the cluster-manager, data and ingest roles, as a StatefulSet that rolls one node at a
+ * time; index replicas on the other nodes keep every shard available meanwhile (cluster health yellow,
+ * never red, when each index has at least one replica).
+ *
+ * The JVM heap is half the memory request (OpenSearch's own rule: the rest is file-system cache). The
+ * `fsgroup-volume` init container, which runs as root, is off — `fsGroup` sets the volume ownership — so
+ * the pods pass the "restricted" Pod Security profile. Nodes need `vm.max_map_count ≥ 262144`, set on the
+ * host: the chart's privileged sysctl init container is left off. With one member (dev) the chart runs in
+ * single-node discovery mode. The defaults are 8 GiB per node and 1 CPU / 2 GiB.
+ * Clients connect to the Service `<name>-master` on port 9200.
+ */
+export class OpenSearch extends HelmDataService {
+  constructor(scope: Construct, id: string, props: OpenSearchProps) {
+    super(scope, id, props, {
+      component: 'opensearch',
+      repoURL: 'https://opensearch-project.github.io/helm-charts/',
+      chart: 'opensearch',
+      chartVersion: OPENSEARCH_CHART_VERSION,
+      storageSize: '8Gi',
+      resources: { cpuRequestMillis: 1000, memoryRequestMebibytes: 2048 },
+    });
+    for (const p of props.adminPassword.problems('adminPassword')) this.problem(p);
+    const security = this.restrictedSecurityContexts(1000);
+    const heap = Math.max(1, Math.floor(this.resources.memoryRequestMebibytes / 2));
+    this.install({
+      clusterName: this.name,
+      nodeGroup: 'master',
+      masterService: `${this.name}-master`,
+      replicas: this.replicas,
+      singleNode: this.replicas === 1,
+      opensearchJavaOpts: `-Xms${heap}m -Xmx${heap}m`,
+      resources: renderResources(this.resources),
+      persistence: { enabled: true, enableInitChown: false, size: this.storageSize, ...(this.storageClass ? { storageClass: this.storageClass } : {}) },
+      extraEnvs: [{ name: 'OPENSEARCH_INITIAL_ADMIN_PASSWORD', valueFrom: props.adminPassword.renderValueFrom() }],
+      podSecurityContext: security.pod,
+      securityContext: security.container,
+      // Both set vm.max_map_count from the pod (a privileged init container, an unsafe pod sysctl): the node's job.
+      sysctl: { enabled: false },
+      sysctlInit: { enabled: false },
+    });
+  }
+}

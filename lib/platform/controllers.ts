@@ -1,0 +1,182 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
+import { reportProblem } from '../core/problems.js';
+import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import { ArgoCdHelmApplication } from '../gitops/argocd/helm-application.js';
+import { HelmChart } from '../gitops/helm-chart.js';
+import { GATEWAY_API_PLUGIN } from '../traffic/traffic-router.js';
+import { setOutputFolder } from './output-folder.js';
+import { EnvironmentChart, PLATFORM_FOLDER } from './platform.js';
+
+/** Chart versions that ship the controller versions whose CRDs are pinned in ../shared/crds. */
+export const CONTROLLER_CHARTS = {
+  /** argo-helm `argo-rollouts` 2.41.1 ships Argo Rollouts v1.9.1 (argo-helm release argo-rollouts-2.41.1, PR #3969). */
+  argoRollouts: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.41.1', appVersion: 'v1.9.1' },
+  /** kedacore `keda` 2.20.2 ships KEDA v2.20.2 (chart and app versions are aligned). */
+  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2', appVersion: 'v2.20.2' },
+  /** cloudnative-pg `cloudnative-pg` 0.29.0 ships CloudNativePG 1.30.0 (Chart.yaml appVersion "1.30.0"). */
+  cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', appVersion: '1.30.0' },
+} as const;
+
+/** The Gateway API traffic-router plugin release registered by default. */
+export const GATEWAY_API_PLUGIN_VERSION = 'v0.16.0';
+
+/** CPU architecture of the nodes the Argo Rollouts controller runs on (the plugin is a native binary). */
+export enum CpuArchitecture {
+  /** x86-64 nodes. */
+  AMD64 = 'amd64',
+  /** 64-bit ARM nodes (Graviton, Ampere). */
+  ARM64 = 'arm64',
+}
+
+/** Options shared by every controller. */
+export interface ControllerOptions {
+  /** Install this controller. Turn it off on a shared cluster where another environment (or team) installs it. @default true */
+  readonly enabled?: boolean;
+  /** Namespace the controller runs in (created by Argo CD). @default the upstream convention: 'argo-rollouts', 'keda', 'cnpg-system' */
+  readonly namespace?: string;
+  /** Exact chart version. @default the version in {@link CONTROLLER_CHARTS}, matching the pinned CRDs */
+  readonly chartVersion?: string;
+}
+
+/** Options of the Argo Rollouts controller. */
+export interface ArgoRolloutsControllerOptions extends ControllerOptions {
+  /** Release of `argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi` to download. @default {@link GATEWAY_API_PLUGIN_VERSION} */
+  readonly gatewayApiPluginVersion?: string;
+  /** Architecture of the plugin binary. @default CpuArchitecture.AMD64 */
+  readonly gatewayApiPluginArchitecture?: CpuArchitecture;
+  /** SHA-256 of the plugin binary; the controller refuses a download that does not match. @default none: the download is trusted as served */
+  readonly gatewayApiPluginSha256?: string;
+}
+
+/** Props of {@link PlatformControllers}. */
+export interface PlatformControllersProps {
+  /** Namespace of the Argo CD Applications. @default 'argocd' */
+  readonly argoCdNamespace?: string;
+  /** Argo CD project of the Applications. @default 'default' */
+  readonly project?: string;
+  /** Argo Rollouts (canary and blue-green). @default installed, with the Gateway API plugin */
+  readonly argoRollouts?: ArgoRolloutsControllerOptions;
+  /** KEDA (event-driven autoscaling of workers). @default installed */
+  readonly keda?: ControllerOptions;
+  /** CloudNativePG (PostgresCluster). @default installed */
+  readonly cloudNativePg?: ControllerOptions;
+}
+
+/**
+ * The controllers the manifests rely on, as Argo CD Applications in the environment's `platform` folder, in
+ * the negative waves (deployment strategy, section 3): RBAC (−20), then the operators (−10), before the data
+ * services (0) and the workloads that use their CRDs.
+ *
+ * - Argo Rollouts (chart `argo-rollouts`, one replica, dashboard on, CRDs kept up to date), with the Gateway API
+ *   traffic router registered in `argo-rollouts-config` through the chart value `controller.trafficRouterPlugins`
+ *   (a list since argo-helm #3014/#3036), and a ClusterRole/ClusterRoleBinding giving its ServiceAccount access to
+ *   HTTPRoutes, so canary weights can move (argo-rollouts#4569: a router that cannot edit the route never shifts).
+ * - KEDA (chart `keda`) and CloudNativePG (chart `cloudnative-pg`), server-side applied: their CRDs exceed the
+ *   256 KiB annotation client-side apply needs.
+ *
+ * Controllers are cluster-wide singletons: when several environments share a cluster, enable them in one.
+ * Argo CD does not wait for a child Application to be Healthy before the next wave unless the
+ * `argoproj.io/Application` health check is added to `argocd-cm` (see ArgoCdHelmApplication).
+ */
+export class PlatformControllers extends Construct {
+  /** The Applications emitted, by controller. */
+  public readonly applications: { readonly argoRollouts?: ArgoCdHelmApplication; readonly keda?: ArgoCdHelmApplication; readonly cloudNativePg?: ArgoCdHelmApplication };
+  /** The Argo Rollouts controller's ServiceAccount (bound to the HTTPRoute ClusterRole). */
+  public readonly argoRolloutsServiceAccount = 'argo-rollouts';
+
+  constructor(scope: Construct, id: string, props: PlatformControllersProps = {}) {
+    super(scope, id);
+    setOutputFolder(this, PLATFORM_FOLDER);
+    const platform = EnvironmentChart.of(this).platform;
+    const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };
+    const common = { argoCdNamespace: props.argoCdNamespace, project: props.project, labels, wave: SyncWave.OPERATOR, createNamespace: true, serverSideApply: true };
+    const applications: Record<string, ArgoCdHelmApplication> = {};
+
+    const rollouts = props.argoRollouts ?? {};
+    if (rollouts.enabled ?? true) {
+      const namespace = this.namespaceOf('argoRollouts', rollouts, 'argo-rollouts');
+      applications.argoRollouts = new ArgoCdHelmApplication(this, 'argo-rollouts', {
+        ...common,
+        name: 'argo-rollouts',
+        destinationNamespace: namespace,
+        chart: this.chart('argoRollouts', rollouts, {
+          fullnameOverride: 'argo-rollouts',
+          installCRDs: true,
+          // Deleting the CRDs would delete every Rollout with them.
+          keepCRDs: true,
+          controller: { replicas: 1, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
+          dashboard: { enabled: true },
+          providerRBAC: { providers: { gatewayAPI: true } },
+        }),
+      });
+      this.emitHttpRouteRbac(namespace, labels);
+    }
+    const keda = props.keda ?? {};
+    if (keda.enabled ?? true) {
+      applications.keda = new ArgoCdHelmApplication(this, 'keda', { ...common, name: 'keda', destinationNamespace: this.namespaceOf('keda', keda, 'keda'), chart: this.chart('keda', keda, {}) });
+    }
+    const cnpg = props.cloudNativePg ?? {};
+    if (cnpg.enabled ?? true) {
+      applications.cloudNativePg = new ArgoCdHelmApplication(this, 'cloudnative-pg', {
+        ...common,
+        name: 'cloudnative-pg',
+        destinationNamespace: this.namespaceOf('cloudNativePg', cnpg, 'cnpg-system'),
+        chart: this.chart('cloudNativePg', cnpg, {}),
+      });
+    }
+    this.applications = applications;
+  }
+
+  private chart(key: keyof typeof CONTROLLER_CHARTS, options: ControllerOptions, values: Record<string, unknown>): HelmChart {
+    const pinned = CONTROLLER_CHARTS[key];
+    return HelmChart.of({ repoURL: pinned.repoURL, chart: pinned.chart, version: options.chartVersion ?? pinned.version, values });
+  }
+
+  private namespaceOf(key: string, options: ControllerOptions, fallback: string): string {
+    const namespace = options.namespace ?? fallback;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+      reportProblem(this, { field: `${key}.namespace`, value: namespace, message: 'is not a valid namespace name', fix: 'use a lower-case DNS label of at most 63 characters' });
+    }
+    return namespace;
+  }
+
+  private gatewayApiPlugin(options: ArgoRolloutsControllerOptions): Record<string, string> {
+    const version = options.gatewayApiPluginVersion ?? GATEWAY_API_PLUGIN_VERSION;
+    const architecture = options.gatewayApiPluginArchitecture ?? CpuArchitecture.AMD64;
+    if (!/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(version)) {
+      reportProblem(this, { field: 'argoRollouts.gatewayApiPluginVersion', value: version, message: 'is not an exact release tag', fix: `use a tag such as "${GATEWAY_API_PLUGIN_VERSION}"` });
+    }
+    const plugin: Record<string, string> = {
+      name: GATEWAY_API_PLUGIN,
+      location: `https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/${version}/gatewayapi-plugin-linux-${architecture}`,
+    };
+    if (options.gatewayApiPluginSha256 !== undefined) {
+      if (!/^[a-f0-9]{64}$/.test(options.gatewayApiPluginSha256)) {
+        reportProblem(this, { field: 'argoRollouts.gatewayApiPluginSha256', value: options.gatewayApiPluginSha256, message: 'is not a SHA-256 (64 lower-case hex digits)', fix: 'use the checksum published with the plugin release' });
+      }
+      plugin.sha256 = options.gatewayApiPluginSha256;
+    }
+    return plugin;
+  }
+
+  /** Gateway API access for the controller's ServiceAccount, independent of the chart's own provider RBAC. */
+  private emitHttpRouteRbac(namespace: string, labels: Record<string, string>): void {
+    const name = 'argo-rollouts-gateway-api';
+    const metadata = () => ({ name, labels: { ...labels }, annotations: syncWaveAnnotations(SyncWave.RBAC) });
+    new ApiObject(this, 'httproute-cluster-role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: metadata(),
+      rules: [{ apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'list', 'watch', 'update', 'patch'] }],
+    });
+    new ApiObject(this, 'httproute-cluster-role-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: metadata(),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: this.argoRolloutsServiceAccount, namespace }],
+    });
+  }
+}
