@@ -41,3 +41,7 @@ export * from './data/helm/redis.js';
 export * from './data/helm/nats.js';
 export * from './data/helm/opensearch.js';
 export * from './platform/controllers.js';
+export * from './config/config-source.js';
+export * from './config/secret-reference.js';
+export * from './workloads/singleton.js';
+export * from './core/duration.js';

@@ -1,18 +1,35 @@
 import { App, Duration } from 'cdk8s';
 import {
   Autoscaling,
+  ConfigSource,
   Environment,
+  Nats,
+  ObjectStoreCredentials,
+  OpenSearch,
   Platform,
+  PlatformControllers,
+  PostgresBackup,
+  PostgresCluster,
   Probe,
+  QueueWorker,
+  Redis,
+  SecretKey,
   StatelessService,
   TrafficRouter,
+  WebFrontend,
 } from '../../lib/index.js';
 
-/** Release digests of the bitvault images (what CI pushed; bumping one is a one-line change). */
+/**
+ * Release digests of the bitvault images (what CI pushed; bumping one is a one-line change). The
+ * digests in this reference platform are placeholders of the right shape, not pullable images.
+ */
 export const BITVAULT_IMAGES = {
   gateway: 'ghcr.io/bitvault/gateway@sha256:10cb0a0b2f05e025519b7df660a0c82d43090bd21e876c822257342449d0dbde',
   gatewayNext: 'ghcr.io/bitvault/gateway@sha256:ee9baaeac199c6167c7bbb10477d11870b9e2e74219ce6eb97ac84aaaee05f9b',
   bitvaultd: 'ghcr.io/bitvault/bitvaultd@sha256:3b0ac7bc928d32699f03eeef6f7629a4c4585e6e4bbee5474ae503a6e9127f72',
+  web: 'ghcr.io/bitvault/web@sha256:2aaf270b5f61ad2da37a0b16ced4503161ad8b046e2785696d68b40bfc2df0bc',
+  workers: 'ghcr.io/bitvault/workers@sha256:8d4b1c9fbfdb87b490f59dc38d2e1f544b44b5f783481e2df094561df010b0aa',
+  postgres: 'ghcr.io/cloudnative-pg/postgresql:17.5@sha256:c6ff736e1e5aacfff4be43dbe293901a3f351610a632e34ad668d5f5e06793f8',
 } as const;
 
 /** Options of the bitvault reference platform (tests use them to vary it). */
@@ -21,8 +38,12 @@ export interface BitvaultOptions {
 }
 
 /**
- * The "bitvault" reference platform from ../shared/seeds/deployment-strategy.txt: gateway and bitvaultd
- * are traffic-serving stateless services, canaried with SLO analysis in prod and rolled in dev/staging.
+ * The "bitvault" reference platform from ../shared/seeds/deployment-strategy.txt, in dev, staging and
+ * prod:
+ * - platform (negative waves): namespace, Argo Rollouts (+ Gateway API plugin), KEDA, CloudNativePG;
+ * - data (wave 0): Postgres (CloudNativePG, PITR backups), Redis, NATS JetStream, OpenSearch;
+ * - apps (positive waves): gateway and bitvaultd (canary + SLO analysis in prod), bitvault-web
+ *   (blue-green in prod), workers (rolling everywhere, KEDA on NATS queue depth).
  */
 export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
   const images = { ...BITVAULT_IMAGES, ...options.images };
@@ -31,6 +52,38 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
   });
 
   platform.forEachEnvironment((env) => {
+    const ns = env.targetNamespace;
+    new PlatformControllers(env, 'controllers');
+
+    // Data services: operator-managed, wave 0, never a canary.
+    const postgres = new PostgresCluster(env, 'postgres', {
+      image: images.postgres,
+      storageSize: '50Gi',
+      walStorageSize: '10Gi',
+      resources: { cpuRequestMillis: 1000, memoryRequestMebibytes: 2048 },
+      database: 'bitvault',
+      owner: 'bitvault',
+      backup: PostgresBackup.objectStore({
+        destinationPath: 's3://bitvault-backups/postgres',
+        credentials: ObjectStoreCredentials.s3({ secretName: 'postgres-backup-s3' }),
+        retentionPolicy: '30d',
+        schedule: '0 0 2 * * *',
+      }),
+      environments: {
+        dev: { storageSize: '5Gi', backup: PostgresBackup.none('dev data is disposable; recreated from fixtures') },
+      },
+    });
+    new Redis(env, 'redis', { password: SecretKey.of('redis-auth', 'password'), storageSize: '8Gi' });
+    const nats = new Nats(env, 'nats', { storageSize: '20Gi' });
+    new OpenSearch(env, 'opensearch', { adminPassword: SecretKey.of('opensearch-admin', 'password'), storageSize: '100Gi' });
+
+    const database = {
+      DATABASE_HOST: `${postgres.readWriteServiceName}.${ns}.svc.cluster.local`,
+      DATABASE_NAME: 'bitvault',
+    };
+    const databaseSecret = { DATABASE_PASSWORD: SecretKey.of(postgres.appSecretName, 'password') };
+
+    // Traffic-serving stateless services: canary with SLO analysis in prod, rolling elsewhere.
     new StatelessService(env, 'gateway', {
       image: images.gateway,
       port: 8080,
@@ -39,6 +92,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 },
       autoscaling: Autoscaling.horizontal({ minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70 }),
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['api.bitvault.example'] }),
+      config: [ConfigSource.files('routes', { 'routes.yaml': 'upstreams:\n  bitvaultd: bitvaultd:80\ntimeouts:\n  request: 10s\n' }, { mountPath: '/etc/gateway' })],
       slo: {
         successRate: 0.999,
         latencyP99: Duration.millis(300),
@@ -59,10 +113,41 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       startupProbe: Probe.grpc({ failureThreshold: 30 }),
       resources: { cpuRequestMillis: 500, memoryRequestMebibytes: 512, memoryLimitMebibytes: 1024 },
       replicas: 4,
-      // bitvaultd drains long-lived gRPC streams: a longer preStop window and grace period.
+      env: database,
+      secretEnv: databaseSecret,
+      // bitvaultd drains long-lived gRPC streams: a longer grace period.
       terminationGracePeriodSeconds: 45,
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'internal', gatewayNamespace: 'gateway-system', hostnames: ['bitvaultd.bitvault.internal'] }),
       slo: { successRate: 0.9995, latencyP99: Duration.millis(150) },
+    });
+
+    // The SSR web frontend: blue-green in prod (smoke test on the preview stack, instant rollback).
+    new WebFrontend(env, 'bitvault-web', {
+      image: images.web,
+      port: 3000,
+      readinessProbe: Probe.httpGet('/api/health'),
+      resources: { cpuRequestMillis: 200, memoryRequestMebibytes: 384, memoryLimitMebibytes: 512 },
+      autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 8 }),
+      trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['bitvault.example'] }),
+      blueGreen: { smokeTest: { path: '/api/health' } },
+    });
+
+    // Workers: idempotent consumers, rolling everywhere, scaled by KEDA on NATS JetStream queue depth.
+    new QueueWorker(env, 'workers', {
+      image: images.workers,
+      resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256 },
+      env: { ...database, NATS_URL: `nats://${nats.name}.${ns}.svc.cluster.local:4222` },
+      secretEnv: databaseSecret,
+      autoscaling: Autoscaling.natsJetStream({
+        minReplicas: 2,
+        // Only the consumer leader reports an accurate pending count (kedacore/keda#3860): stay conservative.
+        maxReplicas: 10,
+        monitoringEndpoint: `${nats.name}-headless.${ns}.svc.cluster.local:8222`,
+        stream: 'BITVAULT_JOBS',
+        consumer: 'workers',
+        lagThreshold: 100,
+        activationLagThreshold: 10,
+      }),
     });
   });
   return platform;

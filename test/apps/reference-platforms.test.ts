@@ -28,7 +28,7 @@ describe('reference platforms against the real upstream schemas', () => {
   });
 
   it('the validator is not vacuous: it rejects a typo in an emitted Rollout', () => {
-    const rollout = structuredClone(objects.find((o) => o.manifest.kind === 'Rollout')!.manifest);
+    const rollout = structuredClone(objects.find((o) => o.manifest.kind === 'Rollout' && o.manifest.spec.strategy.canary)!.manifest);
     rollout.spec.strategy.canary.stepz = rollout.spec.strategy.canary.steps;
     expect(validator.validate(rollout, 'x').map((f) => [f.rule, f.field])).toEqual([['schema/unknown-field', 'spec.strategy.canary.stepz']]);
   });
