@@ -45,3 +45,8 @@ export * from './config/config-source.js';
 export * from './config/secret-reference.js';
 export * from './workloads/singleton.js';
 export * from './core/duration.js';
+export * from './gitops/gitops-target.js';
+export * from './gitops/units.js';
+export * from './gitops/targets.js';
+export * from './gitops/argocd/argocd-target.js';
+export * from './platform/output-folder.js';

@@ -3,6 +3,7 @@ import {
   Autoscaling,
   ConfigSource,
   Environment,
+  GitOpsTarget,
   Nats,
   ObjectStoreCredentials,
   OpenSearch,
@@ -49,6 +50,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
   const images = { ...BITVAULT_IMAGES, ...options.images };
   const platform = new Platform(app, 'bitvault', {
     environments: [Environment.dev(), Environment.staging(), Environment.prod()],
+    gitops: GitOpsTarget.argoCd({ repoURL: 'https://github.com/bitvault/platform.git', targetRevision: 'main' }),
   });
 
   platform.forEachEnvironment((env) => {

@@ -3,7 +3,7 @@ import { Environment } from '../core/environment.js';
 import { commonLabels } from '../core/labels.js';
 import { Problem, reportProblem } from '../core/problems.js';
 import { SYNC_OPTIONS_ANNOTATION, syncAnnotations, SyncWave } from '../core/sync-wave.js';
-import { setOutputFolder } from '../platform/output-folder.js';
+import { DeliveryStage, setOutputFolder } from '../platform/output-folder.js';
 import { EnvironmentChart } from '../platform/platform.js';
 
 /**
@@ -60,7 +60,7 @@ export abstract class DataService extends Construct {
     this.platformName = chart.platform.name;
     this.labels = commonLabels(this.platformName, this.name, component);
     this.deletionProtection = props.deletionProtection ?? true;
-    setOutputFolder(this, this.name);
+    setOutputFolder(this, this.name, DeliveryStage.DATA);
 
     if (!NAME.test(this.name) || this.name.length > MAX_NAME) {
       this.problem({ field: 'name', value: this.name, message: `is not a lower-case DNS label of at most ${MAX_NAME} characters starting with a letter`, fix: 'use lower-case letters, digits and dashes, e.g. "orders-db"' });

@@ -6,7 +6,7 @@ import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { ArgoCdHelmApplication } from '../gitops/argocd/helm-application.js';
 import { HelmChart } from '../gitops/helm-chart.js';
 import { GATEWAY_API_PLUGIN } from '../traffic/traffic-router.js';
-import { setOutputFolder } from './output-folder.js';
+import { DeliveryStage, setOutputFolder } from './output-folder.js';
 import { EnvironmentChart, PLATFORM_FOLDER } from './platform.js';
 
 /** Chart versions that ship the controller versions whose CRDs are pinned in ../shared/crds. */
@@ -88,7 +88,7 @@ export class PlatformControllers extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformControllersProps = {}) {
     super(scope, id);
-    setOutputFolder(this, PLATFORM_FOLDER);
+    setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
     const platform = EnvironmentChart.of(this).platform;
     const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };
     const common = { argoCdNamespace: props.argoCdNamespace, project: props.project, labels, wave: SyncWave.OPERATOR, createNamespace: true, serverSideApply: true };

@@ -4,7 +4,8 @@ import { Environment } from '../core/environment.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
-import { setOutputFolder } from './output-folder.js';
+import { IGitOpsTarget } from '../gitops/gitops-target.js';
+import { DeliveryStage, setOutputFolder } from './output-folder.js';
 
 /** Props of a {@link Platform}. */
 export interface PlatformProps {
@@ -12,6 +13,13 @@ export interface PlatformProps {
   readonly name?: string;
   /** The environments to synthesize, in order. */
   readonly environments: readonly Environment[];
+  /**
+   * How the platform is delivered from Git: `GitOpsTarget.argoCd({...})` or `GitOpsTarget.flux({...})`.
+   * @default none: only the unit folders are written; point your own GitOps tooling at them
+   */
+  readonly gitops?: IGitOpsTarget;
+  /** Path of the output folder (dist/) inside the Git repository, for the GitOps objects' source paths. @default 'dist' */
+  readonly outputPath?: string;
 }
 
 /** The folder, under each environment, that holds the environment's own objects (its Namespace). */
@@ -27,10 +35,17 @@ export class Platform extends Construct {
   public readonly name: string;
   /** One chart per environment, in the order given. */
   public readonly environments: readonly EnvironmentChart[];
+  /** The GitOps target, if any. */
+  public readonly gitops?: IGitOpsTarget;
+  /** Path of the output folder inside the Git repository. */
+  public readonly outputPath: string;
 
   constructor(scope: App, id: string, props: PlatformProps) {
     super(scope, id);
     this.name = props.name ?? id;
+    this.gitops = props.gitops;
+    this.outputPath = props.outputPath ?? 'dist';
+    for (const f of props.gitops?.problems() ?? []) reportProblem(this, { ...f, field: `gitops.${f.field}` });
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
       reportProblem(this, { field: 'name', value: this.name, message: 'is not a lower-case DNS label', fix: 'use lower-case letters, digits and dashes' });
     }
@@ -81,7 +96,7 @@ export class EnvironmentChart extends Chart {
     for (const problem of environment.problems()) reportProblem(this, { ...problem, field: `environment.${problem.field}` });
 
     const folder = new Construct(this, PLATFORM_FOLDER);
-    setOutputFolder(folder, PLATFORM_FOLDER);
+    setOutputFolder(folder, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
     new ApiObject(folder, 'namespace', {
       apiVersion: 'v1',
       kind: 'Namespace',

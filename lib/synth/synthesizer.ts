@@ -3,8 +3,9 @@ import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { assertNoProblems, SynthError } from '../core/problems.js';
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
-import { fileStemOf, outputFolderOf } from '../platform/output-folder.js';
-import { EnvironmentChart, PLATFORM_FOLDER } from '../platform/platform.js';
+import { DeliveryStage, fileStemOf, outputFolderInfoOf } from '../platform/output-folder.js';
+import { unitsOf } from '../gitops/units.js';
+import { EnvironmentChart, Platform, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
 import { checkManifests } from './manifest-checks.js';
 
@@ -16,6 +17,8 @@ export interface SynthesizedObject {
   readonly constructPath: string;
   /** The manifest. */
   readonly manifest: Record<string, any>;
+  /** The delivery stage of the object's folder (undefined for GitOps objects, which are not units). */
+  readonly stage?: DeliveryStage;
 }
 
 /**
@@ -48,8 +51,9 @@ export function synthesize(app: App): SynthesizedObject[] {
       continue;
     }
     byIdentity.set(identity, c.node.path);
-    objects.push({ path, constructPath: c.node.path, manifest });
+    objects.push({ path, constructPath: c.node.path, manifest, stage: outputFolderInfoOf(c)?.stage ?? DeliveryStage.PLATFORM });
   }
+  objects.push(...renderGitOps(app, objects));
   findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path }))));
   if (findings.length > 0) throw new SynthError(findings);
   return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -57,13 +61,28 @@ export function synthesize(app: App): SynthesizedObject[] {
 
 /** Renders a manifest as YAML: block style, no line folding, so diffs are one line per change. */
 export function toYaml(manifest: unknown): string {
-  return stringify(manifest, { lineWidth: 0, minContentWidth: 0 });
+  return stringify(manifest, { lineWidth: 0, minContentWidth: 0, sortMapEntries: true });
+}
+
+/** Adds each platform's GitOps objects (root Application, Kustomizations, ...) for every environment. */
+function renderGitOps(app: App, objects: readonly SynthesizedObject[]): SynthesizedObject[] {
+  const out: SynthesizedObject[] = [];
+  for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
+    if (!platform.gitops) continue;
+    for (const chart of platform.environments) {
+      const prefix = `${platform.name}/${chart.environment.name}/`;
+      const units = unitsOf(objects.filter((o) => o.path.startsWith(prefix)).map((o) => ({ path: o.path, manifest: o.manifest, stage: o.stage ?? DeliveryStage.APP })));
+      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath });
+      for (const r of rendered) out.push({ path: r.path, constructPath: `${chart.node.path}/gitops`, manifest: r.manifest });
+    }
+  }
+  return out;
 }
 
 function baseFolder(c: IConstruct): string {
   const scopes = c.node.scopes;
   const chart = scopes.find((s): s is EnvironmentChart => s instanceof EnvironmentChart);
-  const folder = outputFolderOf(c) ?? PLATFORM_FOLDER;
+  const folder = outputFolderInfoOf(c)?.name ?? PLATFORM_FOLDER;
   if (chart) return `${chart.platform.name}/${chart.environment.name}/${folder}`;
   // Objects outside a platform keep their top-level construct id as the folder.
   return `${scopes[1]?.node.id ?? 'default'}/${folder}`;

@@ -1,0 +1,34 @@
+import { Finding } from '../validation/finding.js';
+import { GitOpsUnit } from './units.js';
+
+/** What a GitOps target renders for one environment of a platform. */
+export interface GitOpsRenderContext {
+  readonly platform: string;
+  readonly environment: string;
+  /** The environment's namespace. */
+  readonly namespace: string;
+  /** The units, in delivery order. */
+  readonly units: readonly GitOpsUnit[];
+  /** Path of the output root inside the Git repository, e.g. `dist`. */
+  readonly outputPath: string;
+}
+
+/** A rendered GitOps object: where it goes (relative to the output root) and the manifest. */
+export interface GitOpsObject {
+  readonly path: string;
+  readonly manifest: Record<string, any>;
+}
+
+/**
+ * How a platform is delivered from Git. Choosing the target is one prop of the Platform; workloads do
+ * not change. A target renders, per environment, the objects that make the GitOps tool sync every unit
+ * in delivery order (platform → data → migrations → apps).
+ */
+export interface IGitOpsTarget {
+  /** `argocd` or `flux`. */
+  readonly kind: string;
+  /** Renders the environment's GitOps objects. */
+  render(context: GitOpsRenderContext): GitOpsObject[];
+  /** Problems with the target's props. */
+  problems(): Finding[];
+}

@@ -1,0 +1,10 @@
+import { ArgoCdTarget, ArgoCdTargetProps } from './argocd/argocd-target.js';
+import { IGitOpsTarget } from './gitops-target.js';
+
+/** The GitOps tool a platform is delivered with. One prop of the Platform; workloads do not change. */
+export class GitOpsTarget {
+  /** Argo CD: an AppProject, a root Application and one child Application per folder, per environment. */
+  public static argoCd(props: ArgoCdTargetProps): IGitOpsTarget {
+    return new ArgoCdTarget(props);
+  }
+}
