@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type LintMigrationsResult, MigrationInputError, lintMigrations } from '../migrations/checker/index.js';
+import { formatFinding } from '../validation/finding.js';
+import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+
+const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]... [--json]
+
+Checks the SQL migrations in <dir> (*.sql, applied in lexical order) for expand/contract safety and
+lock safety (PostgreSQL parser + squawk), and prints one line per finding: location, statement kind,
+why it is unsafe, the rule and the safe alternative.
+
+options:
+  --base <git-ref>          previous release: only migrations missing there are linted, shipped ones
+                            must be unchanged, and a contract migration may not ship with an image change
+  --manifests <dir>         synthesized manifests whose workload images are compared with --base
+                            (default with --base: ./dist when it exists)
+  --workload <name>         metadata.name of a workload that uses this database (repeatable;
+                            default: every workload in --manifests)
+  --assume-in-transaction   the migration runner wraps every file in a transaction
+  --pg-version <version>    PostgreSQL version of the database, e.g. 16 (default: squawk's newest)
+  --json                    print {ok, findings, excused, migrations, statements} as JSON
+  -h, --help                print this help
+
+exit codes: 0 clean, 1 violations, 2 unreadable input or SQL that does not parse
+
+Mark a contract migration with a header comment:  -- migration: contract
+Excuse one finding right above its statement:      -- cdk8s-delivery:allow <rule> reason: <why>`;
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        base: { type: 'string' },
+        manifests: { type: 'string' },
+        workload: { type: 'string', multiple: true },
+        'assume-in-transaction': { type: 'boolean' },
+        'pg-version': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function printHuman(result: LintMigrationsResult, io: CliIo): void {
+  for (const finding of result.findings) io.out(formatFinding(finding));
+  const fresh = result.migrations.filter((m) => m.isNew).length;
+  const excused = result.excused.length > 0 ? `, ${result.excused.length} excused` : '';
+  const checked = `${plural(result.migrations.length, 'migration')}, ${fresh} new`;
+  io.out(result.findings.length === 0
+    ? `lint-migrations: no violations (${checked}${excused})`
+    : `lint-migrations: ${plural(result.findings.length, 'violation')} (${checked}${excused})`);
+}
+
+/** `cdk8s-delivery lint-migrations`: the migration checker on the command line. */
+export const lintMigrationsCommand: Command = {
+  name: 'lint-migrations',
+  summary: 'check SQL migrations for expand/contract and lock safety (PostgreSQL parser + squawk)',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parse(args);
+    if (values.help) {
+      io.out(USAGE);
+      return ExitCode.OK;
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the migrations directory' : `expected one directory, got ${positionals.length}`);
+    // Paths stay as typed (relative to the working directory), so locations read the way the user wrote them.
+    const manifests = values.manifests ?? (values.base && existsSync('dist') ? 'dist' : undefined);
+    try {
+      const result = await lintMigrations(positionals[0], {
+        base: values.base,
+        manifests,
+        workloads: values.workload,
+        assumeInTransaction: values['assume-in-transaction'],
+        pgVersion: values['pg-version'],
+      });
+      if (values.json) io.out(JSON.stringify({ ok: result.findings.length === 0, ...result }, null, 2));
+      else printHuman(result, io);
+      if (values.base && manifests === undefined) {
+        io.err('note: no --manifests (and no ./dist): workload images were not compared, so contract migrations were not checked against image changes');
+      }
+      return result.findings.length === 0 ? ExitCode.OK : ExitCode.VIOLATIONS;
+    } catch (error) {
+      if (!(error instanceof MigrationInputError)) throw error;
+      if (values.json) io.out(JSON.stringify({ ok: false, errors: error.problems }, null, 2));
+      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
+      return ExitCode.INPUT_ERROR;
+    }
+  },
+};

@@ -1,0 +1,54 @@
+import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+import { lintMigrationsCommand } from './lint-migrations.js';
+
+/**
+ * The `cdk8s-delivery` command line: a small dispatcher over subcommands. A new subcommand (e.g.
+ * `validate`, `diff`) is one Command object added to COMMANDS; no CLI framework is involved.
+ */
+export const COMMANDS: readonly Command[] = [lintMigrationsCommand];
+
+function overview(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: cdk8s-delivery <command> [options]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `cdk8s-delivery <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+/** The streams of this process. */
+export function processIo(): CliIo {
+  return { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+}
+
+/**
+ * Runs one command line (the arguments after `cdk8s-delivery`) and resolves to the exit code. Never
+ * rejects and never prints a stack trace: usage errors print the usage, anything unexpected prints
+ * one line, both with exit code 2.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly Command[] = COMMANDS): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(overview(commands));
+    return name === undefined ? ExitCode.INPUT_ERROR : ExitCode.OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`cdk8s-delivery: unknown command "${name}"\n\n${overview(commands)}`);
+    return ExitCode.INPUT_ERROR;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`cdk8s-delivery ${command.name}: ${error.message}\n\n${command.usage}`);
+    } else {
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      io.err(`cdk8s-delivery ${command.name}: unexpected error: ${message}`);
+    }
+    return ExitCode.INPUT_ERROR;
+  }
+}
