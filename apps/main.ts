@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { pathToFileURL } from 'node:url';
 import { runSynth } from '../lib/synth/run.js';
 import { bitvault } from './bitvault/bitvault.js';
 
@@ -9,4 +10,7 @@ export function referencePlatforms(): App {
   return app;
 }
 
-runSynth(referencePlatforms, { outdir: 'dist' });
+// Synthesize when run as the app (`npm run synth`, `cdk8s synth`), not when imported (tests, bench).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runSynth(referencePlatforms, { outdir: 'dist' });
+}

@@ -50,3 +50,4 @@ export * from './gitops/units.js';
 export * from './gitops/targets.js';
 export * from './gitops/argocd/argocd-target.js';
 export * from './platform/output-folder.js';
+export * from './migrations/migration.js';

@@ -4,6 +4,7 @@ import {
   ConfigSource,
   Environment,
   GitOpsTarget,
+  Migration,
   Nats,
   ObjectStoreCredentials,
   OpenSearch,
@@ -43,6 +44,7 @@ export interface BitvaultOptions {
  * prod:
  * - platform (negative waves): namespace, Argo Rollouts (+ Gateway API plugin), KEDA, CloudNativePG;
  * - data (wave 0): Postgres (CloudNativePG, PITR backups), Redis, NATS JetStream, OpenSearch;
+ * - migrations: bitvaultd's expand/contract SQL history, run as a PreSync hook Job before the apps;
  * - apps (positive waves): gateway and bitvaultd (canary + SLO analysis in prod), bitvault-web
  *   (blue-green in prod), workers (rolling everywhere, KEDA on NATS queue depth).
  */
@@ -108,7 +110,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       },
     });
 
-    new StatelessService(env, 'bitvaultd', {
+    const bitvaultd = new StatelessService(env, 'bitvaultd', {
       image: images.bitvaultd,
       port: 9090,
       readinessProbe: Probe.grpc(),
@@ -135,7 +137,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
     });
 
     // Workers: idempotent consumers, rolling everywhere, scaled by KEDA on NATS JetStream queue depth.
-    new QueueWorker(env, 'workers', {
+    const workers = new QueueWorker(env, 'workers', {
       image: images.workers,
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256 },
       env: { ...database, NATS_URL: `nats://${nats.name}.${ns}.svc.cluster.local:4222` },
@@ -150,6 +152,15 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
         lagThreshold: 100,
         activationLagThreshold: 10,
       }),
+    });
+
+    // bitvaultd owns the schema: its image migrates the database before any app of the release syncs.
+    new Migration(env, 'bitvaultd-migrations', {
+      database: postgres,
+      release: bitvaultd,
+      command: ['bitvaultd', 'migrate', 'up'],
+      migrationsDir: 'apps/bitvault/migrations/bitvaultd',
+      usedBy: [bitvaultd, workers],
     });
   });
   return platform;

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SynthError } from '../core/problems.js';
+import { checkMigrations } from '../migrations/synth-check.js';
 import { synthesize, toYaml } from './synthesizer.js';
 import { writeAtomically } from './writer.js';
 
@@ -12,17 +13,20 @@ export interface RunSynthOptions {
 }
 
 /**
- * The entry point of a cdk8s-delivery app: builds the app, synthesizes and checks it, and replaces
+ * The entry point of a cdk8s-delivery app: builds the app, synthesizes and checks it (migrations too), and replaces
  * `outdir` atomically. On problems it prints every one (construct path, field, value, rule, fix) and
  * exits 1 without a stack trace, leaving the previous output untouched.
  *
  * Under `cdk8s synth` (CDK8S_OUTDIR set), it also writes one combined manifest per platform and
  * environment to cdk8s-cli's scratch folder, where cdk8s validation plugins read them.
  */
-export function runSynth(build: () => App, options: RunSynthOptions = {}): void {
+export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
   try {
-    const objects = synthesize(build());
+    const app = build();
+    const objects = synthesize(app);
+    const migrationFindings = await checkMigrations(app, objects, { outdir });
+    if (migrationFindings.length > 0) throw new SynthError(migrationFindings);
     writeAtomically(objects, outdir);
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) {

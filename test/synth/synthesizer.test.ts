@@ -138,13 +138,13 @@ describe('writing dist/ atomically', () => {
     expect(readdirSync(root)).toEqual(['dist']);
   });
 
-  it('runSynth reports every problem without a stack trace and keeps the previous dist/', () => {
+  it('runSynth reports every problem without a stack trace and keeps the previous dist/', async () => {
     const { outdir } = previousOutput();
     const before = snapshotDir(outdir);
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...args) => { errors.push(args.join(' ')); });
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    runSynth(() => {
+    await runSynth(() => {
       const app = new App();
       const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
       new StatelessService(platform.environments[0], 'api', { image: 'ghcr.io/acme/api:latest', readinessProbe: undefined as unknown as Probe });

@@ -28,7 +28,7 @@ describe('the Argo CD tree of bitvault', () => {
     const children = objects.filter((o) => o.path.startsWith(`bitvault/${env}/argocd/`) && o.manifest.kind === 'Application');
     const unitFolders = [...new Set(objects.filter((o) => o.stage && o.path.startsWith(`bitvault/${env}/`)).map((o) => o.path.split('/')[2]))].sort();
     expect(children.map((c) => c.manifest.spec.source.path.replace(`dist/bitvault/${env}/`, '')).sort()).toEqual(unitFolders);
-    expect(unitFolders).toEqual(['bitvault-web', 'bitvaultd', 'gateway', 'nats', 'opensearch', 'platform', 'postgres', 'redis', 'workers']);
+    expect(unitFolders).toEqual(['bitvault-web', 'bitvaultd', 'bitvaultd-migrations', 'gateway', 'nats', 'opensearch', 'platform', 'postgres', 'redis', 'workers']);
     for (const c of children) {
       expect(c.manifest.spec.project).toBe(`bitvault-${env}`);
       expect(c.manifest.spec.destination.namespace).toBe(`bitvault-${env}`);
@@ -36,7 +36,7 @@ describe('the Argo CD tree of bitvault', () => {
     }
   });
 
-  it('orders the children by stage: platform, then data, then apps; the project first', () => {
+  it('orders the children by stage: platform, then data, then migrations, then apps; the project first', () => {
     const waves = Object.fromEntries(objects.filter((o) => o.path.startsWith('bitvault/prod/argocd/')).map((o) => [o.manifest.metadata.name, Number(o.manifest.metadata.annotations[WAVE])]));
     expect(waves).toEqual({
       'bitvault-prod': -20,
@@ -45,6 +45,7 @@ describe('the Argo CD tree of bitvault', () => {
       'bitvault-prod-redis': STAGE_WAVES.data,
       'bitvault-prod-nats': STAGE_WAVES.data,
       'bitvault-prod-opensearch': STAGE_WAVES.data,
+      'bitvault-prod-bitvaultd-migrations': STAGE_WAVES.migration,
       'bitvault-prod-gateway': STAGE_WAVES.app,
       'bitvault-prod-bitvaultd': STAGE_WAVES.app,
       'bitvault-prod-bitvault-web': STAGE_WAVES.app,
@@ -77,7 +78,7 @@ describe('the Argo CD tree of bitvault', () => {
   it('validates every GitOps object against the pinned Argo CD CRDs', async () => {
     const validator = await SchemaValidator.load();
     const gitops = objects.filter((o) => !o.stage);
-    expect(gitops.length).toBe(33);
+    expect(gitops.length).toBe(36);
     expect(gitops.flatMap((o) => validator.validate(o.manifest, o.path))).toEqual([]);
   });
 });
