@@ -1,12 +1,12 @@
 import { App } from 'cdk8s';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SynthesizedObject, toYaml } from '../synth/synthesizer.js';
 import { Finding } from '../validation/finding.js';
 import { MigrationInputError } from './checker/errors.js';
 import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
-import { releaseStateAtRef, workloadImages } from './checker/release-state.js';
+import { readTreeAtRef, releaseStateAtRef, workloadImages } from './checker/release-state.js';
 import { Migration } from './migration.js';
 
 /** Options of {@link checkMigrations}. */
@@ -26,8 +26,33 @@ export interface CheckMigrationsOptions {
  */
 export async function checkMigrations(app: App, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions = {}): Promise<Finding[]> {
   const migrations = app.node.findAll().filter(Migration.isMigration);
-  const results = await Promise.all(migrations.map((m) => checkOne(m, objects, options)));
+  // One read per migrations directory: environments share their SQL history.
+  const unchanged = new Map<string, Promise<boolean>>();
+  const isUnchanged = (dir: string) => {
+    if (!unchanged.has(dir)) unchanged.set(dir, unchangedSinceRef(options.baseRef ?? 'HEAD', dir));
+    return unchanged.get(dir)!;
+  };
+  const results = await Promise.all(migrations.map(async (m) => ((await isUnchanged(m.migrationsDir)) ? [] : checkOne(m, objects, options))));
   return results.flat();
+}
+
+/**
+ * True when the migration files on disk are exactly those committed at `ref` (same names, same text):
+ * nothing new to lint and no contract migration to ship, whatever the images do. The common case of a
+ * synth, and it skips loading the PostgreSQL parser and reading the previous manifests.
+ */
+async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
+  let committed: Map<string, string>;
+  try {
+    committed = await readTreeAtRef(ref, dir, (p) => !p.includes('/') && p.endsWith('.sql'));
+  } catch (error) {
+    if (error instanceof MigrationInputError) return false;
+    throw error;
+  }
+  if (!existsSync(dir)) return false;
+  const names = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
+  if (names.length !== committed.size || names.some((n) => !committed.has(n))) return false;
+  return names.every((n) => committed.get(n) === readFileSync(join(dir, n), 'utf8'));
 }
 
 async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions): Promise<Finding[]> {
@@ -58,3 +83,4 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
     }));
   }
 }
+
