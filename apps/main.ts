@@ -2,11 +2,13 @@ import { App } from 'cdk8s';
 import { pathToFileURL } from 'node:url';
 import { runSynth } from '../lib/synth/run.js';
 import { bitvault } from './bitvault/bitvault.js';
+import { homelab } from './homelab/homelab.js';
 
 /** Builds every reference platform into one app. */
 export function referencePlatforms(): App {
   const app = new App();
   bitvault(app);
+  homelab(app);
   return app;
 }
 

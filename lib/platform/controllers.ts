@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
-import { ArgoCdHelmApplication } from '../gitops/argocd/helm-application.js';
 import { HelmChart } from '../gitops/helm-chart.js';
+import { HelmInstallation, renderHelmChart } from '../gitops/helm-release.js';
 import { GATEWAY_API_PLUGIN } from '../traffic/traffic-router.js';
 import { DeliveryStage, setOutputFolder } from './output-folder.js';
 import { EnvironmentChart, PLATFORM_FOLDER } from './platform.js';
@@ -76,13 +76,16 @@ export interface PlatformControllersProps {
  * - KEDA (chart `keda`) and CloudNativePG (chart `cloudnative-pg`), server-side applied: their CRDs exceed the
  *   256 KiB annotation client-side apply needs.
  *
+ * Under a Flux GitOps target each controller is a HelmRepository + HelmRelease instead (CRDs `CreateReplace`,
+ * target namespace created on install); the Kustomization of the platform folder waits for them.
+ *
  * Controllers are cluster-wide singletons: when several environments share a cluster, enable them in one.
  * Argo CD does not wait for a child Application to be Healthy before the next wave unless the
  * `argoproj.io/Application` health check is added to `argocd-cm` (see ArgoCdHelmApplication).
  */
 export class PlatformControllers extends Construct {
-  /** The Applications emitted, by controller. */
-  public readonly applications: { readonly argoRollouts?: ArgoCdHelmApplication; readonly keda?: ArgoCdHelmApplication; readonly cloudNativePg?: ArgoCdHelmApplication };
+  /** The Argo CD Applications (or Flux HelmReleases) emitted, by controller. */
+  public readonly applications: { readonly argoRollouts?: HelmInstallation; readonly keda?: HelmInstallation; readonly cloudNativePg?: HelmInstallation };
   /** The Argo Rollouts controller's ServiceAccount (bound to the HTTPRoute ClusterRole). */
   public readonly argoRolloutsServiceAccount = 'argo-rollouts';
 
@@ -92,38 +95,33 @@ export class PlatformControllers extends Construct {
     const platform = EnvironmentChart.of(this).platform;
     const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };
     const common = { argoCdNamespace: props.argoCdNamespace, project: props.project, labels, wave: SyncWave.OPERATOR, createNamespace: true, serverSideApply: true };
-    const applications: Record<string, ArgoCdHelmApplication> = {};
+    const applications: Record<string, HelmInstallation> = {};
 
     const rollouts = props.argoRollouts ?? {};
     if (rollouts.enabled ?? true) {
       const namespace = this.namespaceOf('argoRollouts', rollouts, 'argo-rollouts');
-      applications.argoRollouts = new ArgoCdHelmApplication(this, 'argo-rollouts', {
-        ...common,
-        name: 'argo-rollouts',
-        destinationNamespace: namespace,
-        chart: this.chart('argoRollouts', rollouts, {
-          fullnameOverride: 'argo-rollouts',
-          installCRDs: true,
-          // Deleting the CRDs would delete every Rollout with them.
-          keepCRDs: true,
-          controller: { replicas: 1, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
-          dashboard: { enabled: true },
-          providerRBAC: { providers: { gatewayAPI: true } },
-        }),
+      const chart = this.chart('argoRollouts', rollouts, {
+        fullnameOverride: 'argo-rollouts',
+        installCRDs: true,
+        // Deleting the CRDs would delete every Rollout with them.
+        keepCRDs: true,
+        controller: { replicas: 1, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
+        dashboard: { enabled: true },
+        providerRBAC: { providers: { gatewayAPI: true } },
       });
+      applications.argoRollouts = renderHelmChart(this, 'argo-rollouts', chart, { ...common, name: 'argo-rollouts', destinationNamespace: namespace });
       this.emitHttpRouteRbac(namespace, labels);
     }
     const keda = props.keda ?? {};
     if (keda.enabled ?? true) {
-      applications.keda = new ArgoCdHelmApplication(this, 'keda', { ...common, name: 'keda', destinationNamespace: this.namespaceOf('keda', keda, 'keda'), chart: this.chart('keda', keda, {}) });
+      applications.keda = renderHelmChart(this, 'keda', this.chart('keda', keda, {}), { ...common, name: 'keda', destinationNamespace: this.namespaceOf('keda', keda, 'keda') });
     }
     const cnpg = props.cloudNativePg ?? {};
     if (cnpg.enabled ?? true) {
-      applications.cloudNativePg = new ArgoCdHelmApplication(this, 'cloudnative-pg', {
+      applications.cloudNativePg = renderHelmChart(this, 'cloudnative-pg', this.chart('cloudNativePg', cnpg, {}), {
         ...common,
         name: 'cloudnative-pg',
         destinationNamespace: this.namespaceOf('cloudNativePg', cnpg, 'cnpg-system'),
-        chart: this.chart('cloudNativePg', cnpg, {}),
       });
     }
     this.applications = applications;

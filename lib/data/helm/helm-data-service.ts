@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkResources, ResolvedResources, ResourceRequirements, resolveResources } from '../../core/resources.js';
-import { ArgoCdHelmApplication } from '../../gitops/argocd/helm-application.js';
 import { HelmChart } from '../../gitops/helm-chart.js';
+import { HelmInstallation, renderHelmChart } from '../../gitops/helm-release.js';
 import { DataService, DataServiceProps } from '../data-service.js';
 import { findInlineSecrets, REDACTED } from '../inline-secrets.js';
 import { checkStorageSize } from '../storage-size.js';
@@ -40,9 +40,9 @@ export interface HelmDataServiceProps extends DataServiceProps {
    * @default none
    */
   readonly values?: Readonly<Record<string, unknown>>;
-  /** Namespace of the Argo CD Application. @default 'argocd' */
+  /** Namespace of the Argo CD Application (ignored under Flux: the Flux target's namespace is used). @default 'argocd' */
   readonly argoCdNamespace?: string;
-  /** Argo CD project of the Application. @default 'default' */
+  /** Argo CD project of the Application (ignored under Flux). @default 'default' */
   readonly project?: string;
   /** Per-environment overrides, keyed by environment name. @default none */
   readonly environments?: { readonly [environment: string]: HelmDataServiceOverrides };
@@ -65,7 +65,8 @@ export interface HelmDataServiceDefaults {
 }
 
 /**
- * A data service installed from its upstream Helm chart by an Argo CD Application in wave 0. The chart's
+ * A data service installed from its upstream Helm chart by an Argo CD Application in wave 0 (a Flux HelmRelease
+ * when the platform's GitOps target is Flux). The chart's
  * StatefulSet rolls one member at a time and the service's own replication (Sentinel, JetStream Raft,
  * OpenSearch shard replicas) carries the failover. The release lands in the environment's namespace, whose
  * Pod Security "restricted" labels the platform folder owns, so the values set restricted-compliant security
@@ -78,7 +79,7 @@ export abstract class HelmDataService extends DataService {
   public readonly storageSize: string;
   /** Requests and limits per member in this environment. */
   public readonly resources: ResolvedResources;
-  /** The Argo CD Application name: `<namespace>-<name>`, unique when environments share one Argo CD. */
+  /** The Argo CD Application (or Flux HelmRelease) name: `<namespace>-<name>`, unique when environments share one Argo CD or Flux. */
   public readonly applicationName: string;
 
   private readonly helmProps: HelmDataServiceProps;
@@ -104,10 +105,11 @@ export abstract class HelmDataService extends DataService {
   }
 
   /**
-   * Emits the Argo CD Application for the chart with the typed `values`, the escape-hatch values merged over
-   * them. The Application checks the chart pin (a bad `chartVersion` is reported as `chart.version` on it).
+   * Installs the chart with the typed `values`, the escape-hatch values merged over them, as the platform's
+   * GitOps tool does it: an Argo CD Application, or a HelmRepository + HelmRelease under Flux. Either checks
+   * the chart pin (a bad `chartVersion` is reported as `chart.version` on it).
    */
-  protected install(values: Record<string, unknown>): ArgoCdHelmApplication {
+  protected install(values: Record<string, unknown>): HelmInstallation {
     const chart = HelmChart.of({
       repoURL: this.defaults.repoURL,
       chart: this.defaults.chart,
@@ -124,9 +126,8 @@ export abstract class HelmDataService extends DataService {
         fix: 'put the value in a Secret (External Secrets Operator, Sealed Secrets or by hand) and use the chart\'s existing-secret value instead',
       });
     }
-    return new ArgoCdHelmApplication(this, 'application', {
+    return renderHelmChart(this, 'application', chart, {
       name: this.applicationName,
-      chart,
       destinationNamespace: this.namespace,
       wave: this.wave,
       labels: this.labels,

@@ -1,0 +1,118 @@
+import { App, Duration } from 'cdk8s';
+import {
+  Environment,
+  FluxGitRef,
+  Gateway,
+  GatewayClass,
+  GatewayListener,
+  GitOpsTarget,
+  Platform,
+  PlatformControllers,
+  Probe,
+  StatelessService,
+  Strategy,
+  WebFrontend,
+} from '../../lib/index.js';
+
+/**
+ * Release digests of the homelab images. Like bitvault's, they are placeholders of the right shape, not
+ * pullable images; bumping one is a one-line change.
+ */
+export const HOMELAB_IMAGES = {
+  inference: 'ghcr.io/homelab/inference@sha256:4f1d2c9a8b7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c',
+  companions: 'ghcr.io/homelab/companions@sha256:9a8b7c6d5e4f30211a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081',
+  mlflow: 'ghcr.io/mlflow/mlflow@sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d',
+} as const;
+
+/** The domain the homelab's Gateway serves (a wildcard certificate covers its subdomains). */
+export const HOMELAB_DOMAIN = 'homelab.example';
+
+/** Options of the homelab reference platform (tests use them to vary it). */
+export interface HomelabOptions {
+  readonly images?: Partial<Record<keyof typeof HOMELAB_IMAGES, string>>;
+}
+
+/**
+ * The homelab from ../shared/seeds/adr-argo-rollouts-progressive-delivery.txt, delivered by Flux:
+ * - platform: the namespace, the Argo Rollouts controller as the ADR installs it (chart `argo-rollouts` from the
+ *   Argo HelmRepository, namespace `ci-cd`, one replica, dashboard on, CRDs CreateReplace; its Kustomization
+ *   waits), and Envoy Gateway routing (a GatewayClass and the `homelab` Gateway, HTTP and HTTPS);
+ * - apps: the AI inference endpoint as a canary with SLO analysis, the Companions frontend blue-green, and
+ *   MLflow (an infrastructure service) on plain rolling updates.
+ *
+ * One environment, `prod`: a homelab is one cluster with one Flux, and the controllers, the GatewayClass and
+ * the HTTPRoute RBAC are cluster-wide, so a second environment on the same cluster would have to leave them
+ * out and could not test them anyway. KEDA and CloudNativePG are off: nothing here uses them.
+ */
+export function homelab(app: App, options: HomelabOptions = {}): Platform {
+  const images = { ...HOMELAB_IMAGES, ...options.images };
+  const platform = new Platform(app, 'homelab', {
+    environments: [Environment.prod()],
+    gitops: GitOpsTarget.flux({
+      url: 'https://github.com/homelab/platform.git',
+      ref: FluxGitRef.branch('main'),
+      // An inference canary loads its model (up to 5 minutes) and runs two 5-minute analyses before it is
+      // Healthy: the Kustomization waits that long before it reports a failure.
+      timeout: Duration.minutes(25),
+    }),
+  });
+
+  platform.forEachEnvironment((env) => {
+    new PlatformControllers(env, 'controllers', {
+      argoRollouts: { namespace: 'ci-cd' },
+      keda: { enabled: false },
+      cloudNativePg: { enabled: false },
+    });
+
+    // Envoy Gateway (installed with the cluster) programs this class; the Gateway terminates TLS with the
+    // wildcard certificate cert-manager keeps in the Secret below.
+    const envoy = new GatewayClass(env, 'envoy-gateway', { description: 'Envoy Gateway (homelab ingress)' });
+    const gateway = new Gateway(env, 'homelab', {
+      gatewayClassName: envoy.name,
+      listeners: [
+        GatewayListener.http({ hostname: `*.${HOMELAB_DOMAIN}` }),
+        GatewayListener.https({ hostname: `*.${HOMELAB_DOMAIN}`, certificateSecretName: 'homelab-wildcard-tls' }),
+      ],
+    });
+
+    // The AI inference endpoint: canary 10% → analysis → 30% → analysis → 100% through the Gateway, aborted
+    // when the model's answers fail or slow down. Inference is slow by nature: the SLO is seconds, not ms.
+    new StatelessService(env, 'inference', {
+      image: images.inference,
+      port: 8000,
+      readinessProbe: Probe.httpGet('/health'),
+      // Loading a model takes minutes: up to 5 of them (within the Rollout's 10-minute progress deadline)
+      // before the probes judge the pod.
+      startupProbe: Probe.httpGet('/health', { periodSeconds: 10, failureThreshold: 30 }),
+      resources: { cpuRequestMillis: 2000, memoryRequestMebibytes: 8192, memoryLimitMebibytes: 12288 },
+      replicas: 2,
+      // Streams of generated tokens take long to finish: drain them before the pod stops.
+      terminationGracePeriodSeconds: 120,
+      trafficRouter: gateway.router({ hostnames: [`inference.${HOMELAB_DOMAIN}`] }),
+      slo: { successRate: 0.99, latencyP99: Duration.seconds(4), latencyP99FailAbove: Duration.seconds(8) },
+    });
+
+    // The Companions frontend: blue-green, green smoke-tested through the preview Service, then flipped.
+    new WebFrontend(env, 'companions', {
+      image: images.companions,
+      port: 3000,
+      readinessProbe: Probe.httpGet('/api/health'),
+      resources: { cpuRequestMillis: 200, memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 },
+      replicas: 2,
+      trafficRouter: gateway.router({ hostnames: [`companions.${HOMELAB_DOMAIN}`] }),
+      blueGreen: { smokeTest: { path: '/api/health' } },
+    });
+
+    // MLflow, an infrastructure service: low-risk releases on a plain rolling update in every environment.
+    new StatelessService(env, 'mlflow', {
+      image: images.mlflow,
+      port: 5000,
+      readinessProbe: Probe.httpGet('/health'),
+      resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 512, memoryLimitMebibytes: 1024 },
+      replicas: 2,
+      trafficRouter: gateway.router({ hostnames: [`mlflow.${HOMELAB_DOMAIN}`] }),
+      environments: Object.fromEntries(platform.environments.map((e) => [e.environment.name, { strategy: Strategy.rolling() }])),
+    });
+  });
+  return platform;
+}
