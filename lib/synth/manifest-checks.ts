@@ -1,9 +1,7 @@
-import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
-import { checkAnalysisTemplate } from '../validation/analysis-rules.js';
+import { checkGatewayRoutes } from '../traffic/gateway-routes.js';
 import { Finding } from '../validation/finding.js';
-import { checkKeda, KEDA_WARNING_RULES } from '../validation/keda-rules.js';
-import { checkRollouts, WARNING_RULES } from '../validation/rollout-rules.js';
-import { checkInlineSecrets } from '../validation/secret-rules.js';
+import type { SchemaValidator } from '../validation/schema-validator.js';
+import { validateManifests } from '../validation/validate-manifests.js';
 
 /** A manifest with its location (construct path at synth) and output path. */
 export interface LocatedManifest {
@@ -12,30 +10,34 @@ export interface LocatedManifest {
   readonly path: string;
 }
 
+/** Options of {@link checkManifests}. */
+export interface ManifestCheckOptions {
+  /**
+   * Validates every object against its upstream schema (core kinds and the pinned CRDs). Loading it takes
+   * about a second, so `runSynth` loads it once and passes it in.
+   * @default none: schemas are not checked
+   */
+  readonly validator?: SchemaValidator;
+}
+
 /**
- * Rules checked on the synthesized manifests, the way the controllers will see them, per platform and
- * environment (the set one Argo CD sync applies):
- * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086);
+ * Rules checked on the synthesized manifests, the way the cluster and the controllers will see them, per
+ * platform and environment (the set one Argo CD sync applies) — the same engine as
+ * `cdk8s-delivery validate` (lib/validation/validate-manifests.ts), reporting construct paths:
+ * - the upstream schema of every object, when a validator is given;
+ * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086), and hook, delete
+ *   policy and sync-option values are ones Argo CD knows;
  * - Argo Rollouts' own validation of Rollouts and AnalysisTemplates, including the cross-object
  *   references, which the controller only reports at reconcile time, one error at a time;
+ * - KEDA's admission rules for ScaledObjects;
+ * - the Pod Security Standards "restricted" profile for every pod template;
  * - no Secret carries inline values.
+ * - every HTTPRoute parentRef to a Gateway of the same output attaches to it (name, namespace, listener,
+ *   allowed namespaces, hostnames).
  * Warning-level rules are left to `validate`; a synth fails on errors only.
  */
-export function checkManifests(manifests: readonly LocatedManifest[]): Finding[] {
+export function checkManifests(manifests: readonly LocatedManifest[], options: ManifestCheckOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  for (const m of manifests) {
-    const wave = m.object.metadata?.annotations?.[SYNC_WAVE_ANNOTATION];
-    if (wave === undefined || !/^-?[0-9]+$/.test(wave)) {
-      findings.push({
-        location: m.location,
-        field: `metadata.annotations["${SYNC_WAVE_ANNOTATION}"]`,
-        value: wave,
-        rule: 'argocd/explicit-wave',
-        message: 'every object needs an explicit integer sync wave, or it may sync before what it depends on (argoproj/argo-cd#5086)',
-        fix: 'add the annotation with a SyncWave constant (syncWaveAnnotations(SyncWave.APP))',
-      });
-    }
-  }
   const groups = new Map<string, LocatedManifest[]>();
   for (const m of manifests) {
     const key = m.path.split('/').slice(0, 2).join('/');
@@ -43,12 +45,8 @@ export function checkManifests(manifests: readonly LocatedManifest[]): Finding[]
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
-    findings.push(...checkRollouts(set));
-    findings.push(...checkKeda(set).filter((f) => !KEDA_WARNING_RULES.has(f.rule)));
-    findings.push(...checkInlineSecrets(set));
-    for (const m of set) {
-      if (m.object.apiVersion === 'argoproj.io/v1alpha1' && m.object.kind === 'AnalysisTemplate') findings.push(...checkAnalysisTemplate(m));
-    }
+    findings.push(...validateManifests(set, { schema: options.validator, requireExplicitWave: true }).errors);
+    findings.push(...checkGatewayRoutes(set));
   }
-  return findings.filter((f) => !WARNING_RULES.has(f.rule));
+  return findings;
 }

@@ -1,43 +1,46 @@
 import { App } from 'cdk8s';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SynthError } from '../core/problems.js';
 import { checkMigrations } from '../migrations/synth-check.js';
-import { synthesize, toYaml } from './synthesizer.js';
+import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
+import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
+import { SchemaValidator } from '../validation/schema-validator.js';
+import { synthesize } from './synthesizer.js';
 import { writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
   /** Output folder. @default 'dist' */
   readonly outdir?: string;
+  /**
+   * The upstream-schema validator every object is checked with. Pass one to reuse it across runs (tests).
+   * @default `SchemaValidator.load()`: the Kubernetes core schemas and the CRDs in ../shared/crds, loaded once per call
+   */
+  readonly validator?: SchemaValidator;
 }
 
 /**
- * The entry point of a cdk8s-delivery app: builds the app, synthesizes and checks it (migrations too), and replaces
- * `outdir` atomically. On problems it prints every one (construct path, field, value, rule, fix) and
- * exits 1 without a stack trace, leaving the previous output untouched.
+ * The entry point of a cdk8s-delivery app: builds the app, synthesizes and validates it (upstream
+ * schemas, controller, Argo CD and Pod Security rules, migrations), and replaces `outdir` atomically. On
+ * problems it prints every one (construct path, field, value, rule, fix) and exits 1 without a stack
+ * trace, leaving the previous output untouched.
  *
  * Under `cdk8s synth` (CDK8S_OUTDIR set), it also writes one combined manifest per platform and
  * environment to cdk8s-cli's scratch folder, where cdk8s validation plugins read them.
  */
 export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
+  // Loading the schemas takes about a second: start it before building the app.
+  const loading = options.validator ? Promise.resolve(options.validator) : SchemaValidator.load();
+  loading.catch(() => undefined); // awaited below; a build that throws first must not leave it unhandled
   try {
     const app = build();
-    const objects = synthesize(app);
+    const objects = synthesize(app, { validator: await loading });
     const migrationFindings = await checkMigrations(app, objects, { outdir });
     if (migrationFindings.length > 0) throw new SynthError(migrationFindings);
-    writeAtomically(objects, outdir);
+    // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
+    writeAtomically(objects, outdir, rolloutPlans(objects));
     const scratch = process.env.CDK8S_OUTDIR;
-    if (scratch) {
-      const groups = new Map<string, string[]>();
-      for (const o of objects) {
-        const key = o.path.split('/').slice(0, 2).join('-');
-        groups.set(key, [...(groups.get(key) ?? []), toYaml(o.manifest)]);
-      }
-      mkdirSync(scratch, { recursive: true });
-      for (const [key, docs] of groups) writeFileSync(join(scratch, `${key}.k8s.yaml`), docs.join('---\n'));
-    }
+    if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);
   } catch (error) {
     if (error instanceof SynthError) {

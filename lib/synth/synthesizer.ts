@@ -7,6 +7,7 @@ import { DeliveryStage, fileStemOf, outputFolderInfoOf } from '../platform/outpu
 import { unitsOf } from '../gitops/units.js';
 import { EnvironmentChart, Platform, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
+import type { SchemaValidator } from '../validation/schema-validator.js';
 import { checkManifests } from './manifest-checks.js';
 
 /** One synthesized object and where it goes. */
@@ -21,12 +22,21 @@ export interface SynthesizedObject {
   readonly stage?: DeliveryStage;
 }
 
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Validates every object against its upstream schema too (`SchemaValidator.load()` once, then reuse it).
+   * @default none: construct props and the controller, Argo CD and Pod Security rules only
+   */
+  readonly validator?: SchemaValidator;
+}
+
 /**
  * Synthesizes every object below `app` into its place in the output layout, after checking construct
- * props and then the manifests themselves (Argo Rollouts and Argo CD rules). Throws a
- * {@link SynthError} listing every problem; writes nothing.
+ * props and then the manifests themselves (upstream schemas with a validator, Argo Rollouts, KEDA,
+ * Argo CD and Pod Security rules). Throws a {@link SynthError} listing every problem; writes nothing.
  */
-export function synthesize(app: App): SynthesizedObject[] {
+export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedObject[] {
   assertNoProblems(app);
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
@@ -54,7 +64,7 @@ export function synthesize(app: App): SynthesizedObject[] {
     objects.push({ path, constructPath: c.node.path, manifest, stage: outputFolderInfoOf(c)?.stage ?? DeliveryStage.PLATFORM });
   }
   objects.push(...renderGitOps(app, objects));
-  findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path }))));
+  findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
   if (findings.length > 0) throw new SynthError(findings);
   return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

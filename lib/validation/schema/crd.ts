@@ -204,8 +204,13 @@ export function createCrdAjv(): Ajv {
 
 /** Compiles the ajv validator for one CRD version. */
 export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
-  const source = crd.schema();
-  if (source === undefined) return ajv.compile({});
+  const full = crd.schema() as JsonSchema | undefined;
+  if (full === undefined) return ajv.compile({});
+  // `status` belongs to the controller: the API server ignores it on create and update of the main
+  // resource (status subresource). Its schema is often the largest part of a CRD (Argo CD Application,
+  // Rollout, CNPG Cluster) and compiling it cost seconds per synth, so it is accepted as any object.
+  const properties = full.properties as Record<string, JsonSchema> | undefined;
+  const source: JsonSchema = properties?.status ? { ...full, properties: { ...properties, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } : full;
   const formats = new Set<string>();
   const schema = toAjvSchema(source as JsonSchema, { structural: true, root: true, formats });
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);

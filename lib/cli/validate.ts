@@ -1,0 +1,86 @@
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { type Finding, formatFinding } from '../validation/finding.js';
+import { SchemaValidator } from '../validation/schema-validator.js';
+import { type LoadedManifests, ManifestInputError, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { type Command, ExitCode, UsageError } from './command.js';
+
+const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
+
+Checks Kubernetes manifests (every .yaml/.yml file below <dir>, every document of each), ours or
+hand-written, the way the cluster and its controllers will see them:
+  schema/*    the upstream schema of every object: Kubernetes core kinds (1.28+) and the pinned CRDs,
+              unknown fields are errors
+  rollout/*   the Argo Rollouts controller's rules for Rollouts, including references (Services,
+              AnalysisTemplates, routes), selectors, metric names and args
+  analysis/*  AnalysisTemplate rules (metrics terminate, providers, limits, durations)
+  keda/*      the KEDA admission webhook's rules for ScaledObjects
+  argocd/*    Argo CD sync-wave, hook, hook-delete-policy and sync-options values
+  pss/*       the Pod Security Standards "restricted" profile, for every pod template
+  security/*  no inline Secret data
+References resolve within a namespace across all files: validate one cluster's manifests at a time.
+
+Prints one line per finding: file: Kind/namespace/name: field = value: what is wrong [rule] Fix: how.
+
+options:
+  --crds <dir>   folder of CustomResourceDefinition YAML files (default: ../shared/crds of this project)
+  --json         print {ok, summary, findings} as JSON
+  -h, --help     print this help
+
+exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input (missing path, YAML that does not parse)`;
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], allowPositionals: true, options: { crds: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `cdk8s-delivery validate`: the synth's manifest validation, for any directory of manifests. */
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check manifests: upstream schemas, Argo Rollouts, KEDA and Argo CD rules, Pod Security "restricted"',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parse(args);
+    if (values.help) {
+      io.out(USAGE);
+      return ExitCode.OK;
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the manifests directory' : `expected one directory, got ${positionals.length}`);
+    let loaded: LoadedManifests;
+    let schema: SchemaValidator;
+    try {
+      if (values.crds !== undefined && !(await isDirectory(values.crds))) throw new ManifestInputError([{ location: values.crds, message: '--crds is not a directory' }]);
+      [loaded, schema] = await Promise.all([loadManifests(positionals[0]!), SchemaValidator.load({ crdsDir: values.crds })]);
+    } catch (error) {
+      if (!(error instanceof ManifestInputError)) throw error;
+      if (values.json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
+      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
+      return ExitCode.INPUT_ERROR;
+    }
+    const { errors, warnings } = validateManifests(loaded.manifests, { schema });
+    const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length };
+    if (values.json) {
+      const entry = (severity: string) => (f: Finding) => ({ severity, ...loaded.sources.get(f.location), ...f });
+      io.out(JSON.stringify({ ok: errors.length === 0, summary, findings: [...errors.map(entry('error')), ...warnings.map(entry('warning'))] }, null, 2));
+    } else {
+      for (const f of errors) io.out(formatFinding(f));
+      for (const f of warnings) io.out(`warning: ${formatFinding(f)}`);
+      const checked = `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}`;
+      io.out(`validate: ${errors.length === 0 ? 'no errors' : plural(errors.length, 'error')}${warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : ''} (${checked})`);
+    }
+    return errors.length === 0 ? ExitCode.OK : ExitCode.VIOLATIONS;
+  },
+};
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import { Flowchart, nodeId } from './flowchart.js';
+
+/** What a delivery-flow diagram needs from the rest of the environment. */
+export interface FlowContext {
+  /** AnalysisTemplates (and ClusterAnalysisTemplates) by name. */
+  readonly templates: ReadonlyMap<string, Record<string, any>>;
+  /** Who applies the new revision: `Argo CD`, `Flux`, or undefined (no GitOps target). */
+  readonly syncedBy?: string;
+}
+
+/** Ids of the nodes every flow shares. */
+export const FLOW_NODES = {
+  start: 'start',
+  abort: 'abort',
+  paused: 'paused',
+  done: 'done',
+} as const;
+
+const MAX_METRICS_PER_LINE = 3;
+
+/** One line describing how a metric measures: `5 × 1m, failureLimit 1`. */
+function measurement(metric: Record<string, any>): string {
+  const count = metric.count ?? 1;
+  const every = metric.interval ? ` × ${metric.interval}` : '';
+  return `${count}${every}, failureLimit ${metric.failureLimit ?? 0}`;
+}
+
+/**
+ * The label of an analysis gate: the templates, their metric names (a few per line), and how they
+ * measure (when every metric measures the same way; otherwise per metric).
+ */
+export function gateLines(title: string, templateNames: readonly string[], context: FlowContext): string[] {
+  const metrics = templateNames.flatMap((t) => (context.templates.get(t)?.spec?.metrics ?? []) as Record<string, any>[]);
+  const lines = [`${title}: ${templateNames.join(', ') || 'no template'}`];
+  if (metrics.length === 0) return templateNames.length > 0 ? [...lines, '(template not in this environment)'] : lines;
+  const names = metrics.map((m) => String(m.name));
+  for (let i = 0; i < names.length; i += MAX_METRICS_PER_LINE) lines.push(names.slice(i, i + MAX_METRICS_PER_LINE).join(' · '));
+  const ways = [...new Set(metrics.map(measurement))];
+  if (ways.length === 1) lines.push(`each ${ways[0]}`);
+  else for (const m of metrics) lines.push(`${m.name}: ${measurement(m)}`);
+  return lines;
+}
+
+/**
+ * Adds an analysis gate: a decision node with a `fail` edge to the abort node and an `inconclusive`
+ * edge to the paused node (an inconclusive run pauses the rollout until a human promotes or aborts).
+ * Returns the gate's id; the caller draws the `pass` edge.
+ */
+export function addGate(chart: Flowchart, id: string, lines: readonly string[], abortId: string = FLOW_NODES.abort): string {
+  chart.node(id, lines, 'decision', 'analysis');
+  chart.edge(id, abortId, 'fail');
+  chart.edge(id, FLOW_NODES.paused, 'inconclusive', 'dotted');
+  return id;
+}
+
+/** The paused node that inconclusive gates lead to. */
+export function addPausedNode(chart: Flowchart): void {
+  chart.node(FLOW_NODES.paused, ['paused: inconclusive result', 'a human promotes or aborts'], 'rounded', 'paused');
+}
+
+/** The first node of every flow: the new revision arriving. */
+export function addStart(chart: Flowchart, manifest: Record<string, any>, context: FlowContext): void {
+  const images = (manifest.spec?.template?.spec?.containers ?? []).map((c: any) => String(c.image));
+  const shown = images.map((i: string) => i.replace(/@(sha256:[0-9a-f]{12})[0-9a-f]*/, '@$1'));
+  chart.node(FLOW_NODES.start, [`new revision synced${context.syncedBy ? ` by ${context.syncedBy}` : ''}`, ...shown], 'stadium', 'analysis');
+}
+
+/** A step node id. */
+export const stepId = (i: number): string => nodeId('step', i + 1);

@@ -1,0 +1,134 @@
+import { DELIVERY_STAGES, DeliveryStage } from '../../platform/output-folder.js';
+import { compareText, hookOf, locationOf, ReviewObject, waveOf } from '../manifests.js';
+import { Flowchart, nodeId } from './flowchart.js';
+
+/** The GitOps tool of an environment, as its objects show it. */
+export type GitOpsTool = 'Argo CD' | 'Flux' | undefined;
+
+/** Argo CD's phases in sync order; a hook runs in its phase, by wave. */
+const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
+const MAX_NAMES = 3;
+
+/** `argocd` or `flux` from the GitOps objects (the ones without a delivery stage). */
+export function gitOpsToolOf(objects: readonly ReviewObject[]): GitOpsTool {
+  const gitops = objects.filter((o) => o.stage === undefined);
+  if (gitops.some((o) => String(o.manifest.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/'))) return 'Flux';
+  if (gitops.some((o) => o.manifest.kind === 'Application' && String(o.manifest.apiVersion).startsWith('argoproj.io/'))) return 'Argo CD';
+  return undefined;
+}
+
+/** Objects of one wave as label lines: `Kind: a, b, c +2`. */
+function contents(objects: readonly ReviewObject[]): string[] {
+  const byKind = new Map<string, string[]>();
+  for (const o of objects) byKind.set(o.manifest.kind, [...(byKind.get(o.manifest.kind) ?? []), String(o.manifest.metadata?.name)]);
+  return [...byKind.entries()].sort(([a], [b]) => compareText(a, b)).map(([kind, names]) => {
+    const sorted = names.sort(compareText);
+    const more = sorted.length > MAX_NAMES ? ` +${sorted.length - MAX_NAMES}` : '';
+    return `${kind}: ${sorted.slice(0, MAX_NAMES).join(', ')}${more}`;
+  });
+}
+
+/** A unit folder of the environment with its stage and objects. */
+export interface PlanUnit {
+  readonly folder: string;
+  readonly stage: DeliveryStage;
+  readonly objects: readonly ReviewObject[];
+}
+
+/** The units of an environment (objects with a delivery stage), in delivery order: stage, then folder. */
+export function planUnits(objects: readonly ReviewObject[]): PlanUnit[] {
+  const byFolder = new Map<string, PlanUnit>();
+  for (const o of objects) {
+    if (o.stage === undefined) continue;
+    const folder = locationOf(o.path).unit;
+    const unit = byFolder.get(folder) ?? { folder, stage: o.stage, objects: [] };
+    byFolder.set(folder, { ...unit, objects: [...unit.objects, o] });
+  }
+  return [...byFolder.values()].sort((a, b) => DELIVERY_STAGES.indexOf(a.stage) - DELIVERY_STAGES.indexOf(b.stage) || compareText(a.folder, b.folder));
+}
+
+/** The (phase, wave) steps of a unit in Argo CD's order, each with its objects. */
+export function unitSteps(unit: PlanUnit): { phase: string; wave: number; objects: ReviewObject[] }[] {
+  const steps = new Map<string, { phase: string; wave: number; objects: ReviewObject[] }>();
+  for (const o of unit.objects) {
+    const hook = hookOf(o.manifest);
+    const phase = hook && (PHASES as readonly string[]).includes(hook) ? hook : hook ? `${hook} hook` : 'Sync';
+    const wave = waveOf(o.manifest);
+    const key = `${phase}|${wave}`;
+    const step = steps.get(key) ?? { phase, wave, objects: [] };
+    step.objects.push(o);
+    steps.set(key, step);
+  }
+  const rank = (p: string) => (PHASES as readonly string[]).indexOf(p) === -1 ? PHASES.length : (PHASES as readonly string[]).indexOf(p);
+  return [...steps.values()].sort((a, b) => rank(a.phase) - rank(b.phase) || a.wave - b.wave || compareText(a.phase, b.phase));
+}
+
+/** Id of a unit's step node. */
+export const stepNodeId = (folder: string, phase: string, wave: number): string => nodeId('unit', folder, phase, wave < 0 ? `m${-wave}` : wave);
+
+/** Wave of the Argo CD Application that syncs a unit, if there is one. */
+function applicationWave(objects: readonly ReviewObject[], unitPath: string): number | undefined {
+  const app = objects.find((o) => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.spec?.source?.path ?? '').endsWith(`/${unitPath}`));
+  return app ? waveOf(app.manifest) : undefined;
+}
+
+function addRoot(chart: Flowchart, tool: GitOpsTool, objects: readonly ReviewObject[]): string {
+  const bootstrap = objects.find((o) => o.stage === undefined && locationOf(o.path).unit === 'bootstrap');
+  const name = String(bootstrap?.manifest.metadata?.name ?? '?');
+  if (tool === 'Argo CD') {
+    chart.node('root', [`root Application ${name}`, 'bootstrap/ → argocd/'], 'stadium', 'analysis');
+    const project = objects.find((o) => o.stage === undefined && o.manifest.kind === 'AppProject');
+    if (!project) return 'root';
+    chart.node('project', [`AppProject ${project.manifest.metadata?.name} · wave ${waveOf(project.manifest)}`], 'box');
+    chart.edge('root', 'project');
+    return 'project';
+  }
+  if (tool === 'Flux') {
+    chart.node('root', [`root Kustomization ${name}`, 'bootstrap/ → flux/'], 'stadium', 'analysis');
+    return 'root';
+  }
+  chart.node('root', ['no GitOps target', 'apply the unit folders in this order'], 'stadium', 'analysis');
+  return 'root';
+}
+
+/**
+ * The sync order of one environment: stage by stage (platform → data → migration → app, each stage
+ * waiting for the previous one to be healthy), the units of each stage, and inside each unit its Argo CD
+ * phases and waves in order — the migration Job as a PreSync hook. With Flux, waves and hooks mean
+ * nothing: a unit is applied as a whole and the stage order comes from `dependsOn`.
+ */
+export function syncOrderChart(objects: readonly ReviewObject[]): Flowchart {
+  const chart = new Flowchart('TB');
+  const tool = gitOpsToolOf(objects);
+  let previous = addRoot(chart, tool, objects);
+  const units = planUnits(objects);
+  for (const stage of DELIVERY_STAGES) {
+    const members = units.filter((u) => u.stage === stage);
+    if (members.length === 0) continue;
+    const waves = [...new Set(members.map((u) => applicationWave(objects, u.objects[0].path.split('/').slice(0, 3).join('/'))).filter((w) => w !== undefined))];
+    const order = DELIVERY_STAGES.indexOf(stage) + 1;
+    const title = tool === 'Argo CD' && waves.length === 1 ? `${order}. ${stage} stage · Applications in wave ${waves[0]}` : tool === 'Flux' ? `${order}. ${stage} stage · Kustomizations` : `${order}. ${stage} stage`;
+    const stageId = nodeId('stage', stage);
+    chart.subgraph(stageId, title, () => {
+      for (const unit of members) {
+        chart.subgraph(nodeId('unit', unit.folder), unit.folder, () => {
+          if (tool === 'Flux') {
+            chart.node(nodeId('unit', unit.folder, 'all'), ['applied together, waited for', ...contents(unit.objects)], 'box', unit.stage === DeliveryStage.MIGRATION ? 'hook' : undefined);
+            return;
+          }
+          let before: string | undefined;
+          for (const step of unitSteps(unit)) {
+            const id = stepNodeId(unit.folder, step.phase, step.wave);
+            const head = step.phase === 'Sync' ? `wave ${step.wave}` : `${step.phase} hook · wave ${step.wave}`;
+            chart.node(id, [head, ...contents(step.objects)], 'box', step.phase === 'Sync' ? undefined : 'hook');
+            if (before) chart.edge(before, id);
+            before = id;
+          }
+        });
+      }
+    });
+    chart.edge(previous, stageId, previous.startsWith('stage_') ? (tool === 'Flux' ? 'Ready (dependsOn)' : 'Healthy') : undefined);
+    previous = stageId;
+  }
+  return chart;
+}

@@ -1,0 +1,114 @@
+import { subjectOf } from '../manifests.js';
+import { ChangeDraft, risk, Risk } from './change.js';
+import { Comparison } from './compare-workloads.js';
+
+/** `result OP number` comparisons in an Argo Rollouts condition (`result`, `result[0]`, `result.x`). */
+const COMPARISON = /\bresult(?:\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)*\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)/g;
+
+/** A condition with its numbers taken out: two conditions with the same shape can be compared number by number. */
+function shapeOf(condition: string): { shape: string; thresholds: { op: string; value: number }[] } {
+  const thresholds: { op: string; value: number }[] = [];
+  const shape = condition.replace(COMPARISON, (match, op: string, value: string) => {
+    thresholds.push({ op, value: Number(value) });
+    return `${match.slice(0, match.length - value.length)}#`;
+  });
+  return { shape: shape.replace(/\s+/g, ' ').trim(), thresholds };
+}
+
+/**
+ * Whether a new condition lets more measurements through than the old one: for a success condition,
+ * `>= 0.999 → >= 0.99` is weaker; for a failure condition, `< 0.999 → < 0.99` is weaker (it fails on
+ * fewer values). Conditions of different shapes cannot be judged (undefined).
+ */
+export function conditionWeakened(kind: 'success' | 'failure', before: string | undefined, after: string | undefined): boolean | undefined {
+  if (before === after) return false;
+  // Without a success condition every measurement that does not fail succeeds.
+  if (kind === 'success' && before !== undefined && after === undefined) return true;
+  if (before === undefined || after === undefined) return undefined;
+  const a = shapeOf(before);
+  const b = shapeOf(after);
+  if (a.shape !== b.shape || a.thresholds.length === 0) return undefined;
+  let weaker = false;
+  let stronger = false;
+  a.thresholds.forEach((t, i) => {
+    const delta = b.thresholds[i].value - t.value;
+    if (delta === 0) return;
+    const upward = t.op === '>' || t.op === '>=';
+    // A success bound that moves towards more values, or a failure bound that moves towards fewer, is weaker.
+    const loosens = kind === 'success' ? (upward ? delta < 0 : delta > 0) : upward ? delta > 0 : delta < 0;
+    if (loosens) weaker = true;
+    else stronger = true;
+  });
+  return weaker && !stronger ? true : weaker ? undefined : false;
+}
+
+const numeric = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** A limit where more is weaker (failureLimit, inconclusiveLimit, consecutiveErrorLimit). */
+function limitRisk(field: string, before: unknown, after: unknown, fallback: number, what: string): Risk[] {
+  const a = numeric(before) ?? fallback;
+  const b = numeric(after) ?? fallback;
+  return b > a ? [risk('analysis-weakened', `${field} ${a} → ${b}: ${what}`)] : [];
+}
+
+function metricSummary(metric: Record<string, any>): string {
+  const parts = [
+    metric.count !== undefined ? `count ${metric.count}` : undefined,
+    metric.interval !== undefined ? `every ${metric.interval}` : undefined,
+    metric.failureLimit !== undefined ? `failureLimit ${metric.failureLimit}` : undefined,
+    metric.successCondition !== undefined ? `success when ${metric.successCondition}` : undefined,
+    metric.failureCondition !== undefined ? `failure when ${metric.failureCondition}` : undefined,
+  ].filter(Boolean);
+  return parts.join(', ') || 'defaults';
+}
+
+const text = (v: unknown) => (v === undefined ? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
+
+function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>): ChangeDraft[] {
+  const out: ChangeDraft[] = [];
+  const add = (field: string, risks: Risk[] = []) => {
+    if (JSON.stringify(a[field]) === JSON.stringify(b[field])) return;
+    out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), risks });
+  };
+  const condition = (field: 'successCondition' | 'failureCondition', kind: 'success' | 'failure') => {
+    const weakened = conditionWeakened(kind, a[field], b[field]);
+    const risks = weakened ? [risk('analysis-weakened', kind === 'success' ? 'the success threshold is easier to meet' : 'the failure threshold is harder to hit')] : [];
+    if (a[field] !== b[field]) out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), note: weakened === undefined ? 'compare by hand' : undefined, risks });
+  };
+  condition('successCondition', 'success');
+  condition('failureCondition', 'failure');
+  const countA = numeric(a.count);
+  const countB = numeric(b.count);
+  add('count', countA !== undefined && countB !== undefined && countB < countA ? [risk('analysis-weakened', `count ${countA} → ${countB}: fewer measurements`)] : []);
+  add('interval');
+  add('initialDelay');
+  add('failureLimit', limitRisk('failureLimit', a.failureLimit, b.failureLimit, 0, 'more failed measurements are tolerated before the analysis fails'));
+  add('inconclusiveLimit', limitRisk('inconclusiveLimit', a.inconclusiveLimit, b.inconclusiveLimit, 0, 'more inconclusive measurements pass without pausing for a human'));
+  add('consecutiveErrorLimit', limitRisk('consecutiveErrorLimit', a.consecutiveErrorLimit, b.consecutiveErrorLimit, 4, 'more measurement errors in a row are tolerated'));
+  if (JSON.stringify(a.provider) !== JSON.stringify(b.provider)) {
+    const query = (m: Record<string, any>) => m.provider?.prometheus?.query ?? Object.keys(m.provider ?? {}).join(', ');
+    out.push({ subject, aspect: 'analysis', field: `metric ${name} provider`, before: text(query(a)), after: text(query(b)), note: 'compare by hand', risks: [] });
+  }
+  return out;
+}
+
+/**
+ * Changes of an AnalysisTemplate (or ClusterAnalysisTemplate), metric by metric: conditions, count,
+ * interval, limits and the query. Weaker analysis (a metric removed, fewer measurements, higher limits,
+ * looser thresholds) is flagged `analysis-weakened`.
+ */
+export function compareAnalysisTemplates(before: Record<string, any>, after: Record<string, any>): Comparison {
+  const subject = subjectOf(after);
+  const metrics = (m: Record<string, any>) => new Map<string, Record<string, any>>((m.spec?.metrics ?? []).map((x: any) => [String(x?.name), x ?? {}]));
+  const a = metrics(before);
+  const b = metrics(after);
+  const changes: ChangeDraft[] = [];
+  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const old = a.get(name);
+    const now = b.get(name);
+    if (old && now) changes.push(...compareMetric(subject, name, old, now));
+    else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
+    else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
+  }
+  return { changes, covered: [/^spec\.metrics(\.|\[|$)/] };
+}

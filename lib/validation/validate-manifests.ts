@@ -1,0 +1,160 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ANALYSIS_WARNING_RULES, checkAnalysisTemplate } from './analysis-rules.js';
+import { ARGOCD_WARNING_RULES, checkArgoCdAnnotations } from './argocd-rules.js';
+import type { Finding } from './finding.js';
+import { checkKeda, KEDA_WARNING_RULES } from './keda-rules.js';
+import { type Manifest, isKind, isRecord } from './manifest.js';
+import { checkPodSecurityStandards, type PodSecurityLevel } from './pod-security-rules.js';
+import { checkRollouts, WARNING_RULES as ROLLOUT_WARNING_RULES } from './rollout-rules.js';
+import type { SchemaValidator } from './schema-validator.js';
+import { checkInlineSecrets } from './secret-rules.js';
+
+/** Rule ids whose findings are warnings; every other finding is an error. */
+export const WARNING_RULE_IDS: ReadonlySet<string> = new Set([...ROLLOUT_WARNING_RULES, ...ANALYSIS_WARNING_RULES, ...KEDA_WARNING_RULES, ...ARGOCD_WARNING_RULES]);
+
+/** Options of {@link validateManifests}. */
+export interface ValidateManifestsOptions {
+  /** Validates every object against its upstream schema. @default none: schemas are not checked */
+  readonly schema?: SchemaValidator;
+  /** The Pod Security Standards profile every pod template must meet. @default 'restricted' */
+  readonly podSecurityLevel?: PodSecurityLevel;
+  /** Every object must carry an Argo CD sync wave. @default false */
+  readonly requireExplicitWave?: boolean;
+}
+
+/** Findings split by severity. */
+export interface ValidationResult {
+  /** Findings that make the manifests wrong: a validation fails on any. */
+  readonly errors: readonly Finding[];
+  /** Findings about accepted but risky settings. */
+  readonly warnings: readonly Finding[];
+}
+
+/**
+ * Validates a set of manifests the way the cluster and its controllers would see them: the upstream
+ * schema of each object (when a schema validator is given), the Argo Rollouts controller's rules for
+ * Rollouts and AnalysisTemplates, KEDA's admission rules, Argo CD annotation values, the Pod Security
+ * Standards profile of every pod template, and no inline Secret data.
+ *
+ * Cross-object references (a Rollout's Services and templates, a ScaledObject's target) are resolved
+ * across the whole set within a namespace; an object without `metadata.namespace` is applied to the
+ * GitOps destination's namespace and so matches any. Pass one cluster's manifests at a time.
+ * Findings come out in the order of `manifests`.
+ */
+export function validateManifests(manifests: readonly Manifest[], options: ValidateManifestsOptions = {}): ValidationResult {
+  const findings: Finding[] = [];
+  for (const m of manifests) {
+    if (options.schema) findings.push(...options.schema.validate(m.object, m.location));
+    if (!isRecord(m.object)) continue;
+    findings.push(...checkArgoCdAnnotations(m, { requireExplicitWave: options.requireExplicitWave }));
+    findings.push(...checkPodSecurityStandards(m, options.podSecurityLevel ?? 'restricted'));
+    if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) findings.push(...checkAnalysisTemplate(m));
+  }
+  const objects = manifests.filter((m) => isRecord(m.object));
+  findings.push(...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects));
+
+  const order = new Map<string, number>();
+  manifests.forEach((m, i) => { if (!order.has(m.location)) order.set(m.location, i); });
+  const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.location) ?? 0) - (order.get(b.f.location) ?? 0) || a.i - b.i).map((x) => x.f);
+  return { errors: sorted.filter((f) => !WARNING_RULE_IDS.has(f.rule)), warnings: sorted.filter((f) => WARNING_RULE_IDS.has(f.rule)) };
+}
+
+/** Where a manifest came from, for machine-readable output. */
+export interface ManifestSource {
+  /** The file, as given on the command line joined with its path below it. */
+  readonly file: string;
+  /** 1-based position of the document in the file. */
+  readonly document: number;
+  /** `Kind/namespace/name`, with `-` for no namespace and `?` for a missing kind or name. */
+  readonly object: string;
+}
+
+/** Manifests read from files. */
+export interface LoadedManifests {
+  /** Every object, in file order then document order; `location` is `<file>: <Kind>/<namespace>/<name>`. */
+  readonly manifests: readonly Manifest[];
+  /** The source of each manifest, by location. */
+  readonly sources: ReadonlyMap<string, ManifestSource>;
+  /** The files read. */
+  readonly files: readonly string[];
+}
+
+/** Input that cannot be checked at all: a missing path, an unreadable file, YAML that does not parse. */
+export class ManifestInputError extends Error {
+  constructor(public readonly problems: readonly { readonly location: string; readonly message: string }[]) {
+    super(problems.map((p) => `${p.location}: ${p.message}`).join('\n'));
+    this.name = 'ManifestInputError';
+  }
+}
+
+/**
+ * Reads every `.yaml`/`.yml` file under `target` (a directory, recursively, or one file), every YAML
+ * document of each. Empty documents are skipped. Throws a {@link ManifestInputError} listing every
+ * unreadable file and YAML syntax error (with line and column), or when there is nothing to check.
+ */
+export async function loadManifests(target: string): Promise<LoadedManifests> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch (error) {
+    throw new ManifestInputError([{ location: target, message: describe(error) }]);
+  }
+  const files = info.isDirectory() ? await yamlFilesUnder(target) : [target];
+  const display = (file: string) => file.split(path.sep).join('/');
+  const manifests: Manifest[] = [];
+  const sources = new Map<string, ManifestSource>();
+  const problems: { location: string; message: string }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      problems.push({ location: display(file), message: describe(error) });
+      continue;
+    }
+    YAML.parseAllDocuments(text).forEach((doc, index) => {
+      const error = doc.errors[0];
+      if (error) {
+        const pos = error.linePos?.[0];
+        problems.push({ location: pos ? `${display(file)}:${pos.line}:${pos.col}` : display(file), message: `YAML does not parse: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+        return;
+      }
+      let object: unknown;
+      try {
+        object = doc.toJS();
+      } catch (e) {
+        problems.push({ location: display(file), message: `YAML does not parse: ${describe(e)}` });
+        return;
+      }
+      if (object === null || object === undefined) return;
+      const meta = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
+      const kind = isRecord(object) && typeof object.kind === 'string' ? object.kind : '?';
+      const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : '-';
+      const name = typeof meta.name === 'string' && meta.name !== '' ? meta.name : '?';
+      const source: ManifestSource = { file: display(file), document: index + 1, object: `${kind}/${namespace}/${name}` };
+      let location = `${source.file}: ${source.object}`;
+      if (sources.has(location)) location = `${source.file}#${source.document}: ${source.object}`;
+      manifests.push({ object, location });
+      sources.set(location, source);
+    });
+  }
+  if (problems.length > 0) throw new ManifestInputError(problems);
+  if (manifests.length === 0) throw new ManifestInputError([{ location: display(target), message: files.length === 0 ? 'has no .yaml or .yml files' : 'holds no Kubernetes objects (every document is empty)' }]);
+  return { manifests, sources, files: files.map(display) };
+}
+
+/** Every .yaml/.yml file below `dir`, sorted (without loading the schema code, so `validateManifests` needs no ajv). */
+async function yamlFilesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name)).map((e) => path.join(e.parentPath ?? (e as any).path, e.name)).sort();
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: string })?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
