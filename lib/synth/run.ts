@@ -1,10 +1,12 @@
 import { App } from 'cdk8s';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SynthError } from '../core/problems.js';
 import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
-import { synthesize } from './synthesizer.js';
+import { synthesize, SynthesizedObject, toYaml } from './synthesizer.js';
 import { writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
@@ -16,11 +18,17 @@ export interface RunSynthOptions {
    * @default `SchemaValidator.load()`: the Kubernetes core schemas and the CRDs in ../shared/crds, loaded once per call
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Check every object against its upstream schema, not only the objects whose file changes.
+   * @default false, unless the environment variable CDK8S_DELIVERY_VALIDATE_ALL is set
+   */
+  readonly validateAll?: boolean;
 }
 
 /**
  * The entry point of a cdk8s-delivery app: builds the app, synthesizes and validates it (upstream
- * schemas, controller, Argo CD and Pod Security rules, migrations), and replaces `outdir` atomically. On
+ * schemas of every changed object, controller, Argo CD and Pod Security rules, migrations), and replaces
+ * `outdir` atomically. On
  * problems it prints every one (construct path, field, value, rule, fix) and exits 1 without a stack
  * trace, leaving the previous output untouched.
  *
@@ -29,12 +37,20 @@ export interface RunSynthOptions {
  */
 export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
-  // Loading the schemas takes about a second: start it before building the app.
-  const loading = options.validator ? Promise.resolve(options.validator) : SchemaValidator.load();
-  loading.catch(() => undefined); // awaited below; a build that throws first must not leave it unhandled
   try {
     const app = build();
-    const objects = synthesize(app, { validator: await loading });
+    // Props, controller, Argo CD, KEDA, Pod Security and secret rules: every object, every synth.
+    const objects = synthesize(app);
+    // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
+    // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
+    // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
+    const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
+    const toCheck = validateAll ? objects : objects.filter((o) => !unchangedOnDisk(outdir, o));
+    if (toCheck.length > 0) {
+      const validator = options.validator ?? (await SchemaValidator.load());
+      const schemaFindings = toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath));
+      if (schemaFindings.length > 0) throw new SynthError(schemaFindings);
+    }
     const migrationFindings = await checkMigrations(app, objects, { outdir });
     if (migrationFindings.length > 0) throw new SynthError(migrationFindings);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
@@ -52,5 +68,14 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     }
     process.exitCode = 1;
+  }
+}
+
+/** True when the object's file in `outdir` already holds exactly what would be written. */
+function unchangedOnDisk(outdir: string, object: SynthesizedObject): boolean {
+  try {
+    return readFileSync(join(outdir, object.path), 'utf8') === toYaml(object.manifest);
+  } catch {
+    return false;
   }
 }
