@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { setFileStem } from '../platform/output-folder.js';
@@ -11,9 +11,7 @@ import { ConfigSource } from './config-source.js';
  */
 export function emitConfigMap(scope: Construct, props: { workload: string; namespace: string; labels: Record<string, string>; source: ConfigSource }): string {
   const name = `${props.workload}-${props.source.name}-${props.source.contentHash()}`;
-  const object = new ApiObject(scope, `config-${props.source.name}`, {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
+  const object = new k8s.KubeConfigMap(scope, `config-${props.source.name}`, {
     metadata: { name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.CONFIG, { pruneLast: true }) },
     immutable: true,
     data: { ...props.source.data },
