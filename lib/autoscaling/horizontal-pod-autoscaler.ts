@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 
@@ -23,7 +22,9 @@ export interface HpaProps {
  * Argo CD applies Deployments before HPAs.
  */
 export function emitHorizontalPodAutoscaler(scope: Construct, props: HpaProps): ApiObject {
-  return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'hpa', {
+  return new ApiObject(scope, 'hpa', {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(props.target.kind === 'Rollout' ? SyncWave.ROLLOUT : SyncWave.APP) },
     spec: {
       scaleTargetRef: props.target,

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { setFileStem } from '../platform/output-folder.js';
@@ -11,7 +11,9 @@ import { ConfigSource } from './config-source.js';
  */
 export function emitConfigMap(scope: Construct, props: { workload: string; namespace: string; labels: Record<string, string>; source: ConfigSource }): string {
   const name = `${props.workload}-${props.source.name}-${props.source.contentHash()}`;
-  const object = new k8s.KubeConfigMap(scope, `config-${props.source.name}`, {
+  const object = new ApiObject(scope, `config-${props.source.name}`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.CONFIG, { pruneLast: true }) },
     immutable: true,
     data: { ...props.source.data },

@@ -1,5 +1,3 @@
-import { k8s } from 'cdk8s-plus-28';
-
 /**
  * A PodDisruptionBudget policy. Only `maxUnavailable` forms are offered: they always allow at least one
  * eviction, so a budget never blocks a node drain (argoproj/argo-rollouts#2419), whatever the replica
@@ -32,9 +30,9 @@ export class DisruptionBudget {
   }
 
   /** The PDB spec for pods matching `selector`. */
-  public renderSpec(selector: Record<string, string>): k8s.PodDisruptionBudgetSpec {
+  public renderSpec(selector: Record<string, string>): Record<string, unknown> {
     return {
-      maxUnavailable: typeof this.maxUnavailable === 'number' ? k8s.IntOrString.fromNumber(this.maxUnavailable) : k8s.IntOrString.fromString(this.maxUnavailable),
+      maxUnavailable: this.maxUnavailable,
       selector: { matchLabels: selector },
       // Unhealthy pods can always be evicted, so a crash-looping pod never wedges a drain.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',

@@ -1,5 +1,4 @@
-import { App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../core/environment.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
@@ -98,7 +97,9 @@ export class EnvironmentChart extends Chart {
 
     const folder = new Construct(this, PLATFORM_FOLDER);
     setOutputFolder(folder, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
-    new k8s.KubeNamespace(folder, 'namespace', {
+    new ApiObject(folder, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: this.targetNamespace,
         annotations: syncWaveAnnotations(SyncWave.NAMESPACE),

@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 
@@ -15,12 +14,14 @@ export interface ServiceSpecProps {
 
 /** A ClusterIP Service that forwards `port` to the pods' named `http` port. */
 export function emitService(scope: Construct, id: string, props: ServiceSpecProps): ApiObject {
-  return new k8s.KubeService(scope, id, {
+  return new ApiObject(scope, id, {
+    apiVersion: 'v1',
+    kind: 'Service',
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
     spec: {
       type: 'ClusterIP',
       selector: props.selector,
-      ports: [{ name: 'http', port: props.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      ports: [{ name: 'http', port: props.port, targetPort: 'http', protocol: 'TCP' }],
     },
   });
 }
