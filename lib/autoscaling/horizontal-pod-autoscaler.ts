@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 
@@ -32,6 +33,6 @@ export function emitHorizontalPodAutoscaler(scope: Construct, props: HpaProps): 
       maxReplicas: props.maxReplicas,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilizationPercent } } }],
       behavior: { scaleDown: { stabilizationWindowSeconds: props.scaleDownStabilizationSeconds } },
-    },
+    } satisfies k8s.HorizontalPodAutoscalerSpecV2,
   });
 }

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { RecreateStrategy, RollingStrategy } from './strategy.js';
@@ -34,7 +35,7 @@ export function emitDeployment(scope: Construct, props: DeploymentRenderProps): 
   return new ApiObject(scope, 'deployment', {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP) },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP) } satisfies k8s.ObjectMeta,
     spec,
   });
 }

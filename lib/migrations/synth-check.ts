@@ -1,12 +1,12 @@
 import { App } from 'cdk8s';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SynthesizedObject, toYaml } from '../synth/synthesizer.js';
+import { SynthesizedObject } from '../synth/synthesizer.js';
 import { Finding } from '../validation/finding.js';
 import { MigrationInputError } from './checker/errors.js';
 import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
-import { readTreeAtRef, releaseStateAtRef, workloadImages } from './checker/release-state.js';
+import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
 import { Migration } from './migration.js';
 
 /** Options of {@link checkMigrations}. */
@@ -58,7 +58,7 @@ async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
 async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions): Promise<Finding[]> {
   const names = m.usedBy.map((w) => w.name);
   const prefix = `${m.platformName}/${m.environment}/`;
-  const current = new Map(objects.filter((o) => o.path.startsWith(prefix)).map((o) => [o.path, toYaml(o.manifest)]));
+  const current = objects.filter((o) => o.path.startsWith(prefix)).map((o) => o.manifest);
   let previous: ReleaseState | undefined;
   try {
     const manifestsDir = join(options.outdir ?? 'dist', m.platformName, m.environment);
@@ -69,7 +69,7 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
     if (!(error instanceof MigrationInputError)) throw error;
   }
   try {
-    const result = await lintMigrations(m.migrationsDir, { previous, current: { images: workloadImages(current, names) } });
+    const result = await lintMigrations(m.migrationsDir, { previous, current: { images: workloadImagesOf(current, names) } });
     return result.findings.map((f) => ({ ...f, location: `${m.node.path}: ${f.location}` }));
   } catch (error) {
     if (!(error instanceof MigrationInputError)) throw error;

@@ -41,7 +41,9 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   const groups = new Map<string, LocatedManifest[]>();
   for (const m of manifests) {
     const key = m.path.split('/').slice(0, 2).join('/');
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));

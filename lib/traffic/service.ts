@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 
@@ -17,7 +18,7 @@ export function emitService(scope: Construct, id: string, props: ServiceSpecProp
   return new ApiObject(scope, id, {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) } satisfies k8s.ObjectMeta,
     spec: {
       type: 'ClusterIP',
       selector: props.selector,

@@ -96,6 +96,10 @@ interface Context {
   readonly triggers: readonly Record<string, any>[];
   readonly target: Target;
   readonly all: readonly Manifest[];
+  /** Every object of the set by metadata.name, in set order. */
+  readonly named: ReadonlyMap<unknown, readonly Manifest[]>;
+  /** The HorizontalPodAutoscalers of the set. */
+  readonly hpas: readonly Manifest[];
   readonly sink: FindingSink;
 }
 
@@ -106,6 +110,15 @@ interface Context {
  */
 export function checkKeda(manifests: readonly Manifest[]): Finding[] {
   const scaledObjects = manifests.filter((m) => isKind(m.object, 'keda.sh', 'ScaledObject'));
+  // Lookups by name, built once: a scan of the whole set per ScaledObject is quadratic.
+  const named = new Map<unknown, Manifest[]>();
+  const hpas: Manifest[] = [];
+  for (const m of manifests) {
+    const list = named.get(nameOf(m.object));
+    if (list) list.push(m);
+    else named.set(nameOf(m.object), [m]);
+    if (isKind(m.object, 'autoscaling', 'HorizontalPodAutoscaler')) hpas.push(m);
+  }
   return scaledObjects.flatMap((manifest, index) => {
     const spec = isRecord(manifest.object.spec) ? manifest.object.spec : {};
     const ctx: Context = {
@@ -116,6 +129,8 @@ export function checkKeda(manifests: readonly Manifest[]): Finding[] {
       triggers: Array.isArray(spec.triggers) ? spec.triggers.filter(isRecord) : [],
       target: targetOf(spec.scaleTargetRef),
       all: manifests,
+      named,
+      hpas,
       sink: new FindingSink(manifest.location),
     };
     checkNames(ctx);
@@ -145,7 +160,7 @@ function checkNames({ manifest, name, sink }: Context): void {
 
 function checkHpas(ctx: Context): void {
   const { manifest, name, target, sink } = ctx;
-  const hpas = ctx.all.filter((m) => isKind(m.object, 'autoscaling', 'HorizontalPodAutoscaler') && sameNamespace(namespaceOf(m.object), ctx.namespace));
+  const hpas = ctx.hpas.filter((m) => sameNamespace(namespaceOf(m.object), ctx.namespace));
   for (const hpa of hpas) {
     // verifyHpas: HPAs annotated validations.keda.sh/hpa-ownership: "false" are skipped.
     if (hpa.object.metadata?.annotations?.[HPA_OWNERSHIP] === 'false') continue;
@@ -195,7 +210,7 @@ function checkResourceTriggers(ctx: Context): void {
   if (target.gvk !== 'apps/v1.Deployment' && target.gvk !== 'apps/v1.StatefulSet') return;
   const resourceTriggers = triggers.map((t, i) => ({ t, i })).filter(({ t }) => RESOURCE_TYPES.has(t.type));
   if (resourceTriggers.length === 0) return;
-  const workload = ctx.all.find((m) => isKind(m.object, 'apps', target.kind) && nameOf(m.object) === target.name && sameNamespace(namespaceOf(m.object), ctx.namespace));
+  const workload = ctx.named.get(target.name)?.find((m) => isKind(m.object, 'apps', target.kind) && sameNamespace(namespaceOf(m.object), ctx.namespace));
   const containers: any[] = Array.isArray(workload?.object.spec?.template?.spec?.containers) ? workload!.object.spec.template.spec.containers : [];
   for (const { t, i } of resourceTriggers) {
     const type = t.type as string;
@@ -288,13 +303,13 @@ function authParameters(ctx: Context, trigger: Record<string, any>): Set<string>
 
 function findAuthentication(ctx: Context, ref: Record<string, any>): Manifest | undefined {
   const kind = ref.kind === 'ClusterTriggerAuthentication' ? 'ClusterTriggerAuthentication' : 'TriggerAuthentication';
-  return ctx.all.find((m) => isKind(m.object, 'keda.sh', kind) && nameOf(m.object) === ref.name && (kind === 'ClusterTriggerAuthentication' || sameNamespace(namespaceOf(m.object), ctx.namespace)));
+  return ctx.named.get(ref.name)?.find((m) => isKind(m.object, 'keda.sh', kind) && (kind === 'ClusterTriggerAuthentication' || sameNamespace(namespaceOf(m.object), ctx.namespace)));
 }
 
 function checkReferences(ctx: Context): void {
   const { target, sink } = ctx;
   const [group] = target.gvk.split('/');
-  const workload = ctx.all.find((m) => isKind(m.object, group!, target.kind) && nameOf(m.object) === target.name && sameNamespace(namespaceOf(m.object), ctx.namespace));
+  const workload = ctx.named.get(target.name)?.find((m) => isKind(m.object, group!, target.kind) && sameNamespace(namespaceOf(m.object), ctx.namespace));
   if (!workload) {
     sink.add('spec.scaleTargetRef', target.name, KEDA_RULES.missingTarget, `The scale target ${target.name} (${target.gvk}) is not in this manifest set; until it exists KEDA reports the ScaledObject not Ready, which Argo CD shows as Degraded.`, 'Fix scaleTargetRef (apiVersion, kind, name), or make sure the workload is synced no later than the ScaledObject.');
   } else {

@@ -58,14 +58,33 @@ const CANARY = 'spec.strategy.canary';
 const BLUE_GREEN = 'spec.strategy.blueGreen';
 const TRAFFIC_ROUTING = `${CANARY}.trafficRouting`;
 
-/** The objects of the set that Rollouts refer to. */
+/** The objects of the set that Rollouts refer to, by metadata.name (in set order), so a lookup is not a scan. */
 interface ManifestIndex {
-  readonly rollouts: readonly Manifest[];
-  readonly services: readonly Manifest[];
-  readonly analysisTemplates: readonly Manifest[];
-  readonly clusterAnalysisTemplates: readonly Manifest[];
-  readonly httpRoutes: readonly Manifest[];
-  readonly ingresses: readonly Manifest[];
+  readonly services: ByName;
+  readonly analysisTemplates: ByName;
+  readonly clusterAnalysisTemplates: ByName;
+  readonly httpRoutes: ByName;
+  readonly ingresses: ByName;
+  /** The Rollouts referencing each Service name (each Rollout once, in set order). */
+  readonly rolloutsByService: ByName;
+}
+
+type ByName = ReadonlyMap<unknown, readonly Manifest[]>;
+
+function byName(manifests: readonly Manifest[]): Map<unknown, Manifest[]> {
+  const map = new Map<unknown, Manifest[]>();
+  for (const m of manifests) {
+    const name = nameOf(m.object);
+    const list = map.get(name);
+    if (list) list.push(m);
+    else map.set(name, [m]);
+  }
+  return map;
+}
+
+/** The first object named `name` whose namespace matches (the semantics of the scans this replaces). */
+function lookup(index: ByName, name: unknown, namespace: string | undefined): Manifest | undefined {
+  return index.get(name)?.find((m) => sameNamespace(namespaceOf(m.object), namespace));
 }
 
 /** Everything one rule needs about the Rollout under check. */
@@ -85,15 +104,24 @@ interface RolloutContext {
  */
 export function checkRollouts(manifests: readonly Manifest[]): Finding[] {
   const of = (group: string, kind: string) => manifests.filter((m) => isKind(m.object, group, kind));
+  const rollouts = of('argoproj.io', 'Rollout');
+  const rolloutsByService = new Map<unknown, Manifest[]>();
+  for (const r of rollouts) {
+    for (const ref of referencedServices(isRecord(r.object.spec) ? r.object.spec : {})) {
+      const list = rolloutsByService.get(ref.name);
+      if (!list) rolloutsByService.set(ref.name, [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
+    }
+  }
   const index: ManifestIndex = {
-    rollouts: of('argoproj.io', 'Rollout'),
-    services: of('', 'Service'),
-    analysisTemplates: of('argoproj.io', 'AnalysisTemplate'),
-    clusterAnalysisTemplates: of('argoproj.io', 'ClusterAnalysisTemplate'),
-    httpRoutes: of('gateway.networking.k8s.io', 'HTTPRoute'),
-    ingresses: [...of('networking.k8s.io', 'Ingress'), ...of('extensions', 'Ingress')],
+    services: byName(of('', 'Service')),
+    analysisTemplates: byName(of('argoproj.io', 'AnalysisTemplate')),
+    clusterAnalysisTemplates: byName(of('argoproj.io', 'ClusterAnalysisTemplate')),
+    httpRoutes: byName(of('gateway.networking.k8s.io', 'HTTPRoute')),
+    ingresses: byName([...of('networking.k8s.io', 'Ingress'), ...of('extensions', 'Ingress')]),
+    rolloutsByService,
   };
-  return index.rollouts.flatMap((manifest) => {
+  return rollouts.flatMap((manifest) => {
     const ctx: RolloutContext = {
       manifest,
       name: nameOf(manifest.object),
@@ -690,7 +718,7 @@ function checkGatewayApiPlugin(ctx: RolloutContext, canary: Record<string, any>,
       sink.add(field, name, 'rollout/gateway-api-config', `HTTPRoute name ${renderValue(name)} is empty.`, 'Set the HTTPRoute name the plugin should update.');
       continue;
     }
-    const route = ctx.index.httpRoutes.find((m) => nameOf(m.object) === name && sameNamespace(namespaceOf(m.object), namespace));
+    const route = lookup(ctx.index.httpRoutes, name, namespace);
     if (!route) continue; // not in this set: the route may be owned elsewhere
     // plugin getBackendRefs: "backendRef was not found in httpRoute"
     const backendNames = new Set<string>();
@@ -737,7 +765,7 @@ function checkServices(ctx: RolloutContext): void {
   const { sink, spec } = ctx;
   const templateLabels = isRecord(spec.template?.metadata?.labels) ? spec.template.metadata.labels : {};
   for (const ref of referencedServices(spec)) {
-    const service = ctx.index.services.find((m) => nameOf(m.object) === ref.name && sameNamespace(namespaceOf(m.object), ctx.namespace));
+    const service = lookup(ctx.index.services, ref.name, ctx.namespace);
     if (!service) {
       sink.add(
         ref.field,
@@ -772,11 +800,8 @@ function checkServices(ctx: RolloutContext): void {
       );
     }
     // Policy: the controller rewrites the Service selector for one Rollout; two Rollouts would fight over it.
-    const others = ctx.index.rollouts.filter(
-      (other) =>
-        other !== ctx.manifest &&
-        sameNamespace(namespaceOf(other.object), ctx.namespace) &&
-        referencedServices(isRecord(other.object.spec) ? other.object.spec : {}).some((o) => o.name === ref.name),
+    const others = (ctx.index.rolloutsByService.get(ref.name) ?? []).filter(
+      (other) => other !== ctx.manifest && sameNamespace(namespaceOf(other.object), ctx.namespace),
     );
     if (others.length > 0) {
       const names = others.map((other) => nameOf(other.object));
@@ -818,7 +843,7 @@ function checkIngresses(ctx: RolloutContext): void {
     if (Array.isArray(nginx.stableIngresses)) nginx.stableIngresses.forEach((name: unknown, i: number) => refs.push({ field: `${TRAFFIC_ROUTING}.nginx.stableIngresses[${i}]`, name, service: canary.stableService }));
   }
   for (const ref of refs) {
-    const ingress = ctx.index.ingresses.find((m) => nameOf(m.object) === ref.name && sameNamespace(namespaceOf(m.object), ctx.namespace));
+    const ingress = lookup(ctx.index.ingresses, ref.name, ctx.namespace);
     if (!ingress) {
       ctx.sink.add(
         ref.field,
@@ -898,8 +923,8 @@ function checkAnalysis(ctx: RolloutContext, type: AnalysisType, path: string, an
     const name = ref?.templateName;
     const cluster = ref?.clusterScope === true;
     const found = cluster
-      ? ctx.index.clusterAnalysisTemplates.find((m) => nameOf(m.object) === name)
-      : ctx.index.analysisTemplates.find((m) => nameOf(m.object) === name && sameNamespace(namespaceOf(m.object), ctx.namespace));
+      ? ctx.index.clusterAnalysisTemplates.get(name)?.[0]
+      : lookup(ctx.index.analysisTemplates, name, ctx.namespace);
     if (found) {
       templates.push({ manifest: found, field: `${path}.templates[${j}]` });
       return;

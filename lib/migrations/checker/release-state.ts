@@ -50,24 +50,28 @@ function podSpecOf(object: any): any {
  * (namespace `-` when the manifest leaves it to the GitOps destination). Hook objects are skipped.
  */
 export function workloadImages(manifests: ReadonlyMap<string, string>, workloads?: readonly string[]): Record<string, string> {
-  const images: Record<string, string> = {};
-  const wanted = workloads ? new Set(workloads) : undefined;
+  const objects: unknown[] = [];
   for (const [file, text] of [...manifests].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let documents: YAML.Document[];
     try {
-      documents = YAML.parseAllDocuments(text) as YAML.Document[];
+      for (const document of YAML.parseAllDocuments(text) as YAML.Document[]) objects.push(document.toJS());
     } catch (error) {
       throw new MigrationInputError([{ location: file, message: `cannot parse the manifest: ${errorMessage(error)}` }]);
     }
-    for (const document of documents) {
-      const object = document.toJS();
-      const spec = podSpecOf(object);
-      const name = object?.metadata?.name;
-      if (!spec || typeof name !== 'string' || (wanted && !wanted.has(name))) continue;
-      if (HOOK_ANNOTATIONS.some((a) => object.metadata?.annotations?.[a] !== undefined)) continue;
-      for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-        if (typeof container?.image === 'string') images[`${object.kind}/${object.metadata?.namespace ?? '-'}/${name}/${container.name}`] = container.image;
-      }
+  }
+  return workloadImagesOf(objects, workloads);
+}
+
+/** {@link workloadImages} for manifests already parsed (a synth's objects): no YAML round trip. */
+export function workloadImagesOf(objects: readonly unknown[], workloads?: readonly string[]): Record<string, string> {
+  const images: Record<string, string> = {};
+  const wanted = workloads ? new Set(workloads) : undefined;
+  for (const object of objects as any[]) {
+    const spec = podSpecOf(object);
+    const name = object?.metadata?.name;
+    if (!spec || typeof name !== 'string' || (wanted && !wanted.has(name))) continue;
+    if (HOOK_ANNOTATIONS.some((a) => object.metadata?.annotations?.[a] !== undefined)) continue;
+    for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+      if (typeof container?.image === 'string') images[`${object.kind}/${object.metadata?.namespace ?? '-'}/${name}/${container.name}`] = container.image;
     }
   }
   return images;
