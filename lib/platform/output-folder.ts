@@ -37,6 +37,11 @@ export function outputFolderOf(scope: IConstruct): string | undefined {
   return outputFolderInfoOf(scope)?.name;
 }
 
+/** The folder and stage set on exactly this construct (not its ancestors), if any. */
+export function folderInfoOfScope(scope: IConstruct): OutputFolder | undefined {
+  return FOLDERS.get(scope);
+}
+
 /** The folder and stage of the nearest marked ancestor (or the construct itself), if any. */
 export function outputFolderInfoOf(scope: IConstruct): OutputFolder | undefined {
   for (const c of [...scope.node.scopes].reverse()) {

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { assertNoProblems, SynthError } from '../core/problems.js';
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
-import { DeliveryStage, fileStemOf, outputFolderInfoOf } from '../platform/output-folder.js';
+import { DeliveryStage, fileStemOf, folderInfoOfScope, OutputFolder } from '../platform/output-folder.js';
 import { unitsOf } from '../gitops/units.js';
 import { EnvironmentChart, Platform, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
@@ -46,7 +46,8 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
     const stem = fileStemOf(c);
-    const path = `${baseFolder(c)}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
+    const place = placeOf(c);
+    const path = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     const clash = byPath.get(path);
     if (clash !== undefined) {
       findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });
@@ -61,7 +62,7 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
       continue;
     }
     byIdentity.set(identity, c.node.path);
-    objects.push({ path, constructPath: c.node.path, manifest, stage: outputFolderInfoOf(c)?.stage ?? DeliveryStage.PLATFORM });
+    objects.push({ path, constructPath: c.node.path, manifest, stage: place.stage });
   }
   objects.push(...renderGitOps(app, objects));
   findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
@@ -89,13 +90,21 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
   return out;
 }
 
-function baseFolder(c: IConstruct): string {
+/** The output folder and delivery stage of an object, from one walk over its ancestors. */
+function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage } {
   const scopes = c.node.scopes;
-  const chart = scopes.find((s): s is EnvironmentChart => s instanceof EnvironmentChart);
-  const folder = outputFolderInfoOf(c)?.name ?? PLATFORM_FOLDER;
-  if (chart) return `${chart.platform.name}/${chart.environment.name}/${folder}`;
+  let chart: EnvironmentChart | undefined;
+  let info: OutputFolder | undefined;
+  for (let i = scopes.length - 1; i >= 0 && (!chart || !info); i--) {
+    const scope = scopes[i]!;
+    if (!info) info = folderInfoOfScope(scope);
+    if (!chart && scope instanceof EnvironmentChart) chart = scope as EnvironmentChart;
+  }
+  const folder = info?.name ?? PLATFORM_FOLDER;
+  const stage = info?.stage ?? DeliveryStage.PLATFORM;
+  if (chart) return { folder: `${chart.platform.name}/${chart.environment.name}/${folder}`, stage };
   // Objects outside a platform keep their top-level construct id as the folder.
-  return `${scopes[1]?.node.id ?? 'default'}/${folder}`;
+  return { folder: `${scopes[1]?.node.id ?? 'default'}/${folder}`, stage };
 }
 
 function fileName(manifest: Record<string, any>): string {
