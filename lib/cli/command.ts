@@ -35,3 +35,9 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The single directory argument a command takes (`what` names it when it is missing). */
+export function oneDirectory(positionals: readonly string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `missing the ${what}` : `expected one directory, got ${positionals.length}`);
+  return positionals[0]!;
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type LintMigrationsResult, MigrationInputError, lintMigrations } from '../migrations/checker/index.js';
 import { formatFinding } from '../validation/finding.js';
-import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+import { type CliIo, type Command, ExitCode, UsageError, oneDirectory } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]... [--json]
 
@@ -70,11 +70,11 @@ export const lintMigrationsCommand: Command = {
       io.out(USAGE);
       return ExitCode.OK;
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the migrations directory' : `expected one directory, got ${positionals.length}`);
+    const dir = oneDirectory(positionals, 'migrations directory');
     // Paths stay as typed (relative to the working directory), so locations read the way the user wrote them.
     const manifests = values.manifests ?? (values.base && existsSync('dist') ? 'dist' : undefined);
     try {
-      const result = await lintMigrations(positionals[0], {
+      const result = await lintMigrations(dir, {
         base: values.base,
         manifests,
         workloads: values.workload,

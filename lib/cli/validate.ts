@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { type LoadedManifests, ManifestInputError, loadManifests, validateManifests } from '../validation/validate-manifests.js';
-import { type Command, ExitCode, UsageError } from './command.js';
+import { type Command, ExitCode, UsageError, oneDirectory } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
 
@@ -50,12 +50,12 @@ export const validateCommand: Command = {
       io.out(USAGE);
       return ExitCode.OK;
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the manifests directory' : `expected one directory, got ${positionals.length}`);
+    const dir = oneDirectory(positionals, 'manifests directory');
     let loaded: LoadedManifests;
     let schema: SchemaValidator;
     try {
       if (values.crds !== undefined && !(await isDirectory(values.crds))) throw new ManifestInputError([{ location: values.crds, message: '--crds is not a directory' }]);
-      [loaded, schema] = await Promise.all([loadManifests(positionals[0]!), SchemaValidator.load({ crdsDir: values.crds })]);
+      [loaded, schema] = await Promise.all([loadManifests(dir), SchemaValidator.load({ crdsDir: values.crds })]);
     } catch (error) {
       if (!(error instanceof ManifestInputError)) throw error;
       if (values.json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));

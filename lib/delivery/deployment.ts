@@ -10,7 +10,7 @@ export interface DeploymentRenderProps {
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
-  /** Left out when an autoscaler owns the count. */
+  /** Replica count. @default left out of the spec: an autoscaler owns the count */
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
   /** A rolling update, or Recreate for singletons. */

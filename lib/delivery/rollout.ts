@@ -10,7 +10,7 @@ export interface RolloutBaseProps {
   readonly namespace: string;
   readonly labels: Record<string, string>;
   readonly selector: Record<string, string>;
-  /** Left out when an autoscaler owns the count. */
+  /** Replica count. @default left out of the spec: an autoscaler owns the count */
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
 }
@@ -21,7 +21,7 @@ export interface CanaryRolloutProps extends RolloutBaseProps {
   readonly strategy: CanaryStrategy;
   readonly stableService: string;
   readonly canaryService: string;
-  /** `trafficRouting`, when a router splits traffic. */
+  /** `trafficRouting`, when a router splits traffic. @default none: a basic canary, weights approximated by pod counts */
   readonly trafficRouting?: Record<string, unknown>;
   /** Body of every analysis step (templates and args). */
   readonly analysis: Record<string, unknown>;

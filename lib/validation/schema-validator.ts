@@ -21,7 +21,7 @@ import { type ClientNodeModels, type CoreKind, UnknownFieldWalker, loadCoreKinds
 import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 
 export interface SchemaValidatorOptions {
-  /** Folder of upstream CRD YAML files. Default: `<project root>/../shared/crds`. */
+  /** Folder of upstream CRD YAML files. @default `<project root>/../shared/crds` (the pinned CRDs) */
   readonly crdsDir?: string;
 }
 

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { ServiceDelivery } from '../core/environment.js';
 import { CanaryStrategy, RollingStrategy, Strategy } from '../delivery/strategy.js';
-import { PreStop } from '../pod/pre-stop.js';
 import { ServingWorkload, ServingWorkloadOverrides, ServingWorkloadProps } from './base/serving-workload.js';
 
 /** What may differ per environment for a {@link StatelessService}. */
@@ -36,14 +35,7 @@ export class StatelessService extends ServingWorkload {
   public readonly analysisTemplateName?: string;
 
   constructor(scope: Construct, id: string, props: StatelessServiceProps) {
-    super(scope, id, props, {
-      component: 'stateless-service',
-      replicas: 3,
-      // Endpoint removal propagates asynchronously; 5 s covers kube-proxy and most load balancers.
-      preStop: PreStop.sleep(5),
-      terminationGracePeriodSeconds: 30,
-      requiresReadinessProbe: true,
-    });
+    super(scope, id, props, 'stateless-service');
     const override = StatelessService.overridesFor(this, props.environments)?.strategy;
     const { strategy, field } = this.resolveStrategy<CanaryStrategy | RollingStrategy>(override, () =>
       this.environment.statelessDelivery === ServiceDelivery.CANARY ? Strategy.canary(props.canary) : Strategy.rolling(props.rolling));

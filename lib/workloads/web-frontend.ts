@@ -4,7 +4,6 @@ import { FrontendDelivery } from '../core/environment.js';
 import { checkBlueGreen, previewServiceName } from '../delivery/blue-green.js';
 import { emitBlueGreenRollout } from '../delivery/rollout.js';
 import { BlueGreenProps, BlueGreenStrategy, CanaryStrategy, RollingStrategy, Strategy } from '../delivery/strategy.js';
-import { PreStop } from '../pod/pre-stop.js';
 import { emitService } from '../traffic/service.js';
 import { ServingWorkload, ServingWorkloadOverrides, ServingWorkloadProps } from './base/serving-workload.js';
 
@@ -50,14 +49,7 @@ export class WebFrontend extends ServingWorkload {
   public readonly analysisTemplateName?: string;
 
   constructor(scope: Construct, id: string, props: WebFrontendProps) {
-    super(scope, id, props, {
-      component: 'web-frontend',
-      replicas: 3,
-      // Endpoint removal propagates asynchronously; 5 s covers kube-proxy and most load balancers.
-      preStop: PreStop.sleep(5),
-      terminationGracePeriodSeconds: 30,
-      requiresReadinessProbe: true,
-    });
+    super(scope, id, props, 'web-frontend');
     const override = WebFrontend.overridesFor(this, props.environments)?.strategy;
     const { strategy, field } = this.resolveStrategy<BlueGreenStrategy | CanaryStrategy | RollingStrategy>(override, () => {
       switch (this.environment.frontendDelivery) {

@@ -8,6 +8,7 @@ import { CanaryProps, CanaryStrategy, checkSurge, RollingProps, RollingStrategy,
 import { emitService } from '../../traffic/service.js';
 import { RouteTarget, TrafficRouter } from '../../traffic/traffic-router.js';
 import { WorkloadBase } from './workload-base.js';
+import { PreStop } from '../../pod/pre-stop.js';
 import { ClassDefaults, WorkloadOverrides, WorkloadProps } from './workload-props.js';
 
 /** What may differ per environment for every traffic-serving workload class. */
@@ -61,7 +62,13 @@ export abstract class ServingWorkload extends WorkloadBase {
   /** The props, with their serving-specific fields. */
   protected readonly servingProps: ServingWorkloadProps;
 
-  protected constructor(scope: Construct, id: string, props: ServingWorkloadProps, defaults: ClassDefaults) {
+  /**
+   * @param component the `app.kubernetes.io/component` label of the class. Every serving class shares the
+   * other defaults: 3 replicas, a readiness probe required, and a 5 s preStop sleep (endpoint removal
+   * propagates asynchronously; 5 s covers kube-proxy and most load balancers) inside a 30 s grace period.
+   */
+  protected constructor(scope: Construct, id: string, props: ServingWorkloadProps, component: string) {
+    const defaults: ClassDefaults = { component, replicas: 3, preStop: PreStop.sleep(5), terminationGracePeriodSeconds: 30, requiresReadinessProbe: true };
     super(scope, id, props, WorkloadBase.overridesFor(scope, props.environments), defaults);
     this.servingProps = props;
     this.checkEnvironmentKeys(props.environments);
