@@ -5,33 +5,34 @@
  *
  * - Core kinds (Kubernetes ≥ 1.28): kubernetes-models' generated ajv validators (types, required, enums, formats) plus
  *   a walk along @kubernetes/client-node's generated models (unknown fields). See ./schema/core.ts.
- * - Custom resources: the pinned upstream CRDs in ../shared/crds, compiled with ajv after translating the
+ * - Custom resources: the pinned upstream CRDs (generated into the package's schemas/ at build time, see
+ *   ./schema/pinned.ts) plus any the user adds (`crdsDir`), compiled with ajv after translating the
  *   structural-schema extensions. CEL rules (`x-kubernetes-validations`) are not run. See ./schema/crd.ts.
  *   Their `metadata` is checked with the core ObjectMeta schema.
  */
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
-import { type ClientNodeModels, type CoreKind, UnknownFieldWalker, loadCoreKinds } from './schema/core.js';
+import { type CoreKind, UnknownFieldWalker, catalogueModels, importCoreKinds } from './schema/core.js';
 import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
+import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
 
 export interface SchemaValidatorOptions {
-  /** Folder of upstream CRD YAML files. @default `<project root>/../shared/crds` (the pinned CRDs) */
+  /**
+   * Folder of extra CustomResourceDefinition YAML files (searched recursively), ADDED to the pinned CRDs that ship
+   * with the package: CRDs of other controllers, or newer versions of pinned ones. Where a CRD in this folder
+   * defines an apiVersion/kind that is also pinned, this folder's schema is used.
+   * @default - the pinned CRDs only
+   */
   readonly crdsDir?: string;
 }
 
-/** The folder holding this project's package.json. */
-function projectRoot(): string {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error('cannot find the project root (no package.json above schema-validator.ts)');
-  }
-}
+/** How a user adds CRDs, named in the unknown-kind finding. */
+const ADD_CRDS_HINT =
+  '`--crds <dir>` (cdk8s-delivery validate), the `crds` option (runSynth, SchemaValidator.load({ crdsDir })) or the `crds` property (the cdk8s validation plugin)';
 
 const key = (apiVersion: string, kind: string) => `${apiVersion}|${kind}`;
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '');
@@ -47,24 +48,27 @@ export class SchemaValidator {
     private readonly crds: ReadonlyMap<string, CrdVersion>,
     private readonly ajv: Ajv,
     private readonly walker: UnknownFieldWalker,
-    private readonly crdsDir: string,
+    private readonly crdsDir: string | undefined,
   ) {
     for (const { apiVersion, kind } of [...core.values(), ...crds.values()]) {
       this.apiVersionsByKind.set(kind, [...(this.apiVersionsByKind.get(kind) ?? []), apiVersion]);
     }
   }
 
-  /** Loads the core catalogue and the CRDs; CRD schemas are compiled lazily, once per apiVersion/kind. */
+  /**
+   * Loads the core catalogue and the pinned CRDs shipped with the package, plus the CRDs in `crdsDir` if given;
+   * CRD schemas are compiled lazily, once per apiVersion/kind.
+   */
   static async load(options: SchemaValidatorOptions = {}): Promise<SchemaValidator> {
-    const root = projectRoot();
-    const crdsDir = path.resolve(options.crdsDir ?? path.resolve(root, '../shared/crds'));
-    // Deep import on purpose: the package entry point also loads its HTTP client (undici), which fails on Node 20.
-    const modelsPromise = import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js') as Promise<ClientNodeModels>;
-    const [models, crdVersions] = await Promise.all([modelsPromise, loadCrds(crdsDir)]);
-    const coreKinds = await loadCoreKinds(root, models);
+    const crdsDir = options.crdsDir === undefined ? undefined : path.resolve(options.crdsDir);
+    const [catalogue, pinned, extra] = await Promise.all([loadCoreCatalogue(), loadPinnedCrds(), crdsDir === undefined ? [] : loadCrds(crdsDir)]);
+    const models = catalogueModels(catalogue);
+    const coreKinds = await importCoreKinds(catalogue, kubernetesModelsDir());
+    const crds = new Map(pinned.map((c) => [key(c.apiVersion, c.kind), c]));
+    for (const c of extra) crds.set(key(c.apiVersion, c.kind), c); // the user's (newer) CRD wins
     return new SchemaValidator(
       new Map(coreKinds.map((k) => [key(k.apiVersion, k.kind), k])),
-      new Map(crdVersions.map((c) => [key(c.apiVersion, c.kind), c])),
+      crds,
       createCrdAjv(),
       new UnknownFieldWalker(models),
       crdsDir,
@@ -178,8 +182,8 @@ export class SchemaValidator {
       field: 'kind',
       value: kind,
       rule: 'schema/unknown-kind',
-      message: `no schema is known for ${apiVersion} ${kind}: it is neither a Kubernetes built-in kind nor defined by a CRD in ${this.crdsDir}.`,
-      fix: `Check the spelling of apiVersion and kind, or add the upstream CRD that defines ${kind} to ${this.crdsDir}.`,
+      message: `no schema is known for ${apiVersion} ${kind}: it is neither a Kubernetes built-in kind nor defined by a pinned CRD${this.crdsDir === undefined ? '' : ` or a CRD in ${this.crdsDir}`}.`,
+      fix: `Check the spelling of apiVersion and kind, or add the CRD that defines ${kind} with ${ADD_CRDS_HINT}.`,
     };
   }
 }

@@ -3,10 +3,11 @@
  *
  * 1. kubernetes-models: precompiled ajv validators (`kubernetes-models/_schemas/<Name>`) that check types, required
  *    fields, enums and formats, but accept any unknown field;
- * 2. @kubernetes/client-node (OpenAPI spec release-1.36): each model class lists its fields in `attributeTypeMap`;
+ * 2. @kubernetes/client-node (a build-time dependency; OpenAPI spec release-1.36): each model class lists its fields in `attributeTypeMap`;
  *    walking a manifest along those maps finds every field the API server does not know.
  *
- * The kind catalogue is derived from the libraries, not hand-written: every kubernetes-models model file with a static
+ * The kind catalogue is derived from the libraries at build time (scripts/build-schemas.ts → schemas/core.json), not
+ * hand-written: every kubernetes-models model file with a static
  * `apiVersion`/`kind` names its schema (e.g. apps/v1 Deployment → IoK8sApiAppsV1Deployment), and the matching
  * client-node class is `<Group><Version><Kind>` (CoreV1Event, EventsV1Event) or `<Version><Kind>` (V1Deployment).
  * Kinds that client-node 1.36 no longer has (extensions/v1beta1 Deployment, policy/v1beta1 PodSecurityPolicy, ...)
@@ -14,6 +15,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from '../finding.js';
 import { type AjvLikeError, type FindingContext, type PathSegment, isPlainObject, unknownFieldFinding } from './ajv-findings.js';
 
@@ -40,23 +42,28 @@ interface AttributeType {
 type ModelClass = { readonly attributeTypeMap?: readonly AttributeType[] };
 export type ClientNodeModels = Readonly<Record<string, unknown>>;
 
-/** Finds an installed package folder by walking up from `fromDir` (ESM-only packages cannot be require.resolve'd). */
-async function findPackageDir(fromDir: string, name: string): Promise<string> {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    try {
-      await fs.access(path.join(candidate, 'package.json'));
-      return candidate;
-    } catch {
-      if (path.dirname(dir) === dir) throw new Error(`cannot find package ${name} from ${fromDir}`);
-    }
-  }
+/** One core kind of the catalogue generated at build time (schemas/core.json). */
+export interface CoreKindEntry {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly schemaName: string;
+  readonly className: string;
+  /** The precompiled validator module, relative to the kubernetes-models package folder. */
+  readonly file: string;
 }
 
-const MODEL_FILE = /this\.apiVersion="([^"]+)"[\s\S]*?this\.kind="([^"]+)"/;
-const SCHEMA_IMPORT = /_schemas\/(\w+)\.js/;
+/** The generated core catalogue: every kind, and the fields of every client-node model (for the unknown-field walk). */
+export interface CoreCatalogue {
+  readonly kinds: readonly CoreKindEntry[];
+  /** `attributeTypeMap`s of client-node's models as `[baseName, type]` pairs, by class name. */
+  readonly fields: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
 
-/** Reads every kind model of kubernetes-models: `{ apiVersion, kind, schemaName }`. */
+// Both kubernetes-models layouts: `this.apiVersion="apps/v1"` (5.x) and `Deployment.apiVersion="apps/v1"` (4.x).
+const MODEL_FILE = /\.apiVersion="([^"]+)"[\s\S]*?\.kind="([^"]+)"/;
+const SCHEMA_IMPORT = /_schemas\/(\w+)\.m?js/;
+
+/** Reads every kind model of kubernetes-models: `{ apiVersion, kind, schemaName }`. Build time only (scripts/build-schemas.ts). */
 async function kubernetesModelsKinds(packageDir: string): Promise<{ apiVersion: string; kind: string; schemaName: string }[]> {
   const versionDirs: string[] = [];
   for (const group of await fs.readdir(packageDir, { withFileTypes: true })) {
@@ -88,7 +95,7 @@ async function kubernetesModelsKinds(packageDir: string): Promise<{ apiVersion: 
   return kinds.filter((k) => k !== undefined);
 }
 
-/** client-node class name for a kubernetes-models kind, or undefined when client-node 1.36 has none. */
+/** client-node class name for a kubernetes-models kind, or undefined when client-node has none. */
 function clientNodeClassName(models: ClientNodeModels, apiVersion: string, kind: string, schemaName: string): string | undefined {
   const version = apiVersion.split('/').pop()!;
   const suffix = `${version[0]!.toUpperCase()}${version.slice(1)}${kind}`; // V1Deployment, V2HorizontalPodAutoscaler
@@ -102,20 +109,53 @@ function clientNodeClassName(models: ClientNodeModels, apiVersion: string, kind:
   return undefined;
 }
 
-/** Builds the core catalogue and imports every kind's precompiled validator. */
-export async function loadCoreKinds(projectRoot: string, models: ClientNodeModels): Promise<CoreKind[]> {
-  const packageDir = await findPackageDir(projectRoot, 'kubernetes-models');
-  const candidates = (await kubernetesModelsKinds(packageDir))
-    .map((k) => ({ ...k, className: clientNodeClassName(models, k.apiVersion, k.kind, k.schemaName) }))
-    .filter((k): k is typeof k & { className: string } => k.className !== undefined);
-  if (!candidates.some((k) => k.apiVersion === 'apps/v1' && k.kind === 'Deployment')) {
+/**
+ * Builds the core catalogue from the installed kubernetes-models folder and client-node's models. Build time only:
+ * the package ships the result (schemas/core.json), so nothing scans node_modules at run time.
+ */
+export async function scanCoreCatalogue(packageDir: string, models: ClientNodeModels): Promise<CoreCatalogue> {
+  const kinds: CoreKindEntry[] = [];
+  for (const k of await kubernetesModelsKinds(packageDir)) {
+    const className = clientNodeClassName(models, k.apiVersion, k.kind, k.schemaName);
+    if (className === undefined) continue;
+    const esm = `_schemas/${k.schemaName}.mjs`;
+    let file = `_schemas/${k.schemaName}.js`;
+    try {
+      await fs.access(path.join(packageDir, esm));
+      file = esm;
+    } catch {
+      // 5.x ships ES modules as .js only
+    }
+    kinds.push({ ...k, className, file });
+  }
+  if (!kinds.some((k) => k.apiVersion === 'apps/v1' && k.kind === 'Deployment')) {
     // The catalogue is read from the libraries' generated files; fail loudly if their layout changes.
     throw new Error(`no core kinds found in ${packageDir}: kubernetes-models or @kubernetes/client-node changed layout`);
   }
+  kinds.sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`, 'en'));
+  const fields: Record<string, (readonly [string, string])[]> = {};
+  for (const name of Object.keys(models).sort()) {
+    const map = (models[name] as ModelClass | undefined)?.attributeTypeMap;
+    if (Array.isArray(map)) fields[name] = map.map((a) => [a.baseName, a.type] as const);
+  }
+  return { kinds, fields };
+}
+
+/** The client-node-shaped models (`attributeTypeMap` per class) the unknown-field walk reads, from the catalogue. */
+export function catalogueModels(catalogue: CoreCatalogue): ClientNodeModels {
+  return Object.fromEntries(
+    Object.entries(catalogue.fields).map(([name, pairs]) => [name, { attributeTypeMap: pairs.map(([baseName, type]) => ({ baseName, type })) }]),
+  );
+}
+
+/** Imports every catalogued kind's precompiled validator from the installed kubernetes-models (`modelsDir`). */
+export async function importCoreKinds(catalogue: CoreCatalogue, modelsDir: string): Promise<CoreKind[]> {
   return Promise.all(
-    candidates.map(async (k) => {
-      const mod = (await import(`kubernetes-models/_schemas/${k.schemaName}`)) as { validate: PrecompiledValidator };
-      return { ...k, validate: mod.validate };
+    catalogue.kinds.map(async (k) => {
+      const mod = (await import(pathToFileURL(path.join(modelsDir, k.file)).href)) as { validate?: PrecompiledValidator; default?: { validate?: PrecompiledValidator } };
+      const validate = mod.validate ?? mod.default?.validate;
+      if (typeof validate !== 'function') throw new Error(`kubernetes-models: ${k.file} has no validate function (reinstall cdk8s-delivery's dependencies)`);
+      return { apiVersion: k.apiVersion, kind: k.kind, schemaName: k.schemaName, className: k.className, validate };
     }),
   );
 }

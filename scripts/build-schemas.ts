@@ -1,0 +1,112 @@
+/**
+ * Generates the schema data the package ships (see lib/validation/schema/pinned.ts) into schemas/:
+ *
+ * - schemas/crds.json  every served version of every CRD in the pinned upstream CRD folder (../shared/crds, or
+ *                      $CDK8S_DELIVERY_PINNED_CRDS), descriptions removed;
+ * - schemas/core.json  the core kind catalogue from kubernetes-models and client-node's model fields.
+ *
+ * Incremental: schemas/inputs.sha256 holds a hash of every input (the CRD files, the two libraries' versions, this
+ * script and the loaders it uses); when it matches, nothing is rewritten. `--force` regenerates anyway.
+ * Run by `npm run schemas`, and so by `npm run build`, `npm run synth`, `npm test` (vitest global setup).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type ClientNodeModels, scanCoreCatalogue } from '../lib/validation/schema/core.js';
+import { listYamlFiles, loadCrds } from '../lib/validation/schema/crd.js';
+import { type PinnedCrd, SCHEMAS_FOLDER } from '../lib/validation/schema/pinned.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Schema keywords whose values are schemas (or maps/lists of schemas) to descend into. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
+const SCHEMA_VALUES = new Set(['items', 'additionalProperties', 'not', 'additionalItems']);
+const SCHEMA_LISTS = new Set(['anyOf', 'allOf', 'oneOf']);
+
+/** Copy of a structural schema without `description` keywords (field names called "description" are kept). */
+export function withoutDescriptions(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
+    if (key === 'description') continue;
+    if (SCHEMA_MAPS.has(key) && typeof value === 'object' && value !== null) {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, s]) => [name, withoutDescriptions(s)]));
+    } else if (SCHEMA_VALUES.has(key)) {
+      out[key] = Array.isArray(value) ? value.map(withoutDescriptions) : withoutDescriptions(value);
+    } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
+      out[key] = value.map(withoutDescriptions);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function packageDir(require: NodeJS.Require, name: string): string {
+  return path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] }));
+}
+
+function versionOf(dir: string): string {
+  return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function writeAtomically(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+export async function buildSchemas(options: { force?: boolean; crdsDir?: string; outDir?: string } = {}): Promise<{ written: boolean; crds: number; kinds: number; outDir: string }> {
+  const crdsDir = path.resolve(options.crdsDir ?? process.env.CDK8S_DELIVERY_PINNED_CRDS ?? path.join(ROOT, '../shared/crds'));
+  const outDir = options.outDir ?? path.join(ROOT, SCHEMAS_FOLDER);
+  const require = createRequire(import.meta.url);
+  const modelsDir = path.dirname(require.resolve('kubernetes-models', { paths: [ROOT] }));
+  const clientNodeDir = packageDir(require, '@kubernetes/client-node');
+
+  const hash = createHash('sha256');
+  let files: string[];
+  try {
+    files = (await listYamlFiles(crdsDir, (name) => name !== 'examples')).sort();
+  } catch (error) {
+    throw new Error(`cannot read the pinned CRDs in ${crdsDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const file of files) hash.update(`${path.relative(crdsDir, file)}\0`).update(readFileSync(file)).update('\0');
+  hash.update(`kubernetes-models@${versionOf(modelsDir)} @kubernetes/client-node@${versionOf(clientNodeDir)}\0`);
+  for (const source of ['scripts/build-schemas.ts', 'lib/validation/schema/core.ts', 'lib/validation/schema/crd.ts', 'lib/validation/schema/pinned.ts']) {
+    hash.update(readFileSync(path.join(ROOT, source)));
+  }
+  const digest = hash.digest('hex');
+  const stampFile = path.join(outDir, 'inputs.sha256');
+  let stamp = '';
+  try {
+    stamp = readFileSync(stampFile, 'utf8').trim();
+  } catch {
+    // first run
+  }
+  if (!options.force && stamp === digest) return { written: false, crds: 0, kinds: 0, outDir };
+
+  const crdVersions = await loadCrds(crdsDir);
+  const crds: PinnedCrd[] = crdVersions
+    .map((c) => ({ group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/'), schema: withoutDescriptions(c.schema()) }))
+    .sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`, 'en'));
+  // Deep import: client-node's entry point also loads its HTTP client. Only its generated models are needed.
+  const models = (await import(pathToFileURL(path.join(clientNodeDir, 'dist/gen/models/ObjectSerializer.js')).href)) as ClientNodeModels;
+  const core = await scanCoreCatalogue(modelsDir, models);
+
+  mkdirSync(outDir, { recursive: true });
+  writeAtomically(path.join(outDir, 'crds.json'), `${JSON.stringify({ crds })}\n`);
+  writeAtomically(path.join(outDir, 'core.json'), `${JSON.stringify(core)}\n`);
+  writeAtomically(stampFile, `${digest}\n`);
+  return { written: true, crds: crds.length, kinds: core.kinds.length, outDir };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    const result = await buildSchemas({ force: process.argv.includes('--force') });
+    if (result.written) console.error(`schemas: ${result.crds} CRD versions, ${result.kinds} core kinds → ${path.relative(ROOT, result.outDir)}/`);
+  } catch (error) {
+    console.error(`schemas: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
