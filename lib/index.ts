@@ -60,3 +60,15 @@ export * from './review/index.js';
 export * from './validation/validate-manifests.js';
 export * from './validation/pod-security-rules.js';
 export * from './validation/argocd-rules.js';
+// The entry point of an app, the upstream-schema validator and the migration checker: everything the README shows
+// is exported here, so nothing a user needs sits behind a deep import.
+export * from './synth/run.js';
+export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from './validation/schema-validator.js';
+export {
+  type InputProblem,
+  type LintMigrationsOptions,
+  type LintMigrationsResult,
+  type MigrationSummary,
+  lintMigrations,
+  MigrationInputError,
+} from './migrations/checker/index.js';

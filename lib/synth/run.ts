@@ -6,7 +6,9 @@ import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
-import { synthesize, SynthesizedObject, toYaml } from './synthesizer.js';
+import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
+import { collectProblems } from '../core/problems.js';
+import type { Finding } from '../validation/finding.js';
 import { writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
@@ -15,9 +17,17 @@ export interface RunSynthOptions {
   readonly outdir?: string;
   /**
    * The upstream-schema validator every object is checked with. Pass one to reuse it across runs (tests).
-   * @default `SchemaValidator.load()`: the Kubernetes core schemas and the CRDs in ../shared/crds, loaded once per call
+   * @default `SchemaValidator.load({ crdsDir: crds })`: the Kubernetes core schemas and the pinned CRDs that ship
+   * with the package (plus `crds`), loaded once per call
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Folder of extra CustomResourceDefinition YAML files ADDED to the pinned CRDs: the CRDs of other controllers
+   * your app emits objects for, or newer versions of pinned ones (where both define an apiVersion/kind, this
+   * folder's schema is used). Ignored when `validator` is given.
+   * @default - the pinned CRDs only
+   */
+  readonly crds?: string;
   /**
    * Check every object against its upstream schema, not only the objects whose file changes.
    * @default false, unless the environment variable CDK8S_DELIVERY_VALIDATE_ALL is set
@@ -39,20 +49,21 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
   const outdir = options.outdir ?? 'dist';
   try {
     const app = build();
-    // Props, controller, Argo CD, KEDA, Pod Security and secret rules: every object, every synth.
-    const objects = synthesize(app);
+    // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
+    // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
+    const { objects, findings } = synthesizeWithFindings(app);
     // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
     // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
     // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
     const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
     const toCheck = validateAll ? objects : objects.filter((o) => !unchangedOnDisk(outdir, o));
+    const all: Finding[] = [...findings];
     if (toCheck.length > 0) {
-      const validator = options.validator ?? (await SchemaValidator.load());
-      const schemaFindings = toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath));
-      if (schemaFindings.length > 0) throw new SynthError(schemaFindings);
+      const validator = options.validator ?? (await SchemaValidator.load({ crdsDir: options.crds }));
+      all.push(...withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app)));
     }
-    const migrationFindings = await checkMigrations(app, objects, { outdir });
-    if (migrationFindings.length > 0) throw new SynthError(migrationFindings);
+    all.push(...(await checkMigrations(app, objects, { outdir })));
+    if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     writeAtomically(objects, outdir, rolloutPlans(objects));
     const scratch = process.env.CDK8S_OUTDIR;

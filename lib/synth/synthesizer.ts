@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { assertNoProblems, SynthError } from '../core/problems.js';
+import { collectProblems, SynthError } from '../core/problems.js';
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
 import { DeliveryStage, fileStemOf, folderInfoOfScope, OutputFolder } from '../platform/output-folder.js';
 import { unitsOf } from '../gitops/units.js';
@@ -37,11 +37,24 @@ export interface SynthesizeOptions {
  * Argo CD and Pod Security rules). Throws a {@link SynthError} listing every problem; writes nothing.
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedObject[] {
-  assertNoProblems(app);
+  const { objects, findings } = synthesizeWithFindings(app, options);
+  if (findings.length > 0) throw new SynthError(findings);
+  return objects;
+}
+
+/**
+ * {@link synthesize} without the throw: every object, and every problem of one run together — construct
+ * props, duplicate objects and the manifest rules — so a user fixes them all at once rather than in rounds.
+ * Objects of a construct that reported prop problems are still rendered (constructs keep going after reporting),
+ * but manifest findings about them are left out: they follow from the prop problem already reported, and would
+ * say the same thing twice in manifest terms.
+ */
+export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[] } {
+  const problems = collectProblems(app);
+  const findings: Finding[] = [...problems];
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
   const byIdentity = new Map<string, string>();
-  const findings: Finding[] = [];
   for (const c of app.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
@@ -65,9 +78,22 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
     objects.push({ path, constructPath: c.node.path, manifest, stage: place.stage });
   }
   objects.push(...renderGitOps(app, objects));
-  findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
-  if (findings.length > 0) throw new SynthError(findings);
-  return objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifestFindings = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator });
+  findings.push(...withoutFindingsBelow(manifestFindings, problems));
+  return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings };
+}
+
+/**
+ * `findings` without those located at or below a construct that reported a prop problem (in `problems`): a
+ * construct with bad props emits objects whose manifest findings only restate that problem.
+ */
+export function withoutFindingsBelow(findings: readonly Finding[], problems: readonly Finding[]): Finding[] {
+  const props = new Set(problems.map((p) => p.location));
+  if (props.size === 0) return [...findings];
+  return findings.filter((f) => {
+    for (let at = f.location; at !== ''; at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '') if (props.has(at)) return false;
+    return true;
+  });
 }
 
 /** Renders a manifest as YAML: block style, no line folding, so diffs are one line per change. */

@@ -1,9 +1,12 @@
 import { ApiObject, App } from 'cdk8s';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Environment } from '../../lib/core/environment.js';
+import { PostgresBackup } from '../../lib/data/postgres/postgres-backup.js';
+import { PostgresCluster } from '../../lib/data/postgres/postgres-cluster.js';
+import { Migration } from '../../lib/migrations/migration.js';
 import { Platform } from '../../lib/platform/platform.js';
 import { Probe } from '../../lib/pod/probe.js';
 import { runSynth } from '../../lib/synth/run.js';
@@ -62,5 +65,43 @@ describe('runSynth schema validation', () => {
     await runSynth(build(12), { outdir, validator, validateAll: true });
     expect(spy.mock.calls.length).toBe(first + 1 + first);
     expect(process.exitCode ?? 0).toBe(0);
+  });
+});
+
+describe('runSynth: one synth, every problem', () => {
+  it('reports prop problems, duplicate objects, schema and migration problems of one app in one run', async () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-')), 'dist');
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a) => { errors.push(a.join(' ')); });
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // GIVEN an app with a prop problem (a tag image in prod), two objects written to the same file, a misspelt
+    // field and a migration folder with SQL that does not parse
+    const migrations = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-sql-'));
+    writeFileSync(join(migrations, '0001_broken.sql'), 'ALTER TABLE accounts ADD COLUMN;\n');
+    const build = () => {
+      const app = new App();
+      const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
+      const env = platform.environments[0]!;
+      const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
+      const api = new StatelessService(env, 'api', { image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
+      new StatelessService(env, 'web', { image: 'ghcr.io/acme/web:1.2.3', readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
+      const meta = (name: string) => ({ name, namespace: 'acme-prod', annotations: { 'argocd.argoproj.io/sync-wave': '10' } });
+      new ApiObject(api, 'twin', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('twin'), data: {} });
+      new ApiObject(api, 'twin2', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('twin'), data: {} });
+      new ApiObject(api, 'typo', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('typo'), dataz: {} });
+      new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'], migrationsDir: migrations, usedBy: [api] });
+      return app;
+    };
+    await runSynth(build, { outdir, validator });
+    // THEN one run reports all four kinds of problem, and writes nothing
+    const out = errors.join('\n');
+    expect(process.exitCode).toBe(1);
+    expect(out).toContain('acme/prod/web: image = "ghcr.io/acme/web:1.2.3"');
+    expect(out).toContain('[props/image]');
+    expect(out).toContain('[synth/duplicate-object]');
+    expect(out).toContain('acme/prod/api/typo: dataz');
+    expect(out).toContain('[schema/unknown-field]');
+    expect(out).toContain('[migration/input]');
+    expect(() => readdirSync(outdir)).toThrow();
   });
 });

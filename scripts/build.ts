@@ -1,0 +1,66 @@
+/**
+ * `npm run build`: the installable package, in build/ (dist/ holds the reference manifests, not the package).
+ *
+ * - schemas/              the pinned CRD schemas and the core catalogue (scripts/build-schemas.ts)
+ * - build/esm/*.js        ES modules, bundled by esbuild from the entry points below (shared code in chunks)
+ * - build/cjs/*.cjs       the same as CommonJS, for require() and ts-node/CommonJS apps (cdk8s init typescript-app)
+ * - build/types/**.d.ts   declarations + declaration maps from tsc (one per lib/ file; a nested package.json marks
+ *                         them CommonJS-shaped, which ES module and CommonJS consumers can both import)
+ *
+ * Entry points, not file lists: everything lib/index.ts (and the CLI and the plugin) reaches is in the bundle, so a
+ * new lib/ file needs no change here. Dependencies stay external (installed from package.json). No code reads
+ * ../shared or the repository at run time; `import.meta.url` is shimmed for CommonJS from `__filename`.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
+import { buildSchemas } from './build-schemas.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'build');
+
+/** The package's entry points: `cdk8s-delivery`, the CLI executable and `cdk8s-delivery/plugin`. */
+export const ENTRY_POINTS = { index: 'lib/index.ts', cli: 'lib/cli/bin.ts', plugin: 'lib/plugin/validation-plugin.ts' };
+
+export async function buildPackage(): Promise<void> {
+  const started = Date.now();
+  await buildSchemas();
+  rmSync(OUT, { recursive: true, force: true });
+  const common: BuildOptions = {
+    absWorkingDir: ROOT,
+    entryPoints: ENTRY_POINTS,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+  await Promise.all([
+    build({ ...common, format: 'esm', splitting: true, outdir: path.join(OUT, 'esm'), chunkNames: 'chunks/[name]-[hash]' }),
+    build({
+      ...common,
+      format: 'cjs',
+      outdir: path.join(OUT, 'cjs'),
+      outExtension: { '.js': '.cjs' },
+      define: { 'import.meta.url': '__cdk8s_delivery_import_meta_url' },
+      banner: { js: "var __cdk8s_delivery_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+  ]);
+  // The executable: a shebang on the ES module build of lib/cli/bin.ts.
+  const cli = path.join(OUT, 'esm', 'cli.js');
+  writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`, { mode: 0o755 });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  writeFileSync(path.join(OUT, 'types', 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
+  console.error(`build: build/esm, build/cjs, build/types in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  buildPackage().catch((error: unknown) => {
+    console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
+}
+
