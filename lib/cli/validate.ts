@@ -23,7 +23,8 @@ References resolve within a namespace across all files: validate one cluster's m
 Prints one line per finding: file: Kind/namespace/name: field = value: what is wrong [rule] Fix: how.
 
 options:
-  --crds <dir>   folder of CustomResourceDefinition YAML files (default: ../shared/crds of this project)
+  --crds <dir>   folder of extra CustomResourceDefinition YAML files, added to the pinned CRDs that ship
+                 with cdk8s-delivery (other controllers' CRDs, or newer versions of pinned ones, which win)
   --json         print {ok, summary, findings} as JSON
   -h, --help     print this help
 

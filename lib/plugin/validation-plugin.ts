@@ -10,7 +10,11 @@ import { sourceOf } from './cdk8s-output.js';
 
 /** `properties` of the plugin's entry in cdk8s.yaml `validations:`. */
 export interface DeliveryValidationProperties {
-  /** Folder of CRD YAML files, relative to the project. @default ../shared/crds of cdk8s-delivery */
+  /**
+   * Folder of extra CustomResourceDefinition YAML files, relative to the project, ADDED to the pinned CRDs that
+   * ship with cdk8s-delivery (where both define an apiVersion/kind, this folder's schema is used).
+   * @default - the pinned CRDs only
+   */
   readonly crds?: string;
   /** The Pod Security Standards profile pod templates must meet. @default 'restricted' */
   readonly podSecurityLevel?: PodSecurityLevel;
@@ -25,13 +29,14 @@ const PLUGIN_ERROR = 'cdk8s-delivery/plugin-error';
  * app wrote its manifests, and prints the report. Same engine as `cdk8s-delivery validate`: upstream
  * schemas, Argo Rollouts, KEDA and Argo CD rules, Pod Security "restricted", no inline Secrets.
  *
- * Registered in cdk8s.yaml; cdk8s-cli `require()`s the package, whose CommonJS entry (index.cjs) loads
- * this module through tsx:
+ * Registered in cdk8s.yaml; cdk8s-cli `require()`s it: in a project that installed cdk8s-delivery, the package's
+ * CommonJS build (in this repository, lib/plugin/index.cjs loads this module through tsx):
  * ```yaml
  * validations:
- *   - package: ./lib/plugin
+ *   - package: ./node_modules/cdk8s-delivery/build/cjs/plugin.cjs
  *     version: 0.1.0
  *     class: DeliveryValidation
+ *     properties: { crds: ./crds }   # optional: extra CRDs
  * ```
  * One violation per rule (warnings as `<rule> (warning)`), each occurrence with its object, field,
  * value and message; the report fails on errors only. Construct paths come from cdk8s-cli's construct

@@ -1,0 +1,146 @@
+/**
+ * The files `cdk8s-delivery init` writes: a platform repository that depends on the published package. Kept as
+ * a TypeScript module (no template files to find at run time). `{{name}}` and the versions are filled in by
+ * {@link starterFiles}.
+ */
+
+/** What the starter is made from. */
+export interface StarterSettings {
+  /** The platform name (a DNS label): the package name, the Platform construct id and the dist/ folder. */
+  readonly name: string;
+  /** The cdk8s-delivery version the starter depends on (`^<version>`). */
+  readonly version: string;
+  /** Version ranges of the peer dependencies, cdk8s and constructs. */
+  readonly peers: Readonly<Record<'cdk8s' | 'constructs', string>>;
+  /** Exact versions of the dev tools: tsx, typescript, cdk8s-cli, @types/node. */
+  readonly tools: Readonly<Record<'tsx' | 'typescript' | 'cdk8s-cli' | '@types/node', string>>;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Every file of the starter, by path relative to the target folder, in a stable order. */
+export function starterFiles(s: StarterSettings): ReadonlyMap<string, string> {
+  return new Map<string, string>([
+    ['package.json', json({
+      name: s.name,
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      engines: { node: '>=20' },
+      scripts: {
+        synth: 'tsx apps/main.ts',
+        typecheck: 'tsc --noEmit',
+        validate: 'cdk8s-delivery validate dist',
+        diff: 'cdk8s-delivery diff --base origin/main',
+      },
+      dependencies: { 'cdk8s-delivery': `^${s.version}`, cdk8s: s.peers.cdk8s, constructs: s.peers.constructs },
+      devDependencies: { '@types/node': s.tools['@types/node'], 'cdk8s-cli': s.tools['cdk8s-cli'], tsx: s.tools.tsx, typescript: s.tools.typescript },
+    })],
+    ['tsconfig.json', json({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        lib: ['ES2022'],
+        types: ['node'],
+        strict: true,
+        noEmit: true,
+        isolatedModules: true,
+        forceConsistentCasingInFileNames: true,
+      },
+      include: ['apps/**/*.ts'],
+    })],
+    ['cdk8s.yaml', `# \`cdk8s synth\` runs apps/main.ts. The app writes dist/ itself: one file per object, replaced atomically, and
+# only when every check passes. cdk8s-cli wipes its \`output\` folder on every run, so that is a scratch folder
+# (.cdk8s.out/, git-ignored) where the app leaves the combined manifests the validation plugin below reads;
+# no combined *.k8s.yaml file ever lands in dist/.
+language: typescript
+app: npx tsx apps/main.ts
+output: .cdk8s.out
+validations:
+  - package: ./node_modules/cdk8s-delivery/build/cjs/plugin.cjs
+    version: ${s.version}
+    class: DeliveryValidation
+    # properties: { crds: ./crds }   # extra CRDs (other controllers, newer versions), added to the pinned ones
+`],
+    ['apps/main.ts', `import { App } from 'cdk8s';
+import { Autoscaling, Environment, GitOpsTarget, Platform, Probe, QueueWorker, StatelessService, runSynth } from 'cdk8s-delivery';
+
+// Replace the images with yours: staging and prod require digests (\`crane digest <image>\` or your CI's output).
+const API_IMAGE = 'ghcr.io/${s.name}/api@sha256:0000000000000000000000000000000000000000000000000000000000000001';
+const WORKER_IMAGE = 'ghcr.io/${s.name}/worker@sha256:0000000000000000000000000000000000000000000000000000000000000002';
+
+/** The platform: dev and staging roll fast, prod ships the API as an Argo Rollouts canary. */
+export function platform(): App {
+  const app = new App();
+  const platform = new Platform(app, '${s.name}', {
+    environments: [Environment.dev(), Environment.staging(), Environment.prod()],
+    gitops: GitOpsTarget.argoCd({ repoURL: 'https://github.com/${s.name}/platform.git', targetRevision: 'main' }),
+  });
+  platform.forEachEnvironment((env) => {
+    // A traffic-serving service: canary 10% → analysis → 30% → analysis → 100% in prod (10 pods approximate
+    // 10% without a traffic router; add \`trafficRouter\` and \`slo\` for weighted routing and SLO analysis).
+    new StatelessService(env, 'api', {
+      image: API_IMAGE,
+      port: 8080,
+      readinessProbe: Probe.httpGet('/readyz'),
+      replicas: 10,
+      environments: { dev: { replicas: 2 } },
+    });
+    // A queue consumer: rolling update everywhere, scaled by an HPA (or KEDA: Autoscaling.natsJetStream(...)).
+    new QueueWorker(env, 'worker', {
+      image: WORKER_IMAGE,
+      autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 6 }),
+    });
+  });
+  return app;
+}
+
+await runSynth(platform, { outdir: 'dist' });
+`],
+    ['.gitignore', 'node_modules/\n.cdk8s.out/\n*.log\n'],
+    ['.github/workflows/platform.yaml', `# Every push and pull request: install, type-check, synthesize, fail when the committed dist/ is not what the code
+# produces, validate dist/ (upstream schemas, Argo Rollouts, KEDA, Argo CD, Pod Security "restricted"), and on a
+# pull request post the semantic diff of dist/ against the base branch as a comment.
+name: platform
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+  pull-requests: write
+jobs:
+  platform:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # the diff and the migration checks read the base branch
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - run: npm run typecheck
+      - name: synth (dist/ must be committed as the code produces it)
+        run: |
+          npm run synth
+          if [ -n "$(git status --porcelain -- dist)" ]; then
+            echo "::error::dist/ differs from a fresh synth: run 'npm run synth' and commit dist/"
+            git status --porcelain -- dist
+            git --no-pager diff --stat -- dist
+            exit 1
+          fi
+      - run: npx cdk8s-delivery validate dist
+      - name: review comment (semantic diff of dist/)
+        if: github.event_name == 'pull_request'
+        env:
+          GH_TOKEN: \${{ github.token }}
+          PR: \${{ github.event.pull_request.number }}
+        run: |
+          npx cdk8s-delivery diff --base "origin/\${{ github.base_ref }}" --format markdown > diff.md
+          gh pr comment "$PR" --body-file diff.md --edit-last || gh pr comment "$PR" --body-file diff.md
+`],
+  ]);
+}
