@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Consumer tests: cdk8s-delivery used the way a platform team uses it, from the packed tarball installed into
+# fresh projects outside this repository (a temporary folder under /tmp, where no ../shared is reachable):
+#   (a) a project made by `cdk8s-delivery init` (ES modules, tsx, cdk8s-cli with the validation plugin)
+#   (b) a CommonJS + ts-node project shaped like `cdk8s init typescript-app` (its tsconfig.json, no skipLibCheck)
+#   (c) an ES module project compiled by tsc (NodeNext) and run by plain node
+# In each: synthesize an app with a StatelessService, a QueueWorker, a PostgresCluster with a Migration and the
+# Argo CD target; run `validate` and `lint-migrations` from the installed bin; assert objects and exit codes.
+# Installs need the npm registry only. Prints "consumer: N passed, N failed"; exits 1 on any failure.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+FIXTURE="$REPO/.ci/consumer/app"
+WORK=$(mktemp -d /tmp/cdk8s-delivery-consumer.XXXXXX)
+NPM_INSTALL=(npm install --no-audit --no-fund --prefer-offline)
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "  ok   $1"; }
+fail() { failed=$((failed + 1)); echo "  FAIL $1"; [ -f "$WORK/last.log" ] && tail -25 "$WORK/last.log" | sed 's/^/       | /'; return 0; }
+# expect <name> <exit code> <command...>: runs the command (output in $WORK/last.log) and checks its exit code.
+expect() {
+  local name=$1 want=$2 got=0
+  shift 2
+  "$@" >"$WORK/last.log" 2>&1 || got=$?
+  cp "$WORK/last.log" "$WORK/expect.log"
+  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else fail "$name: exit $got, expected $want"; fi
+}
+# that <name> <command...>: a plain assertion.
+that() {
+  local name=$1
+  shift
+  if "$@" >"$WORK/last.log" 2>&1; then ok "$name"; else fail "$name"; fi
+}
+log_has() { grep -q -- "$1" "$WORK/expect.log"; } # in the output of the last `expect`
+no_engine_warnings() { ! grep -q EBADENGINE "$1"; }
+no_combined_files() { [ -z "$(find "$1" -name '*.k8s.yaml' -print -quit)" ]; }
+has_objects() { # has_objects <dist>: the objects of the test app, by kind and file
+  local d=$1/shop/prod
+  grep -q '^kind: Rollout$' "$d/api/rollout-api.yaml" &&
+    grep -q '^kind: Deployment$' "$d/worker/deployment-worker.yaml" &&
+    grep -q '^kind: HorizontalPodAutoscaler$' "$d/worker/horizontalpodautoscaler-worker.yaml" &&
+    grep -q '^kind: Cluster$' "$d/postgres/cluster-postgres.yaml" &&
+    grep -q 'argocd.argoproj.io/hook: PreSync' "$d"/api-migrations/job-*.yaml &&
+    grep -q '^kind: AppProject$' "$d/argocd/appproject-shop-prod.yaml" &&
+    grep -q '^kind: Application$' "$d/bootstrap/application-shop-prod.yaml"
+}
+# checks <project dir> <bin>: validate and lint-migrations from the installed bin, with their exit codes.
+checks() {
+  local p=$1 bin=$2
+  expect "validate dist/" 0 "$bin" validate "$p/dist"
+  expect "lint-migrations migrations/" 0 "$bin" lint-migrations "$p/migrations"
+  mkdir -p "$p/bad-migrations" && cp "$p/migrations/"*.sql "$p/bad-migrations/" && cp "$FIXTURE/unsafe.sql" "$p/bad-migrations/0002_drop.sql"
+  expect "lint-migrations of a destructive migration" 1 "$bin" lint-migrations "$p/bad-migrations"
+  cp -r "$p/dist/shop/prod" "$p/bad-manifests" && sed -i 's/^spec:$/specz: {}\nspec:/' "$p/bad-manifests/api/rollout-api.yaml"
+  expect "validate of a misspelt field" 1 "$bin" validate "$p/bad-manifests"
+  that "... names the object, the field and the rule, and nothing else" bash -c "grep -q 'Rollout/shop-prod/api: specz = {}: unknown field.*\\[schema/unknown-field\\]' '$WORK/expect.log' && grep -q '^validate: 1 error ' '$WORK/expect.log'"
+}
+
+echo "== consumer tests in $WORK"
+# Nothing named shared/ in the work folder or any folder above it: ../shared is not reachable from the projects.
+for dir in "$WORK" /tmp /; do [ ! -e "$dir/shared" ] || { echo "$dir/shared exists: the consumer tests need a folder with no shared/ above it"; exit 1; }; done
+
+echo "-- npm pack"
+(cd "$REPO" && npm pack --silent --pack-destination "$WORK" >"$WORK/pack.log" 2>&1) || { cat "$WORK/pack.log"; exit 1; }
+TARBALL=$(ls "$WORK"/cdk8s-delivery-*.tgz)
+that "the tarball holds build/, schemas/, README, LICENSE and package.json only" \
+  bash -c "tar -tzf '$TARBALL' | grep -Ev '^package/(build/|schemas/|README.md\$|LICENSE\$|package.json\$)' | (! grep .)"
+
+echo "-- (c) ES module project, compiled by tsc (NodeNext), run by node"
+C="$WORK/c"
+mkdir -p "$C/src" && cp "$FIXTURE/platform.ts" "$C/src/" && cp "$FIXTURE/main-esm.ts" "$C/src/main.ts" && cp -r "$FIXTURE/migrations" "$C/"
+cat >"$C/package.json" <<'EOF'
+{ "name": "consumer-esm", "version": "1.0.0", "private": true, "type": "module" }
+EOF
+cat >"$C/tsconfig.json" <<'EOF'
+{ "compilerOptions": { "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "strict": true, "outDir": "out", "rootDir": "src", "types": ["node"] }, "include": ["src"] }
+EOF
+expect "install the tarball with cdk8s, constructs, typescript" 0 bash -c "cd '$C' && ${NPM_INSTALL[*]} '$TARBALL' cdk8s constructs typescript@5.9.3 @types/node@20 2>&1 | tee install.log"
+that "... without engine warnings" no_engine_warnings "$C/install.log"
+expect "tsc (NodeNext, the package's types)" 0 bash -c "cd '$C' && npx tsc -p ."
+expect "node out/main.js synthesizes" 0 bash -c "cd '$C' && node out/main.js"
+that "... the app's objects" has_objects "$C/dist"
+expect "import { runSynth, SchemaValidator, lintMigrations } from 'cdk8s-delivery' in plain node" 0 bash -c "cd '$C' && node --input-type=module -e \"import { runSynth, SchemaValidator, lintMigrations, semanticDiff } from 'cdk8s-delivery'; for (const f of [runSynth, SchemaValidator.load, lintMigrations, semanticDiff]) if (typeof f !== 'function') process.exit(1);\""
+checks "$C" "$C/node_modules/.bin/cdk8s-delivery"
+mkdir -p "$WORK/crds" "$C/widgets"
+cat >"$WORK/crds/widget.yaml" <<'EOF'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: { type: object, properties: { size: { type: integer } } }
+EOF
+printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop-prod}\nspec: {size: 3}\n' >"$C/widgets/widget.yaml"
+cp "$C/dist/shop/prod/postgres/cluster-postgres.yaml" "$C/widgets/"
+expect "validate of a kind no pinned CRD defines" 1 "$C/node_modules/.bin/cdk8s-delivery" validate "$C/widgets"
+that "... names --crds in the fix" log_has 'add the CRD that defines Widget with `--crds <dir>`'
+expect "validate --crds <dir> adds the CRD to the pinned ones (Widget and the pinned CNPG Cluster both known)" 0 "$C/node_modules/.bin/cdk8s-delivery" validate "$C/widgets" --crds "$WORK/crds"
+mkdir -p "$WORK/reference-dist" && cp -r "$REPO/dist/." "$WORK/reference-dist/"
+expect "node build/esm/cli.js validate of the repository's reference dist/ (copied to $WORK)" 0 \
+  node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference-dist"
+that "... checked every object" log_has '^validate: no errors'
+
+echo "-- (b) CommonJS + ts-node project shaped like cdk8s init typescript-app"
+B="$WORK/b"
+mkdir -p "$B" && cp "$FIXTURE/platform.ts" "$B/" && cp "$FIXTURE/main-cjs.ts" "$B/main.ts" && cp -r "$FIXTURE/migrations" "$B/"
+TEMPLATE="$REPO/node_modules/cdk8s-cli/templates/typescript-app"
+cp "$TEMPLATE/tsconfig.json" "$TEMPLATE/cdk8s.yaml" "$B/"
+cat >"$B/package.json" <<'EOF'
+{ "name": "consumer-cjs", "version": "1.0.0", "main": "main.js", "types": "main.ts", "license": "Apache-2.0", "private": true,
+  "scripts": { "compile": "tsc --build", "synth": "cdk8s synth" } }
+EOF
+expect "install the tarball with cdk8s, constructs, ts-node, typescript" 0 bash -c "cd '$B' && ${NPM_INSTALL[*]} '$TARBALL' cdk8s constructs ts-node@10.9.2 typescript@5.9.3 @types/node@20 2>&1 | tee install.log"
+that "... without engine warnings" no_engine_warnings "$B/install.log"
+that "the template's tsconfig: CommonJS, no skipLibCheck" bash -c "grep -q '\"module\": \"CommonJS\"' '$B/tsconfig.json' && ! grep -q skipLibCheck '$B/tsconfig.json'"
+expect "tsc --build with the template's settings (type-checks the package's .d.ts)" 0 bash -c "cd '$B' && npx tsc --build"
+expect "the cdk8s.yaml app command (npx ts-node main.ts) synthesizes" 0 bash -c "cd '$B' && $(sed -n 's/^app: //p' "$B/cdk8s.yaml")"
+that "... the app's objects" has_objects "$B/dist"
+expect "node main.js (compiled CommonJS) synthesizes the same" 0 bash -c "cd '$B' && rm -rf dist && node main.js"
+expect "require('cdk8s-delivery/plugin') is the cdk8s validation plugin class" 0 bash -c "cd '$B' && node -e \"const p = require('cdk8s-delivery/plugin'); if (typeof p.DeliveryValidation !== 'function') process.exit(1)\""
+checks "$B" "$B/node_modules/.bin/cdk8s-delivery"
+
+echo "-- (a) a project made by cdk8s-delivery init"
+expect "npx --package <tarball> cdk8s-delivery init shop-platform" 0 bash -c "cd '$WORK' && npm exec --yes --prefer-offline --package='$TARBALL' -- cdk8s-delivery init shop-platform"
+A="$WORK/shop-platform"
+expect "npm install (the starter's dependencies, the tarball for cdk8s-delivery)" 0 bash -c "cd '$A' && ${NPM_INSTALL[*]} '$TARBALL' 2>&1 | tee install.log"
+that "... without engine warnings" no_engine_warnings "$A/install.log"
+expect "npm run synth of the starter" 0 bash -c "cd '$A' && npm run synth"
+that "... a canary Rollout and a worker Deployment" bash -c "grep -q '^kind: Rollout$' '$A/dist/shop-platform/prod/api/rollout-api.yaml' && grep -q '^kind: Deployment$' '$A/dist/shop-platform/prod/worker/deployment-worker.yaml'"
+expect "npm run typecheck" 0 bash -c "cd '$A' && npm run typecheck"
+expect "cdk8s synth (app, then the validation plugin)" 0 bash -c "cd '$A' && npx cdk8s synth"
+that "... the plugin's report succeeded" log_has 'Validations ended succesfully'
+that "... combined manifests in .cdk8s.out/ and none in dist/" bash -c "[ -n \"\$(find '$A/.cdk8s.out' -name '*.k8s.yaml')\" ] && [ -z \"\$(find '$A/dist' -name '*.k8s.yaml')\" ]"
+expect "npm run validate" 0 bash -c "cd '$A' && npm run validate"
+cp "$FIXTURE/platform.ts" "$A/apps/platform.ts" && cp "$FIXTURE/main-esm.ts" "$A/apps/main.ts" && cp -r "$FIXTURE/migrations" "$A/" && rm -rf "$A/dist"
+expect "npm run synth of the test app" 0 bash -c "cd '$A' && npm run synth"
+that "... the app's objects" has_objects "$A/dist"
+expect "npm run typecheck of the test app" 0 bash -c "cd '$A' && npm run typecheck"
+checks "$A" "$A/node_modules/.bin/cdk8s-delivery"
+cp "$FIXTURE/unsafe.sql" "$A/migrations/0002_drop.sql"
+before=$(cd "$A" && find dist -type f -exec sha256sum {} + | sort | sha256sum)
+expect "a synth with a destructive migration fails" 1 bash -c "cd '$A' && npm run synth"
+that "... and leaves dist/ as it was" test "$before" = "$(cd "$A" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
+
+echo "-- the three projects synthesized the same manifests"
+that "(a) = (b)" diff -r "$A/dist" "$B/dist"
+that "(a) = (c)" diff -r "$A/dist" "$C/dist"
+
+echo "consumer: $passed passed, $failed failed"
+if [ "$failed" -eq 0 ]; then rm -rf "$WORK"; else echo "(kept $WORK for inspection)"; exit 1; fi
