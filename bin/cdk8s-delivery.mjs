@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Launcher for the cdk8s-delivery CLI. The CLI is written in TypeScript (lib/cli/main.ts); tsx's
-// namespaced loader compiles it on import, so no build step and no global loader hooks are needed.
+// This repository's development launcher of the cdk8s-delivery CLI: runs lib/cli/main.ts from source through
+// tsx's namespaced loader (no build step, no global loader hooks), for tests and local use. Not shipped: the
+// package's `bin` is the compiled build/esm/cli.js (`npm run build`), which needs no TypeScript loader.
 // Anything thrown before main() takes over (a missing dependency, a broken install) is reported as
 // one line with exit code 2: a CLI user never sees a stack trace.
 import { register } from 'tsx/esm/api';

@@ -6,7 +6,7 @@
 #   (c) an ES module project compiled by tsc (NodeNext) and run by plain node
 # In each: synthesize an app with a StatelessService, a QueueWorker, a PostgresCluster with a Migration and the
 # Argo CD target; run `validate` and `lint-migrations` from the installed bin; assert objects and exit codes.
-# Installs need the npm registry only. Prints "consumer: N passed, N failed"; exits 1 on any failure.
+# Installs need the npm registry only. Prints "consumer checks: N ok, N failing"; exits 1 on any failure.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 FIXTURE="$REPO/.ci/consumer/app"
@@ -156,5 +156,5 @@ echo "-- the three projects synthesized the same manifests"
 that "(a) = (b)" diff -r "$A/dist" "$B/dist"
 that "(a) = (c)" diff -r "$A/dist" "$C/dist"
 
-echo "consumer: $passed passed, $failed failed"
+echo "consumer checks: $passed ok, $failed failing"
 if [ "$failed" -eq 0 ]; then rm -rf "$WORK"; else echo "(kept $WORK for inspection)"; exit 1; fi
