@@ -10,13 +10,13 @@
  * Run by `npm run schemas`, and so by `npm run build`, `npm run synth`, `npm test` (vitest global setup).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type ClientNodeModels, scanCoreCatalogue } from '../lib/validation/schema/core.js';
-import { listYamlFiles, loadCrds } from '../lib/validation/schema/crd.js';
+import type { ClientNodeModels } from '../lib/validation/schema/core.js';
 import { type PinnedCrd, SCHEMAS_FOLDER } from '../lib/validation/schema/pinned.js';
+// The loaders (ajv, yaml) are imported only when something changed: the up-to-date check stays cheap.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -44,6 +44,15 @@ export function withoutDescriptions(schema: unknown): unknown {
   return out;
 }
 
+/** The YAML files loadCrds reads: recursively, skipping examples/ folders. */
+function crdFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'examples' ? [] : crdFiles(full);
+    return /\.ya?ml$/i.test(e.name) ? [full] : [];
+  });
+}
+
 function packageDir(require: NodeJS.Require, name: string): string {
   return path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] }));
 }
@@ -67,7 +76,7 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   const hash = createHash('sha256');
   let files: string[];
   try {
-    files = (await listYamlFiles(crdsDir, (name) => name !== 'examples')).sort();
+    files = crdFiles(crdsDir).sort();
   } catch (error) {
     throw new Error(`cannot read the pinned CRDs in ${crdsDir}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -86,6 +95,7 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   }
   if (!options.force && stamp === digest) return { written: false, crds: 0, kinds: 0, outDir };
 
+  const [{ loadCrds }, { scanCoreCatalogue }] = await Promise.all([import('../lib/validation/schema/crd.js'), import('../lib/validation/schema/core.js')]);
   const crdVersions = await loadCrds(crdsDir);
   const crds: PinnedCrd[] = crdVersions
     .map((c) => ({ group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/'), schema: withoutDescriptions(c.schema()) }))
