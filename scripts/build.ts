@@ -12,7 +12,7 @@
  * ../shared or the repository at run time; `import.meta.url` is shimmed for CommonJS from `__filename`.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -53,8 +53,30 @@ export async function buildPackage(): Promise<void> {
   const cli = path.join(OUT, 'esm', 'cli.js');
   writeFileSync(cli, `#!/usr/bin/env node\n${readFileSync(cli, 'utf8')}`, { mode: 0o755 });
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  moveDeclarations(path.join(OUT, '.types', 'lib'), path.join(OUT, 'types'));
+  rmSync(path.join(OUT, '.types'), { recursive: true, force: true });
   writeFileSync(path.join(OUT, 'types', 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
   console.error(`build: build/esm, build/cjs, build/types in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Moves the declarations of lib/ (tsc emits imports/ too: lib uses its types, type-only) to `to`, pointing each
+ * declaration map's sources at the same files from the new place.
+ */
+function moveDeclarations(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const source = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, path.relative(from, source));
+    mkdirSync(path.dirname(target), { recursive: true });
+    if (entry.name.endsWith('.d.ts.map')) {
+      const map = JSON.parse(readFileSync(source, 'utf8')) as { sources: string[] };
+      map.sources = map.sources.map((s) => path.relative(path.dirname(target), path.resolve(path.dirname(source), s)).split(path.sep).join('/'));
+      writeFileSync(target, JSON.stringify(map));
+    } else {
+      renameSync(source, target);
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -43,15 +43,16 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
 }
 
 /**
- * {@link synthesize} without the throw: every object, and every problem of one run together — construct
- * props, duplicate objects and the manifest rules — so a user fixes them all at once rather than in rounds.
- * Objects of a construct that reported prop problems are still rendered (constructs keep going after reporting),
- * but manifest findings about them are left out: they follow from the prop problem already reported, and would
- * say the same thing twice in manifest terms.
+ * {@link synthesize} without the throw: every object, and the problems of one run together — construct props and
+ * duplicate objects, and, when the props are clean, the manifest rules (Argo Rollouts, KEDA, Argo CD, Pod
+ * Security, secrets) — so a user fixes them at once rather than in rounds. Objects of a construct that reported
+ * prop problems are still rendered (constructs keep going after reporting), but findings about them, and the
+ * cross-object manifest rules, would only restate those problems in manifest terms: they are left out until the
+ * props are fixed.
  */
 export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[] } {
   const problems = collectProblems(app);
-  const findings: Finding[] = [...problems];
+  const duplicates: Finding[] = [];
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
   const byIdentity = new Map<string, string>();
@@ -63,7 +64,7 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     const path = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     const clash = byPath.get(path);
     if (clash !== undefined) {
-      findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });
+      duplicates.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });
       continue;
     }
     byPath.set(path, c.node.path);
@@ -71,15 +72,15 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     const identity = `${path.split('/').slice(0, 2).join('/')}|${manifest.apiVersion}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
     const owner = byIdentity.get(identity);
     if (owner !== undefined) {
-      findings.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `names the same ${manifest.kind} as ${owner} in the same namespace; one would overwrite the other`, fix: 'rename one of the two workloads or objects' });
+      duplicates.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `names the same ${manifest.kind} as ${owner} in the same namespace; one would overwrite the other`, fix: 'rename one of the two workloads or objects' });
       continue;
     }
     byIdentity.set(identity, c.node.path);
     objects.push({ path, constructPath: c.node.path, manifest, stage: place.stage });
   }
   objects.push(...renderGitOps(app, objects));
-  const manifestFindings = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator });
-  findings.push(...withoutFindingsBelow(manifestFindings, problems));
+  const findings: Finding[] = [...problems, ...withoutFindingsBelow(duplicates, problems)];
+  if (problems.length === 0) findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
   return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings };
 }
 

@@ -15,7 +15,8 @@ function apiReport(): string {
   const options: ts.CompilerOptions = { ...config.options, declarationMap: false, removeComments: true, outDir: '/api' };
   const program = ts.createProgram(ENTRIES.map((e) => path.join(ROOT, e)), options);
   const emitted = new Map<string, string>();
-  const result = program.emit(undefined, (file, text) => emitted.set(path.relative('/api', file).split(path.sep).join('/'), text), undefined, true);
+  // rootDir is the repository (lib/ uses imports/ types, type-only): keep lib/'s declarations, relative to lib/.
+  const result = program.emit(undefined, (file, text) => emitted.set(path.relative('/api/lib', file).split(path.sep).join('/'), text), undefined, true);
   const errors = result.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   if (errors.length > 0) throw new Error(errors.join('\n'));
   const reached = new Set<string>();

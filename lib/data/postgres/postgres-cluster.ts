@@ -5,6 +5,9 @@ import { checkResources, renderResources, ResourceRequirements, resolveResources
 import { DataService, DataServiceProps } from '../data-service.js';
 import { checkStorageSize } from '../storage-size.js';
 import { ObjectStoreBackup, PostgresBackup } from './postgres-backup.js';
+import type { ClusterSpec } from '../../../imports/cnpgcluster-postgresql.cnpg.io.js';
+import type { ScheduledBackupSpec } from '../../../imports/scheduledbackup-postgresql.cnpg.io.js';
+import type { Wire } from '../../core/wire.js';
 
 /** How the primary is updated once every replica runs the new version. */
 export enum PrimaryUpdateStrategy {
@@ -162,7 +165,7 @@ export class PostgresCluster extends DataService {
       });
     }
 
-    const spec: Record<string, unknown> = {
+    const spec = {
       instances: this.instances,
       imageName: image,
       primaryUpdateStrategy: props.primaryUpdateStrategy ?? PrimaryUpdateStrategy.UNSUPERVISED,
@@ -172,11 +175,12 @@ export class PostgresCluster extends DataService {
       bootstrap: { initdb: { database, owner, dataChecksums: props.dataChecksums ?? true, ...(props.ownerSecretName ? { secret: { name: props.ownerSecretName } } : {}) } },
       // The operator's PDB keeps the primary up; on a single instance it would block every node drain.
       enablePDB: this.instances > 1,
-    };
-    if (props.walStorageSize !== undefined) spec.walStorage = volume(props.walStorageSize, props.walStorageClass ?? props.storageClass);
-    if (props.parameters && Object.keys(props.parameters).length > 0) spec.postgresql = { parameters: { ...props.parameters } };
-    if (props.enablePodMonitor) spec.monitoring = { enablePodMonitor: true };
-    if (this.backup instanceof ObjectStoreBackup) spec.backup = this.renderBackup(this.backup);
+      ...(props.walStorageSize !== undefined ? { walStorage: volume(props.walStorageSize, props.walStorageClass ?? props.storageClass) } : {}),
+      ...(props.parameters && Object.keys(props.parameters).length > 0 ? { postgresql: { parameters: { ...props.parameters } } } : {}),
+      ...(props.enablePodMonitor ? { monitoring: { enablePodMonitor: true } } : {}),
+      ...(this.backup instanceof ObjectStoreBackup ? { backup: this.renderBackup(this.backup) } : {}),
+      // `cdk8s import` camel-cases `enablePDB` to `enablePdb`: the wire name is added here.
+    } satisfies Wire<ClusterSpec> & { readonly enablePDB?: boolean };
 
     new ApiObject(this, 'cluster', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: this.metadata(this.name, true), spec });
     if (this.backup instanceof ObjectStoreBackup) {
@@ -185,7 +189,7 @@ export class PostgresCluster extends DataService {
         apiVersion: 'postgresql.cnpg.io/v1',
         kind: 'ScheduledBackup',
         metadata: this.metadata(this.name, false),
-        spec: { schedule: b.schedule, cluster: { name: this.name }, method: 'barmanObjectStore', immediate: b.immediate, backupOwnerReference: b.backupOwnerReference },
+        spec: { schedule: b.schedule, cluster: { name: this.name }, method: 'barmanObjectStore', immediate: b.immediate, backupOwnerReference: b.backupOwnerReference } satisfies Wire<ScheduledBackupSpec>,
       });
     }
   }
