@@ -1,4 +1,6 @@
+import type { TriggerAuthenticationSpec } from '../../../imports/triggerauthentication-keda.sh.js';
 import type { Problem } from '../../core/problems.js';
+import type { Wire } from '../../core/wire.js';
 
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -54,6 +56,6 @@ export class KedaCredentials {
 
   /** The `spec` of the TriggerAuthentication. */
   public renderSpec(): Record<string, unknown> {
-    return { secretTargetRef: this.parameterNames.map((parameter) => ({ parameter, name: this.secretName, key: this.parameters[parameter] })) };
+    return { secretTargetRef: this.parameterNames.map((parameter) => ({ parameter, name: this.secretName, key: this.parameters[parameter]! })) } satisfies Wire<TriggerAuthenticationSpec>;
   }
 }

@@ -1,4 +1,6 @@
+import type { ScaledObjectSpec, ScaledObjectSpecScaleTargetRef } from '../../../imports/scaledobject-keda.sh.js';
 import type { Problem } from '../../core/problems.js';
+import type { Wire } from '../../core/wire.js';
 import { KEDA_RULES } from '../../validation/keda-rules.js';
 import { KedaTrigger } from './keda-trigger.js';
 
@@ -90,9 +92,9 @@ export class KedaScaling {
   }
 
   /** The ScaledObject `spec`, given the resolved bounds and each trigger's TriggerAuthentication name. */
-  public renderSpec(target: Record<string, string>, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown> {
+  public renderSpec(target: Wire<ScaledObjectSpecScaleTargetRef>, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown> {
     const o = this.options;
-    const spec: Record<string, unknown> = {
+    return {
       scaleTargetRef: target,
       minReplicaCount: minReplicas,
       maxReplicaCount: maxReplicas,
@@ -100,9 +102,8 @@ export class KedaScaling {
       cooldownPeriod: o.cooldownSeconds ?? 300,
       advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: o.scaleDownStabilizationSeconds ?? 300 } } } },
       triggers: this.triggers.map((t) => t.render(authenticationName(t))),
-    };
-    if (o.scaleToZero) spec.idleReplicaCount = 0;
-    if (o.fallback) spec.fallback = { failureThreshold: o.fallback.failureThreshold, replicas: o.fallback.replicas };
-    return spec;
+      ...(o.scaleToZero ? { idleReplicaCount: 0 } : {}),
+      ...(o.fallback ? { fallback: { failureThreshold: o.fallback.failureThreshold, replicas: o.fallback.replicas } } : {}),
+    } satisfies Wire<ScaledObjectSpec>;
   }
 }

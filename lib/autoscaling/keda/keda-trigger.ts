@@ -1,4 +1,6 @@
+import type { ScaledObjectSpecTriggers } from '../../../imports/scaledobject-keda.sh.js';
 import type { Problem } from '../../core/problems.js';
+import type { Wire } from '../../core/wire.js';
 import { KEDA_RULES } from '../../validation/keda-rules.js';
 import { KedaCredentials } from './keda-credentials.js';
 
@@ -147,11 +149,14 @@ export class KedaTrigger {
   }
 
   /** The `spec.triggers[]` entry; `authenticationName` names its TriggerAuthentication, when it has credentials. */
-  public render(authenticationName?: string): Record<string, unknown> {
-    const trigger: Record<string, unknown> = { type: this.type, name: this.name, metadata: { ...this.metadata } };
-    if (this.metricType !== undefined) trigger.metricType = this.metricType;
-    if (authenticationName !== undefined) trigger.authenticationRef = { name: authenticationName, kind: 'TriggerAuthentication' };
-    return trigger;
+  public render(authenticationName?: string): Wire<ScaledObjectSpecTriggers> {
+    return {
+      type: this.type,
+      name: this.name,
+      metadata: { ...this.metadata },
+      ...(this.metricType !== undefined ? { metricType: this.metricType } : {}),
+      ...(authenticationName !== undefined ? { authenticationRef: { name: authenticationName, kind: 'TriggerAuthentication' as const } } : {}),
+    } satisfies Wire<ScaledObjectSpecTriggers>;
   }
 }
 
