@@ -217,7 +217,11 @@ export declare class KedaScaling {
     private readonly triggerField;
     constructor(triggers: readonly KedaTrigger[], options: KedaScalingOptions, triggerField: (index: number) => string);
     problems(field: string): Problem[];
-    renderSpec(target: Record<string, string>, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown>;
+    renderSpec(target: {
+        readonly apiVersion: string;
+        readonly kind: string;
+        readonly name: string;
+    }, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown>;
 }
 
 // ---- autoscaling/keda/keda-trigger.d.ts

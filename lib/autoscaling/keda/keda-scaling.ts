@@ -1,4 +1,4 @@
-import type { ScaledObjectSpec, ScaledObjectSpecScaleTargetRef } from '../../../imports/scaledobject-keda.sh.js';
+import type { ScaledObjectSpec, ScaledObjectSpecTriggers } from '../../../imports/scaledobject-keda.sh.js';
 import type { Problem } from '../../core/problems.js';
 import type { Wire } from '../../core/wire.js';
 import { KEDA_RULES } from '../../validation/keda-rules.js';
@@ -92,7 +92,7 @@ export class KedaScaling {
   }
 
   /** The ScaledObject `spec`, given the resolved bounds and each trigger's TriggerAuthentication name. */
-  public renderSpec(target: Wire<ScaledObjectSpecScaleTargetRef>, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown> {
+  public renderSpec(target: { readonly apiVersion: string; readonly kind: string; readonly name: string }, minReplicas: number, maxReplicas: number, authenticationName: (trigger: KedaTrigger) => string | undefined): Record<string, unknown> {
     const o = this.options;
     return {
       scaleTargetRef: target,
@@ -101,7 +101,8 @@ export class KedaScaling {
       pollingInterval: o.pollingIntervalSeconds ?? 30,
       cooldownPeriod: o.cooldownSeconds ?? 300,
       advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: o.scaleDownStabilizationSeconds ?? 300 } } } },
-      triggers: this.triggers.map((t) => t.render(authenticationName(t))),
+      // Each entry is checked against ScaledObjectSpecTriggers where KedaTrigger.render builds it.
+      triggers: this.triggers.map((t) => t.render(authenticationName(t)) as unknown as Wire<ScaledObjectSpecTriggers>),
       ...(o.scaleToZero ? { idleReplicaCount: 0 } : {}),
       ...(o.fallback ? { fallback: { failureThreshold: o.fallback.failureThreshold, replicas: o.fallback.replicas } } : {}),
     } satisfies Wire<ScaledObjectSpec>;

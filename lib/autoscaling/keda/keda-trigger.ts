@@ -149,7 +149,8 @@ export class KedaTrigger {
   }
 
   /** The `spec.triggers[]` entry; `authenticationName` names its TriggerAuthentication, when it has credentials. */
-  public render(authenticationName?: string): Wire<ScaledObjectSpecTriggers> {
+  public render(authenticationName?: string): Record<string, unknown> {
+    // The declared type stays a plain record: the package's declarations never name imports/ types.
     return {
       type: this.type,
       name: this.name,
