@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCrds } from '../../lib/validation/schema/crd.js';
+import { loadPinnedCrds } from '../../lib/validation/schema/pinned.js';
+import { SchemaValidator } from '../../lib/validation/schema-validator.js';
+
+const SHARED_CRDS = path.resolve(import.meta.dirname, '../../../shared/crds');
+
+const crd = (kind: string, group: string, specSchema: Record<string, unknown>) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${kind.toLowerCase()}s.${group}}
+spec:
+  group: ${group}
+  names: {kind: ${kind}, plural: ${kind.toLowerCase()}s, singular: ${kind.toLowerCase()}, listKind: ${kind}List}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: ${JSON.stringify(specSchema)}
+`;
+
+let extra: string;
+beforeAll(() => {
+  extra = mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-crds-'));
+  writeFileSync(path.join(extra, 'widget.yaml'), crd('Widget', 'example.com', { type: 'object', properties: { size: { type: 'integer' } } }));
+});
+
+describe('the pinned schemas shipped in schemas/', () => {
+  it('hold every served version of every CRD in ../shared/crds', async () => {
+    const expected = (await loadCrds(SHARED_CRDS)).map((c) => `${c.apiVersion} ${c.kind}`).sort();
+    const pinned = (await loadPinnedCrds()).map((c) => `${c.apiVersion} ${c.kind}`).sort();
+    expect(pinned).toEqual(expected);
+    expect(pinned).toEqual(expect.arrayContaining(['gateway.networking.k8s.io/v1 GRPCRoute', 'gateway.networking.k8s.io/v1 ListenerSet', 'postgresql.cnpg.io/v1 Pooler', 'postgresql.cnpg.io/v1 Database']));
+  });
+
+  it('compile to the same schema as the CRD file', async () => {
+    const fromFile = (await loadCrds(SHARED_CRDS)).find((c) => c.kind === 'ScaledObject')!;
+    const pinned = (await loadPinnedCrds()).find((c) => c.kind === 'ScaledObject')!;
+    const strip = (s: unknown): unknown => JSON.parse(JSON.stringify(s, (k, v) => (k === 'description' && typeof v === 'string' ? undefined : v)));
+    expect(pinned.schema()).toEqual(strip(fromFile.schema()));
+  });
+});
+
+describe('crdsDir adds CRDs to the pinned set', () => {
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' }, spec: { size: 3 } };
+  const scaledObject = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 's', namespace: 'shop' }, spec: { scaleTargetRef: { name: 'api' }, triggers: [{ type: 'cpu', metadata: { value: '50' } }] } };
+
+  it('WITHOUT it a kind no pinned CRD defines is unknown, and the fix names every way to add CRDs', async () => {
+    const findings = (await SchemaValidator.load()).validate(widget, 'w');
+    expect(findings.map((f) => f.rule)).toEqual(['schema/unknown-kind']);
+    expect(findings[0]!.message).toBe('no schema is known for example.com/v1 Widget: it is neither a Kubernetes built-in kind nor defined by a pinned CRD.');
+    for (const option of ['`--crds <dir>`', 'runSynth', 'SchemaValidator.load({ crdsDir })', 'the cdk8s validation plugin']) expect(findings[0]!.fix).toContain(option);
+  });
+
+  it('WITH it both the added kind and the pinned kinds are known', async () => {
+    const validator = await SchemaValidator.load({ crdsDir: extra });
+    expect(validator.validate(widget, 'w')).toEqual([]);
+    expect(validator.validate({ ...widget, spec: { size: 'big' } }, 'w').map((f) => [f.field, f.rule])).toEqual([['spec.size', 'schema/type']]);
+    expect(validator.validate(scaledObject, 's')).toEqual([]);
+  });
+
+  it('a CRD in it for a pinned apiVersion/kind replaces the pinned schema (a newer version)', async () => {
+    const newer = mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-crds-'));
+    writeFileSync(path.join(newer, 'scaledobject.yaml'), crd('ScaledObject', 'keda.sh', { type: 'object', properties: { scaleTargetRef: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, triggers: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, futureField: { type: 'boolean' } } }).replace('name: v1\n', 'name: v1alpha1\n'));
+    const pinned = await SchemaValidator.load();
+    const withNewer = await SchemaValidator.load({ crdsDir: newer });
+    const future = { ...scaledObject, spec: { ...scaledObject.spec, futureField: true } };
+    expect(pinned.validate(future, 's').map((f) => f.rule)).toEqual(['schema/unknown-field']);
+    expect(withNewer.validate(future, 's')).toEqual([]);
+  });
+});
