@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Consumer tests: cdk8s-delivery used the way a platform team uses it, from the packed tarball installed into
-# fresh projects outside this repository (a temporary folder under /tmp, where no ../shared is reachable):
+# fresh projects outside this repository (a temporary folder, under /tmp unless a shared/ is reachable from there):
 #   (a) a project made by `cdk8s-delivery init` (ES modules, tsx, cdk8s-cli with the validation plugin)
 #   (b) a CommonJS + ts-node project shaped like `cdk8s init typescript-app` (its tsconfig.json, no skipLibCheck)
 #   (c) an ES module project compiled by tsc (NodeNext) and run by plain node
@@ -10,7 +10,23 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 FIXTURE="$REPO/.ci/consumer/app"
-WORK=$(mktemp -d /tmp/cdk8s-delivery-consumer.XXXXXX)
+# A work folder with no shared/ in it or in any folder above it, so no ../shared is reachable from the projects
+# (CI may lay the repository and shared/ side by side in /tmp: then another base is used).
+clean_base() {
+  local dir
+  for base in /tmp /var/tmp "${HOME:-/root}"; do
+    dir=$base
+    while :; do
+      [ -e "$dir/shared" ] && continue 2
+      [ "$dir" = / ] && break
+      dir=$(dirname "$dir")
+    done
+    [ -d "$base" ] && [ -w "$base" ] && { echo "$base"; return 0; }
+  done
+  return 1
+}
+BASE=$(clean_base) || { echo "no work folder without a shared/ above it (tried /tmp, /var/tmp, \$HOME)"; exit 1; }
+WORK=$(mktemp -d "$BASE/cdk8s-delivery-consumer.XXXXXX")
 NPM_INSTALL=(npm install --no-audit --no-fund --prefer-offline)
 passed=0
 failed=0
@@ -57,8 +73,7 @@ checks() {
 }
 
 echo "== consumer tests in $WORK"
-# Nothing named shared/ in the work folder or any folder above it: ../shared is not reachable from the projects.
-for dir in "$WORK" /tmp /; do [ ! -e "$dir/shared" ] || { echo "$dir/shared exists: the consumer tests need a folder with no shared/ above it"; exit 1; }; done
+echo "   (no shared/ in $WORK or any folder above it)"
 
 echo "-- npm pack"
 (cd "$REPO" && npm pack --silent --pack-destination "$WORK" >"$WORK/pack.log" 2>&1) || { cat "$WORK/pack.log"; exit 1; }
