@@ -7,8 +7,11 @@ import { type Command, ExitCode, UsageError, oneDirectory } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
 
-Checks Kubernetes manifests (every .yaml/.yml file below <dir>, every document of each), ours or
-hand-written, the way the cluster and its controllers will see them:
+Checks Kubernetes manifests, ours or hand-written, the way the cluster and its controllers will see
+them. It reads what Argo CD reads: every .yaml, .yml and .json file below <dir> (symbolic links
+followed), every document of each, the items of kind: List; YAML merge keys (<<:) are applied as
+kubectl applies them. Files that are not UTF-8, special files and documents over the API server's
+3 MiB request limit are unreadable input. The checks:
   schema/*    the upstream schema of every object: Kubernetes core kinds (1.28+) and the pinned CRDs,
               unknown fields are errors
   rollout/*   the Argo Rollouts controller's rules for Rollouts, including references (Services,
@@ -18,6 +21,7 @@ hand-written, the way the cluster and its controllers will see them:
   argocd/*    Argo CD sync-wave, hook, hook-delete-policy and sync-options values
   pss/*       the Pod Security Standards "restricted" profile, for every pod template
   security/*  no inline Secret data
+  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB
 References resolve within a namespace across all files: validate one cluster's manifests at a time.
 
 Prints one line per finding: file: Kind/namespace/name: field = value: what is wrong [rule] Fix: how.
