@@ -7,7 +7,7 @@ import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { synthesize, SynthesizedObject, toYaml } from './synthesizer.js';
-import { writeAtomically } from './writer.js';
+import { recoverOutput, writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
@@ -38,6 +38,8 @@ export interface RunSynthOptions {
 export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
   try {
+    // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
+    recoverOutput(outdir);
     const app = build();
     // Props, controller, Argo CD, KEDA, Pod Security and secret rules: every object, every synth.
     const objects = synthesize(app);
