@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { type LoadedManifests, ManifestInputError, loadManifests, validateManifests } from '../validation/validate-manifests.js';
-import { type Command, ExitCode, UsageError, oneDirectory } from './command.js';
+import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
 
@@ -28,7 +28,7 @@ Prints one line per finding: file: Kind/namespace/name: field = value: what is w
 
 options:
   --crds <dir>   folder of CustomResourceDefinition YAML files (default: ../shared/crds of this project)
-  --json         print {ok, summary, findings} as JSON
+  --json         print {ok, summary, findings} as JSON (input errors: {ok: false, exitCode: 2, errors})
   -h, --help     print this help
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input (missing path, YAML that does not parse)`;
@@ -62,9 +62,7 @@ export const validateCommand: Command = {
       [loaded, schema] = await Promise.all([loadManifests(dir), SchemaValidator.load({ crdsDir: values.crds })]);
     } catch (error) {
       if (!(error instanceof ManifestInputError)) throw error;
-      if (values.json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
-      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
-      return ExitCode.INPUT_ERROR;
+      return reportInputErrors(io, error.problems, values.json === true);
     }
     const { errors, warnings } = validateManifests(loaded.manifests, { schema });
     const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length };

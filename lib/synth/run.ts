@@ -1,12 +1,13 @@
 import { App } from 'cdk8s';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
 import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { synthesize, SynthesizedObject, toYaml } from './synthesizer.js';
+import { constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
@@ -60,7 +61,9 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);
-  } catch (error) {
+  } catch (caught) {
+    const idFinding = constructIdFinding(caught);
+    const error = idFinding ? new SynthError([idFinding]) : caught;
     if (error instanceof SynthError) {
       console.error(error.message);
       console.error(`\n${outdir}/ was left unchanged.`);
@@ -69,8 +72,26 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       console.error(`synth failed: ${message}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
       if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     }
-    process.exitCode = 1;
+    process.exitCode = failedExitCode(outdir);
   }
+}
+
+/**
+ * The exit code of a failed synth: 1. Under `cdk8s synth` (cdk8s-cli sets CDK8S_OUTDIR and
+ * CDK8S_RECORD_CONSTRUCT_METADATA for the app it runs), cdk8s-cli answers an app's non-zero exit with
+ * a stack trace of its own under the clean problem list; an app that exits without creating the
+ * output folder makes it fail with one line ("synthesis failed, app expected to create …") and exit
+ * code 1 instead. So there the scratch folder is removed and the app exits 0: `cdk8s synth` still fails.
+ */
+function failedExitCode(outdir: string): number {
+  const scratch = process.env.CDK8S_OUTDIR;
+  if (!scratch || process.env.CDK8S_RECORD_CONSTRUCT_METADATA === undefined || resolve(scratch) === resolve(outdir)) return 1;
+  try {
+    rmSync(scratch, { recursive: true, force: true });
+  } catch {
+    return 1;
+  }
+  return existsSync(scratch) ? 1 : 0;
 }
 
 /** True when the object's file in `outdir` already holds exactly what would be written. */

@@ -65,7 +65,7 @@ describe('cdk8s-delivery lint-migrations (the real bin)', () => {
     const error = `${FIXTURES}/unparsable/0002_typo.sql:4:3`;
     expect(human).toEqual({ code: 2, stdout: '', stderr: `error: ${error}: SQL does not parse: syntax error at or near "DROPP"\n` });
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, errors: [{ location: error, message: 'SQL does not parse: syntax error at or near "DROPP"' }] });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, exitCode: 2, errors: [{ location: error, message: 'SQL does not parse: syntax error at or near "DROPP"' }] });
   });
 
   it.concurrent('GIVEN a missing directory or bad arguments WHEN run THEN it exits 2 with one message', async () => {
