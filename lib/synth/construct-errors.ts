@@ -29,15 +29,16 @@ export function constructIdFinding(error: unknown): Finding | undefined {
   if (!(error instanceof Error)) return undefined;
   const duplicate = DUPLICATE.exec(error.message);
   const caller = callerOf(error);
-  const at = caller ? ` (created at ${caller})` : '';
   if (duplicate) {
-    const [, id, type, scopePath] = duplicate;
+    const [, id, type, scope] = duplicate;
+    const parent = scope ? `${type} "${scope}"` : type;
+    // constructs names the parent by its id only: the app's own line is the precise place.
     return {
-      location: scopePath ? `${scopePath}/${id}` : id!,
+      location: caller ?? (scope ? `${scope}/${id}` : id!),
       field: 'id',
       value: id,
       rule: 'construct/duplicate-id',
-      message: `is already the id of another construct in ${type}${scopePath ? ` ${scopePath}` : ''}${at}: ids must be unique among siblings, since they make the construct path and the output file names`,
+      message: `is already the id of another construct in ${parent}: ids must be unique among siblings, since they make the construct path and the output file names`,
       fix: 'give one of the two constructs another id (e.g. the workload name)',
     };
   }
@@ -47,7 +48,7 @@ export function constructIdFinding(error: unknown): Finding | undefined {
       field: 'id',
       value: '',
       rule: 'construct/empty-id',
-      message: `a construct was created with an empty id${at}: only the App may have one, every other construct needs an id for its path and its output files`,
+      message: 'a construct was created with an empty id: only the App may have one, every other construct needs an id for its path and its output files',
       fix: 'pass a non-empty id, e.g. new StatelessService(env, \'api\', {...})',
     };
   }
