@@ -115,17 +115,26 @@ describe('messages (issue 13.8)', () => {
     }
   });
 
-  it.concurrent('GIVEN a --base that looks like an option WHEN linted THEN git never reads it as one (--end-of-options)', async () => {
-    // GIVEN a ref that git would otherwise take as --output=<file>
+  it.concurrent('GIVEN refs that look like options WHEN linted THEN git reads them as refs, never as options (--end-of-options)', async () => {
+    // GIVEN a release ref whose name starts with a dash, and a ref that git would otherwise take as --output=<file>
     const dir = tmp('refs-');
-    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir });
+    git('init', '-q');
     fs.mkdirSync(path.join(dir, 'migrations'));
+    fs.writeFileSync(path.join(dir, 'migrations', '0001.sql'), "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nCREATE TABLE IF NOT EXISTS t (id int);\n");
+    git('add', '-A');
+    git('commit', '-qm', 'first');
+    git('update-ref', 'refs/heads/-release', 'HEAD');
     const target = path.join(dir, 'pwned');
     // WHEN
-    const result = await cli(['lint-migrations', 'migrations', `--base=--output=${target}`], { cwd: dir });
+    const [dashed, output] = await Promise.all([
+      cli(['lint-migrations', 'migrations', '--base=-release'], { cwd: dir }),
+      cli(['lint-migrations', 'migrations', `--base=--output=${target}`], { cwd: dir }),
+    ]);
     // THEN
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown git ref "--output=');
+    expect(dashed).toEqual({ code: 0, stdout: 'lint-migrations: no violations (1 migration, 0 new)\n', stderr: 'note: no --manifests (and no ./dist): workload images were not compared, so contract migrations were not checked against image changes\n' });
+    expect(output.code).toBe(2);
+    expect(output.stderr).toContain('unknown git ref "--output=');
     expect(fs.existsSync(target)).toBe(false);
   });
 
