@@ -114,7 +114,7 @@ export async function parseMigration(name: string, displayPath: string, text: st
   } catch (error) {
     const cursor = hasSqlDetails(error) ? (error.sqlDetails?.cursorPosition ?? 0) : 0;
     const { line, column } = source.position(source.indexOfCodePoint(cursor));
-    throw new MigrationInputError([{ location: `${displayPath}:${line}:${column}`, message: `SQL does not parse: ${errorMessage(error)}` }]);
+    throw new MigrationInputError([{ location: `${displayPath}:${line}:${column}`, message: `SQL does not parse: ${errorMessage(error).replace(/\s*\n\s*/g, ' ')}` }]);
   }
   const tokens = text.trim() === '' ? [] : (await scan(text)).tokens;
   const comments: SqlComment[] = tokens
