@@ -53,7 +53,11 @@ async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
   if (!existsSync(dir)) return false;
   const names = readdirSync(dir).filter(isMigrationFileName).sort();
   if (names.length !== committed.size || names.some((n) => !committed.has(n))) return false;
-  return names.every((n) => committed.get(n) === readFileSync(join(dir, n), 'utf8'));
+  try {
+    return names.every((n) => committed.get(n) === readFileSync(join(dir, n), 'utf8'));
+  } catch {
+    return false; // unreadable (a directory named x.sql, a dangling link): the lint reports it
+  }
 }
 
 async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions): Promise<Finding[]> {
