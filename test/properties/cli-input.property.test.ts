@@ -62,17 +62,20 @@ const yamlText = fc.tuple(
   fc.array(fc.tuple(fc.nat(), fc.constantFrom('\n---\n', ': ', '- ', '  ', '<<: *a\n', '&a ', '*a', '"', "'", '{', ']', '\t', '#', '%YAML 1.1\n', '!!binary ', '? ', '|\n', '\r\n', '\ufeff')), { maxLength: 4 }),
 ).map(([text, edits]) => edits.reduce((t, [at, fragment]) => t.slice(0, at % (t.length + 1)) + fragment + t.slice(at % (t.length + 1)), text));
 
-/** SQL text: statement fragments (DO blocks, functions, dollar quotes, comments, excuses) in random order. */
-const sqlText = fc.array(fc.oneof(
-  fc.constantFrom(
-    "SET lock_timeout = '2s';", "SET statement_timeout = '5min';", 'DROP TABLE accounts;', 'ALTER TABLE a DROP COLUMN b;',
-    'CREATE TABLE IF NOT EXISTS t (id int);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (id);', 'BEGIN;', 'COMMIT;',
-    'DO $$ BEGIN ALTER TABLE a DROP COLUMN b; END $$;', "DO $$ BEGIN EXECUTE 'DROP TABLE x'; END $$;", 'DO LANGUAGE plpython3u $$ x $$;',
-    'CREATE OR REPLACE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN TRUNCATE t; END $f$;', "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';",
-    '-- migration: contract', '-- cdk8s-delivery:allow migration/contract-unmarked reason: test', '-- squawk-ignore', '/* unterminated', '$$', "'", ';', 'é', '\u0000', '\n',
-  ),
-  fc.string({ maxLength: 12 }),
-), { maxLength: 8 }).map((parts) => parts.join('\n'));
+/** SQL text: statements (DO blocks, functions, dollar quotes, comments, excuses) in random order, half of the time spliced with hostile fragments. */
+const STATEMENTS = [
+  "SET lock_timeout = '2s';", "SET statement_timeout = '5min';", 'DROP TABLE accounts;', 'ALTER TABLE a DROP COLUMN b;',
+  'CREATE TABLE IF NOT EXISTS t (id int);', 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (id);', 'BEGIN;', 'COMMIT;',
+  'DO $$ BEGIN ALTER TABLE a DROP COLUMN b; END $$;', "DO $$ BEGIN EXECUTE 'DROP TABLE x'; END $$;", 'DO LANGUAGE plpython3u $$ x $$;',
+  'DO $$ BEGIN IF true THEN DO $i$ BEGIN TRUNCATE t; END $i$; END IF; END $$;', 'DO $$ BEGIN PERFORM pg_sleep(0); END $$;',
+  'CREATE OR REPLACE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN TRUNCATE t; END $f$;', "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';",
+  'CREATE FUNCTION h() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;', 'UPDATE t SET a = 1;', "INSERT INTO t VALUES (1, 'é');",
+  '-- migration: contract', '-- cdk8s-delivery:allow migration/contract-unmarked reason: test', '-- cdk8s-delivery:allow migration/unclassifiable reason: x', '-- squawk-ignore',
+];
+const sqlText = fc.oneof(
+  fc.array(fc.constantFrom(...STATEMENTS), { maxLength: 8 }).map((parts) => parts.join('\n')),
+  fc.array(fc.oneof(fc.constantFrom(...STATEMENTS, '/* unterminated', '$$', "'", ';', 'é', '\u0000', '\n'), fc.string({ maxLength: 12 })), { maxLength: 8 }).map((parts) => parts.join('\n')),
+);
 
 describe('hostile input never crashes a command (issue 13, property)', () => {
   it('GIVEN random bytes as a manifest, a migration and a JSON file WHEN validated and linted THEN every run exits 0/1/2 with one-line messages', { timeout: 120_000 }, async () => {
