@@ -134,7 +134,8 @@ async function filesUnder(dir: string, problems: InputProblem[]): Promise<string
     return [];
   }
   await walk(dir, new Set([root]));
-  return files;
+  // Sorted by full path, as before links were followed (`a.yaml` before `a/x.yaml`).
+  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
