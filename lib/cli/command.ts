@@ -41,3 +41,47 @@ export function oneDirectory(positionals: readonly string[], what: string): stri
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `missing the ${what}` : `expected one directory, got ${positionals.length}`);
   return positionals[0]!;
 }
+
+/** One reason a command could not check its input. */
+export interface InputErrorEntry {
+  /** A path, `file:line:column`, a git ref or the command name. */
+  readonly location: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+}
+
+/**
+ * The one machine-readable shape of a failure to check (exit code 2), printed on standard output by
+ * `validate --json`, `lint-migrations --json` and `diff --format json` (the same lines go to standard
+ * error as text): `{"ok": false, "exitCode": 2, "errors": [{"location": "…", "message": "…"}]}`.
+ * Usage errors and unexpected errors use it too when the command line asks for JSON.
+ */
+export interface JsonInputErrors {
+  readonly ok: false;
+  readonly exitCode: 2;
+  readonly errors: readonly InputErrorEntry[];
+}
+
+/** Whether a command line asks for JSON output (`--json`, `--format json`, `--format=json`). */
+export function wantsJson(args: readonly string[]): boolean {
+  return args.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+}
+
+/**
+ * Reports input errors: one `error: location: message` line each on standard error, and the
+ * {@link JsonInputErrors} document on standard output when `json`. Returns exit code 2.
+ */
+export function reportInputErrors(io: CliIo, problems: readonly InputErrorEntry[], json: boolean): number {
+  if (json) {
+    const document: JsonInputErrors = { ok: false, exitCode: ExitCode.INPUT_ERROR, errors: problems.map((p) => ({ location: p.location, message: p.message })) };
+    io.out(JSON.stringify(document, null, 2));
+  }
+  for (const problem of problems) io.err(`error: ${oneLine(problem.location)}: ${oneLine(problem.message)}`);
+  return ExitCode.INPUT_ERROR;
+}
+
+/** A message on one line (control characters and newlines from file names or tools made visible). */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\r?\n/g, ' ');
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DiffInputError, formatMarkdown, formatText, semanticDiff } from '../review/diff/index.js';
-import { type Command, ExitCode, UsageError } from './command.js';
+import { type Command, ExitCode, UsageError, reportInputErrors } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery diff [--base <git-ref>] [--format text|markdown|json] [--dir <dir>] [--migrations <dir>]...
 
@@ -13,6 +13,7 @@ removed or loosened, a canary step skipped, analysis weakened or removed, a cont
 options:
   --base <git-ref>      the version to compare with (default HEAD)
   --format <format>     text (default), markdown (a pull-request comment) or json
+                        (input errors: {ok: false, exitCode: 2, errors})
   --dir <dir>           the output folder (default dist)
   --migrations <dir>    a migrations directory whose new *.sql files are classified (repeatable;
                         default: every new *.sql below a folder named "migrations" in the git working tree)
@@ -59,8 +60,7 @@ export const diffCommand: Command = {
       return ExitCode.OK;
     } catch (error) {
       if (!(error instanceof DiffInputError)) throw error;
-      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
-      return ExitCode.INPUT_ERROR;
+      return reportInputErrors(io, error.problems, values.format === 'json');
     }
   },
 };

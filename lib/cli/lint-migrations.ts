@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type LintMigrationsResult, MigrationInputError, lintMigrations } from '../migrations/checker/index.js';
 import { formatFinding } from '../validation/finding.js';
-import { type CliIo, type Command, ExitCode, UsageError, oneDirectory } from './command.js';
+import { type CliIo, type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]... [--json]
 
@@ -20,6 +20,7 @@ options:
   --assume-in-transaction   the migration runner wraps every file in a transaction
   --pg-version <version>    PostgreSQL version of the database, e.g. 16 (default: squawk's newest)
   --json                    print {ok, findings, excused, migrations, statements} as JSON
+                            (input errors: {ok: false, exitCode: 2, errors})
   -h, --help                print this help
 
 exit codes: 0 clean, 1 violations, 2 unreadable input or SQL that does not parse
@@ -89,9 +90,7 @@ export const lintMigrationsCommand: Command = {
       return result.findings.length === 0 ? ExitCode.OK : ExitCode.VIOLATIONS;
     } catch (error) {
       if (!(error instanceof MigrationInputError)) throw error;
-      if (values.json) io.out(JSON.stringify({ ok: false, errors: error.problems }, null, 2));
-      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
-      return ExitCode.INPUT_ERROR;
+      return reportInputErrors(io, error.problems, values.json === true);
     }
   },
 };

@@ -1,4 +1,4 @@
-import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+import { type CliIo, type Command, ExitCode, UsageError, oneLine, reportInputErrors, wantsJson } from './command.js';
 import { diffCommand } from './diff.js';
 import { initCommand } from './init.js';
 import { lintMigrationsCommand } from './lint-migrations.js';
@@ -46,12 +46,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), com
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`cdk8s-delivery ${command.name}: ${error.message}\n\n${command.usage}`);
-    } else {
-      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      io.err(`cdk8s-delivery ${command.name}: unexpected error: ${message}`);
-    }
+    const usage = error instanceof UsageError;
+    const message = oneLine((error instanceof Error ? error.message : String(error)).split('\n')[0]!);
+    if (wantsJson(args)) reportInputErrors({ out: io.out, err: () => undefined }, [{ location: command.name, message: usage ? `usage: ${message}` : `unexpected error: ${message}` }], true);
+    if (usage) io.err(`cdk8s-delivery ${command.name}: ${message}\n\n${command.usage}`);
+    else io.err(`cdk8s-delivery ${command.name}: unexpected error: ${message}`);
     return ExitCode.INPUT_ERROR;
   }
 }

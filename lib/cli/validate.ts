@@ -3,12 +3,15 @@ import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { type LoadedManifests, ManifestInputError, loadManifests, validateManifests } from '../validation/validate-manifests.js';
-import { type Command, ExitCode, UsageError, oneDirectory } from './command.js';
+import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
 
-Checks Kubernetes manifests (every .yaml/.yml file below <dir>, every document of each), ours or
-hand-written, the way the cluster and its controllers will see them:
+Checks Kubernetes manifests, ours or hand-written, the way the cluster and its controllers will see
+them. It reads what Argo CD reads: every .yaml, .yml and .json file below <dir> (symbolic links
+followed), every document of each, the items of kind: List; YAML merge keys (<<:) are applied as
+kubectl applies them. Files that are not UTF-8, special files and documents over the API server's
+3 MiB request limit are unreadable input. The checks:
   schema/*    the upstream schema of every object: Kubernetes core kinds (1.28+) and the pinned CRDs,
               unknown fields are errors
   rollout/*   the Argo Rollouts controller's rules for Rollouts, including references (Services,
@@ -18,6 +21,7 @@ hand-written, the way the cluster and its controllers will see them:
   argocd/*    Argo CD sync-wave, hook, hook-delete-policy and sync-options values
   pss/*       the Pod Security Standards "restricted" profile, for every pod template
   security/*  no inline Secret data
+  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB
 References resolve within a namespace across all files: validate one cluster's manifests at a time.
 
 Prints one line per finding: file: Kind/namespace/name: field = value: what is wrong [rule] Fix: how.
@@ -25,7 +29,7 @@ Prints one line per finding: file: Kind/namespace/name: field = value: what is w
 options:
   --crds <dir>   folder of extra CustomResourceDefinition YAML files, added to the pinned CRDs that ship
                  with cdk8s-delivery (other controllers' CRDs, or newer versions of pinned ones, which win)
-  --json         print {ok, summary, findings} as JSON
+  --json         print {ok, summary, findings} as JSON (input errors: {ok: false, exitCode: 2, errors})
   -h, --help     print this help
 
 exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input (missing path, YAML that does not parse)`;
@@ -59,9 +63,7 @@ export const validateCommand: Command = {
       [loaded, schema] = await Promise.all([loadManifests(dir), SchemaValidator.load({ crdsDir: values.crds })]);
     } catch (error) {
       if (!(error instanceof ManifestInputError)) throw error;
-      if (values.json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
-      for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
-      return ExitCode.INPUT_ERROR;
+      return reportInputErrors(io, error.problems, values.json === true);
     }
     const { errors, warnings } = validateManifests(loaded.manifests, { schema });
     const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length };

@@ -6,6 +6,7 @@ import { Finding } from '../validation/finding.js';
 import { MigrationInputError } from './checker/errors.js';
 import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
+import { isMigrationFileName } from './checker/sql-file.js';
 import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
 import { Migration } from './migration.js';
 
@@ -44,15 +45,19 @@ export async function checkMigrations(app: App, objects: readonly SynthesizedObj
 async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
   let committed: Map<string, string>;
   try {
-    committed = await readTreeAtRef(ref, dir, (p) => !p.includes('/') && p.endsWith('.sql'));
+    committed = await readTreeAtRef(ref, dir, (p) => !p.includes('/') && isMigrationFileName(p));
   } catch (error) {
     if (error instanceof MigrationInputError) return false;
     throw error;
   }
   if (!existsSync(dir)) return false;
-  const names = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
+  const names = readdirSync(dir).filter(isMigrationFileName).sort();
   if (names.length !== committed.size || names.some((n) => !committed.has(n))) return false;
-  return names.every((n) => committed.get(n) === readFileSync(join(dir, n), 'utf8'));
+  try {
+    return names.every((n) => committed.get(n) === readFileSync(join(dir, n), 'utf8'));
+  } catch {
+    return false; // unreadable (a directory named x.sql, a dangling link): the lint reports it
+  }
 }
 
 async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions): Promise<Finding[]> {

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
 import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
@@ -9,7 +9,8 @@ import { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
 import { collectProblems } from '../core/problems.js';
 import type { Finding } from '../validation/finding.js';
-import { writeAtomically } from './writer.js';
+import { constructIdFinding } from './construct-errors.js';
+import { recoverOutput, writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
@@ -48,6 +49,8 @@ export interface RunSynthOptions {
 export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
   try {
+    // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
+    recoverOutput(outdir);
     const app = build();
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
@@ -69,7 +72,9 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);
-  } catch (error) {
+  } catch (caught) {
+    const idFinding = constructIdFinding(caught);
+    const error = idFinding ? new SynthError([idFinding]) : caught;
     if (error instanceof SynthError) {
       console.error(error.message);
       console.error(`\n${outdir}/ was left unchanged.`);
@@ -78,8 +83,26 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       console.error(`synth failed: ${message}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
       if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     }
-    process.exitCode = 1;
+    process.exitCode = failedExitCode(outdir);
   }
+}
+
+/**
+ * The exit code of a failed synth: 1. Under `cdk8s synth` (cdk8s-cli sets CDK8S_OUTDIR and
+ * CDK8S_RECORD_CONSTRUCT_METADATA for the app it runs), cdk8s-cli answers an app's non-zero exit with
+ * a stack trace of its own under the clean problem list; an app that exits without creating the
+ * output folder makes it fail with one line ("synthesis failed, app expected to create …") and exit
+ * code 1 instead. So there the scratch folder is removed and the app exits 0: `cdk8s synth` still fails.
+ */
+function failedExitCode(outdir: string): number {
+  const scratch = process.env.CDK8S_OUTDIR;
+  if (!scratch || process.env.CDK8S_RECORD_CONSTRUCT_METADATA === undefined || resolve(scratch) === resolve(outdir)) return 1;
+  try {
+    rmSync(scratch, { recursive: true, force: true });
+  } catch {
+    return 1;
+  }
+  return existsSync(scratch) ? 1 : 0;
 }
 
 /** True when the object's file in `outdir` already holds exactly what would be written. */

@@ -20,12 +20,29 @@ export interface Finding {
   readonly fix: string;
 }
 
+/** A marker no real string holds (a NUL and a random token), replaced after JSON.stringify. */
+const NON_FINITE = `\u0000${Math.random().toString(36).slice(2)}:`;
+const NON_FINITE_JSON = new RegExp(`"${JSON.stringify(NON_FINITE).slice(1, -1).replace(/\\/g, '\\\\')}([^"]*)"`, 'g');
+
+/**
+ * JSON for a message, except that NaN, Infinity and -Infinity print as themselves (JSON.stringify
+ * turns them into `null`, which hides the very mistake being reported) and bigints as digits.
+ */
+function stringify(value: unknown): string | undefined {
+  const text = JSON.stringify(value, (_key, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return `${NON_FINITE}${v}`;
+    if (typeof v === 'bigint') return `${NON_FINITE}${v}`;
+    return v;
+  });
+  return text?.replace(NON_FINITE_JSON, '$1');
+}
+
 /** Renders a value for a message: JSON for plain data, `undefined` when missing, truncated when long. */
 export function renderValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -1,15 +1,17 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import { ANALYSIS_WARNING_RULES, checkAnalysisTemplate } from './analysis-rules.js';
 import { ARGOCD_WARNING_RULES, checkArgoCdAnnotations } from './argocd-rules.js';
 import type { Finding } from './finding.js';
 import { checkKeda, KEDA_WARNING_RULES } from './keda-rules.js';
 import { type Manifest, isKind, isRecord } from './manifest.js';
+import { type ManifestSource, readManifestFiles } from './manifest-files.js';
+import { checkApiServerLimits } from './api-limits.js';
 import { checkPodSecurityStandards, type PodSecurityLevel } from './pod-security-rules.js';
 import { checkRollouts, WARNING_RULES as ROLLOUT_WARNING_RULES } from './rollout-rules.js';
 import type { SchemaValidator } from './schema-validator.js';
 import { checkInlineSecrets } from './secret-rules.js';
+
+export type { ManifestSource };
 
 /** Rule ids whose findings are warnings; every other finding is an error. */
 export const WARNING_RULE_IDS: ReadonlySet<string> = new Set([...ROLLOUT_WARNING_RULES, ...ANALYSIS_WARNING_RULES, ...KEDA_WARNING_RULES, ...ARGOCD_WARNING_RULES]);
@@ -48,6 +50,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   for (const m of manifests) {
     if (options.schema) findings.push(...options.schema.validate(m.object, m.location));
     if (!isRecord(m.object)) continue;
+    findings.push(...checkApiServerLimits(m));
     findings.push(...checkArgoCdAnnotations(m, { requireExplicitWave: options.requireExplicitWave }));
     findings.push(...checkPodSecurityStandards(m, options.podSecurityLevel ?? 'restricted'));
     if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) findings.push(...checkAnalysisTemplate(m));
@@ -59,16 +62,6 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   manifests.forEach((m, i) => { if (!order.has(m.location)) order.set(m.location, i); });
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.location) ?? 0) - (order.get(b.f.location) ?? 0) || a.i - b.i).map((x) => x.f);
   return { errors: sorted.filter((f) => !WARNING_RULE_IDS.has(f.rule)), warnings: sorted.filter((f) => WARNING_RULE_IDS.has(f.rule)) };
-}
-
-/** Where a manifest came from, for machine-readable output. */
-export interface ManifestSource {
-  /** The file, as given on the command line joined with its path below it. */
-  readonly file: string;
-  /** 1-based position of the document in the file. */
-  readonly document: number;
-  /** `Kind/namespace/name`, with `-` for no namespace and `?` for a missing kind or name. */
-  readonly object: string;
 }
 
 /** Manifests read from files. */
@@ -90,71 +83,14 @@ export class ManifestInputError extends Error {
 }
 
 /**
- * Reads every `.yaml`/`.yml` file under `target` (a directory, recursively, or one file), every YAML
- * document of each. Empty documents are skipped. Throws a {@link ManifestInputError} listing every
- * unreadable file and YAML syntax error (with line and column), or when there is nothing to check.
+ * Reads every manifest file under `target` (a directory, recursively and following symbolic links, or
+ * one file): `.yaml`, `.yml` and `.json`, as Argo CD does; every YAML document of each, `kind: List`
+ * unpacked (see manifest-files.ts). Empty documents are skipped. Throws a {@link ManifestInputError}
+ * listing every unreadable file and parse error (with line and column), or when there is nothing to check.
  */
 export async function loadManifests(target: string): Promise<LoadedManifests> {
-  let info;
-  try {
-    info = await stat(target);
-  } catch (error) {
-    throw new ManifestInputError([{ location: target, message: describe(error) }]);
-  }
-  const files = info.isDirectory() ? await yamlFilesUnder(target) : [target];
-  const display = (file: string) => file.split(path.sep).join('/');
-  const manifests: Manifest[] = [];
-  const sources = new Map<string, ManifestSource>();
-  const problems: { location: string; message: string }[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      problems.push({ location: display(file), message: describe(error) });
-      continue;
-    }
-    YAML.parseAllDocuments(text).forEach((doc, index) => {
-      const error = doc.errors[0];
-      if (error) {
-        const pos = error.linePos?.[0];
-        problems.push({ location: pos ? `${display(file)}:${pos.line}:${pos.col}` : display(file), message: `YAML does not parse: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
-        return;
-      }
-      let object: unknown;
-      try {
-        object = doc.toJS();
-      } catch (e) {
-        problems.push({ location: display(file), message: `YAML does not parse: ${describe(e)}` });
-        return;
-      }
-      if (object === null || object === undefined) return;
-      const meta = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
-      const kind = isRecord(object) && typeof object.kind === 'string' ? object.kind : '?';
-      const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : '-';
-      const name = typeof meta.name === 'string' && meta.name !== '' ? meta.name : '?';
-      const source: ManifestSource = { file: display(file), document: index + 1, object: `${kind}/${namespace}/${name}` };
-      let location = `${source.file}: ${source.object}`;
-      if (sources.has(location)) location = `${source.file}#${source.document}: ${source.object}`;
-      manifests.push({ object, location });
-      sources.set(location, source);
-    });
-  }
+  const { manifests, sources, files, problems } = await readManifestFiles(target);
   if (problems.length > 0) throw new ManifestInputError(problems);
-  if (manifests.length === 0) throw new ManifestInputError([{ location: display(target), message: files.length === 0 ? 'has no .yaml or .yml files' : 'holds no Kubernetes objects (every document is empty)' }]);
-  return { manifests, sources, files: files.map(display) };
-}
-
-/** Every .yaml/.yml file below `dir`, sorted (without loading the schema code, so `validateManifests` needs no ajv). */
-async function yamlFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name)).map((e) => path.join(e.parentPath ?? (e as any).path, e.name)).sort();
-}
-
-function describe(error: unknown): string {
-  const code = (error as { code?: string })?.code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  if (manifests.length === 0) throw new ManifestInputError([{ location: target.split(path.sep).join('/'), message: files.length === 0 ? 'has no .yaml, .yml or .json files' : 'holds no Kubernetes objects (every document is empty)' }]);
+  return { manifests, sources, files };
 }

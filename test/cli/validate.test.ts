@@ -92,7 +92,7 @@ describe('cdk8s-delivery validate (the real bin)', () => {
     expect(broken).toEqual({ code: 2, stdout: '', stderr: `error: ${FIXTURES}/unreadable/bad.yaml:3:18: YAML does not parse: Implicit keys need to be on a single line\n` });
     expect(missing).toEqual({ code: 2, stdout: '', stderr: `error: ${FIXTURES}/missing: no such file or directory\n` });
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, inputErrors: [{ location: `${FIXTURES}/missing`, message: 'no such file or directory' }] });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, exitCode: 2, errors: [{ location: `${FIXTURES}/missing`, message: 'no such file or directory' }] });
   });
 });
 

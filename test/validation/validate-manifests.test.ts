@@ -173,6 +173,6 @@ describe('loadManifests input errors', () => {
 
   it('GIVEN a missing path or a folder without manifests THEN that is reported', async () => {
     expect(await problemsOf(`${FIXTURES}/missing`)).toEqual([{ location: `${FIXTURES}/missing`, message: 'no such file or directory' }]);
-    expect(await problemsOf('test/cli')).toEqual([{ location: 'test/cli', message: 'has no .yaml or .yml files' }]);
+    expect(await problemsOf('test/cli')).toEqual([{ location: 'test/cli', message: 'has no .yaml, .yml or .json files' }]);
   });
 });

@@ -1,4 +1,5 @@
-import { type StatementClassification, classifyStatement, relationName } from './classify.js';
+import { CLASS_RANK, type ClassifyContext, type StatementClassification, classifyStatement, relationName } from './classify.js';
+import { type ProceduralBody } from './procedural.js';
 import { type MigrationFile, type ParsedStatement } from './sql-file.js';
 
 /** A statement of a migration file with its classification and position. */
@@ -31,7 +32,7 @@ export function classifyFile(file: MigrationFile, assumeInTransaction = false): 
   const createdTables = new Set<string>();
   let inBlock = false;
   return file.statements.map((statement) => {
-    const classification = classifyStatement(statement.node, { createdTables });
+    const classification = statement.body ? classifyBody(statement.node, statement.body, { createdTables }) : classifyStatement(statement.node, { createdTables });
     const effect = transactionEffect(statement);
     const inTransaction = assumeInTransaction || (inBlock && effect === undefined);
     if (effect !== undefined) inBlock = effect;
@@ -47,4 +48,20 @@ export function classifyFile(file: MigrationFile, assumeInTransaction = false): 
       inTransaction,
     };
   });
+}
+
+/**
+ * A DO block or function classified by what its body runs: the worst class of its statements (a
+ * `DROP COLUMN` inside `DO $$ … $$` is a contract change), blocking when any is, and unclassifiable
+ * when part of it cannot be seen. A body of neutral statements is neutral.
+ */
+function classifyBody(node: Record<string, any>, body: ProceduralBody, context: ClassifyContext): StatementClassification {
+  const where = body.context === 'do-block' ? 'inside the DO block' : 'in the function body';
+  const outer = classifyStatement(node, context);
+  const inner = body.statements.map((s) => classifyStatement(s.node, context));
+  let worst = outer;
+  for (const c of inner) if (CLASS_RANK[c.class] > CLASS_RANK[worst.class]) worst = c;
+  const blocking = outer.blocking || inner.some((c) => c.blocking);
+  const base: StatementClassification = worst === outer ? { ...outer, blocking } : { ...worst, reason: `${where}: ${worst.reason}`, blocking };
+  return body.unclassifiable ? { ...base, unclassifiable: body.unclassifiable } : base;
 }

@@ -24,6 +24,11 @@ export interface StatementClassification {
   readonly reason: string;
   /** The table (or other relation) it changes, as written (`schema.name` or `name`), when there is one. */
   readonly target?: string;
+  /**
+   * Why part of what the statement runs cannot be known offline (a DO block in another language,
+   * dynamic EXECUTE): such a statement needs an excuse (`migration/unclassifiable`).
+   */
+  readonly unclassifiable?: string;
 }
 
 /** What earlier statements of the same file tell about this one. */
@@ -41,7 +46,7 @@ const NON_VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
 /** serial types are an integer column with a `nextval()` default: volatile. */
 const SERIAL_TYPES: ReadonlySet<string> = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 
-const CLASS_RANK: Readonly<Record<StatementClass, number>> = { contract: 3, blocking: 2, expand: 1, neutral: 0 };
+export const CLASS_RANK: Readonly<Record<StatementClass, number>> = { contract: 3, blocking: 2, expand: 1, neutral: 0 };
 
 function result(kind: string, cls: StatementClass, reason: string, blocking = cls === 'blocking'): StatementClassification {
   return { kind, class: cls, blocking, reason };

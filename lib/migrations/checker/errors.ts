@@ -22,3 +22,16 @@ export class MigrationInputError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** An fs error as one phrase a user can act on (ENOENT, EACCES, ELOOP, ... spelled out). */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: string })?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory (ENOENT)';
+    case 'EACCES': case 'EPERM': return `permission denied (${code}): check its read permission, and the execute (search) permission of every directory on its path`;
+    case 'ENOTDIR': return 'not a directory (ENOTDIR)';
+    case 'EISDIR': return 'is a directory (EISDIR)';
+    case 'ELOOP': return 'too many levels of symbolic links: a link loop (ELOOP)';
+    default: return errorMessage(error).split('\n')[0]!;
+  }
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { MigrationInputError, errorMessage } from './errors.js';
 import { type ReleaseState } from './release.js';
-import { type MigrationFile, sortMigrationNames } from './sql-file.js';
+import { type MigrationFile, isMigrationFileName, sortMigrationNames } from './sql-file.js';
 
 /** Where a release's state is read from. */
 export interface ReleaseSources {
@@ -105,12 +105,13 @@ export async function readTreeAtRef(ref: string, dir: string, keep: (relativePat
     throw new MigrationInputError([{ location: dir, message: `cannot read the directory: ${errorMessage(error)}` }]);
   }
   try {
-    await git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    // --end-of-options: a ref is never read as an option, whatever it spells (`--output=…`).
+    await git(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   } catch {
     throw new MigrationInputError([{ location: dir, message: `unknown git ref "${ref}" (or ${dir} is not in a git repository)` }]);
   }
   try {
-    const listing = (await git(dir, ['ls-tree', '-r', '-z', ref, '--', '.'])).toString('utf8').split('\0').filter(Boolean);
+    const listing = (await git(dir, ['ls-tree', '-r', '-z', '--end-of-options', ref, '--', '.'])).toString('utf8').split('\0').filter(Boolean);
     const blobs = listing
       .map((line) => ({ header: line.slice(0, line.indexOf('\t')).split(' '), relativePath: line.slice(line.indexOf('\t') + 1) }))
       .filter((e) => e.header[1] === 'blob' && keep(e.relativePath));
@@ -123,6 +124,14 @@ export async function readTreeAtRef(ref: string, dir: string, keep: (relativePat
       files.set(blob.relativePath, batch.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
       offset = headerEnd + 1 + size + 1;
     }
+    // A committed symbolic link's blob is its target path: give it the content of the file it points at
+    // (when that file is in the same listing), as a checkout would.
+    for (const blob of blobs) {
+      if (blob.header[0] !== '120000') continue;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(blob.relativePath), files.get(blob.relativePath) ?? ''));
+      const content = files.get(target) ?? (await git(dir, ['cat-file', 'blob', '--end-of-options', `${ref}:./${target}`]).then((b) => b.toString('utf8'), () => undefined));
+      if (content !== undefined) files.set(blob.relativePath, content);
+    }
     return files;
   } catch (error) {
     throw new MigrationInputError([{ location: dir, message: `cannot read ${ref} from git: ${errorMessage(error)}` }]);
@@ -130,7 +139,7 @@ export async function readTreeAtRef(ref: string, dir: string, keep: (relativePat
 }
 
 const isManifest = (p: string) => /\.(ya?ml)$/.test(p);
-const isMigration = (p: string) => !p.includes('/') && p.endsWith('.sql');
+const isMigration = (p: string) => !p.includes('/') && isMigrationFileName(p);
 
 /** The release state as committed at a git ref (the migrations and manifests directories as they were then). */
 export async function releaseStateAtRef(ref: string, sources: ReleaseSources): Promise<ReleaseState> {

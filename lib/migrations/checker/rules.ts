@@ -31,6 +31,8 @@ export const MigrationRule = {
   EXCUSE_UNKNOWN_RULE: 'migration/excuse-unknown-rule',
   /** A valid excuse that excuses no finding (stale, or not right above the statement). */
   UNUSED_EXCUSE: 'migration/unused-excuse',
+  /** A DO block or function body whose statements cannot all be known offline (another language, dynamic EXECUTE). */
+  UNCLASSIFIABLE: 'migration/unclassifiable',
   /** A `squawk-ignore` comment: it silences squawk without a reason. */
   SQUAWK_IGNORE: 'migration/squawk-ignore',
 } as const;
@@ -50,6 +52,7 @@ export const EXCUSABLE_MIGRATION_RULES: ReadonlySet<string> = new Set([
   MigrationRule.UNBATCHED_BACKFILL,
   MigrationRule.EXPLICIT_LOCK,
   MigrationRule.NON_IDEMPOTENT,
+  MigrationRule.UNCLASSIFIABLE,
 ]);
 
 /**

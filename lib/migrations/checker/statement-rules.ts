@@ -104,6 +104,10 @@ export function statementRuleFindings(
       const kind = contractKind(c.kind);
       add(MigrationRule.CONTRACT_UNMARKED, `${c.kind} is a contract change in a migration not marked as one: ${kind.why}`, kind.fix);
     }
+    if (c.unclassifiable) {
+      add(MigrationRule.UNCLASSIFIABLE, `${c.kind === 'do' || statement.nodeType === 'DoStmt' ? 'a DO block' : 'a function body'} runs ${c.unclassifiable}: it may contract the schema or block, and nothing here can tell`,
+        'write the statements out as plain SQL (or PL/pgSQL without EXECUTE), or excuse it with `-- cdk8s-delivery:allow migration/unclassifiable reason: <what it runs and why that is safe>`');
+    }
     if (c.inTransaction && isConcurrent(statement, c)) {
       add(
         MigrationRule.CONCURRENTLY_IN_TRANSACTION,

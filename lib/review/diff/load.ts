@@ -48,13 +48,22 @@ export function parseManifests(files: ReadonlyMap<string, string>, label: string
   const objects: ReviewObject[] = [];
   const problems: { location: string; message: string }[] = [];
   for (const [file, text] of files) {
-    const documents = YAML.parseAllDocuments(text);
+    // merge: YAML merge keys as kubectl applies them; uniqueKeys: false, as the library's own check is
+    // quadratic in the size of a mapping (validate reports duplicates; the diff shows what parses).
+    const documents = YAML.parseAllDocuments(text, { merge: true, uniqueKeys: false });
     for (const document of Array.isArray(documents) ? documents : [documents]) {
       if (document.errors.length > 0) {
         problems.push({ location: `${label}:${file}`, message: `is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
         continue;
       }
-      const manifest = document.toJS();
+      let manifest: unknown;
+      try {
+        manifest = document.toJS();
+      } catch (error) {
+        // An alias without its anchor, too many aliases: a parse error too, only found while resolving.
+        problems.push({ location: `${label}:${file}`, message: `is not valid YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` });
+        continue;
+      }
       if (manifest === null || manifest === undefined) continue;
       if (typeof manifest !== 'object' || Array.isArray(manifest)) {
         problems.push({ location: `${label}:${file}`, message: 'holds a document that is not a Kubernetes object' });

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readMarker } from '../../migrations/checker/annotations.js';
 import { classifyFile } from '../../migrations/checker/classify-file.js';
 import { MigrationInputError } from '../../migrations/checker/errors.js';
 import { readTreeAtRef } from '../../migrations/checker/release-state.js';
-import { parseMigration } from '../../migrations/checker/sql-file.js';
+import { decodeMigrationText, isMigrationFileName, parseMigration } from '../../migrations/checker/sql-file.js';
 import { compareText } from '../manifests.js';
 import { git, nulList } from './git.js';
 import { DiffInputError } from './load.js';
@@ -44,14 +44,13 @@ export interface FindNewMigrationsOptions {
   readonly cwd?: string;
 }
 
-const isSqlInMigrations = (p: string) => p.endsWith('.sql') && p.split('/').slice(0, -1).includes('migrations');
+const isSqlInMigrations = (p: string) => isMigrationFileName(p) && p.split('/').slice(0, -1).includes('migrations');
 
 async function classify(directory: string, name: string, cwd: string): Promise<NewMigration> {
   const file = path.join(directory, name);
-  const text = await fs.readFile(path.resolve(cwd, file), 'utf8');
   let parsed;
   try {
-    parsed = await parseMigration(name, file, text);
+    parsed = await parseMigration(name, file, decodeMigrationText(await fs.readFile(path.resolve(cwd, file)), file));
   } catch (error) {
     // One broken file (or a deliberately broken test fixture) must not hide the rest of the review.
     if (!(error instanceof MigrationInputError)) throw error;
@@ -69,8 +68,8 @@ async function fromDirectories(base: string, directories: readonly string[], cwd
   const out: { directory: string; name: string }[] = [];
   for (const directory of directories) {
     const absolute = path.resolve(cwd, directory);
-    const shipped = await readTreeAtRef(base, absolute, (p) => !p.includes('/') && p.endsWith('.sql'));
-    const names = (await fs.readdir(absolute, { withFileTypes: true })).filter((d) => d.isFile() && d.name.endsWith('.sql')).map((d) => d.name);
+    const shipped = await readTreeAtRef(base, absolute, (p) => !p.includes('/') && isMigrationFileName(p));
+    const names = (await fs.readdir(absolute)).map(String).filter((n) => isMigrationFileName(n) && statSync(path.join(absolute, n), { throwIfNoEntry: false })?.isFile());
     for (const name of names.sort(compareText)) if (!shipped.has(name)) out.push({ directory, name });
   }
   return out;
@@ -78,7 +77,7 @@ async function fromDirectories(base: string, directories: readonly string[], cwd
 
 async function fromGit(base: string, cwd: string): Promise<{ directory: string; name: string }[]> {
   const root = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const shipped = new Set(nulList(await git(root, ['ls-tree', '-r', '--name-only', '-z', base])).filter(isSqlInMigrations));
+  const shipped = new Set(nulList(await git(root, ['ls-tree', '-r', '--name-only', '-z', '--end-of-options', base])).filter(isSqlInMigrations));
   const current = nulList(await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
     .filter((p) => isSqlInMigrations(p) && !shipped.has(p) && existsSync(path.join(root, p)));
   return [...new Set(current)].sort(compareText).map((p) => ({ directory: path.relative(cwd, path.join(root, path.dirname(p))) || '.', name: path.basename(p) }));

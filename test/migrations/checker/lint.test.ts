@@ -322,7 +322,7 @@ describe('lintMigrations input errors', () => {
     // WHEN
     const error = await lintMigrations(dir).catch((e: unknown) => e);
     // THEN
-    expect((error as MigrationInputError).problems).toEqual([{ location: dir, message: expect.stringMatching(/^cannot read the migrations directory: ENOENT/) }]);
+    expect((error as MigrationInputError).problems).toEqual([{ location: dir, message: expect.stringMatching(/^cannot read the migrations directory: no such file or directory \(ENOENT\)$/) }]);
     expect(fs.existsSync(dir)).toBe(false);
   });
 });
