@@ -9,5 +9,5 @@ export { type SchemaSnapshot, snapshotSchema } from './snapshot.js';
 export { type SchemaChange, diffSchemas, dataChanges } from './diff.js';
 export { type CompatibilityQuery, readCompatibilityQueries, runCompatibilityQueries } from './compatibility.js';
 export { type ExecutedContract, type VerifyOptions, type VerifyResult, type VerifyTimings, verifyMigrations } from './verify.js';
-export { type LintAndVerifyOptions, type LintAndVerifyResult, lintAndVerifyMigrations } from './lint-verified.js';
+export { type LintAndVerifyOptions, type LintAndVerifyResult, lintAndVerifyMigrations, mergeVerified } from './lint-verified.js';
 export { VerifyRule } from './rules.js';

@@ -36,13 +36,22 @@ export async function lintAndVerifyMigrations(dir: string, options: LintAndVerif
   const previous: ReleaseState | undefined = options.previous ?? (options.base ? await releaseStateAtRef(options.base, sources) : undefined);
   const current = options.current ?? { images: (await releaseStateOnDisk(files, sources)).images };
   const lint = await lintMigrations(dir, { ...options, previous, current });
-  const { findings: executed, ...verify } = await verifyMigrations(dir, files, previous, options);
+  const verified = await verifyMigrations(dir, files, previous, options);
+  return mergeVerified(lint, verified, previous, current.images);
+}
 
+/**
+ * Merges what execution showed into the linter's result (both on the same release states): the
+ * verifier's findings, the release rule for files that execution showed contract but the linter did
+ * not count as contract, and the contract flag of each migration.
+ */
+export function mergeVerified(lint: LintMigrationsResult, verified: VerifyResult, previous: ReleaseState | undefined, currentImages: Readonly<Record<string, string>>): LintAndVerifyResult {
+  const { findings: executed, ...verify } = verified;
   const lintedAt = new Set(lint.findings.filter((f) => f.rule === 'migration/contract-unmarked').map((f) => f.location));
   // Reported once: where the classifier already flagged the unmarked contract statement, it explains it.
   const findings = [...lint.findings, ...executed.filter((f) => !(f.rule === 'migration/schema-contract' && lintedAt.has(f.location)))];
   if (previous) {
-    const changes = compareReleases(previous, { migrations: files.map((f) => f.name), images: current.images });
+    const changes = compareReleases(previous, { migrations: lint.migrations.map((m) => m.name), images: currentImages });
     const counted = new Set(lint.migrations.filter((m) => m.contract).map((m) => m.name));
     findings.push(...contractReleaseFindings(changes, verify.contracts.filter((c) => !counted.has(c.name))));
   }
