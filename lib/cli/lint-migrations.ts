@@ -83,7 +83,7 @@ function printHuman(result: LintMigrationsResult | LintAndVerifyResult, io: CliI
 /** `cdk8s-delivery lint-migrations`: the migration checker on the command line. */
 export const lintMigrationsCommand: Command = {
   name: 'lint-migrations',
-  summary: 'check SQL migrations for expand/contract and lock safety (PostgreSQL parser + squawk; --verify runs them on PostgreSQL)',
+  summary: 'check SQL migrations for expand/contract and lock safety (PostgreSQL parser + squawk)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parse(args);
