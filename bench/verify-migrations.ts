@@ -3,12 +3,14 @@
  * `lint-migrations --verify` costs. Each run is a cold `cdk8s-delivery` process, as a user or CI runs it:
  *
  * - `lint`: `lint-migrations <dir>` (parser, classifier, squawk), the baseline;
- * - `verify`: `lint-migrations <dir> --verify`: the same plus PGlite's start-up (initdb in WebAssembly),
- *   the migrations applied, snapshotted after each statement, and applied a second time.
+ * - `verify, no cache`: `lint-migrations <dir> --verify` with `CDK8S_DELIVERY_PGLITE_CACHE=off`: the
+ *   same plus PGlite's start-up with initdb in WebAssembly, the migrations applied, snapshotted after
+ *   each statement, and applied a second time: a user's very first run;
+ * - `verify, cached`: the same with the initdb cache warm (every later run).
  *
- * Then the phases of one in-process verification (`verifyMigrations` timings), for a fresh PGlite and
- * for one started from a dump of an initialised data directory (`pgliteFactory`, what a synth with
- * several histories and the tests use). Prints figures with the machine's load; asserts nothing.
+ * Then the phases of one in-process verification (`verifyMigrations` timings): PGlite with initdb,
+ * from the cache, and from an in-memory dump (`pgliteFactory`: a synth with several histories, the
+ * tests). Prints figures with the machine's load; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,9 +34,9 @@ const show = (label: string, xs: number[]) => {
   console.log(`${label.padEnd(44)} median ${String(median).padStart(6)} ms   min ${String(min).padStart(6)}   max ${String(max).padStart(6)}   (${xs.length} runs)`);
 };
 
-function cold(args: string[]): number {
+function cold(args: string[], env: Record<string, string> = {}): number {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`cdk8s-delivery ${args.join(' ')} exited ${r.status}: ${r.stdout}${r.stderr}`);
   return ms;
@@ -45,20 +47,25 @@ console.log(`machine: ${JSON.stringify(m)}`);
 console.log(`noise before: ${JSON.stringify(noise())}`);
 console.log(`history: ${dir}`);
 const lint: number[] = [];
-const verify: number[] = [];
+const uncached: number[] = [];
+const cached: number[] = [];
+cold(['lint-migrations', dir, '--verify']); // warms the initdb cache
 for (let r = 0; r < runs; r++) {
   lint.push(cold(['lint-migrations', dir]));
-  verify.push(cold(['lint-migrations', dir, '--verify']));
+  uncached.push(cold(['lint-migrations', dir, '--verify'], { CDK8S_DELIVERY_PGLITE_CACHE: 'off' }));
+  cached.push(cold(['lint-migrations', dir, '--verify']));
 }
 show('cold process: lint-migrations', lint);
-show('cold process: lint-migrations --verify', verify);
+show('cold process: --verify, no cache (initdb)', uncached);
+show('cold process: --verify, cached initdb', cached);
 
 const files = await readMigrationDirectory(dir);
 const phases: Record<string, number[]> = {};
 const record = (prefix: string, t: Record<string, number>) => {
   for (const [k, v] of Object.entries(t)) (phases[`${prefix} ${k}`] ??= []).push(v);
 };
-for (let r = 0; r < runs; r++) record('fresh PGlite:', (await verifyMigrations(dir, files, undefined, { engine: startPglite })).timings as unknown as Record<string, number>);
+for (let r = 0; r < runs; r++) record('PGlite initdb:', (await verifyMigrations(dir, files, undefined, { engine: () => startPglite({ cacheDir: false }) })).timings as unknown as Record<string, number>);
+for (let r = 0; r < runs; r++) record('PGlite cached:', (await verifyMigrations(dir, files, undefined, { engine: () => startPglite() })).timings as unknown as Record<string, number>);
 const factory = pgliteFactory();
 await (await factory()).close(); // the one initdb, outside the figures
 for (let r = 0; r < runs; r++) record('PGlite from dump:', (await verifyMigrations(dir, files, undefined, { engine: factory })).timings as unknown as Record<string, number>);
