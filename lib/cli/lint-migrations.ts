@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type LintMigrationsResult, MigrationInputError, lintMigrations } from '../migrations/checker/index.js';
+import { type LintAndVerifyResult, lintAndVerifyMigrations } from '../migrations/verify/index.js';
 import { formatFinding } from '../validation/finding.js';
 import { type CliIo, type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
-const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]... [--json]
+const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]...
+                                       [--verify [--database-url <url>] [--compatibility-queries <dir>]] [--json]
 
 Checks the SQL migrations in <dir> (*.sql, applied in lexical order) for expand/contract safety and
 lock safety (PostgreSQL parser + squawk), and prints one line per finding: location, statement kind,
@@ -19,7 +21,18 @@ options:
                             default: every workload in --manifests)
   --assume-in-transaction   the migration runner wraps every file in a transaction
   --pg-version <version>    PostgreSQL version of the database, e.g. 16 (default: squawk's newest)
+  --verify                  also run the migrations on PostgreSQL (PGlite, in-process): the previous
+                            release's, then the new ones twice. A rerun that fails or changes the
+                            schema or rows is not idempotent; what the new ones drop, rename, retype
+                            or make stricter is a contract change, whatever the statements look like
+  --database-url <url>      with --verify: run on this server instead, in a scratch database the tool
+                            creates and drops (needs CREATEDB; the password may come from PGPASSWORD)
+  --compatibility-queries <dir>
+                            with --verify: the previous release's queries (*.sql, $n parameters,
+                            values in a "-- params: [...]" comment above each), run rolled back on
+                            the old and the migrated schema; one that fails after is a violation
   --json                    print {ok, findings, excused, migrations, statements} as JSON
+                            (with --verify also {verify: {engine, schemaDiff, rerunDiff, contracts}})
                             (input errors: {ok: false, exitCode: 2, errors})
   -h, --help                print this help
 
@@ -39,6 +52,9 @@ function parse(args: readonly string[]) {
         workload: { type: 'string', multiple: true },
         'assume-in-transaction': { type: 'boolean' },
         'pg-version': { type: 'string' },
+        verify: { type: 'boolean' },
+        'database-url': { type: 'string' },
+        'compatibility-queries': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -50,8 +66,13 @@ function parse(args: readonly string[]) {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function printHuman(result: LintMigrationsResult, io: CliIo): void {
+function printHuman(result: LintMigrationsResult | LintAndVerifyResult, io: CliIo): void {
   for (const finding of result.findings) io.out(formatFinding(finding));
+  if ('verify' in result) {
+    const v = result.verify;
+    const contract = v.schemaDiff.filter((c) => c.contract).length;
+    io.out(`verified on ${v.engine}: ${plural(v.previousMigrations.length, 'previous migration')} applied, ${plural(v.newMigrations.length, 'new migration')} applied twice; ${plural(v.schemaDiff.length, 'schema change')} (${contract} contract)`);
+  }
   const fresh = result.migrations.filter((m) => m.isNew).length;
   const excused = result.excused.length > 0 ? `, ${result.excused.length} excused` : '';
   const checked = `${plural(result.migrations.length, 'migration')}, ${fresh} new`;
@@ -74,15 +95,24 @@ export const lintMigrationsCommand: Command = {
     const dir = oneDirectory(positionals, 'migrations directory');
     // Paths stay as typed (relative to the working directory), so locations read the way the user wrote them.
     const manifests = values.manifests ?? (values.base && existsSync('dist') ? 'dist' : undefined);
+    if (!values.verify && (values['database-url'] !== undefined || values['compatibility-queries'] !== undefined)) {
+      throw new UsageError('--database-url and --compatibility-queries need --verify');
+    }
     try {
-      const result = await lintMigrations(dir, {
+      const options = {
         base: values.base,
         manifests,
         workloads: values.workload,
         assumeInTransaction: values['assume-in-transaction'],
         pgVersion: values['pg-version'],
-      });
-      if (values.json) io.out(JSON.stringify({ ok: result.findings.length === 0, ...result }, null, 2));
+      };
+      const result = values.verify
+        ? await lintAndVerifyMigrations(dir, { ...options, databaseUrl: values['database-url'], compatibilityQueries: values['compatibility-queries'] })
+        : await lintMigrations(dir, options);
+      // Timings are left out of the JSON: the same input prints the same output.
+      const verified = 'verify' in result ? (result as LintAndVerifyResult) : undefined;
+      const shown = verified ? { ...verified, verify: { ...verified.verify, timings: undefined } } : result;
+      if (values.json) io.out(JSON.stringify({ ok: result.findings.length === 0, ...shown }, null, 2));
       else printHuman(result, io);
       if (values.base && manifests === undefined) {
         io.err('note: no --manifests (and no ./dist): workload images were not compared, so contract migrations were not checked against image changes');

@@ -25,6 +25,23 @@ export interface MigrationProps {
    * of the synth. Every synth lints it (expand/contract, squawk lock safety) against the committed dist/.
    */
   readonly migrationsDir: string;
+  /**
+   * Run the migrations on PostgreSQL at synth time (PGlite, in-process) whenever they changed since the
+   * committed release: the previous release's migrations, then the new ones twice. A rerun that fails
+   * or changes the schema or rows fails the synth (not idempotent), and what the new ones drop, rename,
+   * retype or make stricter counts as a contract change whatever the statements look like. When the
+   * migrations did not change, no database is started.
+   * @default true
+   */
+  readonly verify?: boolean;
+  /**
+   * A folder of the queries the previous release runs (`*.sql`, `$n` parameters, values in a
+   * `-- params: [...]` comment above each), relative to the working directory of the synth. With
+   * `verify`, they run in a rolled-back transaction on the previous and on the migrated schema; one
+   * that fails only after the migrations is a contract violation.
+   * @default - none
+   */
+  readonly compatibilityQueries?: string;
   /** Every workload that uses the database: a contract migration may not ship with an image change of any of them. @default the `release` workload only */
   readonly usedBy?: readonly WorkloadBase[];
   /** `lock_timeout` for the session (PGOPTIONS): a migration waiting for a lock fails fast instead of queueing every query behind it. @default 5 seconds */
@@ -69,6 +86,10 @@ export class Migration extends Construct {
   public readonly image: string;
   /** The migrations directory. */
   public readonly migrationsDir: string;
+  /** Whether the synth runs changed migrations on PostgreSQL. */
+  public readonly verify: boolean;
+  /** The previous release's queries, run against the migrated schema. */
+  public readonly compatibilityQueries?: string;
   /** The workloads whose image changes block a contract migration. */
   public readonly usedBy: readonly WorkloadBase[];
   /** The environment. */
@@ -86,6 +107,8 @@ export class Migration extends Construct {
     this.jobName = props.name ?? `${props.release.name}-migrate`;
     this.image = props.release.image;
     this.migrationsDir = props.migrationsDir;
+    this.verify = props.verify ?? true;
+    this.compatibilityQueries = props.compatibilityQueries;
     this.usedBy = props.usedBy ?? [props.release];
     setOutputFolder(this, `${this.jobName.replace(/-migrate$/, '')}-migrations`, DeliveryStage.MIGRATION);
 
@@ -97,6 +120,11 @@ export class Migration extends Construct {
     if (props.command.length === 0) problem({ field: 'command', value: [], message: 'is empty', fix: "give the image's migrate command, e.g. ['bitvaultd', 'migrate', 'up']" });
     if (!existsSync(props.migrationsDir) || !statSync(props.migrationsDir).isDirectory()) {
       problem({ field: 'migrationsDir', value: props.migrationsDir, message: 'is not a directory (paths are relative to where the synth runs)', fix: 'point it at the folder of *.sql migration files, e.g. "apps/bitvault/migrations/bitvaultd"' });
+    }
+    if (props.compatibilityQueries !== undefined && !(existsSync(props.compatibilityQueries) && statSync(props.compatibilityQueries).isDirectory())) {
+      problem({ field: 'compatibilityQueries', value: props.compatibilityQueries, message: 'is not a directory (paths are relative to where the synth runs)', fix: "point it at the folder of the previous release's *.sql queries" });
+    } else if (props.compatibilityQueries !== undefined && props.verify === false) {
+      problem({ field: 'compatibilityQueries', value: props.compatibilityQueries, message: 'is only run when verify is on', fix: 'remove verify: false, or the compatibilityQueries' });
     }
     if (!isWholeSeconds(lockTimeout, 1)) problem({ field: 'lockTimeout', value: exactSeconds(lockTimeout), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.seconds(5)' });
     if (!isWholeSeconds(statementTimeout, 1)) problem({ field: 'statementTimeout', value: exactSeconds(statementTimeout), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.minutes(15)' });

@@ -8,7 +8,12 @@ import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
 import { isMigrationFileName } from './checker/sql-file.js';
 import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
+import { readMigrationDirectory } from './checker/sql-file.js';
 import { Migration } from './migration.js';
+import { type SqlEngine } from './verify/engine.js';
+import { mergeVerified } from './verify/lint-verified.js';
+import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
+import { type VerifyResult, verifyMigrations } from './verify/verify.js';
 
 /** Options of {@link checkMigrations}. */
 export interface CheckMigrationsOptions {
@@ -16,6 +21,8 @@ export interface CheckMigrationsOptions {
   readonly outdir?: string;
   /** The git ref holding the previous release. @default 'HEAD' (the last commit: what is being changed) */
   readonly baseRef?: string;
+  /** Opens the PostgreSQL session of a `verify` Migration (tests count or share them). @default PGlite, initdb once per synth */
+  readonly engine?: () => Promise<SqlEngine>;
 }
 
 /**
@@ -23,6 +30,10 @@ export interface CheckMigrationsOptions {
  * `cdk8s-delivery lint-migrations`, with the previous release read from the committed output at
  * `baseRef` and the new release's images taken from the objects just synthesized, so a contract
  * migration that ships with an image change of a workload using the database fails the synth.
+ * With `verify` (the default) the changed migrations are also run on PostgreSQL (PGlite), once per
+ * history whatever the number of environments: a non-idempotent migration or a contract change that
+ * execution shows fails the synth like the linter's findings. Migrations unchanged since `baseRef` are
+ * neither linted nor run: no database is started.
  * Findings carry the Migration's construct path before the file position.
  */
 export async function checkMigrations(app: App, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions = {}): Promise<Finding[]> {
@@ -33,7 +44,23 @@ export async function checkMigrations(app: App, objects: readonly SynthesizedObj
     if (!unchanged.has(dir)) unchanged.set(dir, unchangedSinceRef(options.baseRef ?? 'HEAD', dir));
     return unchanged.get(dir)!;
   };
-  const results = await Promise.all(migrations.map(async (m) => ((await isUnchanged(m.migrationsDir)) ? [] : checkOne(m, objects, options))));
+  const changed = await Promise.all(migrations.map(async (m) => !(await isUnchanged(m.migrationsDir))));
+  const toCheck = migrations.filter((_, i) => changed[i]);
+  // Execution is the same for every environment of a history: once per (directory, queries), on one
+  // initdb shared by all histories of the synth.
+  const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
+  const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
+  const verified = new Map<string, Promise<VerifyResult>>();
+  const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
+    const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
+    if (!verified.has(key)) {
+      verified.set(key, (async () => verifyMigrations(m.migrationsDir, await readMigrationDirectory(m.migrationsDir), previous, { compatibilityQueries: m.compatibilityQueries, engine }))());
+    }
+    return verified.get(key)!;
+  };
+  const results = [];
+  // One history at a time: a PostgreSQL per history at once would only compete for the same cores.
+  for (const m of toCheck) results.push(await checkOne(m, objects, options, m.verify ? verifyOnce : undefined));
   return results.flat();
 }
 
@@ -60,7 +87,9 @@ async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
   }
 }
 
-async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions): Promise<Finding[]> {
+type VerifyOnce = (m: Migration, previous: ReleaseState | undefined) => Promise<VerifyResult>;
+
+async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions, verifyOnce?: VerifyOnce): Promise<Finding[]> {
   const names = m.usedBy.map((w) => w.name);
   const prefix = `${m.platformName}/${m.environment}/`;
   const current = objects.filter((o) => o.path.startsWith(prefix)).map((o) => o.manifest);
@@ -74,7 +103,9 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
     if (!(error instanceof MigrationInputError)) throw error;
   }
   try {
-    const result = await lintMigrations(m.migrationsDir, { previous, current: { images: workloadImagesOf(current, names) } });
+    const images = workloadImagesOf(current, names);
+    const linted = await lintMigrations(m.migrationsDir, { previous, current: { images } });
+    const result = verifyOnce ? mergeVerified(linted, await verifyOnce(m, previous), previous, images) : linted;
     return result.findings.map((f) => ({ ...f, location: `${m.node.path}: ${f.location}` }));
   } catch (error) {
     if (!(error instanceof MigrationInputError)) throw error;
