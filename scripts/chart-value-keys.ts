@@ -42,6 +42,8 @@ for (const file of files) {
   const body = execFileSync('git', ['--git-dir', gitDir!, 'show', `${tag}:${file}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
   for (const m of body.matchAll(/toYaml\s+\(?\s*\.Values\.([\w.]+)/g)) verbatim.add(m[1]!);
   for (const m of body.matchAll(/\.Values\.([\w.]+)\s*\)?\s*\|\s*toYaml/g)) verbatim.add(m[1]!);
+  // redis-ha renders security contexts through `compatibility.renderSecurityContext` (dict "secContext" .Values.x), as is.
+  for (const m of body.matchAll(/"secContext"\s+\.Values\.([\w.]+)/g)) verbatim.add(m[1]!);
 }
 writeFileSync(out!, `${JSON.stringify({ source: `${repo}@${tag}:${valuesPath}`, keys: keys.sort(), openMaps: openMaps.sort(), verbatim: [...verbatim].sort() }, null, 1)}\n`);
 console.log(`${out}: ${keys.length} keys, ${openMaps.length} open maps, ${verbatim.size} verbatim values`);
