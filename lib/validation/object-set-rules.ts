@@ -23,11 +23,12 @@ const groupOf = (apiVersion: unknown) => (typeof apiVersion === 'string' && apiV
  * GitOps folders (argocd/, bootstrap/, flux/) included.
  */
 export function checkDuplicateObjects(manifests: readonly Manifest[]): Finding[] {
+  const clusterOf = destinationClusters(manifests);
   const seen = new Map<string, Manifest>();
   const out: Finding[] = [];
   for (const m of manifests) {
     if (!isRecord(m.object) || typeof m.object.kind !== 'string' || !nameOf(m.object)) continue;
-    const key = `${groupOf(m.object.apiVersion)}|${m.object.kind}|${namespaceOf(m.object) ?? ''}|${nameOf(m.object)}`;
+    const key = `${clusterOf(m)}|${groupOf(m.object.apiVersion)}|${m.object.kind}|${namespaceOf(m.object) ?? ''}|${nameOf(m.object)}`;
     const first = seen.get(key);
     if (!first) {
       seen.set(key, m);
@@ -38,6 +39,29 @@ export function checkDuplicateObjects(manifests: readonly Manifest[]): Finding[]
     out.push(...sink.findings);
   }
   return out;
+}
+
+/**
+ * Which cluster a manifest is applied to, as far as the set tells: the destination server of the Argo CD
+ * Application whose directory source holds the manifest's file (so one Argo CD's tree spanning several
+ * clusters is not one namespace of names); Argo CD's own objects go to Argo CD's cluster; anything else to
+ * the one cluster the set is assumed to be.
+ */
+function destinationClusters(manifests: readonly Manifest[]): (m: Manifest) => string {
+  const sources: { path: string; server: string }[] = [];
+  for (const m of manifests) {
+    if (!isKind(m.object, 'argoproj.io', 'Application')) continue;
+    const path = m.object.spec?.source?.path;
+    const server = m.object.spec?.destination?.server ?? m.object.spec?.destination?.name;
+    if (typeof path === 'string' && path !== '' && typeof server === 'string') sources.push({ path: path.replace(/\/+$/, ''), server });
+  }
+  return (m) => {
+    if (isKind(m.object, 'argoproj.io', 'Application') || isKind(m.object, 'argoproj.io', 'AppProject')) return 'argocd';
+    const file = m.location.split(': ')[0]!;
+    const dir = file.slice(0, file.lastIndexOf('/'));
+    const owner = sources.find((s) => dir === s.path || dir.endsWith(`/${s.path}`) || s.path.endsWith(`/${dir}`));
+    return owner ? owner.server : '';
+  };
 }
 
 /**
