@@ -34,6 +34,13 @@ export const BITVAULT_IMAGES = {
   postgres: 'ghcr.io/cloudnative-pg/postgresql:17.5@sha256:c6ff736e1e5aacfff4be43dbe293901a3f351610a632e34ad668d5f5e06793f8',
 } as const;
 
+/** The API server of each bitvault environment's cluster, as registered in the shared Argo CD. */
+export const BITVAULT_CLUSTERS = {
+  dev: 'https://dev.k8s.bitvault.example:6443',
+  staging: 'https://staging.k8s.bitvault.example:6443',
+  prod: 'https://prod.k8s.bitvault.example:6443',
+} as const;
+
 /** Options of the bitvault reference platform (tests use them to vary it). */
 export interface BitvaultOptions {
   readonly images?: Partial<Record<keyof typeof BITVAULT_IMAGES, string>>;
@@ -52,12 +59,20 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
   const images = { ...BITVAULT_IMAGES, ...options.images };
   const platform = new Platform(app, 'bitvault', {
     environments: [Environment.dev(), Environment.staging(), Environment.prod()],
-    gitops: GitOpsTarget.argoCd({ repoURL: 'https://github.com/bitvault/platform.git', targetRevision: 'main' }),
+    // One Argo CD (in the management cluster) syncs the three environments, each on a cluster of its own
+    // (registered in Argo CD under these API server URLs).
+    gitops: GitOpsTarget.argoCd({
+      repoURL: 'https://github.com/bitvault/platform.git',
+      targetRevision: 'main',
+      sharedArgoCd: true,
+      destinationServers: BITVAULT_CLUSTERS,
+    }),
   });
 
   platform.forEachEnvironment((env) => {
     const ns = env.targetNamespace;
-    new PlatformControllers(env, 'controllers');
+    // Every cluster runs its own controllers; their Applications share Argo CD's namespace, so the names carry the environment.
+    new PlatformControllers(env, 'controllers', { namePrefix: `${ns}-` });
 
     // Data services: operator-managed, wave 0, never a canary.
     const postgres = new PostgresCluster(env, 'postgres', {

@@ -22,9 +22,19 @@ function overview(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-/** The streams of this process. */
+/**
+ * The streams of this process. When the reader goes away (`cdk8s-delivery validate dist | head`), writes
+ * stop quietly instead of failing with an EPIPE stack trace; the exit code stays the command's own.
+ */
 export function processIo(): CliIo {
-  return { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+  let closed = false;
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  return { out: (line) => void (closed || process.stdout.write(`${line}\n`)), err: (line) => void (closed || process.stderr.write(`${line}\n`)) };
 }
 
 /**

@@ -2,10 +2,13 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
-import { type LoadedManifests, ManifestInputError, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { categoryOf } from '../validation/categories.js';
+import { type LoadedManifests, ManifestInputError, type ValidationPolicy, loadManifests, validateManifests } from '../validation/validate-manifests.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
-const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]
+const POLICIES: readonly ValidationPolicy[] = ['restricted', 'baseline', 'none'];
+
+const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--policy restricted|baseline|none] [--json]
 
 Checks Kubernetes manifests, ours or hand-written, the way the cluster and its controllers will see
 them. It reads what Argo CD reads: every .yaml, .yml and .json file below <dir> (symbolic links
@@ -19,9 +22,13 @@ kubectl applies them. Files that are not UTF-8, special files and documents over
   analysis/*  AnalysisTemplate rules (metrics terminate, providers, limits, durations)
   keda/*      the KEDA admission webhook's rules for ScaledObjects
   argocd/*    Argo CD sync-wave, hook, hook-delete-policy and sync-options values
-  pss/*       the Pod Security Standards "restricted" profile, for every pod template
+  gitops/*    no object twice in what one Argo CD or Flux syncs; Applications allowed by their AppProject
+  pss/*       the Pod Security Standards profile (--policy), for every pod template
   security/*  no inline Secret data
   api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB
+Every finding has a category: schema and controller findings make the manifests invalid; policy
+findings (Pod Security, inline secrets, this project's rollout and sync policies) are ours, and
+--policy none leaves them out.
 References resolve within a namespace across all files: validate one cluster's manifests at a time.
 
 Prints one line per finding: file: Kind/namespace/name: field = value: what is wrong [rule] Fix: how.
@@ -29,14 +36,17 @@ Prints one line per finding: file: Kind/namespace/name: field = value: what is w
 options:
   --crds <dir>   folder of extra CustomResourceDefinition YAML files, added to the pinned CRDs that ship
                  with cdk8s-delivery (other controllers' CRDs, or newer versions of pinned ones, which win)
-  --json         print {ok, summary, findings} as JSON (input errors: {ok: false, exitCode: 2, errors})
+  --policy <p>   restricted (default), baseline (Pod Security baseline instead), or none (validity only)
+  --json         print {ok, summary, findings} as JSON, each finding with a category
+                 (input errors: {ok: false, exitCode: 2, errors})
   -h, --help     print this help
 
-exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input (missing path, YAML that does not parse)`;
+exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input (missing path, YAML that does not parse;
+the other files are still checked and reported)`;
 
 function parse(args: readonly string[]) {
   try {
-    return parseArgs({ args: [...args], allowPositionals: true, options: { crds: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    return parseArgs({ args: [...args], allowPositionals: true, options: { crds: { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -56,6 +66,8 @@ export const validateCommand: Command = {
       return ExitCode.OK;
     }
     const dir = oneDirectory(positionals, 'manifests directory');
+    const policy = values.policy ?? 'restricted';
+    if (!POLICIES.includes(policy as ValidationPolicy)) throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}, not "${policy}"`);
     let loaded: LoadedManifests;
     let schema: SchemaValidator;
     try {
@@ -65,17 +77,21 @@ export const validateCommand: Command = {
       if (!(error instanceof ManifestInputError)) throw error;
       return reportInputErrors(io, error.problems, values.json === true);
     }
-    const { errors, warnings } = validateManifests(loaded.manifests, { schema });
-    const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length };
+    const { errors, warnings } = validateManifests(loaded.manifests, { schema, policy: policy as ValidationPolicy });
+    const unreadable = loaded.unreadable ?? [];
+    const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length, unreadable: unreadable.length };
     if (values.json) {
-      const entry = (severity: string) => (f: Finding) => ({ severity, ...loaded.sources.get(f.location), ...f });
-      io.out(JSON.stringify({ ok: errors.length === 0, summary, findings: [...errors.map(entry('error')), ...warnings.map(entry('warning'))] }, null, 2));
+      const entry = (severity: string) => (f: Finding) => ({ severity, category: categoryOf(f.rule), ...loaded.sources.get(f.location), ...f });
+      const ok = errors.length === 0 && unreadable.length === 0;
+      io.out(JSON.stringify({ ok, summary, findings: [...errors.map(entry('error')), ...warnings.map(entry('warning'))], ...(unreadable.length > 0 ? { exitCode: ExitCode.INPUT_ERROR, errors: unreadable } : {}) }, null, 2));
     } else {
+      for (const problem of unreadable) io.err(`error: ${problem.location}: ${problem.message}`);
       for (const f of errors) io.out(formatFinding(f));
       for (const f of warnings) io.out(`warning: ${formatFinding(f)}`);
       const checked = `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}`;
-      io.out(`validate: ${errors.length === 0 ? 'no errors' : plural(errors.length, 'error')}${warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : ''} (${checked})`);
+      io.out(`validate: ${errors.length === 0 ? 'no errors' : plural(errors.length, 'error')}${warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : ''}${unreadable.length > 0 ? `, ${plural(unreadable.length, 'unreadable input')}` : ''} (${checked})`);
     }
+    if (unreadable.length > 0) return ExitCode.INPUT_ERROR;
     return errors.length === 0 ? ExitCode.OK : ExitCode.VIOLATIONS;
   },
 };

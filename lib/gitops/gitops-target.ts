@@ -11,6 +11,8 @@ export interface GitOpsRenderContext {
   readonly units: readonly GitOpsUnit[];
   /** Path of the output root inside the Git repository, e.g. `dist`. */
   readonly outputPath: string;
+  /** Objects of the environment that {@link IGitOpsTarget.relocate} moved out of the unit folders. @default none */
+  readonly relocated?: readonly GitOpsObject[];
 }
 
 /** A rendered GitOps object: where it goes (relative to the output root) and the manifest. */
@@ -31,4 +33,16 @@ export interface IGitOpsTarget {
   render(context: GitOpsRenderContext): GitOpsObject[];
   /** Problems with the target's props. */
   problems(): Finding[];
+  /**
+   * Where an object of a unit folder belongs instead, if elsewhere: an Argo CD target moves the Argo CD
+   * objects (Helm Applications) to the environment's `argocd/` folder, which Argo CD's own cluster syncs.
+   * @default objects stay in their folder
+   */
+  relocate?(path: string, manifest: Record<string, any>): string | undefined;
+  /**
+   * Checks what the GitOps tool syncs, with every GitOps object of the platform in place (all environments):
+   * objects that collide, projects that do not allow what their Applications deploy.
+   * @default no checks beyond the per-object rules
+   */
+  checkTree?(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[];
 }

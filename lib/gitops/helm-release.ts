@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentChart } from '../platform/platform.js';
+import { argoCdProjectNames, ArgoCdTarget } from './argocd/argocd-target.js';
 import { ArgoCdHelmApplication, ArgoCdHelmApplicationProps } from './argocd/helm-application.js';
 import { FluxHelmRelease } from './flux/flux-helm-release.js';
 import { FluxTarget } from './flux/flux-target.js';
@@ -26,7 +27,8 @@ export type HelmRenderOptions = Omit<ArgoCdHelmApplicationProps, 'chart'>;
 /**
  * Installs a pinned chart with the GitOps tool of the platform `scope` belongs to: a HelmRepository and a
  * HelmRelease when the platform's target is Flux, an Argo CD Application otherwise (Argo CD target, or no
- * target). The constructs that install charts describe the chart once, as a {@link HelmChart}.
+ * target). Under an Argo CD target the Application defaults to the target's namespace, the environment's
+ * destination cluster and the environment's AppProject. The constructs that install charts describe the chart once, as a {@link HelmChart}.
  */
 export function renderHelmChart(scope: Construct, id: string, chart: HelmChart, options: HelmRenderOptions): HelmInstallation {
   const target = EnvironmentChart.of(scope).platform.gitops;
@@ -42,6 +44,17 @@ export function renderHelmChart(scope: Construct, id: string, chart: HelmChart, 
       interval: flux?.interval,
       createNamespace: options.createNamespace,
       deletionProtection: options.deletionProtection,
+    });
+  }
+  if (target instanceof ArgoCdTarget) {
+    // Under the platform's Argo CD: its namespace, the environment's cluster and project unless told otherwise.
+    const env = EnvironmentChart.of(scope);
+    return new ArgoCdHelmApplication(scope, id, {
+      ...options,
+      chart,
+      argoCdNamespace: options.argoCdNamespace ?? target.namespace,
+      destinationServer: options.destinationServer ?? target.destinationServerOf(env.environment.name),
+      project: options.project ?? argoCdProjectNames(env.platform.name, env.environment.name).environment,
     });
   }
   return new ArgoCdHelmApplication(scope, id, { ...options, chart });

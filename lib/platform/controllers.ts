@@ -3,24 +3,40 @@ import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
-import { HelmChart } from '../gitops/helm-chart.js';
+import { argoCdProjectNames } from '../gitops/argocd/argocd-target.js';
+import { chartFactsOf } from '../gitops/chart-catalogue.js';
+import { deepMerge, HelmChart, HelmCrdPolicy } from '../gitops/helm-chart.js';
 import { HelmInstallation, renderHelmChart } from '../gitops/helm-release.js';
 import { GATEWAY_API_PLUGIN } from '../traffic/traffic-router.js';
 import { DeliveryStage, setOutputFolder } from './output-folder.js';
 import { EnvironmentChart, PLATFORM_FOLDER } from './platform.js';
 
-/** Chart versions that ship the controller versions whose CRDs are pinned in ../shared/crds. */
+/**
+ * Chart versions of the controllers whose CRDs are pinned in ../shared/crds; each pin names the tag it was read
+ * at (`git show <tag>:<chart>/Chart.yaml` of the chart repository).
+ */
 export const CONTROLLER_CHARTS = {
-  /** argo-helm `argo-rollouts` 2.41.1 ships Argo Rollouts v1.9.1 (argo-helm release argo-rollouts-2.41.1, PR #3969). */
-  argoRollouts: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.41.1', appVersion: 'v1.9.1' },
-  /** kedacore `keda` 2.20.2 ships KEDA v2.20.2 (chart and app versions are aligned). */
-  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2', appVersion: 'v2.20.2' },
-  /** cloudnative-pg `cloudnative-pg` 0.29.0 ships CloudNativePG 1.30.0 (Chart.yaml appVersion "1.30.0"). */
-  cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', appVersion: '1.30.0' },
+  /**
+   * argo-helm `argo-rollouts` 2.41.0, the newest release (tag `argo-rollouts-2.41.0` of argoproj/argo-helm; no
+   * 2.41.1 exists). Its appVersion is v1.9.0, so the controller image is pinned to `appVersion` v1.9.1 by value;
+   * argoproj/argo-rollouts `manifests/crds` do not change between v1.9.0 and v1.9.1.
+   */
+  argoRollouts: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.41.0', appVersion: 'v1.9.1', tag: 'argoproj/argo-helm@argo-rollouts-2.41.0' },
+  /** kedacore `keda` 2.20.2 ships KEDA v2.20.2 (tag `v2.20.2` of kedacore/charts, Chart.yaml appVersion 2.20.2). */
+  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2', appVersion: 'v2.20.2', tag: 'kedacore/charts@v2.20.2' },
+  /** cloudnative-pg `cloudnative-pg` 0.29.0 ships CloudNativePG 1.30.0 (tag `cloudnative-pg-v0.29.0` of cloudnative-pg/charts, appVersion "1.30.0"). */
+  cloudNativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', chart: 'cloudnative-pg', version: '0.29.0', appVersion: '1.30.0', tag: 'cloudnative-pg/charts@cloudnative-pg-v0.29.0' },
 } as const;
 
-/** The Gateway API traffic-router plugin release registered by default. */
-export const GATEWAY_API_PLUGIN_VERSION = 'v0.16.0';
+/**
+ * The Gateway API traffic-router plugin release registered by default: the newest tag of
+ * argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi (`v0.15.0`; no v0.16.0 exists).
+ */
+export const GATEWAY_API_PLUGIN_VERSION = 'v0.15.0';
+
+/** Pod and container security contexts of the Pod Security "restricted" profile, for chart values. */
+const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 
 /** CPU architecture of the nodes the Argo Rollouts controller runs on (the plugin is a native binary). */
 export enum CpuArchitecture {
@@ -38,6 +54,8 @@ export interface ControllerOptions {
   readonly namespace?: string;
   /** Exact chart version. @default the version in {@link CONTROLLER_CHARTS}, matching the pinned CRDs */
   readonly chartVersion?: string;
+  /** What happens to the CRDs the chart templates. @default HelmCrdPolicy.CREATE_REPLACE: installed, upgraded, kept when the release is deleted or pruned */
+  readonly crds?: HelmCrdPolicy;
 }
 
 /** Options of the Argo Rollouts controller. */
@@ -54,8 +72,14 @@ export interface ArgoRolloutsControllerOptions extends ControllerOptions {
 export interface PlatformControllersProps {
   /** Namespace of the Argo CD Applications. @default 'argocd' */
   readonly argoCdNamespace?: string;
-  /** Argo CD project of the Applications. @default 'default' */
+  /** Argo CD project of the Applications. @default the environment's platform project, `<platform>-<environment>-platform` (exactly the cluster-scoped kinds of these charts) */
   readonly project?: string;
+  /**
+   * Prefix of the Application (or HelmRelease) names, for environments that share one Argo CD but deploy to
+   * different clusters, e.g. `bitvault-dev-`. The Helm release names (and so the objects' names) stay the same.
+   * @default none: `argo-rollouts`, `keda`, `cloudnative-pg`
+   */
+  readonly namePrefix?: string;
   /** Argo Rollouts (canary and blue-green). @default installed, with the Gateway API plugin */
   readonly argoRollouts?: ArgoRolloutsControllerOptions;
   /** KEDA (event-driven autoscaling of workers). @default installed */
@@ -92,9 +116,15 @@ export class PlatformControllers extends Construct {
   constructor(scope: Construct, id: string, props: PlatformControllersProps = {}) {
     super(scope, id);
     setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
-    const platform = EnvironmentChart.of(this).platform;
+    const env = EnvironmentChart.of(this);
+    const platform = env.platform;
     const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };
-    const common = { argoCdNamespace: props.argoCdNamespace, project: props.project, labels, wave: SyncWave.OPERATOR, createNamespace: true, serverSideApply: true };
+    const project = props.project ?? argoCdProjectNames(platform.name, env.environment.name).platform;
+    const common = { argoCdNamespace: props.argoCdNamespace, project, labels, wave: SyncWave.OPERATOR, createNamespace: true, serverSideApply: true };
+    const prefix = props.namePrefix ?? '';
+    if (prefix !== '' && !/^[a-z0-9][-a-z0-9]*-$/.test(prefix)) {
+      reportProblem(this, { field: 'namePrefix', value: prefix, message: 'is not a name prefix', fix: 'use lower-case letters, digits and dashes, ending in "-", e.g. "bitvault-dev-"' });
+    }
     const applications: Record<string, HelmInstallation> = {};
 
     const rollouts = props.argoRollouts ?? {};
@@ -102,25 +132,30 @@ export class PlatformControllers extends Construct {
       const namespace = this.namespaceOf('argoRollouts', rollouts, 'argo-rollouts');
       const chart = this.chart('argoRollouts', rollouts, {
         fullnameOverride: 'argo-rollouts',
-        installCRDs: true,
-        // Deleting the CRDs would delete every Rollout with them.
-        keepCRDs: true,
-        controller: { replicas: 1, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
-        dashboard: { enabled: true },
+        controller: { replicas: 1, image: { tag: CONTROLLER_CHARTS.argoRollouts.appVersion }, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
+        // The controller pod and container (templates/controller/deployment.yaml).
+        podSecurityContext: RESTRICTED_POD,
+        containerSecurityContext: RESTRICTED_CONTAINER,
+        // The dashboard's container gets `{}` from the chart: rejected where "restricted" is enforced.
+        dashboard: { enabled: true, podSecurityContext: RESTRICTED_POD, containerSecurityContext: RESTRICTED_CONTAINER },
         providerRBAC: { providers: { gatewayAPI: true } },
       });
-      applications.argoRollouts = renderHelmChart(this, 'argo-rollouts', chart, { ...common, name: 'argo-rollouts', destinationNamespace: namespace });
+      applications.argoRollouts = renderHelmChart(this, 'argo-rollouts', chart, { ...common, name: `${prefix}argo-rollouts`, destinationNamespace: namespace });
       this.emitHttpRouteRbac(namespace, labels);
     }
     const keda = props.keda ?? {};
     if (keda.enabled ?? true) {
-      applications.keda = renderHelmChart(this, 'keda', this.chart('keda', keda, {}), { ...common, name: 'keda', destinationNamespace: this.namespaceOf('keda', keda, 'keda') });
+      const perComponent = <T>(value: T) => ({ operator: value, metricServer: value, webhooks: value });
+      const values = { securityContext: perComponent(RESTRICTED_CONTAINER), podSecurityContext: perComponent(RESTRICTED_POD) };
+      applications.keda = renderHelmChart(this, 'keda', this.chart('keda', keda, values), { ...common, name: `${prefix}keda`, destinationNamespace: this.namespaceOf('keda', keda, 'keda') });
     }
     const cnpg = props.cloudNativePg ?? {};
     if (cnpg.enabled ?? true) {
-      applications.cloudNativePg = renderHelmChart(this, 'cloudnative-pg', this.chart('cloudNativePg', cnpg, {}), {
+      // The image's user is 10001 (the chart's default); the chart's own contexts, stated rather than inherited.
+      const values = { podSecurityContext: RESTRICTED_POD, containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 10001, runAsGroup: 10001 } };
+      applications.cloudNativePg = renderHelmChart(this, 'cloudnative-pg', this.chart('cloudNativePg', cnpg, values), {
         ...common,
-        name: 'cloudnative-pg',
+        name: `${prefix}cloudnative-pg`,
         destinationNamespace: this.namespaceOf('cloudNativePg', cnpg, 'cnpg-system'),
       });
     }
@@ -129,7 +164,10 @@ export class PlatformControllers extends Construct {
 
   private chart(key: keyof typeof CONTROLLER_CHARTS, options: ControllerOptions, values: Record<string, unknown>): HelmChart {
     const pinned = CONTROLLER_CHARTS[key];
-    return HelmChart.of({ repoURL: pinned.repoURL, chart: pinned.chart, version: options.chartVersion ?? pinned.version, values });
+    const crds = options.crds ?? HelmCrdPolicy.CREATE_REPLACE;
+    // These charts template their CRDs: the policy must reach them through the chart's own values.
+    const crdValues = chartFactsOf(pinned.repoURL, pinned.chart, pinned.version)?.crdValues?.[crds] ?? {};
+    return HelmChart.of({ repoURL: pinned.repoURL, chart: pinned.chart, version: options.chartVersion ?? pinned.version, values: deepMerge(crdValues, values), crds });
   }
 
   private namespaceOf(key: string, options: ControllerOptions, fallback: string): string {

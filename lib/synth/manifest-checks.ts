@@ -47,7 +47,7 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
-    findings.push(...validateManifests(set, { schema: options.validator, requireExplicitWave: true }).errors);
+    findings.push(...validateManifests(set, { schema: options.validator, requireExplicitWave: true, projects: false }).errors);
     findings.push(...checkGatewayRoutes(set));
   }
   return findings;

@@ -20,6 +20,8 @@ export interface SynthesizedObject {
   readonly manifest: Record<string, any>;
   /** The delivery stage of the object's folder (undefined for GitOps objects, which are not units). */
   readonly stage?: DeliveryStage;
+  /** Moved by the GitOps target out of its unit folder (an Argo CD Application of a chart). @default false */
+  readonly relocated?: boolean;
 }
 
 /** Options of {@link synthesize}. */
@@ -61,7 +63,10 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     const manifest = c.toJson();
     const stem = fileStemOf(c);
     const place = placeOf(c);
-    const path = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
+    const natural = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
+    // The GitOps target may move its own objects (Argo CD Applications) out of the unit folders.
+    const relocated = platformOf(c)?.gitops?.relocate?.(natural, manifest);
+    const path = relocated ?? natural;
     const clash = byPath.get(path);
     if (clash !== undefined) {
       duplicates.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `is written to ${path}, which ${clash} already uses`, fix: 'give one of the two objects another name' });
@@ -69,18 +74,21 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     }
     byPath.set(path, c.node.path);
     // Two folders may not emit the same object: the second apply would silently overwrite the first.
-    const identity = `${path.split('/').slice(0, 2).join('/')}|${manifest.apiVersion}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
+    const identity = `${path.split('/').slice(0, 2).join('/')}|${groupOf(manifest.apiVersion)}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
     const owner = byIdentity.get(identity);
     if (owner !== undefined) {
       duplicates.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `names the same ${manifest.kind} as ${owner} in the same namespace; one would overwrite the other`, fix: 'rename one of the two workloads or objects' });
       continue;
     }
     byIdentity.set(identity, c.node.path);
-    objects.push({ path, constructPath: c.node.path, manifest, stage: place.stage });
+    objects.push({ path, constructPath: c.node.path, manifest, ...(relocated ? { relocated: true } : { stage: place.stage }) });
   }
   objects.push(...renderGitOps(app, objects));
   const findings: Finding[] = [...problems, ...withoutFindingsBelow(duplicates, problems)];
-  if (problems.length === 0) findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
+  if (problems.length === 0) {
+    findings.push(...checkTrees(app, objects));
+    findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
+  }
   return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings };
 }
 
@@ -109,12 +117,53 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
     if (!platform.gitops) continue;
     for (const chart of platform.environments) {
       const prefix = `${platform.name}/${chart.environment.name}/`;
-      const units = unitsOf(objects.filter((o) => o.path.startsWith(prefix)).map((o) => ({ path: o.path, manifest: o.manifest, stage: o.stage ?? DeliveryStage.APP })));
-      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath });
-      for (const r of rendered) out.push({ path: r.path, constructPath: `${chart.node.path}/gitops`, manifest: r.manifest });
+      const mine = objects.filter((o) => o.path.startsWith(prefix));
+      const units = unitsOf(mine.filter((o) => !o.relocated).map((o) => ({ path: o.path, manifest: o.manifest, stage: o.stage ?? DeliveryStage.APP })));
+      const relocated = mine.filter((o) => o.relocated).map((o) => ({ path: o.path, manifest: o.manifest }));
+      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath, relocated });
+      // Relocated objects are already in `objects`; a target that lists them again does not add them twice.
+      const already = new Set(relocated.map((r) => r.path));
+      for (const r of rendered) if (!already.has(r.path)) out.push({ path: r.path, constructPath: `${chart.node.path}/gitops`, manifest: r.manifest });
     }
   }
   return out;
+}
+
+/**
+ * What one GitOps tool syncs, checked as a whole: the target's own checks over every environment of the
+ * platform (Argo CD: one Argo CD's namespace and each destination cluster), and otherwise no object twice in
+ * one environment's tree, its GitOps folders included.
+ */
+function checkTrees(app: App, objects: readonly SynthesizedObject[]): Finding[] {
+  const findings: Finding[] = [];
+  const locationOf = new Map(objects.map((o) => [o.path, o.constructPath]));
+  for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
+    if (!platform.gitops) continue;
+    const mine = objects.filter((o) => o.path.startsWith(`${platform.name}/`));
+    const environments = platform.environments.map((e) => e.environment.name);
+    if (platform.gitops.checkTree) {
+      for (const f of platform.gitops.checkTree(platform.name, environments, mine)) findings.push({ ...f, location: `${locationOf.get(f.location) ?? f.location} (${f.location})` });
+      continue;
+    }
+    const seen = new Map<string, SynthesizedObject>();
+    for (const o of mine) {
+      const m = o.manifest;
+      const identity = `${o.path.split('/')[1]}|${groupOf(m.apiVersion)}|${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`;
+      const first = seen.get(identity);
+      if (!first) seen.set(identity, o);
+      else findings.push({ location: `${o.constructPath} (${o.path})`, field: 'metadata.name', value: m.metadata?.name, rule: 'gitops/duplicate-object', message: `is the same ${m.kind} as ${first.path}, in the tree one ${platform.gitops.kind} syncs: one overwrites the other`, fix: 'rename one of the two objects' });
+    }
+  }
+  return findings;
+}
+
+const groupOf = (apiVersion: unknown) => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** The Platform an object belongs to, if any. */
+function platformOf(c: IConstruct): Platform | undefined {
+  const scopes = c.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i] instanceof Platform) return scopes[i] as Platform;
+  return undefined;
 }
 
 /** The output folder and delivery stage of an object, from one walk over its ancestors. */

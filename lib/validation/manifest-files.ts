@@ -3,6 +3,7 @@ import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises
 import path from 'node:path';
 import YAML from 'yaml';
 import { type Manifest, isRecord } from './manifest.js';
+import { parseAllDocumentsLikeKubectl } from './yaml-leniency.js';
 
 /**
  * Reading manifests the way the tools that apply them do: every file Argo CD's directory source reads
@@ -234,7 +235,7 @@ function parseDocuments(file: string, text: string, problems: InputProblem[]): u
   const out: unknown[] = [];
   // uniqueKeys: false skips the library's quadratic duplicate check; duplicateKey() does it linearly.
   // merge: true applies YAML 1.1 merge keys (`<<: *base`), which kubectl's parser (go-yaml) applies.
-  for (const doc of YAML.parseAllDocuments(text, { uniqueKeys: false, merge: true }) as YAML.Document[]) {
+  for (const doc of parseAllDocumentsLikeKubectl(text, { uniqueKeys: false, merge: true }) as YAML.Document[]) {
     const error = doc.errors[0];
     if (error) {
       const pos = error.linePos?.[0];

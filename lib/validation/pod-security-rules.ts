@@ -52,20 +52,28 @@ const RESTRICTED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'e
 const PROFILE_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-/** Where a kind keeps its pod template: the path of the object that holds `metadata` and `spec`. */
-function templatePath(object: unknown): string | undefined {
-  if (isKind(object, '', 'Pod')) return '';
-  if (isKind(object, '', 'PodTemplate')) return 'template';
-  if (isKind(object, '', 'ReplicationController')) return 'spec.template';
-  for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']) if (isKind(object, 'apps', kind)) return 'spec.template';
-  if (isKind(object, 'batch', 'Job')) return 'spec.template';
-  if (isKind(object, 'batch', 'CronJob')) return 'spec.jobTemplate.spec.template';
-  if (isKind(object, 'argoproj.io', 'Rollout')) return 'spec.template'; // absent with workloadRef: nothing to check here
-  return undefined;
+/** Where a kind keeps its pod template(s): the path of each object that holds `metadata` and `spec`. */
+function templatePaths(object: any): string[] {
+  if (isKind(object, '', 'Pod')) return [''];
+  if (isKind(object, '', 'PodTemplate')) return ['template'];
+  if (isKind(object, '', 'ReplicationController')) return ['spec.template'];
+  for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']) if (isKind(object, 'apps', kind)) return ['spec.template'];
+  if (isKind(object, 'batch', 'Job')) return ['spec.template'];
+  if (isKind(object, 'batch', 'CronJob')) return ['spec.jobTemplate.spec.template'];
+  if (isKind(object, 'argoproj.io', 'Rollout')) return ['spec.template']; // absent with workloadRef: nothing to check here
+  // Experiments run a ReplicaSet per template; job metrics of analyses run a Job; a ScaledJob runs Jobs.
+  const indexed = (list: unknown, prefix: string, suffix: string) => (Array.isArray(list) ? list.map((_, i) => `${prefix}[${i}]${suffix}`) : []);
+  if (isKind(object, 'argoproj.io', 'Experiment')) return indexed(object.spec?.templates, 'spec.templates', '.template');
+  for (const kind of ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun']) {
+    if (isKind(object, 'argoproj.io', kind)) return indexed(object.spec?.metrics, 'spec.metrics', '.provider.job.spec.template').filter((p) => isRecord(at(object, p)));
+  }
+  if (isKind(object, 'keda.sh', 'ScaledJob')) return ['spec.jobTargetRef.template'];
+  return [];
 }
 
 function at(object: unknown, dotted: string): unknown {
-  return dotted === '' ? object : dotted.split('.').reduce<any>((o, key) => (isRecord(o) ? o[key] : undefined), object);
+  if (dotted === '') return object;
+  return dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '').reduce<any>((o, key) => (isRecord(o) || Array.isArray(o) ? (o as any)[key] : undefined), object);
 }
 
 /** One container of the template, with its field path. */
@@ -92,12 +100,16 @@ interface Pod {
 
 /**
  * Checks the pod template of a Pod, PodTemplate, ReplicationController, Deployment, StatefulSet,
- * DaemonSet, ReplicaSet, Job, CronJob or Argo Rollouts Rollout against a Pod Security Standards profile.
+ * DaemonSet, ReplicaSet, Job, CronJob, Argo Rollouts Rollout, every template of an Experiment, the job of every
+ * metric of an AnalysisTemplate, ClusterAnalysisTemplate or AnalysisRun, and a KEDA ScaledJob's job, against a
+ * Pod Security Standards profile.
  * Other kinds yield nothing. One finding per offending field, at its full path.
  */
 export function checkPodSecurityStandards(manifest: Manifest, level: PodSecurityLevel = 'restricted'): Finding[] {
-  const base = templatePath(manifest.object);
-  if (base === undefined) return [];
+  return templatePaths(manifest.object).flatMap((base) => checkTemplate(manifest, base, level));
+}
+
+function checkTemplate(manifest: Manifest, base: string, level: PodSecurityLevel): Finding[] {
   const template = at(manifest.object, base);
   if (!isRecord(template) || !isRecord(template.spec)) return [];
   const join = (key: string) => (base === '' ? key : `${base}.${key}`);

@@ -19,6 +19,9 @@ import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObj
 import { type CoreKind, UnknownFieldWalker, catalogueModels, importCoreKinds } from './schema/core.js';
 import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
+import { applySchemaDefaults } from './schema/defaults.js';
+import { celFindings } from './schema/cel.js';
+import { quantityFindings } from './schema/quantity.js';
 
 export interface SchemaValidatorOptions {
   /**
@@ -40,6 +43,8 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 export class SchemaValidator {
   /** apiVersions known for each kind, for `schema/api-version` hints. */
   private readonly apiVersionsByKind = new Map<string, string[]>();
+  /** API groups with a known schema: a kind of any other group is not checked (a warning), not wrong. */
+  private readonly knownGroups = new Set<string>();
   /** CRD validators are compiled on first use: compiling every CRD up front costs seconds. */
   private readonly compiled = new Map<string, ValidateFunction>();
 
@@ -52,6 +57,7 @@ export class SchemaValidator {
   ) {
     for (const { apiVersion, kind } of [...core.values(), ...crds.values()]) {
       this.apiVersionsByKind.set(kind, [...(this.apiVersionsByKind.get(kind) ?? []), apiVersion]);
+      this.knownGroups.add(groupOf(apiVersion));
     }
   }
 
@@ -104,6 +110,7 @@ export class SchemaValidator {
     if (core) {
       const findings = core.validate(manifest) ? [] : ajvErrorsToFindings(core.validate.errors ?? [], manifest, ctx);
       this.walker.walk(manifest, core.className, [], ctx, findings);
+      findings.push(...checkObjectName(manifest, kind, location));
       return sortByField(findings);
     }
 
@@ -111,9 +118,15 @@ export class SchemaValidator {
     if (crd) {
       const validateCrd = this.compiledFor(crd);
       const crdCtx: FindingContext = { ...ctx, rootSchema: validateCrd.schema };
-      const data = pruneNonNullableNulls(manifest, validateCrd.schema);
+      // The API server applies the schema's defaults before it validates (structural schema defaulting).
+      const raw = crd.schema();
+      const defaulted = raw ? applySchemaDefaults(structuredClone(manifest), raw) : manifest;
+      const data = pruneNonNullableNulls(defaulted, validateCrd.schema);
       const findings = validateCrd(data) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], data, crdCtx);
       if (isPlainObject(manifest.metadata)) findings.push(...this.checkObjectMeta(manifest.metadata, ctx));
+      findings.push(...checkObjectName(manifest, kind, location));
+      if (raw) findings.push(...celFindings(defaulted, raw, location));
+      findings.push(...quantityFindings(manifest.spec, location, 'spec'));
       return sortByField(findings);
     }
 
@@ -165,6 +178,19 @@ export class SchemaValidator {
 
   private unknownKind(apiVersion: string, kind: string, location: string): Finding {
     const known = this.apiVersionsByKind.get(kind);
+    const group = groupOf(apiVersion);
+    // Kubernetes' own groups ('', apps, extensions, *.k8s.io) are all known: an unknown kind there is a mistake.
+    const builtIn = !group.includes('.') || group.endsWith('.k8s.io');
+    if (!builtIn && !this.knownGroups.has(group)) {
+      return {
+        location,
+        field: 'kind',
+        value: kind,
+        rule: 'schema/unpinned-kind',
+        message: `is not checked: no schema of API group ${groupOf(apiVersion)} is pinned (neither Kubernetes built-in nor a CRD in ${this.crdsDir}).`,
+        fix: `Add the upstream CRD that defines ${apiVersion} ${kind} (--crds <dir>) to check it.`,
+      };
+    }
     if (known) {
       const sameGroup = known.filter((v) => groupOf(v) === groupOf(apiVersion));
       const suggestion = (sameGroup.length > 0 ? sameGroup : known)[0]!;
@@ -186,6 +212,34 @@ export class SchemaValidator {
       fix: `Check the spelling of apiVersion and kind, or add the CRD that defines ${kind} with ${ADD_CRDS_HINT}.`,
     };
   }
+}
+
+/** Kinds whose names are DNS-1123 labels (ValidateNamespaceName), DNS-1035 labels (ValidateServiceName) or path segments (RBAC). */
+const LABEL_NAMED = new Set(['Namespace']);
+const DNS1035_NAMED = new Set(['Service']);
+const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * `metadata.name` as the API server validates it (apimachinery ValidateObjectMeta with the kind's name
+ * function): a DNS-1123 subdomain of at most 253 characters for most kinds and every custom resource.
+ */
+export function checkObjectName(manifest: Record<string, unknown>, kind: string, location: string): Finding[] {
+  const meta = isPlainObject(manifest.metadata) ? manifest.metadata : {};
+  const name = meta.name;
+  if (typeof name !== 'string' || name === '') return [];
+  let problem: string | undefined;
+  if (PATH_SEGMENT_NAMED.has(kind)) {
+    if (name === '.' || name === '..' || /[/%]/.test(name)) problem = 'may not be "." or ".." and may not contain "/" or "%"';
+  } else if (LABEL_NAMED.has(kind)) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) problem = 'must be a DNS-1123 label: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit';
+  } else if (DNS1035_NAMED.has(kind)) {
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) problem = 'must be a DNS-1035 label: at most 63 lower-case letters, digits and "-", starting with a letter';
+  } else if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+    problem = 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters';
+  }
+  if (!problem) return [];
+  return [{ location, field: 'metadata.name', value: name, rule: 'schema/name', message: `${problem}; the API server rejects it.`, fix: 'use a lower-case name such as "my-app"' }];
 }
 
 function sortByField(findings: Finding[]): Finding[] {

@@ -10,11 +10,14 @@ import { checkPodSecurityStandards, type PodSecurityLevel } from './pod-security
 import { checkRollouts, WARNING_RULES as ROLLOUT_WARNING_RULES } from './rollout-rules.js';
 import type { SchemaValidator } from './schema-validator.js';
 import { checkInlineSecrets } from './secret-rules.js';
+import { categoryOf } from './categories.js';
+import { checkExperiments } from './experiment-rules.js';
+import { checkApplicationProjects, checkDuplicateObjects, OBJECT_SET_WARNING_RULES } from './object-set-rules.js';
 
 export type { ManifestSource };
 
 /** Rule ids whose findings are warnings; every other finding is an error. */
-export const WARNING_RULE_IDS: ReadonlySet<string> = new Set([...ROLLOUT_WARNING_RULES, ...ANALYSIS_WARNING_RULES, ...KEDA_WARNING_RULES, ...ARGOCD_WARNING_RULES]);
+export const WARNING_RULE_IDS: ReadonlySet<string> = new Set([...ROLLOUT_WARNING_RULES, ...ANALYSIS_WARNING_RULES, ...KEDA_WARNING_RULES, ...ARGOCD_WARNING_RULES, ...OBJECT_SET_WARNING_RULES, 'schema/unpinned-kind']);
 
 /** Options of {@link validateManifests}. */
 export interface ValidateManifestsOptions {
@@ -22,9 +25,24 @@ export interface ValidateManifestsOptions {
   readonly schema?: SchemaValidator;
   /** The Pod Security Standards profile every pod template must meet. @default 'restricted' */
   readonly podSecurityLevel?: PodSecurityLevel;
+  /**
+   * Which policy findings to report (see ./categories.ts): `restricted` or `baseline` (the Pod Security profile
+   * they apply, overriding `podSecurityLevel`), or `none`: validity only (schema and controller rules).
+   * @default 'restricted'
+   */
+  readonly policy?: ValidationPolicy;
+  /**
+   * Check every Argo CD Application against the AppProjects in the set (synth checks a whole tree with
+   * lib/gitops/argocd/tree-checks.ts instead).
+   * @default true
+   */
+  readonly projects?: boolean;
   /** Every object must carry an Argo CD sync wave. @default false */
   readonly requireExplicitWave?: boolean;
 }
+
+/** How much of our policy `validateManifests` applies on top of validity. */
+export type ValidationPolicy = 'restricted' | 'baseline' | 'none';
 
 /** Findings split by severity. */
 export interface ValidationResult {
@@ -46,17 +64,23 @@ export interface ValidationResult {
  * Findings come out in the order of `manifests`.
  */
 export function validateManifests(manifests: readonly Manifest[], options: ValidateManifestsOptions = {}): ValidationResult {
+  const policy = options.policy ?? 'restricted';
   const findings: Finding[] = [];
   for (const m of manifests) {
     if (options.schema) findings.push(...options.schema.validate(m.object, m.location));
     if (!isRecord(m.object)) continue;
     findings.push(...checkApiServerLimits(m));
     findings.push(...checkArgoCdAnnotations(m, { requireExplicitWave: options.requireExplicitWave }));
-    findings.push(...checkPodSecurityStandards(m, options.podSecurityLevel ?? 'restricted'));
+    if (policy !== 'none') findings.push(...checkPodSecurityStandards(m, policy === 'baseline' ? 'baseline' : options.podSecurityLevel ?? 'restricted'));
     if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) findings.push(...checkAnalysisTemplate(m));
   }
   const objects = manifests.filter((m) => isRecord(m.object));
-  findings.push(...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects));
+  findings.push(...checkExperiments(objects), ...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects), ...checkDuplicateObjects(objects), ...(options.projects ?? true ? checkApplicationProjects(objects) : []));
+  if (policy === 'none') {
+    const kept = findings.filter((f) => categoryOf(f.rule) !== 'policy');
+    findings.length = 0;
+    findings.push(...kept);
+  }
 
   const order = new Map<string, number>();
   manifests.forEach((m, i) => { if (!order.has(m.location)) order.set(m.location, i); });
@@ -72,6 +96,8 @@ export interface LoadedManifests {
   readonly sources: ReadonlyMap<string, ManifestSource>;
   /** The files read. */
   readonly files: readonly string[];
+  /** Files (or documents) that could not be read or parsed; the others were loaded. @default none */
+  readonly unreadable?: readonly { readonly location: string; readonly message: string }[];
 }
 
 /** Input that cannot be checked at all: a missing path, an unreadable file, YAML that does not parse. */
@@ -86,11 +112,13 @@ export class ManifestInputError extends Error {
  * Reads every manifest file under `target` (a directory, recursively and following symbolic links, or
  * one file): `.yaml`, `.yml` and `.json`, as Argo CD does; every YAML document of each, `kind: List`
  * unpacked (see manifest-files.ts). Empty documents are skipped. Throws a {@link ManifestInputError}
- * listing every unreadable file and parse error (with line and column), or when there is nothing to check.
+ * only when nothing could be read or there is nothing to check; otherwise unreadable files and parse errors (with
+ * line and column) are listed in `unreadable`, and the other files are still checked.
  */
 export async function loadManifests(target: string): Promise<LoadedManifests> {
   const { manifests, sources, files, problems } = await readManifestFiles(target);
-  if (problems.length > 0) throw new ManifestInputError(problems);
+  // One unparsable file does not hide the findings of the others: it is reported with them.
+  if (problems.length > 0 && manifests.length === 0) throw new ManifestInputError(problems);
   if (manifests.length === 0) throw new ManifestInputError([{ location: target.split(path.sep).join('/'), message: files.length === 0 ? 'has no .yaml, .yml or .json files' : 'holds no Kubernetes objects (every document is empty)' }]);
-  return { manifests, sources, files };
+  return { manifests, sources, files, ...(problems.length > 0 ? { unreadable: problems } : {}) };
 }

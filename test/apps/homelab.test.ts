@@ -46,10 +46,10 @@ describe('the homelab reference platform', () => {
   it('installs Argo Rollouts as the ADR describes: Argo HelmRepository, ci-cd, one replica, dashboard, CRDs CreateReplace', () => {
     const release = at('homelab/prod/platform/helmrelease-argo-rollouts.yaml');
     const repository = at('homelab/prod/platform/helmrepository-argo-rollouts.yaml');
-    expect(release.spec.chart.spec).toEqual({ chart: 'argo-rollouts', version: '2.41.1', sourceRef: { kind: 'HelmRepository', name: repository.metadata.name } });
+    expect(release.spec.chart.spec).toEqual({ chart: 'argo-rollouts', version: '2.41.0', sourceRef: { kind: 'HelmRepository', name: repository.metadata.name } });
     expect([release.metadata.namespace, repository.metadata.namespace, repository.spec.url]).toEqual(['flux-system', 'flux-system', 'https://argoproj.github.io/argo-helm']);
     expect([release.spec.targetNamespace, release.spec.install.createNamespace]).toEqual(['ci-cd', true]);
-    expect([release.spec.values.controller.replicas, release.spec.values.dashboard]).toEqual([1, { enabled: true }]);
+    expect([release.spec.values.controller.replicas, release.spec.values.dashboard.enabled]).toEqual([1, true]);
     expect([release.spec.install.crds, release.spec.upgrade.crds]).toEqual(['CreateReplace', 'CreateReplace']);
     // AND the Gateway API plugin may edit HTTPRoutes from the ci-cd namespace
     expect(at('homelab/prod/platform/clusterrolebinding-argo-rollouts-gateway-api.yaml').subjects).toEqual([{ kind: 'ServiceAccount', name: 'argo-rollouts', namespace: 'ci-cd' }]);

@@ -35,7 +35,7 @@ describe('cdk8s-delivery validate (the real bin)', () => {
   });
 
   it.concurrent('GIVEN the committed dist/ WHEN validated THEN it is clean and exits 0', async () => {
-    const { code, stdout, stderr } = await cli(['validate', 'dist']);
+    const { code, stdout, stderr } = await cli(['validate', 'dist/bitvault/prod']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^validate: no errors \(\d+ objects in \d+ files\)\n$/);
   });
@@ -67,9 +67,10 @@ describe('cdk8s-delivery validate (the real bin)', () => {
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toEqual({
       ok: false,
-      summary: { files: 1, objects: 1, errors: 1, warnings: 0 },
+      summary: { files: 1, objects: 1, errors: 1, warnings: 0, unreadable: 0 },
       findings: [{
         severity: 'error',
+        category: 'policy',
         file: `${FIXTURES}/invalid/secret.yaml`,
         document: 1,
         object: 'Secret/shop/db',
@@ -100,7 +101,7 @@ describe('cdk8s-delivery validate (usage)', () => {
   it('GIVEN --help THEN the usage lists the rule families and exit codes, exit 0', async () => {
     const io = capture();
     expect(await main(['validate', '--help'], io)).toBe(0);
-    expect(io.stdout[0]).toContain('usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--json]');
+    expect(io.stdout[0]).toContain('usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--policy restricted|baseline|none] [--json]');
     expect(io.stdout[0]).toContain('exit codes: 0 no errors (warnings allowed), 1 errors, 2 unreadable input');
   });
 

@@ -60,7 +60,7 @@ describe('chart-based data services', () => {
     expect(sources).toEqual([
       ['https://dandydeveloper.github.io/charts', 'redis-ha', '4.38.0'],
       ['https://nats-io.github.io/k8s/helm/charts/', 'nats', '2.12.3'],
-      ['https://opensearch-project.github.io/helm-charts/', 'opensearch', '3.8.0'],
+      ['https://opensearch-project.github.io/helm-charts/', 'opensearch', '3.6.0'],
     ]);
   });
 

@@ -3,6 +3,7 @@ import { Environment } from '../../lib/core/environment.js';
 import { SyncWave } from '../../lib/core/sync-wave.js';
 import { CpuArchitecture, PlatformControllers, PlatformControllersProps } from '../../lib/platform/controllers.js';
 import { toYaml } from '../../lib/synth/synthesizer.js';
+import { HelmCrdPolicy } from '../../lib/gitops/helm-chart.js';
 import { SchemaValidator } from '../../lib/validation/schema-validator.js';
 import { manifestOf, objectsOf, synthFindings, synthPlatform } from '../helpers.js';
 
@@ -52,7 +53,7 @@ describe('PlatformControllers', () => {
     });
     const options = ['CreateNamespace=true', 'ServerSideApply=true'];
     expect(sources).toEqual([
-      ['argocd', 'https://argoproj.github.io/argo-helm', 'argo-rollouts', '2.41.1', 'argo-rollouts', options],
+      ['argocd', 'https://argoproj.github.io/argo-helm', 'argo-rollouts', '2.41.0', 'argo-rollouts', options],
       ['argocd', 'https://kedacore.github.io/charts', 'keda', '2.20.2', 'keda', options],
       ['argocd', 'https://cloudnative-pg.github.io/charts', 'cloudnative-pg', '0.29.0', 'cnpg-system', options],
     ]);
@@ -65,17 +66,34 @@ describe('PlatformControllers', () => {
 
   it('installs Argo Rollouts with one replica, the dashboard, kept CRDs and the Gateway API plugin registered by chart value', () => {
     const values = manifestOf(objects, 'prod', 'Application', 'argo-rollouts').spec.source.helm.valuesObject;
+    const pod = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+    const container = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
     expect(values).toEqual({
       fullnameOverride: 'argo-rollouts',
       installCRDs: true,
       keepCRDs: true,
+      crdAnnotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
       controller: {
         replicas: 1,
-        trafficRouterPlugins: [{ name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.16.0/gatewayapi-plugin-linux-amd64' }],
+        image: { tag: 'v1.9.1' },
+        trafficRouterPlugins: [{ name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.15.0/gatewayapi-plugin-linux-amd64' }],
       },
-      dashboard: { enabled: true },
+      podSecurityContext: pod,
+      containerSecurityContext: container,
+      // Issue 12: the chart gives the dashboard `containerSecurityContext: {}`.
+      dashboard: { enabled: true, podSecurityContext: pod, containerSecurityContext: container },
       providerRBAC: { providers: { gatewayAPI: true } },
     });
+  });
+
+  it('keeps the CRDs KEDA and CloudNativePG template through their chart values (skipCrds covers only crds/)', () => {
+    const keda = manifestOf(objects, 'prod', 'Application', 'keda').spec.source.helm.valuesObject;
+    expect(keda.crds).toEqual({ install: true, additionalAnnotations: { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' } });
+    expect(manifestOf(objects, 'prod', 'Application', 'cloudnative-pg').spec.source.helm.valuesObject.crds).toEqual({ create: true });
+    const skipped = synthControllers({ keda: { crds: HelmCrdPolicy.SKIP }, argoRollouts: { crds: HelmCrdPolicy.SKIP } }, [Environment.prod()]);
+    const skippedKeda = manifestOf(skipped, 'prod', 'Application', 'keda').spec.source.helm;
+    expect([skippedKeda.valuesObject.crds, skippedKeda.skipCrds]).toEqual([{ install: false }, true]);
+    expect(manifestOf(skipped, 'prod', 'Application', 'argo-rollouts').spec.source.helm.valuesObject.installCRDs).toBe(false);
   });
 
   it('gives the Argo Rollouts ServiceAccount access to HTTPRoutes, cluster-wide and without a namespace', () => {
@@ -113,7 +131,7 @@ describe('PlatformControllers options', () => {
     const app = manifestOf(objects, 'prod', 'Application', 'argo-rollouts');
     expect([app.metadata.namespace, app.spec.project, app.spec.destination.namespace]).toEqual(['gitops', 'platform', 'ci-cd']);
     expect(app.spec.source.helm.valuesObject.controller.trafficRouterPlugins).toEqual([
-      { name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.16.0/gatewayapi-plugin-linux-arm64', sha256: 'a'.repeat(64) },
+      { name: 'argoproj-labs/gatewayAPI', location: 'https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.15.0/gatewayapi-plugin-linux-arm64', sha256: 'a'.repeat(64) },
     ]);
     expect(manifestOf(objects, 'prod', 'ClusterRoleBinding', 'argo-rollouts-gateway-api').subjects[0].namespace).toBe('ci-cd');
   });

@@ -12,14 +12,18 @@ import { synthesize, toYaml } from '../../lib/synth/synthesizer.js';
 import type { Finding } from '../../lib/validation/finding.js';
 import { SchemaValidator } from '../../lib/validation/schema-validator.js';
 import { validateManifests } from '../../lib/validation/validate-manifests.js';
+import { GitOpsTarget } from '../../lib/gitops/targets.js';
 
 /** The environments every property builds: rolling dev and staging, canary/blue-green prod. */
 export const ENVIRONMENTS = () => [Environment.dev(), Environment.staging(), Environment.prod()];
 
-/** Builds a one-platform app ("acme") in every environment. */
+/**
+ * Builds a one-platform app ("acme") in every environment, delivered by Argo CD, so the output includes the
+ * AppProjects its Applications need (issue 12: an Application in the built-in "default" project is refused).
+ */
 export function buildApp(define: (env: EnvironmentChart) => void): App {
   const app = new App();
-  new Platform(app, 'acme', { environments: ENVIRONMENTS() }).forEachEnvironment(define);
+  new Platform(app, 'acme', { environments: ENVIRONMENTS(), gitops: GitOpsTarget.argoCd({ repoURL: 'https://github.com/acme/platform.git' }) }).forEachEnvironment(define);
   return app;
 }
 

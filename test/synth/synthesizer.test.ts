@@ -79,7 +79,7 @@ describe('synthesize', () => {
     ]);
   });
 
-  it('runs the Argo Rollouts controller rules on the emitted set (a Service managed by two Rollouts)', () => {
+  it('runs the Argo Rollouts rules and our policies on the emitted set (a Service shared by two Rollouts)', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
     const env = platform.environments[0];
@@ -87,12 +87,13 @@ describe('synthesize', () => {
     const rollout = synthesize(app).find((o) => o.manifest.kind === 'Rollout')!.manifest;
     new ApiObject(api, 'copy', { apiVersion: rollout.apiVersion, kind: rollout.kind, spec: rollout.spec, metadata: { ...rollout.metadata, name: 'api-copy' } });
     const findings = synthFindings(() => synthesize(app));
-    // Both Rollouts claim both Services (stable and canary): each side is reported.
+    // Both Rollouts claim both Services (stable and canary): each side is reported (our policy: upstream rejects
+    // only a Service annotated as managed by another Rollout; two Rollouts would fight over its selector).
     expect(findings.map((f) => [f.location, f.rule])).toEqual([
-      ['acme/prod/api/rollout', 'rollout/service-shared'],
-      ['acme/prod/api/rollout', 'rollout/service-shared'],
-      ['acme/prod/api/copy', 'rollout/service-shared'],
-      ['acme/prod/api/copy', 'rollout/service-shared'],
+      ['acme/prod/api/rollout', 'rollout/service-shared-by-rollouts'],
+      ['acme/prod/api/rollout', 'rollout/service-shared-by-rollouts'],
+      ['acme/prod/api/copy', 'rollout/service-shared-by-rollouts'],
+      ['acme/prod/api/copy', 'rollout/service-shared-by-rollouts'],
     ]);
     expect(findings[0].fix.length).toBeGreaterThan(0);
   });

@@ -218,8 +218,15 @@ describe('spec rules (validation.go ValidateRolloutSpec)', () => {
     it('fails when workloadRef is used', () => {
       // GIVEN a workloadRef to a Deployment
       const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
-      // THEN exactly one workload-ref finding
-      expect(check(canarySet((r) => (r.spec.workloadRef = ref)))).toEqual([{ rule: 'rollout/workload-ref', field: 'spec.workloadRef', value: ref }]);
+      // THEN the workload-ref policy finding, and upstream's "template must be empty for workload reference rollout"
+      expect(check(canarySet((r) => (r.spec.workloadRef = ref))).map((f) => f.rule)).toEqual(['rollout/workload-ref', 'rollout/workload-ref-template']);
+    });
+    it('skips template validation with a workloadRef and no template, as upstream does (issue 12)', () => {
+      const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+      expect(check(canarySet((r) => {
+        r.spec.workloadRef = ref;
+        delete r.spec.template;
+      })).map((f) => f.rule)).toEqual(['rollout/workload-ref']);
     });
   });
 
@@ -427,18 +434,33 @@ describe('strategy rules (validation.go ValidateRolloutStrategy*)', () => {
   });
 
   describe('rollout/ping-pong', () => {
-    it('passes with two ping-pong Services', () => {
-      // GIVEN the valid fixture, with two ping-pong Services
-      // WHEN checkRollouts runs
-      // THEN nothing is reported
-      expect(check(canarySet((r) => (canary(r).pingPong = { pingService: 'web-ping', pongService: 'web-pong' })))).toEqual([]);
+    // Ping-pong replaces canaryService/stableService with Istio (and ALB): no Services required besides ping and pong.
+    const istioPingPong = (pingPong: Record<string, string>) => (r: any) => {
+      delete canary(r).canaryService;
+      delete canary(r).stableService;
+      canary(r).trafficRouting = { istio: { virtualService: { name: 'web', routes: ['primary'] } } };
+      canary(r).pingPong = pingPong;
+    };
+    const pingPongSet = (pingPong: Record<string, string>, pong: Record<string, string> = { app: 'web' }) => {
+      const set = canarySet(istioPingPong(pingPong));
+      return [...set, service('web-ping'), service('web-pong', pong)];
+    };
+    it('passes with two ping-pong Services on Istio, without canary and stable Services (issue 12)', () => {
+      expect(check(pingPongSet({ pingService: 'web-ping', pongService: 'web-pong' }))).toEqual([]);
     });
     it('fails when ping and pong are the same Service', () => {
-      // GIVEN the valid fixture, changed so it fails when ping and pong are the same Service
-      // WHEN checkRollouts runs
-      // THEN exactly the findings below (rule, field, value) are reported
-      expect(check(canarySet((r) => (canary(r).pingPong = { pingService: 'web-ping', pongService: 'web-ping' })))).toEqual([
+      expect(check(pingPongSet({ pingService: 'web-ping', pongService: 'web-ping' }))).toEqual([
         { rule: 'rollout/ping-pong', field: `${CANARY}.pingPong.pingService`, value: 'web-ping' },
+      ]);
+    });
+    it('fails when the pong Service selects labels the pods do not have (validation_references.go ValidateService, issue 12)', () => {
+      expect(check(pingPongSet({ pingService: 'web-ping', pongService: 'web-pong' }, { app: 'other' }))).toEqual([
+        { rule: 'rollout/service-selector-mismatch', field: `${CANARY}.pingPong.pongService`, value: 'web-pong' },
+      ]);
+    });
+    it('fails with a traffic router other than ALB and Istio (PingPongWithRouterOnlyMessage)', () => {
+      expect(check(canarySet((r) => (canary(r).pingPong = { pingService: 'web-ping', pongService: 'web-pong' }))).filter((f) => f.rule === 'rollout/ping-pong')).toEqual([
+        { rule: 'rollout/ping-pong', field: `${CANARY}.trafficRouting.alb`, value: undefined },
       ]);
     });
   });
@@ -547,6 +569,13 @@ describe('strategy rules (validation.go ValidateRolloutStrategy*)', () => {
 });
 
 describe('step rules (validation.go ValidateRolloutStrategyCanary)', () => {
+  describe('rollout/step-one-action: setCanaryScale and setHeaderRoute combine with one action (issue 12)', () => {
+    it('passes a step with setCanaryScale, setHeaderRoute and pause, as upstream hasMultipleStepsType does', () => {
+      const steps = [{ setCanaryScale: { weight: 10 }, setHeaderRoute: { name: 'header' }, pause: {} }];
+      expect(check(canarySet((r) => (canary(r).steps = steps))).filter((f) => f.rule === 'rollout/step-one-action')).toEqual([]);
+    });
+  });
+
   describe('rollout/step-one-action', () => {
     it('passes with a plugin step', () => {
       // GIVEN the valid fixture, with a plugin step
@@ -848,8 +877,8 @@ describe('reference rules (validation_references.go, controller.go getReferenced
       const findings = checkRollouts(canarySet(() => {}, { extra }));
       // THEN each Rollout gets one finding at its stableService
       expect(findings.map((f) => [f.location, f.rule, f.field, f.value])).toEqual([
-        [ROLLOUT_LOCATION, 'rollout/service-shared', `${CANARY}.stableService`, 'web-stable'],
-        ['out/api.yaml', 'rollout/service-shared', `${CANARY}.stableService`, 'web-stable'],
+        [ROLLOUT_LOCATION, 'rollout/service-shared-by-rollouts', `${CANARY}.stableService`, 'web-stable'],
+        ['out/api.yaml', 'rollout/service-shared-by-rollouts', `${CANARY}.stableService`, 'web-stable'],
       ]);
     });
   });

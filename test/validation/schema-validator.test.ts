@@ -274,8 +274,10 @@ describe('SchemaValidator: custom resources from the pinned CRDs', () => {
     const manifest = httpRoute();
     (at(manifest, 'spec').rules as { matches: unknown[] }[])[0]!.matches = [{ path: { type: 'Prefix', value: '/' } }];
     // WHEN validated
-    // THEN one enum finding lists the allowed values
-    expect(validator.validate(manifest, 'loc')).toEqual<Finding[]>([
+    // THEN one enum finding lists the allowed values (the CRD's CEL rule on the same field agrees, issue 12)
+    const findings = validator.validate(manifest, 'loc');
+    expect(findings.filter((f) => f.rule === 'schema/cel').map((f) => f.field)).toEqual(['spec.rules[0].matches[0].path']);
+    expect(findings.filter((f) => f.rule !== 'schema/cel')).toEqual<Finding[]>([
       {
         location: 'loc',
         field: 'spec.rules[0].matches[0].path.type',
@@ -478,15 +480,20 @@ spec:
 });
 
 describe('SchemaValidator: kinds', () => {
-  it('reports an unknown kind once', () => {
-    // GIVEN a resource of a kind that neither Kubernetes nor the pinned CRDs define
+  it('reports a kind of an API group nothing pins once, as not checked (issue 12: Istio, SMI, cert-manager kinds)', () => {
+    // GIVEN a resource of a kind that neither Kubernetes nor the pinned CRDs define, in a group none of them has
     const manifest = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } };
     // WHEN validated
     const findings = validator.validate(manifest, 'loc');
-    // THEN one unknown-kind finding
+    // THEN one unpinned-kind finding (a warning in validateManifests)
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ location: 'loc', field: 'kind', value: 'Widget', rule: 'schema/unknown-kind' });
-    expect(findings[0]!.message).toMatch(/^no schema is known for example\.com\/v1 Widget: /);
+    expect(findings[0]).toMatchObject({ location: 'loc', field: 'kind', value: 'Widget', rule: 'schema/unpinned-kind' });
+    expect(findings[0]!.message).toMatch(/^is not checked: no schema of API group example\.com is pinned/);
+  });
+
+  it('reports an unknown kind of a pinned group as an error (a typo)', () => {
+    const findings = validator.validate({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rolout', metadata: { name: 'w' } }, 'loc');
+    expect(findings.map((f) => f.rule)).toEqual(['schema/unknown-kind']);
   });
 
   it('knows core kinds and CRD kinds, and only their served versions', () => {

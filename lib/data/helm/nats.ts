@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { renderResources } from '../../core/resources.js';
 import { HelmDataService, HelmDataServiceProps } from './helm-data-service.js';
 
-/** The official `nats` chart version checked against (chart major.minor follows NATS Server 2.12). */
+/** The official `nats` chart version checked against (tag `nats-2.12.3` of nats-io/k8s; chart major.minor follows NATS Server 2.12). */
 export const NATS_CHART_VERSION = '2.12.3';
 
 /** Props of a {@link Nats}. */

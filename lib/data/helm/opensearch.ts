@@ -3,8 +3,8 @@ import { SecretKey } from '../../config/secret-reference.js';
 import { renderResources } from '../../core/resources.js';
 import { HelmDataService, HelmDataServiceProps } from './helm-data-service.js';
 
-/** The official `opensearch` chart version checked against (OpenSearch 3.8.0). */
-export const OPENSEARCH_CHART_VERSION = '3.8.0';
+/** The official `opensearch` chart version checked against: 3.6.0, OpenSearch 3.6.0 (tag `opensearch-3.6.0` of opensearch-project/helm-charts, the newest; no 3.8.0 exists). */
+export const OPENSEARCH_CHART_VERSION = '3.6.0';
 
 /** Props of an {@link OpenSearch}. */
 export interface OpenSearchProps extends HelmDataServiceProps {

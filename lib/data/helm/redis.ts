@@ -3,7 +3,7 @@ import { SecretKey } from '../../config/secret-reference.js';
 import { renderResources } from '../../core/resources.js';
 import { HelmDataService, HelmDataServiceProps } from './helm-data-service.js';
 
-/** The redis-ha chart version checked against (Redis 8.8.0). */
+/** The redis-ha chart version checked against (tag `redis-ha-4.38.0` of DandyDeveloper/charts). */
 export const REDIS_HA_CHART_VERSION = '4.38.0';
 
 /** Props of a {@link Redis}. */

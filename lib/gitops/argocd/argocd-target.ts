@@ -3,7 +3,9 @@ import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../../core/labels.js';
 import { DeliveryStage } from '../../platform/output-folder.js';
 import { Finding } from '../../validation/finding.js';
 import { GitOpsObject, GitOpsRenderContext, IGitOpsTarget } from '../gitops-target.js';
-import { clusterKindsOf, GitOpsUnit, namespacesOf } from '../units.js';
+import { chartFactsOf } from '../chart-catalogue.js';
+import { GitOpsUnit, namespacesOf } from '../units.js';
+import { checkArgoCdTree } from './tree-checks.js';
 
 /**
  * Waves of the child Applications inside an environment's root Application: the units sync stage by
@@ -50,27 +52,67 @@ export interface ArgoCdTargetProps {
   readonly argoCdNamespace?: string;
   /** The cluster every environment deploys to. @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in) */
   readonly destinationServer?: string;
+  /** The cluster per environment name, where it is not `destinationServer`. @default `destinationServer` for every environment */
+  readonly destinationServers?: { readonly [environment: string]: string };
+  /**
+   * The environments share one Argo CD (its `argocd` namespace holds every environment's Applications and
+   * AppProjects). Otherwise each environment has an Argo CD of its own, running in the cluster it deploys to.
+   * Environments that name the same destination cluster (other than the in-cluster default) share it either
+   * way. Synth fails when two environments would then write the same object (an Application `keda`, a
+   * ClusterRole, a chart's CRDs installed twice).
+   * @default false: one Argo CD per environment
+   */
+  readonly sharedArgoCd?: boolean;
   /** Sync policy per environment name. @default automated prune + selfHeal in every environment */
   readonly syncPolicies?: { readonly [environment: string]: ArgoCdSyncPolicy };
 }
 
+/** The API server of the cluster Argo CD runs in. */
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+/**
+ * The AppProjects of an environment: `environment` (the unit folders and the data services), `platform`
+ * (the cluster-wide controllers, with exactly the cluster-scoped kinds their charts create) and `gitops`
+ * (the root Application: Applications and AppProjects in the Argo CD namespace, nothing else).
+ */
+export function argoCdProjectNames(platform: string, environment: string): { readonly environment: string; readonly platform: string; readonly gitops: string } {
+  const base = `${platform}-${environment}`;
+  return { environment: base, platform: `${base}-platform`, gitops: `${base}-gitops` };
+}
+
+const ARGOCD_KINDS = new Set(['Application', 'AppProject', 'ApplicationSet']);
+
+/** True for the Argo CD objects themselves (they live in Argo CD's namespace, in Argo CD's cluster). */
+export function isArgoCdObject(manifest: Record<string, any>): boolean {
+  return ARGOCD_KINDS.has(manifest?.kind) && String(manifest?.apiVersion ?? '').startsWith('argoproj.io/');
+}
+
 /**
  * Argo CD app-of-apps per environment:
- * - `<platform>/<env>/bootstrap/application-<platform>-<env>.yaml`: the root Application, applied once by
- *   hand (`kubectl apply -n argocd -f ...`), which syncs the `argocd/` folder;
- * - `<platform>/<env>/argocd/`: the environment's AppProject and one child Application per unit folder,
- *   each in the wave of its stage.
+ * - `<platform>/<env>/bootstrap/`: the root Application and its `-gitops` AppProject, applied once by hand
+ *   (`kubectl apply -n argocd -f ...`); the root syncs the `argocd/` folder;
+ * - `<platform>/<env>/argocd/`: the environment's AppProjects, one child Application per unit folder, each
+ *   in the wave of its stage, and the Helm Applications (controllers, data services), moved here from their
+ *   folders: an Application object lives in Argo CD's namespace, not in a folder another Application syncs
+ *   (that would be the same Application twice when their names meet, and a unit of the environment's
+ *   cluster holding an object of Argo CD's).
  */
 export class ArgoCdTarget implements IGitOpsTarget {
   public readonly kind = 'argocd';
-  private readonly namespace: string;
+  /** Namespace Argo CD runs in. */
+  public readonly namespace: string;
   private readonly server: string;
   private readonly revision: string;
 
   constructor(private readonly props: ArgoCdTargetProps) {
     this.namespace = props.argoCdNamespace ?? 'argocd';
-    this.server = props.destinationServer ?? 'https://kubernetes.default.svc';
+    this.server = props.destinationServer ?? IN_CLUSTER_SERVER;
     this.revision = props.targetRevision ?? 'HEAD';
+  }
+
+  /** The API server an environment deploys to. */
+  public destinationServerOf(environment: string): string {
+    return this.props.destinationServers?.[environment] ?? this.server;
   }
 
   public problems(): Finding[] {
@@ -78,46 +120,102 @@ export class ArgoCdTarget implements IGitOpsTarget {
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(this.props.repoURL ?? '')) {
       out.push({ location: 'gitops', field: 'repoURL', value: this.props.repoURL, rule: 'props/invalid', message: 'is not a Git URL Argo CD can clone', fix: 'use e.g. "https://github.com/org/platform.git"' });
     }
+    for (const [env, server] of Object.entries({ destinationServer: this.server, ...Object.fromEntries(Object.entries(this.props.destinationServers ?? {}).map(([k, v]) => [`destinationServers.${k}`, v])) })) {
+      if (!/^https:\/\/[^\s/]+/.test(server)) out.push({ location: 'gitops', field: env, value: server, rule: 'props/invalid', message: 'is not the https:// URL of a Kubernetes API server', fix: `use e.g. "${IN_CLUSTER_SERVER}" or the server of a cluster registered in Argo CD` });
+    }
     return out;
   }
 
+  public relocate(path: string, manifest: Record<string, any>): string | undefined {
+    if (!isArgoCdObject(manifest)) return undefined;
+    const [platform, environment, , ...rest] = path.split('/');
+    return `${platform}/${environment}/argocd/${rest.join('/')}`;
+  }
+
+  public checkTree(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[] {
+    return checkArgoCdTree({ platform, environments, objects, outputPath: '', argoCdNamespace: this.namespace, argoCdOf: (e) => this.argoCdOf(e, environments), clusterOf: (e) => this.clusterOf(e, environments), serverOf: (e) => this.destinationServerOf(e) });
+  }
+
+  /** Which Argo CD syncs an environment (equal strings: the same Argo CD). */
+  private argoCdOf(environment: string, environments: readonly string[]): string {
+    if (this.props.sharedArgoCd) return 'shared';
+    const server = this.destinationServerOf(environment);
+    // Environments on one named cluster share whatever runs there.
+    if (server !== IN_CLUSTER_SERVER && environments.some((e) => e !== environment && this.destinationServerOf(e) === server)) return `on ${server}`;
+    return `of ${environment}`;
+  }
+
+  /** Which cluster an environment deploys to (equal strings: the same cluster). */
+  private clusterOf(environment: string, environments: readonly string[]): string {
+    const server = this.destinationServerOf(environment);
+    return server === IN_CLUSTER_SERVER ? `the cluster of Argo CD ${this.argoCdOf(environment, environments)}` : server;
+  }
+
   public render(ctx: GitOpsRenderContext): GitOpsObject[] {
-    const project = `${ctx.platform}-${ctx.environment}`;
+    const names = argoCdProjectNames(ctx.platform, ctx.environment);
+    const project = names.environment;
+    const server = this.destinationServerOf(ctx.environment);
     const labels = { [PART_OF_LABEL]: ctx.platform, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'gitops' };
     const policy = this.props.syncPolicies?.[ctx.environment] ?? ArgoCdSyncPolicy.automated();
+    const relocated = ctx.relocated ?? [];
+    const helmApps = relocated.filter((o) => o.manifest.kind === 'Application').map((o) => o.manifest);
+    const appsOf = (name: string) => helmApps.filter((a) => a.spec?.project === name);
     const out: GitOpsObject[] = [];
-
-    out.push({
-      path: `${ctx.platform}/${ctx.environment}/argocd/appproject-${project}.yaml`,
-      manifest: {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'AppProject',
-        metadata: { name: project, namespace: this.namespace, labels, annotations: syncWaveAnnotations(PROJECT_WAVE) },
-        spec: {
-          description: `${ctx.platform} ${ctx.environment}: generated by cdk8s-delivery`,
-          sourceRepos: [this.props.repoURL, ...chartRepos(ctx.units)],
-          destinations: namespacesOf(ctx.units).map((namespace) => ({ server: this.server, namespace })),
-          clusterResourceWhitelist: clusterKindsOf(ctx.units),
-          orphanedResources: { warn: true },
-        },
-      },
+    const appProject = (name: string, description: string, spec: Record<string, unknown>, wave: number) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name, namespace: this.namespace, labels, annotations: syncWaveAnnotations(wave) },
+      spec: { description, ...spec, orphanedResources: { warn: true } },
     });
 
+    const envApps = appsOf(project);
+    const envNamespaces = new Set([...namespacesOf(ctx.units), ...envApps.flatMap(helmNamespaces)]);
+    out.push({
+      path: `${ctx.platform}/${ctx.environment}/argocd/appproject-${project}.yaml`,
+      manifest: appProject(project, `${ctx.platform} ${ctx.environment}: generated by cdk8s-delivery`, {
+        sourceRepos: [this.props.repoURL, ...repos(envApps)],
+        destinations: [...envNamespaces].sort().map((namespace) => ({ server, namespace })),
+        clusterResourceWhitelist: [...clusterObjectsOf(ctx.units), ...helmClusterKinds(envApps)],
+      }, PROJECT_WAVE),
+    });
+
+    const platformApps = appsOf(names.platform);
+    if (platformApps.length > 0) {
+      out.push({
+        path: `${ctx.platform}/${ctx.environment}/argocd/appproject-${names.platform}.yaml`,
+        manifest: appProject(names.platform, `${ctx.platform} ${ctx.environment}: cluster-wide controllers, generated by cdk8s-delivery`, {
+          sourceRepos: repos(platformApps),
+          destinations: [...new Set(platformApps.flatMap(helmNamespaces))].sort().map((namespace) => ({ server, namespace })),
+          clusterResourceWhitelist: helmClusterKinds(platformApps),
+          namespaceResourceWhitelist: helmNamespacedKinds(platformApps),
+        }, PROJECT_WAVE),
+      });
+    }
+
+    out.push(...relocated);
     for (const unit of ctx.units) {
       out.push({
         path: `${ctx.platform}/${ctx.environment}/argocd/application-${project}-${unit.folder}.yaml`,
-        manifest: this.application(`${project}-${unit.folder}`, project, `${ctx.outputPath}/${unit.path}`, ctx.namespace, STAGE_WAVES[unit.stage], policy, labels, unit),
+        manifest: this.application(`${project}-${unit.folder}`, project, `${ctx.outputPath}/${unit.path}`, { server, namespace: ctx.namespace }, STAGE_WAVES[unit.stage], policy, labels, unit),
       });
     }
 
     out.push({
+      path: `${ctx.platform}/${ctx.environment}/bootstrap/appproject-${names.gitops}.yaml`,
+      manifest: appProject(names.gitops, `${ctx.platform} ${ctx.environment}: the root Application (Argo CD objects only), generated by cdk8s-delivery`, {
+        sourceRepos: [this.props.repoURL],
+        destinations: [{ server: IN_CLUSTER_SERVER, namespace: this.namespace }],
+        namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
+      }, PROJECT_WAVE),
+    });
+    out.push({
       path: `${ctx.platform}/${ctx.environment}/bootstrap/application-${project}.yaml`,
-      manifest: this.application(project, 'default', `${ctx.outputPath}/${ctx.platform}/${ctx.environment}/argocd`, this.namespace, 0, ArgoCdSyncPolicy.automated(), labels),
+      manifest: this.application(project, names.gitops, `${ctx.outputPath}/${ctx.platform}/${ctx.environment}/argocd`, { server: IN_CLUSTER_SERVER, namespace: this.namespace }, 0, ArgoCdSyncPolicy.automated(), labels),
     });
     return out;
   }
 
-  private application(name: string, project: string, path: string, namespace: string, wave: number, policy: ArgoCdSyncPolicy, labels: Record<string, string>, unit?: GitOpsUnit): Record<string, any> {
+  private application(name: string, project: string, path: string, destination: { server: string; namespace: string }, wave: number, policy: ArgoCdSyncPolicy, labels: Record<string, string>, unit?: GitOpsUnit): Record<string, any> {
     const syncPolicy: Record<string, unknown> = {
       syncOptions: ['PrunePropagationPolicy=foreground'],
       retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
@@ -126,7 +224,7 @@ export class ArgoCdTarget implements IGitOpsTarget {
     const spec: Record<string, any> = {
       project,
       source: { repoURL: this.props.repoURL, targetRevision: this.revision, path },
-      destination: { server: this.server, namespace },
+      destination,
       syncPolicy,
     };
     const routes = unit ? pluginManagedRoutes(unit) : [];
@@ -155,9 +253,59 @@ function pluginManagedRoutes(unit: GitOpsUnit): { name: string; namespace: strin
   return out;
 }
 
-/** Helm repositories of the Argo CD Applications among the units (the project must allow them). */
-function chartRepos(units: readonly GitOpsUnit[]): string[] {
-  const repos = new Set<string>();
-  for (const u of units) for (const o of u.objects) if (o.manifest.kind === 'Application' && o.manifest.spec?.source?.repoURL) repos.add(o.manifest.spec.source.repoURL);
-  return [...repos].sort();
+/** Chart repositories of Helm Applications, sorted. */
+function repos(apps: readonly Record<string, any>[]): string[] {
+  return [...new Set(apps.map((a) => String(a.spec?.source?.repoURL)))].sort();
+}
+
+/** The namespaces a Helm Application writes to: its destination and what its chart adds. */
+function helmNamespaces(app: Record<string, any>): string[] {
+  const facts = factsOf(app);
+  return [app.spec?.destination?.namespace, ...(facts?.extraNamespaces ?? []).map((e) => e.namespace)].filter((n): n is string => typeof n === 'string');
+}
+
+function factsOf(app: Record<string, any>) {
+  const source = app.spec?.source ?? {};
+  return source.chart ? chartFactsOf(source.repoURL, source.chart, source.targetRevision) : undefined;
+}
+
+const byGroupKind = (a: { group: string; kind: string; name?: string }, b: { group: string; kind: string; name?: string }) => {
+  const x = `${a.group}/${a.kind}/${a.name ?? ''}`;
+  const y = `${b.group}/${b.kind}/${b.name ?? ''}`;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** Cluster-scoped kinds the charts of these Applications create, plus the Namespaces `CreateNamespace=true` creates (by name). */
+function helmClusterKinds(apps: readonly Record<string, any>[]): { group: string; kind: string; name?: string }[] {
+  const out = new Map<string, { group: string; kind: string; name?: string }>();
+  for (const app of apps) {
+    for (const k of factsOf(app)?.clusterKinds ?? []) out.set(`${k.group}/${k.kind}`, { group: k.group, kind: k.kind });
+    if ((app.spec?.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true')) {
+      const name = String(app.spec.destination.namespace);
+      out.set(`/Namespace/${name}`, { group: '', kind: 'Namespace', name });
+    }
+  }
+  return [...out.values()].sort(byGroupKind);
+}
+
+/** Namespaced kinds the charts of these Applications create. */
+function helmNamespacedKinds(apps: readonly Record<string, any>[]): { group: string; kind: string }[] {
+  const out = new Map<string, { group: string; kind: string }>();
+  for (const app of apps) for (const k of factsOf(app)?.namespacedKinds ?? []) out.set(`${k.group}/${k.kind}`, { group: k.group, kind: k.kind });
+  return [...out.values()].sort(byGroupKind);
+}
+
+/** The cluster-scoped objects of the units, each allowed by group, kind and exact name. */
+function clusterObjectsOf(units: readonly GitOpsUnit[]): { group: string; kind: string; name: string }[] {
+  const out = new Map<string, { group: string; kind: string; name: string }>();
+  for (const u of units) {
+    for (const o of u.objects) {
+      if (o.manifest.metadata?.namespace) continue;
+      const apiVersion = String(o.manifest.apiVersion);
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+      const name = String(o.manifest.metadata?.name);
+      out.set(`${group}/${o.manifest.kind}/${name}`, { group, kind: o.manifest.kind, name });
+    }
+  }
+  return [...out.values()].sort(byGroupKind);
 }

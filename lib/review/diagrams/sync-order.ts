@@ -77,7 +77,9 @@ function addRoot(chart: Flowchart, tool: GitOpsTool, objects: readonly ReviewObj
   const name = String(bootstrap?.manifest.metadata?.name ?? '?');
   if (tool === 'Argo CD') {
     chart.node('root', [`root Application ${name}`, 'bootstrap/ → argocd/'], 'stadium', 'analysis');
-    const project = objects.find((o) => o.stage === undefined && o.manifest.kind === 'AppProject');
+    // The environment's own project (named like the root Application), not its platform or gitops project.
+    const projects = objects.filter((o) => o.stage === undefined && o.manifest.kind === 'AppProject');
+    const project = projects.find((o) => o.manifest.metadata?.name === name) ?? projects[0];
     if (!project) return 'root';
     chart.node('project', [`AppProject ${project.manifest.metadata?.name} · wave ${waveOf(project.manifest)}`], 'box');
     chart.edge('root', 'project');

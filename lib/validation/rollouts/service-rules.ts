@@ -7,7 +7,7 @@ import { BLUE_GREEN, CANARY, MANAGED_BY, POD_TEMPLATE_HASH, type RolloutContext,
 // Referenced Services and Ingresses (controller.go getReferencedServices / getReferencedIngresses,
 // validation_references.go ValidateService / ValidateIngress)
 
-export type ServiceRole = 'active' | 'preview' | 'stable' | 'canary';
+export type ServiceRole = 'active' | 'preview' | 'stable' | 'canary' | 'ping' | 'pong';
 
 export function referencedServices(spec: Record<string, any>): Array<{ role: ServiceRole; name: string; field: string }> {
   const strategy = isRecord(spec.strategy) ? spec.strategy : {};
@@ -21,6 +21,9 @@ export function referencedServices(spec: Record<string, any>): Array<{ role: Ser
   } else if (isRecord(strategy.canary)) {
     push('stable', strategy.canary, 'stableService', `${CANARY}.stableService`);
     push('canary', strategy.canary, 'canaryService', `${CANARY}.canaryService`);
+    // validation_references.go GetServiceWithTypeFieldPath: PingService, PongService are validated alike.
+    push('ping', strategy.canary.pingPong, 'pingService', `${CANARY}.pingPong.pingService`);
+    push('pong', strategy.canary.pingPong, 'pongService', `${CANARY}.pingPong.pongService`);
   }
   return refs;
 }
@@ -40,8 +43,9 @@ export function checkServices(ctx: RolloutContext): void {
       );
       continue;
     }
-    // ValidateService: every selector label except rollouts-pod-template-hash must be on the pods.
-    const selector = isRecord(service.object.spec?.selector) ? service.object.spec.selector : {};
+    // ValidateService: every selector label except rollouts-pod-template-hash must be on the pods. With a
+    // workloadRef the labels come from the referenced workload's template (resolved by the controller).
+    const selector = isRecord(service.object.spec?.selector) && !isSet(spec.workloadRef) ? service.object.spec.selector : {};
     for (const [key, value] of Object.entries(selector)) {
       if (key === POD_TEMPLATE_HASH || templateLabels[key] === value || roleMetadataHasLabel(spec, ref.role, key, value)) continue;
       sink.add(
@@ -72,8 +76,8 @@ export function checkServices(ctx: RolloutContext): void {
       sink.add(
         ref.field,
         ref.name,
-        'rollout/service-shared',
-        `Service ${renderValue(ref.name)} is also referenced by Rollout(s) ${renderValue(names)}; a Service can be managed by one Rollout only.`,
+        'rollout/service-shared-by-rollouts',
+        `Service ${renderValue(ref.name)} is also referenced by Rollout(s) ${renderValue(names)}; the controller rewrites its selector for one Rollout at a time, so they would fight over it.`,
         `Give each Rollout its own ${ref.role} Service.`,
       );
     }

@@ -33,9 +33,17 @@ export function checkSpec(ctx: RolloutContext): void {
     );
   }
 
-  // ValidateRolloutSpec -> ValidatePodTemplateSpecForReplicaSet: a template with at least one container.
+  // ValidateRolloutSpec: "template must be empty for workload reference rollout"; with a workloadRef the
+  // template comes from the referenced workload and is not validated here.
   const template = spec.template;
   const containers = isRecord(template) && isRecord(template.spec) ? template.spec.containers : undefined;
+  if (isSet(spec.workloadRef)) {
+    if (isRecord(template) && Object.keys(template).some((k) => isRecord(template[k]) ? Object.keys(template[k]).length > 0 : isSet(template[k]))) {
+      sink.add('spec.template', template, 'rollout/workload-ref-template', `spec.template ${renderValue(template)} is set together with spec.workloadRef; the template must be empty for a workload reference rollout.`, 'Remove spec.template, or remove spec.workloadRef.');
+    }
+    return checkDeadlines(ctx);
+  }
+  // ValidateRolloutSpec -> ValidatePodTemplateSpecForReplicaSet: a template with at least one container.
   if (!Array.isArray(containers) || containers.length === 0) {
     sink.add(
       'spec.template',
@@ -73,6 +81,11 @@ export function checkSpec(ctx: RolloutContext): void {
     }
   }
 
+  checkDeadlines(ctx);
+}
+
+function checkDeadlines(ctx: RolloutContext): void {
+  const { spec, sink } = ctx;
   // ValidateRolloutSpec: "must be greater than minReadySeconds" (defaults 600 and 0)
   const deadline = typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600;
   const minReady = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;

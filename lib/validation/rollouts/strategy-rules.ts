@@ -5,6 +5,9 @@ import { checkPlugins } from './plugin-rules.js';
 
 /** Strategy rules: canary, blue-green, steps and traffic routing (validation.go ValidateRolloutStrategy*). */
 
+/** The step actions validation.go hasMultipleStepsType allows one of. */
+const EXCLUSIVE_STEP_ACTIONS = ['setWeight', 'pause', 'experiment', 'analysis'];
+
 // Strategy (validation.go ValidateRolloutStrategy*)
 
 export function checkStrategy(ctx: RolloutContext): void {
@@ -169,7 +172,7 @@ export function requiresTrafficRouting(sink: FindingSink, field: string, value: 
 export function requiresCanaryStableServices(trafficRouting: Record<string, any>, canary: Record<string, any>): boolean {
   return (
     (isSet(trafficRouting.alb) && !isSet(canary.pingPong)) ||
-    (isSet(trafficRouting.istio) && !isSet(trafficRouting.istio.destinationRule)) ||
+    (isSet(trafficRouting.istio) && !isSet(trafficRouting.istio.destinationRule) && !isSet(canary.pingPong)) ||
     ['smi', 'apisix', 'ambassador', 'nginx', 'appMesh', 'traefik'].some((key) => isSet(trafficRouting[key]))
   );
 }
@@ -181,6 +184,16 @@ export function intOrPercentValue(value: unknown): number {
 }
 
 export function checkPingPong(sink: FindingSink, pingPong: Record<string, any>, trafficRouting: Record<string, any> | undefined): void {
+  // PingPongWithRouterOnlyMessage: ping-pong works with the ALB and Istio routers only.
+  if (trafficRouting && !isSet(trafficRouting.alb) && !isSet(trafficRouting.istio)) {
+    sink.add(
+      `${TRAFFIC_ROUTING}.alb`,
+      trafficRouting.alb,
+      'rollout/ping-pong',
+      `pingPong is set with traffic routing ${renderValue(Object.keys(trafficRouting))}; ping-pong works with the ALB and Istio traffic routers only.`,
+      'Use trafficRouting.alb or trafficRouting.istio with pingPong, or canaryService/stableService without it.',
+    );
+  }
   for (const key of ['pingService', 'pongService'] as const) {
     if (!nonEmptyString(pingPong[key])) {
       sink.add(
@@ -220,18 +233,19 @@ export function checkStep(
 ): void {
   const { sink } = ctx;
   const path = `${CANARY}.steps[${index}]`;
-  // hasMultipleStepsType + InvalidStepMessage. Policy: upstream only rejects combinations of
-  // setWeight/pause/experiment/analysis; the controller then silently runs one of the others.
+  // hasMultipleStepsType: at most one of setWeight, pause, experiment and analysis (setCanaryScale,
+  // setHeaderRoute, setMirrorRoute and plugin combine with them); InvalidStepMessage: at least one action.
   const actions = STEP_ACTIONS.filter((key) => isSet(step[key]));
-  if (actions.length !== 1) {
+  const exclusive = EXCLUSIVE_STEP_ACTIONS.filter((key) => isSet(step[key]));
+  if (actions.length === 0 || exclusive.length > 1) {
     sink.add(
       path,
       actions,
       'rollout/step-one-action',
       actions.length === 0
         ? `Step ${index} sets no action (keys: ${renderValue(Object.keys(step))}).`
-        : `Step ${index} sets ${actions.length} actions ${renderValue(actions)}; a step must do exactly one thing.`,
-      `Split the step so each one sets exactly one of ${STEP_ACTIONS.join(', ')}.`,
+        : `Step ${index} sets ${renderValue(exclusive)}; a step may set only one of ${EXCLUSIVE_STEP_ACTIONS.join(', ')}.`,
+      `Split the step so each one sets at most one of ${EXCLUSIVE_STEP_ACTIONS.join(', ')}.`,
     );
   }
 

@@ -23,13 +23,21 @@ describe('the same workloads, synthesized for Argo CD and for Flux', () => {
     expect(argoFiles.size).toBeGreaterThan(40);
     expect([...fluxFiles.keys()]).toEqual([...argoFiles.keys()]);
     for (const [path, yaml] of argoFiles) expect(fluxFiles.get(path), path).toBe(yaml);
-    // Choosing a target does not touch the units: no target gives the Argo CD units too, Helm ones included.
-    expect(files(none, (o) => o.stage !== undefined)).toEqual(files(argo, (o) => o.stage !== undefined));
+    // Choosing a target does not touch the units: no target gives the Argo CD units too.
+    expect(unitFiles(none)).toEqual(unitFiles(argo));
   });
 
   it('differs in the units only where a Helm chart is installed: Applications become HelmRepository + HelmRelease pairs', () => {
     // The Helm-based files: the controllers in the platform unit (whose namespace and RBAC stay identical) and Redis.
-    expect(helmFiles(argo)).toEqual([
+    // Under Argo CD they are Applications in the argocd/ folder, Argo CD's own (issue 12: an Application inside a
+    // folder another Application syncs is the same Application twice when the names meet).
+    expect(helmFiles(argo)).toEqual([]);
+    expect(argo.filter((o) => o.path.startsWith('acme/prod/argocd/') && o.manifest.spec?.source?.chart).map((o) => o.path)).toEqual([
+      'acme/prod/argocd/application-acme-prod-redis.yaml',
+      'acme/prod/argocd/application-argo-rollouts.yaml',
+      'acme/prod/argocd/application-keda.yaml',
+    ]);
+    expect(helmFiles(none)).toEqual([
       'acme/prod/platform/application-argo-rollouts.yaml',
       'acme/prod/platform/application-keda.yaml',
       'acme/prod/redis/application-acme-prod-redis.yaml',

@@ -89,10 +89,10 @@ describe('Helm charts under a Flux target', () => {
     expect(release.spec).toMatchObject({
       releaseName: 'argo-rollouts',
       targetNamespace: 'ci-cd',
-      chart: { spec: { chart: 'argo-rollouts', version: '2.41.1' } },
+      chart: { spec: { chart: 'argo-rollouts', version: '2.41.0' } },
       install: { crds: 'CreateReplace', createNamespace: true, remediation: { retries: 3 } },
       upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
-      values: { controller: { replicas: 1 }, dashboard: { enabled: true } },
+      values: { controller: { replicas: 1 }, dashboard: { enabled: true, containerSecurityContext: { allowPrivilegeEscalation: false } } },
     });
   });
 

@@ -44,7 +44,8 @@ describe('rollout plans of bitvault', () => {
     const stages = chart.subgraphs.filter((s) => s.id.startsWith('stage_'));
     expect(stages.map((s) => [s.id, s.title, s.members])).toEqual([
       ['stage_platform', '1. platform stage · Applications in wave -10', ['unit_platform']],
-      ['stage_data', '2. data stage · Applications in wave 0', ['unit_nats', 'unit_opensearch', 'unit_postgres', 'unit_redis']],
+      // Issue 12: Redis, NATS and OpenSearch are Helm Applications in argocd/ itself (wave 0), not unit folders.
+      ['stage_data', '2. data stage · Applications in wave 0', ['unit_postgres']],
       ['stage_migration', '3. migration stage · Applications in wave 5', ['unit_bitvaultd_migrations']],
       ['stage_app', '4. app stage · Applications in wave 10', ['unit_bitvault_web', 'unit_bitvaultd', 'unit_gateway', 'unit_workers']],
     ]);

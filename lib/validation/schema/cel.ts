@@ -1,0 +1,91 @@
+/**
+ * CEL validation rules of CRD schemas (`x-kubernetes-validations`), evaluated like the API server does on
+ * create: at every schema node the data has, each rule runs with `self` bound to that node; a rule that
+ * yields false is a finding with the rule's `message` (or its text). Transition rules (those that read
+ * `oldSelf`) do not apply to a create and are skipped. Evaluated with @bufbuild/cel (CEL for ECMAScript)
+ * and its strings extension; a rule that uses a Kubernetes CEL library function it lacks (`isURL`,
+ * `quantity`, `ip`, `cidr`, `format.*`) cannot be evaluated and is skipped rather than guessed.
+ */
+import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import type { Finding } from '../finding.js';
+
+interface CelRule {
+  readonly rule: string;
+  readonly message?: string;
+  readonly fieldPath?: string;
+}
+
+type Program = ((bindings: Record<string, unknown>) => unknown) | null;
+
+const env = celEnv({ funcs: strings });
+const programs = new Map<string, Program>();
+
+function programOf(rule: string): Program {
+  let program = programs.get(rule);
+  if (program === undefined) {
+    try {
+      program = plan(env, parse(rule)) as (bindings: Record<string, unknown>) => unknown;
+    } catch {
+      program = null;
+    }
+    programs.set(rule, program);
+  }
+  return program;
+}
+
+/** JSON data as CEL values: integers as CEL ints (bigint), as the API server decodes integer fields. */
+function toCel(value: unknown, schema: any): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) && schema?.type !== 'number' ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map((v) => toCel(v, schema?.items));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v, schema?.properties?.[k] ?? schema?.additionalProperties);
+    return out;
+  }
+  return value;
+}
+
+/** Every failing CEL rule of `schema` on `data` (a defaulted custom resource). */
+export function celFindings(data: unknown, schema: unknown, location: string): Finding[] {
+  const out: Finding[] = [];
+  walk(data, schema as any, '', location, out);
+  return out;
+}
+
+function walk(data: unknown, schema: any, path: string, location: string, out: Finding[]): void {
+  if (typeof schema !== 'object' || schema === null || data === undefined || data === null) return;
+  // `status` is the controller's (the API server validates it on the status subresource only).
+  const rules: CelRule[] = Array.isArray(schema['x-kubernetes-validations']) ? schema['x-kubernetes-validations'] : [];
+  for (const r of rules) {
+    if (typeof r?.rule !== 'string' || /\boldSelf\b/.test(r.rule)) continue;
+    const program = programOf(r.rule);
+    if (!program) continue;
+    let result: unknown;
+    try {
+      result = program({ self: toCel(data, schema) });
+    } catch {
+      continue;
+    }
+    if (isCelError(result) || result !== false) continue;
+    const field = `${path}${typeof r.fieldPath === 'string' ? r.fieldPath : ''}`.replace(/^\./, '') || '(root)';
+    out.push({
+      location,
+      field,
+      value: undefined,
+      rule: 'schema/cel',
+      message: `${r.message ?? `fails the validation rule ${r.rule}`} (x-kubernetes-validations rule \`${r.rule}\`): the API server rejects it.`,
+      fix: 'change the object so the rule holds (see the CRD\'s documentation of this field)',
+    });
+  }
+  if (Array.isArray(data)) {
+    data.forEach((item, i) => walk(item, schema.items, `${path}[${i}]`, location, out));
+    return;
+  }
+  if (typeof data !== 'object') return;
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    if (path === '' && key === 'status') continue;
+    const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    if (sub) walk(value, sub, `${path}.${key}`, location, out);
+  }
+}
