@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { HttpRouteSpec, HttpRouteSpecParentRefs, HttpRouteSpecRulesBackendRefs } from '../../imports/httproute-gateway.networking.k8s.io.js';
 import { syncAnnotations, SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
+import type { Wire } from '../core/wire.js';
 
 /** The only key under which Argo Rollouts finds the Gateway API plugin; any other key is silently ignored. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -96,17 +98,21 @@ class GatewayApiRouter extends TrafficRouter {
   }
 
   public emit(scope: Construct, target: RouteTarget): ApiObject {
-    const parentRef: Record<string, unknown> = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.props.gatewayName };
-    if (this.props.gatewayNamespace) parentRef.namespace = this.props.gatewayNamespace;
-    if (this.props.sectionName) parentRef.sectionName = this.props.sectionName;
-    const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: target.servicePort, weight });
+    const parentRef = {
+      group: 'gateway.networking.k8s.io',
+      kind: 'Gateway',
+      name: this.props.gatewayName,
+      ...(this.props.gatewayNamespace ? { namespace: this.props.gatewayNamespace } : {}),
+      ...(this.props.sectionName ? { sectionName: this.props.sectionName } : {}),
+    } satisfies Wire<HttpRouteSpecParentRefs>;
+    const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: target.servicePort, weight }) satisfies Wire<HttpRouteSpecRulesBackendRefs>;
     // With a canary, the plugin owns the weights: the stable Service starts at 100 and the canary at 0.
     const backendRefs = target.canaryService ? [backend(target.stableService, 100), backend(target.canaryService, 0)] : [backend(target.stableService, 100)];
-    const spec: Record<string, unknown> = {
+    const spec = {
       parentRefs: [parentRef],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: this.props.pathPrefix ?? '/' } }], backendRefs }],
-    };
-    if (this.props.hostnames?.length) spec.hostnames = [...this.props.hostnames];
+      rules: [{ matches: [{ path: { type: 'PathPrefix' as const, value: this.props.pathPrefix ?? '/' } }], backendRefs }],
+      ...(this.props.hostnames?.length ? { hostnames: [...this.props.hostnames] } : {}),
+    } satisfies Wire<HttpRouteSpec>;
     return new ApiObject(scope, 'httproute', {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
