@@ -552,7 +552,7 @@ export declare class Nats extends HelmDataService {
 import { Construct } from 'constructs';
 import { SecretKey } from '../../config/secret-reference.js';
 import { HelmDataService, HelmDataServiceProps } from './helm-data-service.js';
-export declare const OPENSEARCH_CHART_VERSION = "3.8.0";
+export declare const OPENSEARCH_CHART_VERSION = "3.6.0";
 export interface OpenSearchProps extends HelmDataServiceProps {
     readonly adminPassword: SecretKey;
 }
@@ -836,18 +836,33 @@ export interface ArgoCdTargetProps {
     readonly targetRevision?: string;
     readonly argoCdNamespace?: string;
     readonly destinationServer?: string;
+    readonly destinationServers?: {
+        readonly [environment: string]: string;
+    };
+    readonly sharedArgoCd?: boolean;
     readonly syncPolicies?: {
         readonly [environment: string]: ArgoCdSyncPolicy;
     };
 }
+export declare function argoCdProjectNames(platform: string, environment: string): {
+    readonly environment: string;
+    readonly platform: string;
+    readonly gitops: string;
+};
+export declare function isArgoCdObject(manifest: Record<string, any>): boolean;
 export declare class ArgoCdTarget implements IGitOpsTarget {
     private readonly props;
     readonly kind = "argocd";
-    private readonly namespace;
+    readonly namespace: string;
     private readonly server;
     private readonly revision;
     constructor(props: ArgoCdTargetProps);
+    destinationServerOf(environment: string): string;
     problems(): Finding[];
+    relocate(path: string, manifest: Record<string, any>): string | undefined;
+    checkTree(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[];
+    private argoCdOf;
+    private clusterOf;
     render(ctx: GitOpsRenderContext): GitOpsObject[];
     private application;
 }
@@ -952,6 +967,7 @@ export interface GitOpsRenderContext {
     readonly namespace: string;
     readonly units: readonly GitOpsUnit[];
     readonly outputPath: string;
+    readonly relocated?: readonly GitOpsObject[];
 }
 export interface GitOpsObject {
     readonly path: string;
@@ -961,6 +977,8 @@ export interface IGitOpsTarget {
     readonly kind: string;
     render(context: GitOpsRenderContext): GitOpsObject[];
     problems(): Finding[];
+    relocate?(path: string, manifest: Record<string, any>): string | undefined;
+    checkTree?(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[];
 }
 
 // ---- gitops/helm-chart.d.ts
@@ -1142,10 +1160,12 @@ export interface StatementClassification {
     readonly blocking: boolean;
     readonly reason: string;
     readonly target?: string;
+    readonly unclassifiable?: string;
 }
 export interface ClassifyContext {
     readonly createdTables?: ReadonlySet<string>;
 }
+export declare const CLASS_RANK: Readonly<Record<StatementClass, number>>;
 export declare function relationName(rangeVar: any): string | undefined;
 export declare function classifyStatement(node: Record<string, any>, context?: ClassifyContext): StatementClassification;
 
@@ -1159,6 +1179,7 @@ export declare class MigrationInputError extends Error {
     constructor(problems: readonly InputProblem[]);
 }
 export declare function errorMessage(error: unknown): string;
+export declare function describeFsError(error: unknown): string;
 
 // ---- migrations/checker/excuses.d.ts
 import { type Finding } from '../../validation/finding.js';
@@ -1217,6 +1238,19 @@ export interface LintMigrationsResult {
 }
 export declare function lintMigrations(dir: string, options?: LintMigrationsOptions): Promise<LintMigrationsResult>;
 
+// ---- migrations/checker/procedural.d.ts
+export interface ProceduralBody {
+    readonly context: 'do-block' | 'function-body';
+    readonly statements: readonly EmbeddedStatement[];
+    readonly unclassifiable?: string;
+}
+export interface EmbeddedStatement {
+    readonly node: Record<string, any>;
+    readonly nodeType: string;
+    readonly sql: string;
+}
+export declare function proceduralBody(nodeType: string, stmt: any, sql: string, depth?: number): Promise<ProceduralBody | undefined>;
+
 // ---- migrations/checker/release-state.d.ts
 import { type ReleaseState } from './release.js';
 import { type MigrationFile } from './sql-file.js';
@@ -1273,6 +1307,7 @@ export declare const MigrationRule: {
     readonly EXCUSE_MISSING_REASON: "migration/excuse-missing-reason";
     readonly EXCUSE_UNKNOWN_RULE: "migration/excuse-unknown-rule";
     readonly UNUSED_EXCUSE: "migration/unused-excuse";
+    readonly UNCLASSIFIABLE: "migration/unclassifiable";
     readonly SQUAWK_IGNORE: "migration/squawk-ignore";
 };
 export type MigrationRuleId = (typeof MigrationRule)[keyof typeof MigrationRule];
@@ -1282,8 +1317,9 @@ export declare const COVERED_BY_SQUAWK: Readonly<Partial<Record<MigrationRuleId,
 // ---- migrations/checker/source-text.d.ts
 export declare class SourceText {
     readonly text: string;
-    private readonly bytes;
     private readonly lineStarts;
+    private readonly byteOfIndex;
+    readonly byteLength: number;
     constructor(text: string);
     indexOfByte(byteOffset: number): number;
     indexOfCodePoint(codePoint: number): number;
@@ -1295,6 +1331,7 @@ export declare class SourceText {
 }
 
 // ---- migrations/checker/sql-file.d.ts
+import { type ProceduralBody } from './procedural.js';
 import { SourceText } from './source-text.js';
 export interface SqlComment {
     readonly start: number;
@@ -1312,6 +1349,7 @@ export interface ParsedStatement {
     readonly column: number;
     readonly sql: string;
     readonly comments: readonly SqlComment[];
+    readonly body?: ProceduralBody;
 }
 export interface MigrationFile {
     readonly name: string;
@@ -1322,7 +1360,9 @@ export interface MigrationFile {
     readonly comments: readonly SqlComment[];
 }
 export declare function locationOf(file: Pick<MigrationFile, 'path' | 'source'>, index: number): string;
+export declare function decodeMigrationText(bytes: Uint8Array, displayPath: string): string;
 export declare function parseMigration(name: string, displayPath: string, text: string): Promise<MigrationFile>;
+export declare function isMigrationFileName(name: string): boolean;
 export declare function sortMigrationNames(names: readonly string[]): string[];
 export declare function readMigrationDirectory(dir: string): Promise<MigrationFile[]>;
 
@@ -1374,6 +1414,8 @@ export interface MigrationProps {
     readonly release: WorkloadBase;
     readonly command: readonly string[];
     readonly migrationsDir: string;
+    readonly verify?: boolean;
+    readonly compatibilityQueries?: string;
     readonly usedBy?: readonly WorkloadBase[];
     readonly lockTimeout?: Duration;
     readonly statementTimeout?: Duration;
@@ -1388,6 +1430,8 @@ export declare class Migration extends Construct {
     readonly namespace: string;
     readonly image: string;
     readonly migrationsDir: string;
+    readonly verify: boolean;
+    readonly compatibilityQueries?: string;
     readonly usedBy: readonly WorkloadBase[];
     readonly environment: string;
     readonly platformName: string;
@@ -1396,28 +1440,32 @@ export declare class Migration extends Construct {
 
 // ---- platform/controllers.d.ts
 import { Construct } from 'constructs';
+import { HelmCrdPolicy } from '../gitops/helm-chart.js';
 import { HelmInstallation } from '../gitops/helm-release.js';
 export declare const CONTROLLER_CHARTS: {
     readonly argoRollouts: {
         readonly repoURL: "https://argoproj.github.io/argo-helm";
         readonly chart: "argo-rollouts";
-        readonly version: "2.41.1";
+        readonly version: "2.41.0";
         readonly appVersion: "v1.9.1";
+        readonly tag: "argoproj/argo-helm@argo-rollouts-2.41.0";
     };
     readonly keda: {
         readonly repoURL: "https://kedacore.github.io/charts";
         readonly chart: "keda";
         readonly version: "2.20.2";
         readonly appVersion: "v2.20.2";
+        readonly tag: "kedacore/charts@v2.20.2";
     };
     readonly cloudNativePg: {
         readonly repoURL: "https://cloudnative-pg.github.io/charts";
         readonly chart: "cloudnative-pg";
         readonly version: "0.29.0";
         readonly appVersion: "1.30.0";
+        readonly tag: "cloudnative-pg/charts@cloudnative-pg-v0.29.0";
     };
 };
-export declare const GATEWAY_API_PLUGIN_VERSION = "v0.16.0";
+export declare const GATEWAY_API_PLUGIN_VERSION = "v0.15.0";
 export declare enum CpuArchitecture {
     AMD64 = "amd64",
     ARM64 = "arm64"
@@ -1426,6 +1474,7 @@ export interface ControllerOptions {
     readonly enabled?: boolean;
     readonly namespace?: string;
     readonly chartVersion?: string;
+    readonly crds?: HelmCrdPolicy;
 }
 export interface ArgoRolloutsControllerOptions extends ControllerOptions {
     readonly gatewayApiPluginVersion?: string;
@@ -1435,6 +1484,7 @@ export interface ArgoRolloutsControllerOptions extends ControllerOptions {
 export interface PlatformControllersProps {
     readonly argoCdNamespace?: string;
     readonly project?: string;
+    readonly namePrefix?: string;
     readonly argoRollouts?: ArgoRolloutsControllerOptions;
     readonly keda?: ControllerOptions;
     readonly cloudNativePg?: ControllerOptions;
@@ -1879,6 +1929,7 @@ export interface SynthesizedObject {
     readonly constructPath: string;
     readonly manifest: Record<string, any>;
     readonly stage?: DeliveryStage;
+    readonly relocated?: boolean;
 }
 export interface SynthesizeOptions {
     readonly validator?: SchemaValidator;
@@ -2029,6 +2080,28 @@ export interface Finding {
 export declare function renderValue(value: unknown): string;
 export declare function formatFinding(finding: Finding): string;
 
+// ---- validation/manifest-files.d.ts
+import { type Manifest } from './manifest.js';
+export interface ManifestSource {
+    readonly file: string;
+    readonly document: number;
+    readonly item?: number;
+    readonly object: string;
+}
+export interface InputProblem {
+    readonly location: string;
+    readonly message: string;
+}
+export interface ManifestFiles {
+    readonly manifests: readonly Manifest[];
+    readonly sources: ReadonlyMap<string, ManifestSource>;
+    readonly files: readonly string[];
+    readonly problems: readonly InputProblem[];
+}
+export declare const MAX_DOCUMENT_BYTES: number;
+export declare function describeFsError(error: unknown): string;
+export declare function readManifestFiles(target: string): Promise<ManifestFiles>;
+
 // ---- validation/manifest.d.ts
 import { type Finding } from './finding.js';
 export interface Manifest {
@@ -2089,6 +2162,7 @@ export declare class SchemaValidator {
     private readonly walker;
     private readonly crdsDir;
     private readonly apiVersionsByKind;
+    private readonly knownGroups;
     private readonly compiled;
     private constructor();
     static load(options?: SchemaValidatorOptions): Promise<SchemaValidator>;
@@ -2099,33 +2173,38 @@ export declare class SchemaValidator {
     private checkObjectMeta;
     private unknownKind;
 }
+export declare function checkObjectName(manifest: Record<string, unknown>, kind: string, location: string): Finding[];
 export declare function validateDirectory(dir: string, validator?: SchemaValidator): Promise<Finding[]>;
 
 // ---- validation/validate-manifests.d.ts
 import type { Finding } from './finding.js';
 import { type Manifest } from './manifest.js';
+import { type ManifestSource } from './manifest-files.js';
 import { type PodSecurityLevel } from './pod-security-rules.js';
 import type { SchemaValidator } from './schema-validator.js';
+export type { ManifestSource };
 export declare const WARNING_RULE_IDS: ReadonlySet<string>;
 export interface ValidateManifestsOptions {
     readonly schema?: SchemaValidator;
     readonly podSecurityLevel?: PodSecurityLevel;
+    readonly policy?: ValidationPolicy;
+    readonly projects?: boolean;
     readonly requireExplicitWave?: boolean;
 }
+export type ValidationPolicy = 'restricted' | 'baseline' | 'none';
 export interface ValidationResult {
     readonly errors: readonly Finding[];
     readonly warnings: readonly Finding[];
 }
 export declare function validateManifests(manifests: readonly Manifest[], options?: ValidateManifestsOptions): ValidationResult;
-export interface ManifestSource {
-    readonly file: string;
-    readonly document: number;
-    readonly object: string;
-}
 export interface LoadedManifests {
     readonly manifests: readonly Manifest[];
     readonly sources: ReadonlyMap<string, ManifestSource>;
     readonly files: readonly string[];
+    readonly unreadable?: readonly {
+        readonly location: string;
+        readonly message: string;
+    }[];
 }
 export declare class ManifestInputError extends Error {
     readonly problems: readonly {

@@ -187,8 +187,8 @@ export class SchemaValidator {
         field: 'kind',
         value: kind,
         rule: 'schema/unpinned-kind',
-        message: `is not checked: no schema of API group ${groupOf(apiVersion)} is pinned (neither Kubernetes built-in nor a CRD in ${this.crdsDir}).`,
-        fix: `Add the upstream CRD that defines ${apiVersion} ${kind} (--crds <dir>) to check it.`,
+        message: `is not checked: no schema of API group ${groupOf(apiVersion)} is pinned (neither Kubernetes built-in nor a pinned CRD${this.crdsDir === undefined ? '' : ` nor a CRD in ${this.crdsDir}`}).`,
+        fix: `Add the upstream CRD that defines ${apiVersion} ${kind} with ${ADD_CRDS_HINT} to check it.`,
       };
     }
     if (known) {

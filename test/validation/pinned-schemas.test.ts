@@ -52,10 +52,10 @@ describe('crdsDir adds CRDs to the pinned set', () => {
   const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' }, spec: { size: 3 } };
   const scaledObject = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 's', namespace: 'shop' }, spec: { scaleTargetRef: { name: 'api' }, triggers: [{ type: 'cpu', metadata: { value: '50' } }] } };
 
-  it('WITHOUT it a kind no pinned CRD defines is unknown, and the fix names every way to add CRDs', async () => {
+  it('WITHOUT it a kind of an API group no pinned CRD defines is not checked, and the fix names every way to add CRDs', async () => {
     const findings = (await SchemaValidator.load()).validate(widget, 'w');
-    expect(findings.map((f) => f.rule)).toEqual(['schema/unknown-kind']);
-    expect(findings[0]!.message).toBe('no schema is known for example.com/v1 Widget: it is neither a Kubernetes built-in kind nor defined by a pinned CRD.');
+    expect(findings.map((f) => f.rule)).toEqual(['schema/unpinned-kind']);
+    expect(findings[0]!.message).toBe('is not checked: no schema of API group example.com is pinned (neither Kubernetes built-in nor a pinned CRD).');
     for (const option of ['`--crds <dir>`', 'runSynth', 'SchemaValidator.load({ crdsDir })', 'the cdk8s validation plugin']) expect(findings[0]!.fix).toContain(option);
   });
 

@@ -49,7 +49,12 @@ export function mergeVerified(lint: LintMigrationsResult, verified: VerifyResult
   const { findings: executed, ...verify } = verified;
   const lintedAt = new Set(lint.findings.filter((f) => f.rule === 'migration/contract-unmarked').map((f) => f.location));
   // Reported once: where the classifier already flagged the unmarked contract statement, it explains it.
-  const findings = [...lint.findings, ...executed.filter((f) => !(f.rule === 'migration/schema-contract' && lintedAt.has(f.location)))];
+  // What the classifier could not see into (dynamic SQL, other languages) execution has judged: its
+  // `unclassifiable` findings stand only for files that did not apply.
+  const fileOf = (location: string) => location.replace(/:\d+:\d+$/, '');
+  const notApplied = new Set(executed.filter((f) => f.rule === 'migration/apply-failed').map((f) => fileOf(f.location)));
+  const linted = lint.findings.filter((f) => f.rule !== 'migration/unclassifiable' || notApplied.has(fileOf(f.location)));
+  const findings = [...linted, ...executed.filter((f) => !(f.rule === 'migration/schema-contract' && lintedAt.has(f.location)))];
   if (previous) {
     const changes = compareReleases(previous, { migrations: lint.migrations.map((m) => m.name), images: currentImages });
     const counted = new Set(lint.migrations.filter((m) => m.contract).map((m) => m.name));
