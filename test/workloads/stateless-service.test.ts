@@ -101,7 +101,7 @@ describe('StatelessService in prod (canary)', () => {
   });
 
   it('adds burn-rate and saturation SLIs when asked', () => {
-    const objs = synthApi({ slo: { errorBudgetBurnRateFailAbove: 10, cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
+    const objs = synthApi({ slo: { cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
     const metrics = manifestOf(objs, 'prod', 'AnalysisTemplate', 'api-slo').spec.metrics;
     expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'error-budget-burn', 'cpu-saturation']);
     expect(metrics[2].failureCondition).toContain('result[0] > 10');
