@@ -14,6 +14,16 @@ export const ANALYSIS_ARGS = {
 } as const;
 
 /**
+ * Annotations stating the objectives a template was derived from: reviewers see them next to the
+ * queries, and `analysis simulate` builds its scenarios around them.
+ */
+export const ANALYSIS_ANNOTATIONS = {
+  SUCCESS_RATE: 'delivery.cdk8s.io/slo-success-rate',
+  LATENCY_P99: 'delivery.cdk8s.io/slo-latency-p99-seconds',
+  BUCKETS: 'delivery.cdk8s.io/histogram-buckets',
+} as const;
+
+/**
  * The args an analysis step passes to the template. The canary hash comes from the controller
  * (`podTemplateHashValue: Latest`), so every query sees only the canary's pods.
  */
@@ -55,7 +65,17 @@ export class SloAnalysisTemplate extends Construct {
     new ApiObject(this, 'resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: {
+          ...syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }),
+          [ANALYSIS_ANNOTATIONS.SUCCESS_RATE]: String(props.slo.successRate),
+          [ANALYSIS_ANNOTATIONS.LATENCY_P99]: String(props.slo.latencyP99Seconds),
+          [ANALYSIS_ANNOTATIONS.BUCKETS]: props.slo.histogramBuckets.join(','),
+        },
+      },
       spec: {
         args: Object.values(ANALYSIS_ARGS).map((name) => ({ name })),
         metrics,

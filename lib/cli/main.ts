@@ -1,3 +1,4 @@
+import { analysisCommand } from './analysis.js';
 import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
 import { diffCommand } from './diff.js';
 import { lintMigrationsCommand } from './lint-migrations.js';
@@ -7,7 +8,7 @@ import { validateCommand } from './validate.js';
  * The `cdk8s-delivery` command line: a small dispatcher over subcommands. A new subcommand (e.g.
  * `validate`, `diff`) is one Command object added to COMMANDS; no CLI framework is involved.
  */
-export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, analysisCommand];
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
