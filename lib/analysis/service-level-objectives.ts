@@ -232,7 +232,7 @@ function bucketProblems(objective: number, failAbove: number, buckets: readonly 
       fix: `use a bucket boundary (${[lower, upper].filter((b) => b !== undefined).map((b) => ms(b!)).join(' or ')}), or declare the boundaries the service exports in slo.histogramBuckets`,
     });
   }
-  if (out.length === 0 && !(failAbove > objective)) {
+  if (out.length === 0 && failAbove === objective) {
     out.push({ field: `${field}.latencyP99FailAbove`, value: ms(failAbove), message: `must be a bucket boundary above the objective (${ms(objective)})`, fix: `use ${ms(buckets.find((b) => b > objective) ?? objective * 2)}` });
   }
   return out;

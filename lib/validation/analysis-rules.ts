@@ -121,7 +121,8 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
     }
   }
   const query = isRecord(metric.provider) && isRecord(metric.provider.prometheus) ? metric.provider.prometheus.query : undefined;
-  if (typeof query === 'string') {
+  // An empty query is analysis/prometheus-address-query's finding.
+  if (typeof query === 'string' && query.trim() !== '') {
     const error = promqlSyntaxError(query);
     if (error) {
       sink.add(
