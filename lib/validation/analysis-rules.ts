@@ -115,7 +115,7 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
         `${path}.${key}`,
         condition,
         'analysis/condition-invalid',
-        `The ${key} of metric ${renderValue(metric.name)} does not compile (${error}); Argo Rollouts marks every measurement Error, so the analysis can never pass.`,
+        `The ${key} ${renderValue(condition)} of metric ${renderValue(metric.name)} does not compile (${error}); Argo Rollouts marks every measurement Error, so the analysis can never pass.`,
         'Write the condition over `result` with the expr operators (e.g. `len(result) > 0 && result[0] >= 0.99`).',
       );
     }
@@ -125,11 +125,12 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
   if (typeof query === 'string' && query.trim() !== '') {
     const error = promqlSyntaxError(query);
     if (error) {
+      const shown = query.length > 120 ? `${query.slice(0, 117)}...` : query;
       sink.add(
         `${path}.provider.prometheus.query`,
-        query.length > 120 ? `${query.slice(0, 117)}...` : query,
+        shown,
         'analysis/promql-invalid',
-        `The query of metric ${renderValue(metric.name)} is not valid PromQL (${error}); Prometheus rejects it and every measurement is an Error.`,
+        `The query ${renderValue(shown)} of metric ${renderValue(metric.name)} is not valid PromQL (${error}); Prometheus rejects it and every measurement is an Error.`,
         'Fix the query (try it in the Prometheus UI or with `promtool query instant`).',
       );
     }
