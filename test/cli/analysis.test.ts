@@ -7,6 +7,7 @@ import { seededRandom } from '../../lib/analysis/simulate/scenarios.js';
 import { CPU_HEADER, HISTOGRAM_HEADER, REQUESTS_HEADER, writePodCpu, writePodHistogram, writePodRequests } from '../../lib/analysis/simulate/traffic.js';
 import { analysisCommand } from '../../lib/cli/analysis.js';
 import { main } from '../../lib/cli/main.js';
+import { mermaidBlocks, parseMermaid } from '../review/mermaid.js';
 
 function capture() {
   const out: string[] = [];
@@ -46,7 +47,10 @@ describe('cdk8s-delivery analysis simulate', () => {
       expect([code, result.ok]).toEqual([0, true]);
       // AND the Markdown report has a Mermaid chart per scenario
       const md = (await import('node:fs')).readFileSync(report, 'utf8');
-      expect(md.match(/```mermaid\nxychart-beta/g)?.length).toBe(8);
+      const charts = mermaidBlocks(md);
+      expect(charts.length).toBe(8);
+      // AND mermaid's own parser reads each as an xychart
+      for (const chart of charts) expect(await parseMermaid(chart)).toBe('xychart');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
