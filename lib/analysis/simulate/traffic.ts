@@ -37,6 +37,41 @@ interface Series {
   readonly counts: number[][];
 }
 
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7). */
+function phi(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** Probability of each bucket (the last one is +Inf) under the log-normal latency with this median. */
+function bucketMass(median: number, buckets: readonly number[]): number[] {
+  const out: number[] = [];
+  let below = 0;
+  for (const b of buckets) {
+    const cdf = phi(Math.log(b / median) / SIGMA);
+    out.push(Math.max(0, cdf - below));
+    below = Math.max(below, cdf);
+  }
+  out.push(Math.max(0, 1 - below));
+  return out;
+}
+
+/** A Binomial(n, p) draw: Bernoulli trials for small n, Poisson for rare outcomes, normal otherwise. */
+export function binomial(n: number, p: number, random: () => number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (n <= 40) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (random() < p) k++;
+    return k;
+  }
+  if (n * p < 15) return Math.min(n, poisson(n * p, random));
+  if (n * (1 - p) < 15) return n - Math.min(n, poisson(n * (1 - p), random));
+  return Math.max(0, Math.min(n, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * normal(random))));
+}
+
 function bucketIndex(latency: number, buckets: readonly number[]): number {
   for (let i = 0; i < buckets.length; i++) if (latency <= buckets[i]!) return i;
   return buckets.length;
@@ -63,10 +98,20 @@ export function writePodHistogram(p: PodTraffic, buckets: readonly number[], ran
     const n = poisson(p.rps(t) * p.behaviour.traffic * SCRAPE_SECONDS, random);
     const errorRate = p.behaviour.errorRate(t);
     const median = p.behaviour.p99(t) / Math.exp(Z99 * SIGMA);
-    for (let i = 0; i < n; i++) {
-      const status = random() < errorRate ? '500' : '200';
-      const latency = median * Math.exp(SIGMA * normal(random));
-      bump(`${p.route}|${status}`, p.route, status, k, bucketIndex(latency, buckets), 1);
+    // The interval's requests: 5xx ~ Binomial(n, errorRate), then each status' latencies into the buckets
+    // as a multinomial (conditional binomials), which is exact in distribution and needs no draw per request.
+    const errors = binomial(n, errorRate, random);
+    const mass = bucketMass(median, buckets);
+    for (const [status, count] of [['200', n - errors], ['500', errors]] as const) {
+      if (count === 0) continue;
+      let remaining = count;
+      let left = 1;
+      for (let b = 0; b < mass.length && remaining > 0; b++) {
+        const c = b === mass.length - 1 ? remaining : binomial(remaining, left > 0 ? Math.min(1, mass[b]! / left) : 1, random);
+        left -= mass[b]!;
+        if (c > 0) bump(`${p.route}|${status}`, p.route, status, k, b, c);
+        remaining -= c;
+      }
     }
     for (const probe of p.probes) {
       // A probe every periodSeconds: the ones that fell in this scrape interval.
