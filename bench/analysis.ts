@@ -23,6 +23,7 @@ const seconds: number[] = [];
 for (let i = 0; i < runs; i++) {
   const r = await simulate(subjects, { trials, seed: 1 });
   seconds.push(r.seconds);
+  for (const x of r.results.filter((y) => !y.accepted)) console.log(`  not met: ${x.template} ${x.scenario}: ${JSON.stringify(x.counts)} (${x.expectation}; ${x.why})`);
   console.log(`run ${i + 1}: ${r.seconds.toFixed(1)} s, ${r.results.length} scenario runs, ${r.results.filter((x) => !x.accepted).length} acceptance(s) not met; load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 seconds.sort((a, b) => a - b);

@@ -51,8 +51,8 @@ export interface ServiceLevelObjectives {
   readonly histogramBuckets?: readonly number[];
   /**
    * One-sided confidence with which a measurement must show the canary beyond an abort line before it
-   * counts as failed. @default 0.999 (z = 3.09): at most 1 in 1000 measurements of a canary exactly at
-   * the abort line fails by chance
+   * counts as failed. @default 0.99 (z = 2.326): at most 1 in 100 measurements of a canary exactly at
+   * the abort line fails by chance, and a step fails only after failureLimit + 1 such measurements
    */
   readonly confidence?: number;
   /** Requests in the rate window below which a measurement has no data (Inconclusive). @default 100 */
@@ -129,7 +129,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   const buckets = [...(slo.histogramBuckets ?? OTEL_HTTP_BUCKETS)];
   const latency = (slo.latencyP99 ?? Duration.millis(500)).toMilliseconds() / 1000;
   const latencyFail = slo.latencyP99FailAbove ? slo.latencyP99FailAbove.toMilliseconds() / 1000 : buckets.find((b) => b >= round(latency * 1.5)) ?? round(latency * 1.5);
-  const confidence = slo.confidence ?? 0.999;
+  const confidence = slo.confidence ?? 0.99;
   const minRequests = slo.minRequests ?? 100;
   const rateWindow = slo.rateWindow ?? Duration.minutes(2);
   const count = slo.count ?? 5;

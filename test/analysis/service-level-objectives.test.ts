@@ -22,7 +22,7 @@ describe('resolveSlo', () => {
     const { resolved, problems } = resolveSlo({ latencyP99: Duration.millis(250) }, 'slo', ['/readyz']);
     expect(problems).toEqual([]);
     expect(resolved.latencyP99FailAboveSeconds).toBe(0.5);
-    expect(resolved.z).toBe(3.09);
+    expect(resolved.z).toBe(2.326);
     expect(resolved.excludePaths).toEqual(['/readyz']);
     expect(resolved.initialDelay.toSeconds()).toBe(120);
   });

@@ -93,17 +93,17 @@ describe('StatelessService in prod (canary)', () => {
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
     const [success, latency] = template.spec.metrics;
-    // Both are scores (standard deviations above the abort line): fail above z(0.999) = 3.09.
+    // Both are scores (standard deviations above the abort line): fail above z(0.99) = 2.326.
     // Success rate: no data is inconclusive (neither condition holds).
-    expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 3.09');
-    expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 3.09');
+    expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326');
+    expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
     // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
     expect(success.provider.prometheus.query).toContain('0.01) or vector(0.01)');
     expect(success.provider.prometheus.query).toContain('http_response_status_code=~"5.."');
     expect(latency.provider.prometheus.query).toContain('le=~"0[.]750*"');
     // Latency: no data passes.
-    expect(latency.successCondition).toBe('(len(result) == 0 || isNaN(result[0])) || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 3.09)');
-    expect(latency.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 3.09');
+    expect(latency.successCondition).toBe('(len(result) == 0 || isNaN(result[0])) || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326)');
+    expect(latency.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
   });
 
   it('adds the saturation SLI when asked', () => {
