@@ -80,11 +80,11 @@ describe('the homelab reference platform', () => {
     expect([canary.stableService, canary.canaryService, canary.trafficRouting]).toEqual(['inference', 'inference-canary', { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'inference', namespace: 'homelab-prod' } } }]);
     // AND the route's backends are exactly the stable and canary Services
     expect(at('homelab/prod/inference/httproute-inference.yaml').spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['inference', 100], ['inference-canary', 0]]);
-    // AND the analysis holds inference-sized SLOs: 99 % success (abort at 2 % errors), p99 latency 5 s (abort above 10 s)
+    // AND the analysis holds inference-sized SLOs: 99 % success (abort at 1.5 % errors), p99 latency 5 s (abort above 10 s)
     const template = at('homelab/prod/inference/analysistemplate-inference-slo.yaml');
     expect(template.metadata.annotations).toMatchObject({ 'delivery.cdk8s.io/slo-success-rate': '0.99', 'delivery.cdk8s.io/slo-latency-p99-seconds': '5' });
     const [success, latency] = template.spec.metrics;
-    expect(success.provider.prometheus.query).toContain('0.02) or vector(0.02)');
+    expect(success.provider.prometheus.query).toContain('0.015) or vector(0.015)');
     expect(latency.provider.prometheus.query).toContain('le=~"10([.]0+)?"');
     // AND the probe path is left out of both
     for (const m of [success, latency]) expect(m.provider.prometheus.query).toContain('http_route!~"/health"');
