@@ -139,7 +139,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
 
   if (!(successRate > 0 && successRate < 1)) problems.push({ field: `${field}.successRate`, value: successRate, message: 'must be a fraction between 0 and 1 (exclusive)', fix: 'use e.g. 0.995 for 99.5 %' });
   if (!(successRateFailBelow > 0 && successRateFailBelow <= successRate)) problems.push({ field: `${field}.successRateFailBelow`, value: successRateFailBelow, message: `must be above 0 and at most the objective (${successRate})`, fix: 'use a value a little below successRate, e.g. 0.99' });
-  if (!(latency > 0)) problems.push({ field: `${field}.latencyP99`, value: latency, message: 'must be above 0', fix: 'use e.g. Duration.millis(300)' });
+  if (!(latency > 0)) problems.push({ field: `${field}.latencyP99`, value: latency, message: 'must be above 0', fix: 'use e.g. Duration.millis(250)' });
   if (!(latencyFail >= latency)) problems.push({ field: `${field}.latencyP99FailAbove`, value: latencyFail, message: `must be at least the objective (${latency}s)`, fix: 'use a value above latencyP99, e.g. 1.5 × the objective' });
   if (!(Number.isInteger(count) && count >= 1)) problems.push({ field: `${field}.count`, value: count, message: 'must be a whole number of at least 1 (an analysis without count never ends)', fix: 'use e.g. 5' });
   if (!(Number.isInteger(failureLimit) && failureLimit >= 0)) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: 'must be a whole number of at least 0', fix: 'use e.g. 1' });
