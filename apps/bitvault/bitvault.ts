@@ -13,6 +13,7 @@ import {
   PostgresBackup,
   PostgresCluster,
   Probe,
+  SmokeTestExpectation,
   QueueWorker,
   Redis,
   SecretKey,
@@ -112,10 +113,12 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       autoscaling: Autoscaling.horizontal({ minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70 }),
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['api.bitvault.example'] }),
       config: [ConfigSource.files('routes', { 'routes.yaml': 'upstreams:\n  bitvaultd: bitvaultd:80\ntimeouts:\n  request: 10s\n' }, { mountPath: '/etc/gateway' })],
+      // Latency lines on the OTel bucket boundaries (0.25 s, 0.5 s): between two boundaries the histogram
+      // can only interpolate.
       slo: {
         successRate: 0.999,
-        latencyP99: Duration.millis(300),
-        errorBudgetBurnRateFailAbove: 14.4,
+        latencyP99: Duration.millis(250),
+        latencyP99FailAbove: Duration.millis(500),
         cpuSaturationPassBelow: 0.8,
       },
       environments: {
@@ -137,7 +140,10 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       // bitvaultd drains long-lived gRPC streams: a longer grace period.
       terminationGracePeriodSeconds: 45,
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'internal', gatewayNamespace: 'gateway-system', hostnames: ['bitvaultd.bitvault.internal'] }),
-      slo: { successRate: 0.9995, latencyP99: Duration.millis(150) },
+      // p99 100 ms (an OTel bucket boundary; 150 ms fell inside the 0.1–0.25 s bucket), abort at 250 ms.
+      // Abort at 0.2 % errors (4 × the budget): at ~0.5 errors per 2 m window a lower line is crossed by
+      // one burst of 3 errors counted in two overlapping windows (simulate: 1 % false aborts at 0.1 %).
+      slo: { successRate: 0.9995, successRateFailBelow: 0.998, latencyP99: Duration.millis(100), latencyP99FailAbove: Duration.millis(250) },
     });
 
     // The SSR web frontend: blue-green in prod (smoke test on the preview stack, instant rollback).
@@ -148,7 +154,8 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       resources: { cpuRequestMillis: 200, memoryRequestMebibytes: 384, memoryLimitMebibytes: 512 },
       autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 8 }),
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['bitvault.example'] }),
-      blueGreen: { smokeTest: { path: '/api/health' } },
+      // The health document must say so: a 200 with {"status":"down"} is no pass.
+      blueGreen: { smokeTest: { path: '/api/health', expect: SmokeTestExpectation.jsonEquals('{$.status}', 'ok') } },
     });
 
     // Workers: idempotent consumers, rolling everywhere, scaled by KEDA on NATS JetStream queue depth.

@@ -11,6 +11,8 @@ export interface PrometheusSource {
   readonly address?: string;
   /** Request-duration histogram (without the _bucket/_count suffix). @default 'http_server_request_duration_seconds' */
   readonly requestDurationHistogram?: string;
+  /** Label holding the route (OTel `http.route`), used to leave probe requests out. @default 'http_route' */
+  readonly routeLabel?: string;
   /** Label holding the HTTP status code. @default 'http_response_status_code' */
   readonly statusCodeLabel?: string;
   /** Regex of status codes that count as errors. @default '5..' */
@@ -23,27 +25,52 @@ export interface PrometheusSource {
  * near the objective pauses for a human instead of flapping the rollout.
  */
 export interface ServiceLevelObjectives {
-  /** Fraction of non-error requests needed to pass, in (0, 1). @default 0.995 */
+  /** The objective: fraction of non-error requests, in (0, 1). @default 0.995 */
   readonly successRate?: number;
-  /** Success rate below which the canary fails. @default twice the error budget below 100%, e.g. 0.99 for 0.995 */
+  /**
+   * The abort line: a canary whose success rate is, with `confidence`, below this line fails. A
+   * canary between the objective and this line passes: a release is aborted on evidence, not on noise.
+   * @default twice the error budget below 100%, e.g. 0.99 for 0.995
+   */
   readonly successRateFailBelow?: number;
   /** No-data handling for the success rate. @default NoData.INCONCLUSIVE: a canary that got no traffic proved nothing */
   readonly successRateNoData?: NoData;
-  /** p99 latency objective. @default 500 ms */
+  /** p99 latency objective; must be a boundary of `histogramBuckets`. @default 500 ms */
   readonly latencyP99?: Duration;
-  /** p99 latency above which the canary fails. @default 1.5 × latencyP99 */
+  /**
+   * The abort line: a canary whose p99 is, with `confidence`, above this line (more than 1 % of its
+   * requests slower) fails. Must be a boundary of `histogramBuckets` above the objective.
+   * @default the first bucket boundary at or above 1.5 × latencyP99
+   */
   readonly latencyP99FailAbove?: Duration;
+  /**
+   * Upper bounds (seconds) of the request-duration histogram's buckets, as the service exports them.
+   * A latency line must be one of them: between two boundaries Prometheus can only interpolate.
+   * @default OTEL_HTTP_BUCKETS, the OpenTelemetry HTTP semantic-convention boundaries
+   */
+  readonly histogramBuckets?: readonly number[];
+  /**
+   * One-sided confidence with which a measurement must show the canary beyond an abort line before it
+   * counts as failed. @default 0.99 (z = 2.326): at most 1 in 100 measurements of a canary exactly at
+   * the abort line fails by chance, and a step fails only after failureLimit + 1 such measurements
+   */
+  readonly confidence?: number;
+  /** Requests in the rate window below which a measurement has no data (Inconclusive). @default 100 */
+  readonly minRequests?: number;
+  /**
+   * Compare the canary against the stable pods over the same window: the abort line becomes the
+   * stable's own error (or slow) ratio when that is worse, so a stable incident does not abort the
+   * canary (Kayenta's baseline-vs-canary idea). @default true
+   */
+  readonly compareWithStable?: boolean;
+  /**
+   * Request paths (routes) the analysis leaves out, in addition to the workload's own HTTP probe paths:
+   * the kubelet's probes are no user traffic, and a canary that only answers them proved nothing.
+   * @default none beyond the probe paths
+   */
+  readonly excludePaths?: readonly string[];
   /** No-data handling for latency. @default NoData.PASS: no requests, no slow requests; the success-rate SLI already flags missing traffic */
   readonly latencyNoData?: NoData;
-  /**
-   * Maximum error-budget burn rate over `errorBudgetWindow`, for the whole service (stable + canary).
-   * @default no burn-rate SLI
-   */
-  readonly errorBudgetBurnRateFailAbove?: number;
-  /** Burn rate at or below which the SLI passes. @default burn-rate fail threshold ÷ 2 */
-  readonly errorBudgetBurnRatePassBelow?: number;
-  /** Window of the burn-rate query. @default 1 hour */
-  readonly errorBudgetWindow?: Duration;
   /** CPU saturation (usage ÷ request of the canary pods) at or below which the SLI passes. @default no saturation SLI */
   readonly cpuSaturationPassBelow?: number;
   /** CPU saturation above which the canary fails. @default saturation pass threshold + 0.15 */
@@ -60,8 +87,10 @@ export interface ServiceLevelObjectives {
   readonly inconclusiveLimit?: number;
   /** Consecutive query errors tolerated. @default 2 */
   readonly consecutiveErrorLimit?: number;
-  /** Rate window of the queries. @default 2 minutes */
+  /** Window of the queries. @default 2 minutes */
   readonly rateWindow?: Duration;
+  /** Wait before the first measurement, so the window holds canary data. @default rateWindow */
+  readonly initialDelay?: Duration;
   /** The metrics source. @default see {@link PrometheusSource} */
   readonly prometheus?: PrometheusSource;
 }
@@ -74,7 +103,12 @@ export interface ResolvedSlo {
   readonly latencyP99Seconds: number;
   readonly latencyP99FailAboveSeconds: number;
   readonly latencyNoData: NoData;
-  readonly burnRate?: { readonly passBelow: number; readonly failAbove: number; readonly window: Duration };
+  readonly histogramBuckets: readonly number[];
+  readonly z: number;
+  readonly minRequests: number;
+  readonly compareWithStable: boolean;
+  readonly excludePaths: readonly string[];
+  readonly initialDelay: Duration;
   readonly saturation?: { readonly passBelow: number; readonly failAbove: number; readonly noData: NoData };
   readonly interval: Duration;
   readonly count: number;
@@ -88,12 +122,16 @@ export interface ResolvedSlo {
 type P = { field: string; value: unknown; message: string; fix: string };
 
 /** Applies defaults and lists every problem (fields relative to `field`). */
-export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo'): { resolved: ResolvedSlo; problems: P[] } {
+export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', probePaths: readonly string[] = []): { resolved: ResolvedSlo; problems: P[] } {
   const problems: P[] = [];
   const successRate = slo.successRate ?? 0.995;
   const successRateFailBelow = slo.successRateFailBelow ?? round(1 - 2 * (1 - successRate));
+  const buckets = [...(slo.histogramBuckets ?? OTEL_HTTP_BUCKETS)];
   const latency = (slo.latencyP99 ?? Duration.millis(500)).toMilliseconds() / 1000;
-  const latencyFail = slo.latencyP99FailAbove ? slo.latencyP99FailAbove.toMilliseconds() / 1000 : round(latency * 1.5);
+  const latencyFail = slo.latencyP99FailAbove ? slo.latencyP99FailAbove.toMilliseconds() / 1000 : buckets.find((b) => b >= round(latency * 1.5)) ?? round(latency * 1.5);
+  const confidence = slo.confidence ?? 0.99;
+  const minRequests = slo.minRequests ?? 100;
+  const rateWindow = slo.rateWindow ?? Duration.minutes(2);
   const count = slo.count ?? 5;
   const failureLimit = slo.failureLimit ?? 1;
   const inconclusiveLimit = slo.inconclusiveLimit ?? 1;
@@ -101,7 +139,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo'): { r
 
   if (!(successRate > 0 && successRate < 1)) problems.push({ field: `${field}.successRate`, value: successRate, message: 'must be a fraction between 0 and 1 (exclusive)', fix: 'use e.g. 0.995 for 99.5 %' });
   if (!(successRateFailBelow > 0 && successRateFailBelow <= successRate)) problems.push({ field: `${field}.successRateFailBelow`, value: successRateFailBelow, message: `must be above 0 and at most the objective (${successRate})`, fix: 'use a value a little below successRate, e.g. 0.99' });
-  if (!(latency > 0)) problems.push({ field: `${field}.latencyP99`, value: latency, message: 'must be above 0', fix: 'use e.g. Duration.millis(300)' });
+  if (!(latency > 0)) problems.push({ field: `${field}.latencyP99`, value: latency, message: 'must be above 0', fix: 'use e.g. Duration.millis(250)' });
   if (!(latencyFail >= latency)) problems.push({ field: `${field}.latencyP99FailAbove`, value: latencyFail, message: `must be at least the objective (${latency}s)`, fix: 'use a value above latencyP99, e.g. 1.5 × the objective' });
   if (!(Number.isInteger(count) && count >= 1)) problems.push({ field: `${field}.count`, value: count, message: 'must be a whole number of at least 1 (an analysis without count never ends)', fix: 'use e.g. 5' });
   if (!(Number.isInteger(failureLimit) && failureLimit >= 0)) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: 'must be a whole number of at least 0', fix: 'use e.g. 1' });
@@ -109,16 +147,21 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo'): { r
   if (!(Number.isInteger(inconclusiveLimit) && inconclusiveLimit >= 0 && inconclusiveLimit <= count)) problems.push({ field: `${field}.inconclusiveLimit`, value: inconclusiveLimit, message: `must be a whole number from 0 to count (${count})`, fix: 'use e.g. 1' });
   if (!isWholeSeconds(interval, 1)) problems.push({ field: `${field}.interval`, value: exactSeconds(interval), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.minutes(1)' });
 
-  for (const [key, window] of [['rateWindow', slo.rateWindow], ['errorBudgetWindow', slo.errorBudgetWindow]] as const) {
-    if (window !== undefined && !isWholeSeconds(window, 30)) problems.push({ field: `${field}.${key}`, value: exactSeconds(window), message: 'must be a whole number of seconds, at least 30 (a rate needs two scrapes)', fix: `use e.g. Duration.minutes(2)` });
+  if (slo.rateWindow !== undefined && !isWholeSeconds(slo.rateWindow, 30)) problems.push({ field: `${field}.rateWindow`, value: exactSeconds(slo.rateWindow), message: 'must be a whole number of seconds, at least 30 (a window needs two scrapes)', fix: 'use e.g. Duration.minutes(2)' });
+  if (!(buckets.length > 0 && buckets.every((b, i) => Number.isFinite(b) && b > 0 && (i === 0 || b > buckets[i - 1]!)))) {
+    problems.push({ field: `${field}.histogramBuckets`, value: buckets, message: 'must be positive, finite, strictly increasing bucket upper bounds', fix: 'list the boundaries the service exports, e.g. OTEL_HTTP_BUCKETS' });
+  } else {
+    problems.push(...bucketProblems(latency, latencyFail, buckets, field));
   }
-  let burnRate: ResolvedSlo['burnRate'];
-  if (slo.errorBudgetBurnRateFailAbove !== undefined || slo.errorBudgetBurnRatePassBelow !== undefined) {
-    const failAbove = slo.errorBudgetBurnRateFailAbove ?? 14.4;
-    const passBelow = slo.errorBudgetBurnRatePassBelow ?? failAbove / 2;
-    if (!(failAbove > 0 && passBelow > 0 && passBelow <= failAbove)) problems.push({ field: `${field}.errorBudgetBurnRatePassBelow`, value: passBelow, message: `must be above 0 and at most the fail threshold (${failAbove})`, fix: 'use e.g. errorBudgetBurnRateFailAbove: 14.4 with the default pass threshold' });
-    burnRate = { passBelow, failAbove, window: slo.errorBudgetWindow ?? Duration.hours(1) };
+  if (!(confidence >= 0.9 && confidence < 1)) problems.push({ field: `${field}.confidence`, value: confidence, message: 'must be at least 0.9 and below 1', fix: 'use e.g. 0.999' });
+  if (!(Number.isInteger(minRequests) && minRequests >= 1)) problems.push({ field: `${field}.minRequests`, value: minRequests, message: 'must be a whole number of at least 1', fix: 'use e.g. 100' });
+  const excludePaths = [...new Set([...probePaths, ...(slo.excludePaths ?? [])])];
+  for (const path of slo.excludePaths ?? []) {
+    if (!PATH.test(path)) problems.push({ field: `${field}.excludePaths`, value: path, message: 'must be an absolute path of letters, digits and / _ . ~ -', fix: "use e.g. '/metrics'" });
   }
+  const initialDelay = slo.initialDelay ?? rateWindow;
+  if (slo.initialDelay !== undefined && !isWholeSeconds(slo.initialDelay, 0)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(slo.initialDelay), message: 'must be a whole number of seconds', fix: 'omit it (the rate window)' });
+  else if (exactSeconds(initialDelay) < exactSeconds(rateWindow)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(initialDelay), message: `is shorter than the rate window (${exactSeconds(rateWindow)}s): the first measurements would read a window the canary has not filled yet`, fix: 'omit it (the rate window)' });
   let saturation: ResolvedSlo['saturation'];
   if (slo.cpuSaturationPassBelow !== undefined || slo.cpuSaturationFailAbove !== undefined) {
     const passBelow = slo.cpuSaturationPassBelow ?? 0.8;
@@ -136,22 +179,85 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo'): { r
       latencyP99Seconds: latency,
       latencyP99FailAboveSeconds: latencyFail,
       latencyNoData: slo.latencyNoData ?? NoData.PASS,
-      burnRate,
+      histogramBuckets: buckets,
+      z: round3(normalQuantile(confidence)),
+      minRequests,
+      compareWithStable: slo.compareWithStable ?? true,
+      excludePaths,
+      initialDelay,
       saturation,
       interval,
       count,
       failureLimit,
       inconclusiveLimit,
       consecutiveErrorLimit: slo.consecutiveErrorLimit ?? 2,
-      rateWindow: slo.rateWindow ?? Duration.minutes(2),
+      rateWindow,
       prometheus: {
         address: p.address ?? 'http://prometheus-operated.monitoring.svc.cluster.local:9090',
         requestDurationHistogram: p.requestDurationHistogram ?? 'http_server_request_duration_seconds',
+        routeLabel: p.routeLabel ?? 'http_route',
         statusCodeLabel: p.statusCodeLabel ?? 'http_response_status_code',
         errorStatusRegex: p.errorStatusRegex ?? '5..',
       },
     },
   };
+}
+
+/** The OpenTelemetry HTTP semantic conventions' advised `http.server.request.duration` boundaries (s). */
+export const OTEL_HTTP_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+const PATH = /^\/[A-Za-z0-9/_.~-]*$/;
+
+/**
+ * A latency line between two bucket boundaries cannot be measured: `histogram_quantile` interpolates
+ * linearly inside the bucket, so a true p99 of 120 ms reads ~190 ms in the 0.1–0.25 s bucket, and the
+ * count of requests slower than the line does not exist. Both lines must be boundaries.
+ */
+function bucketProblems(objective: number, failAbove: number, buckets: readonly number[], field: string): P[] {
+  const out: P[] = [];
+  const ms = (s: number) => `${round(s * 1000)} ms`;
+  const around = (s: number) => {
+    const upper = buckets.find((b) => b > s);
+    const lower = [...buckets].reverse().find((b) => b < s);
+    return { lower, upper };
+  };
+  for (const [key, value] of [['latencyP99', objective], ['latencyP99FailAbove', failAbove]] as const) {
+    if (buckets.includes(value)) continue;
+    const { lower, upper } = around(value);
+    const inside = lower !== undefined && upper !== undefined ? `inside the histogram bucket ${lower}–${upper} s` : upper === undefined ? `above the last histogram boundary (${buckets[buckets.length - 1]} s)` : `below the first histogram boundary (${buckets[0]} s)`;
+    out.push({
+      field: `${field}.${key}`,
+      value: ms(value),
+      message: `falls ${inside}: Prometheus can only interpolate there, so the analysis could not tell a canary on one side of the line from one on the other`,
+      fix: `use a bucket boundary (${[lower, upper].filter((b) => b !== undefined).map((b) => ms(b!)).join(' or ')}), or declare the boundaries the service exports in slo.histogramBuckets`,
+    });
+  }
+  if (out.length === 0 && failAbove === objective) {
+    out.push({ field: `${field}.latencyP99FailAbove`, value: ms(failAbove), message: `must be a bucket boundary above the objective (${ms(objective)})`, fix: `use ${ms(buckets.find((b) => b > objective) ?? objective * 2)}` });
+  }
+  return out;
+}
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return NaN;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function round(value: number): number {

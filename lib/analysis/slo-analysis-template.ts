@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration, promDuration } from '../core/duration.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
-import { conditions, NoData } from './no-data.js';
+import { conditions } from './no-data.js';
 import { ResolvedSlo } from './service-level-objectives.js';
 
 /** Argument names of the SLO AnalysisTemplate. */
@@ -10,6 +10,17 @@ export const ANALYSIS_ARGS = {
   NAMESPACE: 'namespace',
   WORKLOAD: 'workload',
   CANARY_HASH: 'canary-hash',
+  STABLE_HASH: 'stable-hash',
+} as const;
+
+/**
+ * Annotations stating the objectives a template was derived from: reviewers see them next to the
+ * queries, and `analysis simulate` builds its scenarios around them.
+ */
+export const ANALYSIS_ANNOTATIONS = {
+  SUCCESS_RATE: 'delivery.cdk8s.io/slo-success-rate',
+  LATENCY_P99: 'delivery.cdk8s.io/slo-latency-p99-seconds',
+  BUCKETS: 'delivery.cdk8s.io/histogram-buckets',
 } as const;
 
 /**
@@ -21,6 +32,7 @@ export function analysisStepArgs(namespace: string, workload: string): Record<st
     { name: ANALYSIS_ARGS.NAMESPACE, value: namespace },
     { name: ANALYSIS_ARGS.WORKLOAD, value: workload },
     { name: ANALYSIS_ARGS.CANARY_HASH, valueFrom: { podTemplateHashValue: 'Latest' } },
+    { name: ANALYSIS_ARGS.STABLE_HASH, valueFrom: { podTemplateHashValue: 'Stable' } },
   ];
 }
 
@@ -53,7 +65,17 @@ export class SloAnalysisTemplate extends Construct {
     new ApiObject(this, 'resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: {
+          ...syncAnnotations(SyncWave.APP_SUPPORT, { customResource: true }),
+          [ANALYSIS_ANNOTATIONS.SUCCESS_RATE]: String(props.slo.successRate),
+          [ANALYSIS_ANNOTATIONS.LATENCY_P99]: String(props.slo.latencyP99Seconds),
+          [ANALYSIS_ANNOTATIONS.BUCKETS]: props.slo.histogramBuckets.join(','),
+        },
+      },
       spec: {
         args: Object.values(ANALYSIS_ARGS).map((name) => ({ name })),
         metrics,
@@ -64,18 +86,92 @@ export class SloAnalysisTemplate extends Construct {
 
 const arg = (name: string) => `{{args.${name}}}`;
 
+/** The fraction of requests slower than the p99 line that a p99 at the line allows. */
+const P99_TAIL = 0.01;
+
+/**
+ * The SLI queries, as PromQL text. Every SLI is a count of bad events E (5xx answers, or requests
+ * slower than the abort line) out of N requests of the canary's pods in the window, probe paths left
+ * out. Counts, not `rate()`:
+ *
+ * - `increase(x[w])` is blind to a series' first increment: OTel creates the 5xx series at 1 on the
+ *   first error, so a canary's first errors never show. The count over the window is instead the
+ *   difference with the value one window ago, or the whole value for a series that did not exist then
+ *   (`clamp_min(x - x offset w, 0) or x`; a counter reset inside the window counts as 0).
+ * - A missing error series is zero errors (`or vector(0)`); a missing total is no data (empty result),
+ *   and so is a total below `minRequests` (`N >= min` filters it out).
+ *
+ * The decision is a one-sided test, not a fixed line: the result is how many standard deviations E
+ * lies above what a canary exactly at the abort line F would produce, `(E - N·F) / sqrt(N·F)`
+ * (Poisson approximation of the binomial score test; Wilson's interval is this test inverted). It
+ * fails above z of the confidence, so one 5xx in 480 requests is no evidence, and 5 % of them is.
+ * With `compareWithStable`, F is the stable pods' own ratio when that is worse than the abort line.
+ */
+export class SliQueries {
+  constructor(private readonly slo: ResolvedSlo) {}
+
+  private selector(metric: string, hashArg: string, extra: readonly string[]): string {
+    const p = this.slo.prometheus;
+    const parts = [`namespace="${arg(ANALYSIS_ARGS.NAMESPACE)}"`, `pod=~"${arg(ANALYSIS_ARGS.WORKLOAD)}-${arg(hashArg)}-[a-z0-9]+"`];
+    if (this.slo.excludePaths.length > 0) parts.push(`${p.routeLabel}!~"${this.slo.excludePaths.map(escapeRegex).join('|')}"`);
+    return `${metric}{${[...parts, ...extra].join(', ')}}`;
+  }
+
+  private count(metric: string, hashArg: string, extra: readonly string[] = []): string {
+    const s = this.selector(metric, hashArg, extra);
+    const w = promDuration(this.slo.rateWindow);
+    return `sum(clamp_min(${s} - ${s} offset ${w}, 0) or ${s})`;
+  }
+
+  private total(hashArg: string): string {
+    return this.count(`${this.slo.prometheus.requestDurationHistogram}_count`, hashArg);
+  }
+
+  private errors(hashArg: string): string {
+    const p = this.slo.prometheus;
+    return `(${this.count(`${p.requestDurationHistogram}_count`, hashArg, [`${p.statusCodeLabel}=~"${p.errorStatusRegex}"`])} or vector(0))`;
+  }
+
+  private slower(hashArg: string, seconds: number): string {
+    const p = this.slo.prometheus;
+    return `(${this.total(hashArg)} - ${this.count(`${p.requestDurationHistogram}_bucket`, hashArg, [`le=~"${leRegex(seconds)}"`])})`;
+  }
+
+  /** The score of E out of N against the abort ratio f, optionally raised to the stable's ratio. */
+  private score(bad: (hashArg: string) => string, f: number): string {
+    const c = ANALYSIS_ARGS.CANARY_HASH;
+    const s = ANALYSIS_ARGS.STABLE_HASH;
+    const min = this.slo.minRequests;
+    const line = this.slo.compareWithStable
+      ? `(clamp_min(${bad(s)} / (${this.total(s)} >= ${min}), ${f}) or vector(${f}))`
+      : `${f}`;
+    return `(${bad(c)} - (${this.total(c)} >= ${min}) * ${line}) / sqrt(${this.total(c)} * ${line})`;
+  }
+
+  /** Standard deviations by which the canary's 5xx count exceeds the abort line. */
+  public errorScore(): string {
+    return this.score((h) => this.errors(h), round(1 - this.slo.successRateFailBelow));
+  }
+
+  /** Standard deviations by which the canary's count of requests slower than the p99 abort line exceeds 1 %. */
+  public latencyScore(): string {
+    return this.score((h) => this.slower(h, this.slo.latencyP99FailAboveSeconds), P99_TAIL);
+  }
+
+  /** CPU usage ÷ CPU request of the canary pods. */
+  public cpuSaturation(): string {
+    const ns = `namespace="${arg(ANALYSIS_ARGS.NAMESPACE)}"`;
+    const pods = `pod=~"${arg(ANALYSIS_ARGS.WORKLOAD)}-${arg(ANALYSIS_ARGS.CANARY_HASH)}-[a-z0-9]+"`;
+    const window = promDuration(this.slo.rateWindow);
+    return `sum(rate(container_cpu_usage_seconds_total{${ns}, ${pods}, container!="", container!="POD"}[${window}])) / sum(kube_pod_container_resource_requests{${ns}, ${pods}, resource="cpu"})`;
+  }
+}
+
 function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
   const p = slo.prometheus;
-  const ns = `namespace="${arg(ANALYSIS_ARGS.NAMESPACE)}"`;
-  // Pods of a Rollout's ReplicaSet are named <rollout>-<pod-template-hash>-<suffix>.
-  const canaryPods = `pod=~"${arg(ANALYSIS_ARGS.WORKLOAD)}-${arg(ANALYSIS_ARGS.CANARY_HASH)}-[a-z0-9]+"`;
-  const allPods = `pod=~"${arg(ANALYSIS_ARGS.WORKLOAD)}-[a-z0-9]+-[a-z0-9]+"`;
-  const window = promDuration(slo.rateWindow);
-  const count = `${p.requestDurationHistogram}_count`;
-  const ok = `${p.statusCodeLabel}!~"${p.errorStatusRegex}"`;
-  const successRatio = (pods: string, w: string) => `sum(rate(${count}{${ns}, ${pods}, ${ok}}[${w}])) / sum(rate(${count}{${ns}, ${pods}}[${w}]))`;
-
+  const q = new SliQueries(slo);
   const timing = {
+    initialDelay: goDuration(slo.initialDelay),
     interval: goDuration(slo.interval),
     count: slo.count,
     failureLimit: slo.failureLimit,
@@ -88,32 +184,25 @@ function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
     ...c,
     provider: { prometheus: { address: p.address, query } },
   });
-
+  const z = slo.z;
   const metrics = [
-    metric('success-rate', successRatio(canaryPods, window), conditions(`result[0] >= ${slo.successRate}`, `result[0] < ${slo.successRateFailBelow}`, slo.successRateNoData)),
-    metric(
-      'latency-p99',
-      `histogram_quantile(0.99, sum by (le) (rate(${p.requestDurationHistogram}_bucket{${ns}, ${canaryPods}}[${window}])))`,
-      conditions(`result[0] <= ${slo.latencyP99Seconds}`, `result[0] > ${slo.latencyP99FailAboveSeconds}`, slo.latencyNoData),
-    ),
+    metric('success-rate', q.errorScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.successRateNoData)),
+    metric('latency-p99', q.latencyScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.latencyNoData)),
   ];
-  if (slo.burnRate) {
-    const budget = round(1 - slo.successRate);
-    metrics.push(metric(
-      'error-budget-burn',
-      `(1 - (${successRatio(allPods, promDuration(slo.burnRate.window))})) / ${budget}`,
-      // No requests burn no budget.
-      conditions(`result[0] <= ${slo.burnRate.passBelow}`, `result[0] > ${slo.burnRate.failAbove}`, NoData.PASS),
-    ));
-  }
   if (slo.saturation) {
-    metrics.push(metric(
-      'cpu-saturation',
-      `sum(rate(container_cpu_usage_seconds_total{${ns}, ${canaryPods}, container!="", container!="POD"}[${window}])) / sum(kube_pod_container_resource_requests{${ns}, ${canaryPods}, resource="cpu"})`,
-      conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData),
-    ));
+    metrics.push(metric('cpu-saturation', q.cpuSaturation(), conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData)));
   }
   return metrics;
+}
+
+/** A regex matching the `le` label of a boundary however it is formatted ("1", "1.0", "0.50"). */
+export function leRegex(seconds: number): string {
+  const [int, frac] = String(seconds).split('.');
+  return frac === undefined ? `${int}([.]0+)?` : `${int}[.]${frac}0*`;
+}
+
+function escapeRegex(path: string): string {
+  return path.replace(/\./g, '[.]');
 }
 
 function round(value: number): number {

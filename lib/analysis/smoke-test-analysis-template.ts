@@ -4,6 +4,28 @@ import { exactSeconds, goDuration, isWholeSeconds } from '../core/duration.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 
 /**
+ * What a smoke-test GET must answer beyond a 2xx status. A bare status check passes
+ * `200 {"status":"DOWN"}`.
+ */
+export class SmokeTestExpectation {
+  /**
+   * The JSON body's field at `jsonPath` (Kubernetes JSONPath, e.g. '{$.status}') equals `value`.
+   * Argo Rollouts v1.9.1 counts a body that is not JSON as Successful without evaluating the condition
+   * (argoproj/argo-rollouts#4535), so point this at a JSON health document.
+   */
+  public static jsonEquals(jsonPath: string, value: string | number | boolean): SmokeTestExpectation {
+    return new SmokeTestExpectation(jsonPath, `result == ${JSON.stringify(value)}`);
+  }
+
+  /** Any condition over `result`, the value `jsonPath` selects from the JSON body. */
+  public static jsonCondition(jsonPath: string, condition: string): SmokeTestExpectation {
+    return new SmokeTestExpectation(jsonPath, condition);
+  }
+
+  private constructor(public readonly jsonPath: string, public readonly successCondition: string) {}
+}
+
+/**
  * The smoke test a blue-green rollout runs against the preview (green) stack before it flips the active
  * Service: a few HTTP GETs through the preview Service, with the Argo Rollouts `web` metric provider.
  *
@@ -15,6 +37,18 @@ import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
  * the condition is what gates a JSON health document.
  */
 export interface SmokeTestProps {
+  /**
+   * What the body must say, e.g. `SmokeTestExpectation.jsonEquals('{$.status}', 'UP')`. Overrides
+   * `successCondition` and `jsonPath`.
+   * @default none: `successCondition` and `jsonPath` decide
+   */
+  readonly expect?: SmokeTestExpectation;
+  /**
+   * Errors in a row (non-2xx, timeout, refused connection) tolerated: Argo Rollouts retries an errored
+   * GET after 10 s, and it does not count towards `count`, so one transient 503 during a deploy does not
+   * abort the promotion. @default 1
+   */
+  readonly transientErrors?: number;
   /** Path requested on the preview Service (absolute, may carry a query). @default '/': the page users get, so the check renders a real page through the new stack */
   readonly path?: string;
   /**
@@ -48,6 +82,7 @@ export interface ResolvedSmokeTest {
   readonly interval: Duration;
   readonly failureLimit: number;
   readonly timeoutSeconds: number;
+  readonly transientErrors: number;
 }
 
 /** Argument names of the smoke-test AnalysisTemplate; the Rollout passes all three. */
@@ -67,12 +102,13 @@ export function resolveSmokeTest(props: SmokeTestProps | undefined, field: strin
   const p = props ?? {};
   const resolved: ResolvedSmokeTest = {
     path: p.path ?? '/',
-    successCondition: p.successCondition ?? 'true',
-    jsonPath: p.jsonPath,
+    successCondition: p.expect?.successCondition ?? p.successCondition ?? 'true',
+    jsonPath: p.expect?.jsonPath ?? p.jsonPath,
     count: p.count ?? 3,
     interval: p.interval ?? Duration.seconds(10),
     failureLimit: p.failureLimit ?? 0,
     timeoutSeconds: p.timeoutSeconds ?? 5,
+    transientErrors: p.transientErrors ?? 1,
   };
   const r = resolved;
   const problems: Found[] = [];
@@ -95,6 +131,9 @@ export function resolveSmokeTest(props: SmokeTestProps | undefined, field: strin
   if (!isWholeSeconds(r.interval, 1) || exactSeconds(r.interval) > 600) {
     problems.push({ field: `${field}.interval`, value: r.interval && exactSeconds(r.interval), message: 'must be a whole number of seconds from 1 to 600', fix: 'use e.g. Duration.seconds(10)' });
   }
+  if (!(Number.isInteger(r.transientErrors) && r.transientErrors >= 0 && r.transientErrors <= 10)) {
+    problems.push({ field: `${field}.transientErrors`, value: r.transientErrors, message: 'must be a whole number from 0 to 10', fix: 'use e.g. 1' });
+  }
   if (!(Number.isInteger(r.timeoutSeconds) && r.timeoutSeconds >= 1 && r.timeoutSeconds <= 60)) {
     problems.push({ field: `${field}.timeoutSeconds`, value: r.timeoutSeconds, message: 'must be a whole number of seconds from 1 to 60', fix: 'use e.g. 5' });
   }
@@ -106,7 +145,8 @@ export function resolveSmokeTest(props: SmokeTestProps | undefined, field: strin
  * next GET `interval` after the previous one finished.
  */
 export function smokeTestMaxSeconds(smoke: ResolvedSmokeTest): number {
-  return smoke.count * smoke.timeoutSeconds + (smoke.count - 1) * Math.round(exactSeconds(smoke.interval));
+  // Each tolerated error adds a timed-out GET and the 10 s error retry.
+  return smoke.count * smoke.timeoutSeconds + (smoke.count - 1) * Math.round(exactSeconds(smoke.interval)) + smoke.transientErrors * (smoke.timeoutSeconds + 10);
 }
 
 /** The args the Rollout's `prePromotionAnalysis` passes: the Service under test, its namespace and port. */
@@ -132,8 +172,9 @@ export interface SmokeTestAnalysisTemplateProps {
 /**
  * An Argo Rollouts AnalysisTemplate with one `web` metric: `count` GETs of
  * `http://<service>.<namespace>.svc.cluster.local:<port><path>`. The metric has a count, so it terminates
- * (only background analysis may run forever); errors are limited like failures, so a stack that answers
- * 5xx aborts the rollout instead of being retried four times (Argo Rollouts' default consecutiveErrorLimit).
+ * (only background analysis may run forever); `transientErrors` errors in a row are retried (default 1),
+ * so a stack that keeps answering 5xx aborts the rollout instead of being retried four times (Argo
+ * Rollouts' default consecutiveErrorLimit), and one transient 503 does not.
  */
 export class SmokeTestAnalysisTemplate extends Construct {
   /** The template name. */
@@ -161,7 +202,7 @@ export class SmokeTestAnalysisTemplate extends Construct {
           count: s.count,
           interval: goDuration(s.interval),
           failureLimit: s.failureLimit,
-          consecutiveErrorLimit: s.failureLimit,
+          consecutiveErrorLimit: s.transientErrors,
           successCondition: s.successCondition,
           provider: { web },
         }],

@@ -1,3 +1,4 @@
+import { analysisCommand } from './analysis.js';
 import { type CliIo, type Command, ExitCode, UsageError, oneLine, reportInputErrors, wantsJson } from './command.js';
 import { diffCommand } from './diff.js';
 import { initCommand } from './init.js';
@@ -8,7 +9,7 @@ import { validateCommand } from './validate.js';
  * The `cdk8s-delivery` command line: a small dispatcher over subcommands. A new subcommand (e.g.
  * `validate`, `diff`) is one Command object added to COMMANDS; no CLI framework is involved.
  */
-export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, initCommand];
+export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, analysisCommand, initCommand];
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

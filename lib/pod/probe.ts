@@ -41,6 +41,11 @@ export class Probe {
 
   private constructor(private readonly action: Action, public readonly options: ProbeOptions) {}
 
+  /** The path an HTTP GET probe requests, else undefined (the canary analysis excludes these requests). */
+  public get httpPath(): string | undefined {
+    return 'httpGet' in this.action ? this.action.httpGet.path : undefined;
+  }
+
   /** Problems with the timing values, with fields relative to `field`. */
   public problems(field: string): { field: string; value: unknown; message: string; fix: string }[] {
     const out: { field: string; value: unknown; message: string; fix: string }[] = [];

@@ -1,3 +1,5 @@
+import { conditionSyntaxError } from '../analysis/check/condition.js';
+import { promqlSyntaxError } from '../analysis/check/promql.js';
 import { type Finding, renderValue } from './finding.js';
 import {
   FindingSink,
@@ -96,6 +98,45 @@ export function checkAnalysisTemplate(template: Manifest): Finding[] {
   return sink.findings;
 }
 
+/**
+ * A condition expr does not compile makes every measurement an Error (utils/evaluate: the compile error
+ * is returned), and a query Prometheus rejects does the same (metricproviders/prometheus): both only
+ * show when the analysis runs, at the worst time. Both are checked here: conditions with the evaluator
+ * `analysis simulate` uses, queries with Prometheus' own PromQL grammar (syntax only; the test suite runs
+ * the emitted queries on a real Prometheus).
+ */
+function checkExpressions(metric: Record<string, any>, path: string, sink: FindingSink): void {
+  for (const key of ['successCondition', 'failureCondition'] as const) {
+    const condition = metric[key];
+    if (typeof condition !== 'string' || condition === '') continue;
+    const error = conditionSyntaxError(condition);
+    if (error) {
+      sink.add(
+        `${path}.${key}`,
+        condition,
+        'analysis/condition-invalid',
+        `The ${key} ${renderValue(condition)} of metric ${renderValue(metric.name)} does not compile (${error}); Argo Rollouts marks every measurement Error, so the analysis can never pass.`,
+        'Write the condition over `result` with the expr operators (e.g. `len(result) > 0 && result[0] >= 0.99`).',
+      );
+    }
+  }
+  const query = isRecord(metric.provider) && isRecord(metric.provider.prometheus) ? metric.provider.prometheus.query : undefined;
+  // An empty query is analysis/prometheus-address-query's finding.
+  if (typeof query === 'string' && query.trim() !== '') {
+    const error = promqlSyntaxError(query);
+    if (error) {
+      const shown = query.length > 120 ? `${query.slice(0, 117)}...` : query;
+      sink.add(
+        `${path}.provider.prometheus.query`,
+        shown,
+        'analysis/promql-invalid',
+        `The query ${renderValue(shown)} of metric ${renderValue(metric.name)} is not valid PromQL (${error}); Prometheus rejects it and every measurement is an Error.`,
+        'Fix the query (try it in the Prometheus UI or with `promtool query instant`).',
+      );
+    }
+  }
+}
+
 function declaredArgs(raw: unknown, sink: FindingSink): Map<string, DeclaredArg> {
   const args = new Map<string, DeclaredArg>();
   if (!Array.isArray(raw)) return args;
@@ -120,6 +161,7 @@ function declaredArgs(raw: unknown, sink: FindingSink): Map<string, DeclaredArg>
 
 function checkMetric(metric: Record<string, any>, path: string, args: Map<string, DeclaredArg>, sink: FindingSink): void {
   checkPlaceholders(metric, path, args, sink);
+  checkExpressions(metric, path, sink);
 
   const count = resolveIntOrString(metric.count, args);
   const failureLimit = resolveIntOrString(metric.failureLimit, args);

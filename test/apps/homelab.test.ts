@@ -75,17 +75,19 @@ describe('the homelab reference platform', () => {
   it('ships the inference endpoint as a canary: 10% → analysis → 30% → analysis through the Gateway API plugin', () => {
     const rollout = at('homelab/prod/inference/rollout-inference.yaml');
     const canary = rollout.spec.strategy.canary;
-    const analysis = { templates: [{ templateName: 'inference-slo' }], args: [{ name: 'namespace', value: 'homelab-prod' }, { name: 'workload', value: 'inference' }, { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] };
+    const analysis = { templates: [{ templateName: 'inference-slo' }], args: [{ name: 'namespace', value: 'homelab-prod' }, { name: 'workload', value: 'inference' }, { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }, { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } }] };
     expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis }, { setWeight: 30 }, { analysis }]);
     expect([canary.stableService, canary.canaryService, canary.trafficRouting]).toEqual(['inference', 'inference-canary', { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'inference', namespace: 'homelab-prod' } } }]);
     // AND the route's backends are exactly the stable and canary Services
     expect(at('homelab/prod/inference/httproute-inference.yaml').spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['inference', 100], ['inference-canary', 0]]);
-    // AND the analysis holds inference-sized SLOs: 99 % success, p99 latency 4 s (fail above 8 s)
-    const metrics = at('homelab/prod/inference/analysistemplate-inference-slo.yaml').spec.metrics.map((m: any) => [m.name, m.successCondition.match(/result\[0\] (>=|<=) [\d.]+\)?$/)?.[0], m.failureCondition.match(/result\[0\] [<>] [\d.]+$/)?.[0]]);
-    expect(metrics).toEqual([
-      ['success-rate', 'result[0] >= 0.99', 'result[0] < 0.98'],
-      ['latency-p99', 'result[0] <= 4)', 'result[0] > 8'],
-    ]);
+    // AND the analysis holds inference-sized SLOs: 99 % success (abort at 1.5 % errors), p99 latency 5 s (abort above 10 s)
+    const template = at('homelab/prod/inference/analysistemplate-inference-slo.yaml');
+    expect(template.metadata.annotations).toMatchObject({ 'delivery.cdk8s.io/slo-success-rate': '0.99', 'delivery.cdk8s.io/slo-latency-p99-seconds': '5' });
+    const [success, latency] = template.spec.metrics;
+    expect(success.provider.prometheus.query).toContain('0.015) or vector(0.015)');
+    expect(latency.provider.prometheus.query).toContain('le=~"10([.]0+)?"');
+    // AND the probe path is left out of both
+    for (const m of [success, latency]) expect(m.provider.prometheus.query).toContain('http_route!~"/health"');
     // AND Flux checks its health by phase and leaves the plugin's weights alone
     const unit = at('homelab/prod/flux/kustomization-homelab-prod-inference.yaml');
     expect(unit.spec.healthCheckExprs.map((h: any) => h.kind)).toEqual(['Rollout']);

@@ -12,7 +12,7 @@ const failing = (error: Error): Command => ({ name: 'boom', summary: 'always fai
 
 describe('main (subcommand dispatcher)', () => {
   it('GIVEN the registered commands THEN lint-migrations is one of them', () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(expect.arrayContaining(['lint-migrations', 'validate', 'diff', 'init']));
+    expect(COMMANDS.map((c) => c.name)).toEqual(expect.arrayContaining(['lint-migrations', 'validate', 'diff', 'init', 'analysis']));
   });
 
   it('GIVEN --help WHEN run THEN the command list is printed with exit 0', async () => {

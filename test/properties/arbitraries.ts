@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import fc from 'fast-check';
+import { OTEL_HTTP_BUCKETS } from '../../lib/analysis/service-level-objectives.js';
 import { Autoscaling } from '../../lib/autoscaling/autoscaling.js';
 import { ConfigSource } from '../../lib/config/config-source.js';
 import { looksLikeSecretName, SecretKey } from '../../lib/config/secret-reference.js';
@@ -109,8 +110,8 @@ export const trafficRouter = fc.option(fc.oneof(
 export const slo = fc.record(
   {
     successRate: fc.double({ min: 0.9, max: 0.9999, noNaN: true }),
-    latencyP99: fc.integer({ min: 10, max: 5000 }).map((ms) => Duration.millis(ms)),
-    errorBudgetBurnRateFailAbove: fc.double({ min: 1, max: 50, noNaN: true }),
+    // Latency lines must be histogram bucket boundaries (OTel defaults) with a boundary above 1.5 × the line.
+    latencyP99: fc.constantFrom(...OTEL_HTTP_BUCKETS.slice(0, -2)).map((s) => Duration.millis(Math.round(s * 1000))),
     cpuSaturationPassBelow: fc.double({ min: 0.1, max: 0.9, noNaN: true }),
   },
   { requiredKeys: ['successRate', 'latencyP99'] },

@@ -48,3 +48,9 @@ export async function parseFlowchart(source: string): Promise<ParsedFlowchart> {
 export function mermaidBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
 }
+
+/** Parses any diagram source with mermaid's parser (e.g. an xychart-beta); rejects on invalid syntax. */
+export async function parseMermaid(source: string): Promise<string> {
+  await mermaid.parse(source);
+  return (await mermaid.mermaidAPI.getDiagramFromText(source)).type;
+}

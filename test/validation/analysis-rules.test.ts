@@ -82,6 +82,23 @@ describe('checkAnalysisTemplate', () => {
     expect([...ANALYSIS_WARNING_RULES]).toEqual(['analysis/no-conditions']);
   });
 
+  describe('analysis/condition-invalid and analysis/promql-invalid (errors only at run time upstream)', () => {
+    it('reports a condition that does not compile and a query that is not PromQL', () => {
+      // GIVEN a condition with a dangling operator and a query with an unclosed parenthesis
+      const bad = template([metric({ successCondition: 'result[0] >=', provider: { prometheus: { address: 'http://p:9090', query: 'sum(rate(x{service="{{args.service}}"}[2m])' } } })]);
+      // WHEN it is checked / THEN both are reported
+      expect(check(bad)).toEqual([
+        { rule: 'analysis/condition-invalid', field: 'spec.metrics[0].successCondition', value: 'result[0] >=' },
+        { rule: 'analysis/promql-invalid', field: 'spec.metrics[0].provider.prometheus.query', value: 'sum(rate(x{service="{{args.service}}"}[2m])' },
+      ]);
+    });
+
+    it('rejects an unknown PromQL function and an unknown condition function', () => {
+      const bad = template([metric({ failureCondition: 'median(result) > 1', provider: { prometheus: { address: 'http://p:9090', query: 'histogram_quantil(0.99, x)' } } })]);
+      expect(check(bad).map((f) => f.rule)).toEqual(['analysis/condition-invalid', 'analysis/promql-invalid']);
+    });
+  });
+
   describe('analysis/no-metrics (factory.go ValidateMetrics)', () => {
     it('passes with one metric', () => {
       // GIVEN a single metric / THEN no finding

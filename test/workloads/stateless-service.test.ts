@@ -48,6 +48,7 @@ describe('StatelessService in prod (canary)', () => {
         { name: 'namespace', value: 'acme-prod' },
         { name: 'workload', value: 'api' },
         { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+        { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
       ],
     };
     expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis }, { setWeight: 30 }, { analysis }]);
@@ -87,28 +88,30 @@ describe('StatelessService in prod (canary)', () => {
     const template = manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo');
     expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99']);
     for (const m of template.spec.metrics) {
-      expect(m).toMatchObject({ interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 1, consecutiveErrorLimit: 2 });
+      expect(m).toMatchObject({ initialDelay: '2m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 1, consecutiveErrorLimit: 2 });
       expect(m.count).toBeGreaterThanOrEqual(m.failureLimit + 1);
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
     const [success, latency] = template.spec.metrics;
-    // Success rate: no data is inconclusive (neither condition holds), a value between thresholds too.
-    expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] >= 0.995');
-    expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] < 0.99');
+    // Both are scores (standard deviations above the abort line): fail above z(0.99) = 2.326.
+    // Success rate: no data is inconclusive (neither condition holds).
+    expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326');
+    expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
+    // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
+    expect(success.provider.prometheus.query).toContain('0.01) or vector(0.01)');
+    expect(success.provider.prometheus.query).toContain('http_response_status_code=~"5.."');
+    expect(latency.provider.prometheus.query).toContain('le=~"0[.]750*"');
     // Latency: no data passes.
-    expect(latency.successCondition).toBe('(len(result) == 0 || isNaN(result[0])) || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 0.5)');
-    expect(latency.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 0.75');
+    expect(latency.successCondition).toBe('(len(result) == 0 || isNaN(result[0])) || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326)');
+    expect(latency.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
   });
 
-  it('adds burn-rate and saturation SLIs when asked', () => {
-    const objs = synthApi({ slo: { errorBudgetBurnRateFailAbove: 10, cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
+  it('adds the saturation SLI when asked', () => {
+    const objs = synthApi({ slo: { cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
     const metrics = manifestOf(objs, 'prod', 'AnalysisTemplate', 'api-slo').spec.metrics;
-    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'error-budget-burn', 'cpu-saturation']);
-    expect(metrics[2].failureCondition).toContain('result[0] > 10');
-    expect(metrics[2].successCondition).toContain('result[0] <= 5');
-    expect(metrics[2].provider.prometheus.query).toContain('[1h]');
-    expect(metrics[3].successCondition).toContain('result[0] <= 0.7');
-    expect(metrics[3].failureCondition).toContain('result[0] > 0.85');
+    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'cpu-saturation']);
+    expect(metrics[2].successCondition).toContain('result[0] <= 0.7');
+    expect(metrics[2].failureCondition).toContain('result[0] > 0.85');
   });
 
   it('has a PDB that always allows a drain', () => {
@@ -281,7 +284,7 @@ describe('StatelessService errors', () => {
   });
 
   it('rejects pass/fail thresholds in the wrong order', () => {
-    const findings = synthFindings(() => synthApi({ slo: { successRate: 0.99, successRateFailBelow: 0.995, latencyP99: Duration.millis(300), latencyP99FailAbove: Duration.millis(200) } }, [Environment.prod()]));
+    const findings = synthFindings(() => synthApi({ slo: { successRate: 0.99, successRateFailBelow: 0.995, latencyP99: Duration.millis(500), latencyP99FailAbove: Duration.millis(250) } }, [Environment.prod()]));
     expect(findings.map((f) => f.field)).toEqual(['slo.successRateFailBelow', 'slo.latencyP99FailAbove']);
   });
 

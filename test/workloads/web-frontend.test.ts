@@ -83,14 +83,14 @@ describe('WebFrontend in prod (blue-green)', () => {
     expect(template.spec.args).toEqual([{ name: 'service' }, { name: 'namespace' }, { name: 'port' }]);
   });
 
-  it('smoke-tests the preview Service with 3 GETs that must all answer 2xx, and terminates', () => {
+  it('smoke-tests the preview Service with 3 GETs that must all answer 2xx (one transient error retried), and terminates', () => {
     const template = manifestOf(objects, 'prod', 'AnalysisTemplate', 'web-smoke-test');
     expect(template.spec.metrics).toEqual([{
       name: 'smoke-test',
       count: 3,
       interval: '10s',
       failureLimit: 0,
-      consecutiveErrorLimit: 0,
+      consecutiveErrorLimit: 1,
       successCondition: 'true',
       provider: { web: { url: 'http://{{args.service}}.{{args.namespace}}.svc.cluster.local:{{args.port}}/', method: 'GET', timeoutSeconds: 5 } },
     }]);
@@ -243,11 +243,11 @@ describe('WebFrontend errors', () => {
   });
 
   it('rejects an automatic promotion that would cut the smoke test short, under the override field', () => {
-    // GIVEN a smoke test of up to 5 × 10 s timeouts + 4 × 30 s intervals = 170 s, and promotion after 120 s
+    // GIVEN a smoke test of up to 5 × 10 s timeouts + 4 × 30 s intervals + one retried error (10 s timeout + 10 s retry) = 190 s, and promotion after 120 s
     const strategy = Strategy.blueGreen({ autoPromotionSeconds: 120, smokeTest: { count: 5, interval: Duration.seconds(30), timeoutSeconds: 10 } });
     const findings = synthFindings(() => synthWeb({ environments: { prod: { strategy } } }, prodOnly()));
     expect(findings.map((f) => [f.field, f.value, f.rule])).toEqual([['environments.prod.strategy.autoPromotionSeconds', 120, 'rollout/auto-promotion-skips-smoke-test']]);
-    expect(findings[0].fix).toBe('set autoPromotionSeconds above 170, or shorten the smoke test (count, interval, timeoutSeconds)');
+    expect(findings[0].fix).toBe('set autoPromotionSeconds above 190, or shorten the smoke test (count, interval, timeoutSeconds)');
   });
 
   it('rejects autoPromotionSeconds without automatic promotion (argoproj/argo-rollouts#2000)', () => {

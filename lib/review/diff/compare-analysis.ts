@@ -93,6 +93,23 @@ function compareMetric(subject: string, name: string, a: Record<string, any>, b:
 }
 
 /**
+ * The objectives our SLO templates state in annotations: their thresholds live in the queries (a score
+ * against the abort line), so a looser objective shows here. A lower success rate or a higher latency
+ * objective is weaker.
+ */
+function compareObjectives(subject: string, before: Record<string, any>, after: Record<string, any>): ChangeDraft[] {
+  const out: ChangeDraft[] = [];
+  for (const [key, what, weakerWhenHigher] of [['delivery.cdk8s.io/slo-success-rate', 'success-rate objective', false], ['delivery.cdk8s.io/slo-latency-p99-seconds', 'p99 latency objective (s)', true]] as const) {
+    const a = before.metadata?.annotations?.[key];
+    const b = after.metadata?.annotations?.[key];
+    if (a === b || a === undefined || b === undefined) continue;
+    const weaker = weakerWhenHigher ? Number(b) > Number(a) : Number(b) < Number(a);
+    out.push({ subject, aspect: 'analysis', field: what, before: String(a), after: String(b), risks: weaker ? [risk('analysis-weakened', `${what} ${a} → ${b}: the analysis tolerates more`)] : [] });
+  }
+  return out;
+}
+
+/**
  * Changes of an AnalysisTemplate (or ClusterAnalysisTemplate), metric by metric: conditions, count,
  * interval, limits and the query. Weaker analysis (a metric removed, fewer measurements, higher limits,
  * looser thresholds) is flagged `analysis-weakened`.
@@ -110,5 +127,6 @@ export function compareAnalysisTemplates(before: Record<string, any>, after: Rec
     else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
     else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
   }
-  return { changes, covered: [/^spec\.metrics(\.|\[|$)/] };
+  changes.push(...compareObjectives(subject, before, after));
+  return { changes, covered: [/^spec\.metrics(\.|\[|$)/, /^metadata\.annotations\["delivery\.cdk8s\.io\/slo-/] };
 }

@@ -114,7 +114,8 @@ export abstract class ServingWorkload extends WorkloadBase {
 
     for (const p of checkCanarySteps(strategy.steps, `${field}.steps`)) this.problem(p);
     this.checkBasicCanary(strategy, router, field);
-    const { resolved, problems } = resolveSlo(this.servingProps.slo);
+    const probePaths = [this.servingProps.readinessProbe, this.servingProps.livenessProbe, this.servingProps.startupProbe].map((p) => p?.httpPath).filter((p): p is string => p !== undefined);
+    const { resolved, problems } = resolveSlo(this.servingProps.slo, 'slo', probePaths);
     for (const p of problems) this.problem(p);
     const analysisTemplateName = `${this.name}-slo`;
     new SloAnalysisTemplate(this, 'analysis', { name: analysisTemplateName, namespace: this.namespace, labels: this.labels, slo: resolved });

@@ -1,0 +1,237 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A sample value as Prometheus' HTTP API returns it ("0.5", "NaN", "+Inf"). */
+export function parseSampleValue(text: string): number {
+  if (text === 'NaN') return NaN;
+  if (text === '+Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
+}
+
+/** The outcome of one query: the values of the result vector, or Prometheus' error. */
+export type QueryOutcome = { readonly values: number[] } | { readonly error: string };
+
+/** A client of Prometheus' HTTP API (`/api/v1/query`, `/api/v1/query_range`), POST form-encoded as Argo Rollouts' client does. */
+export class PrometheusClient {
+  constructor(public readonly url: string, private readonly timeoutMs = 60_000) {}
+
+  private async post(path: string, params: Record<string, string>): Promise<any> {
+    const response = await fetch(`${this.url.replace(/\/$/, '')}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`Prometheus at ${this.url} answered ${response.status} with a body that is not JSON`);
+    }
+    return body;
+  }
+
+  /** Instant query at `time` (Unix seconds). */
+  public async query(expr: string, time: number): Promise<QueryOutcome> {
+    const body = await this.post('/api/v1/query', { query: expr, time: String(time) });
+    if (body.status !== 'success') return { error: `${body.errorType ?? 'error'}: ${body.error ?? 'unknown'}` };
+    const data = body.data;
+    if (data.resultType === 'scalar') return { values: [parseSampleValue(data.result[1])] };
+    if (data.resultType !== 'vector') return { error: `Prometheus metric type not supported (${data.resultType})` };
+    return { values: data.result.map((s: any) => parseSampleValue(s.value[1])) };
+  }
+
+  /**
+   * Range query: the instant query evaluated at every `step` from `start` to `end`, as a map from time
+   * to the values of the vector at that time (a time with an empty vector is absent), or Prometheus' error.
+   */
+  public async queryRange(expr: string, start: number, end: number, step: number): Promise<{ readonly byTime: Map<number, number[]> } | { readonly error: string }> {
+    const body = await this.post('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });
+    if (body.status !== 'success') return { error: `${body.errorType ?? 'error'}: ${body.error ?? 'unknown'}` };
+    const byTime = new Map<number, number[]>();
+    for (const series of body.data.result) {
+      for (const [t, v] of series.values) {
+        const list = byTime.get(Number(t)) ?? [];
+        list.push(parseSampleValue(v));
+        byTime.set(Number(t), list);
+      }
+    }
+    return { byTime };
+  }
+
+  /** The label values of `label` among series matching `match`, between `start` and `end`. */
+  public async labelValues(label: string, match: string, start: number, end: number): Promise<string[]> {
+    const body = await this.post(`/api/v1/label/${encodeURIComponent(label)}/values`, { 'match[]': match, start: String(start), end: String(end) });
+    if (body.status !== 'success') throw new Error(`Prometheus: ${body.error ?? 'label query failed'}`);
+    return body.data as string[];
+  }
+}
+
+/** Where the Prometheus binaries are. @default the `prometheus` and `promtool` on PATH (Debian's `prometheus` package) */
+export interface PrometheusBinaries {
+  readonly prometheus?: string;
+  readonly promtool?: string;
+}
+
+/** Thrown when the binaries are missing: the message says how to install them. */
+export class PrometheusUnavailableError extends Error {}
+
+/** `promtool tsdb create-blocks-from openmetrics`, then the input file is removed. */
+function backfill(promtool: string, input: string, output: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', input, output], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000); });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      rmSync(input, { force: true });
+      if (code === 0) resolve();
+      else reject(new Error(`promtool backfill failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+    });
+  });
+}
+
+function binary(name: string, given?: string): string {
+  const path = given ?? name;
+  const probe = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new PrometheusUnavailableError(`${name} was not found (${path}): install Prometheus (Debian/Ubuntu: apt-get install -y prometheus) or put ${name} on PATH`);
+  }
+  return path;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Options of {@link LocalPrometheus.start}. */
+export interface LocalPrometheusOptions {
+  /**
+   * The OpenMetrics texts (each ending in `# EOF`) to backfill, or functions that write them in chunks.
+   * Each part is backfilled by its own promtool process as soon as it is written, so writing the next
+   * part overlaps with backfilling the previous one; overlapping blocks are merged by Prometheus.
+   */
+  readonly openMetrics: string | ((write: (chunk: string) => void) => void) | readonly ((write: (chunk: string) => void) => void)[];
+  readonly binaries?: PrometheusBinaries;
+  /** Called with a line after each phase (series written, backfilled). */
+  readonly onPhase?: (message: string) => void;
+  /** The server is killed after this long, whatever happens. @default 10 minutes */
+  readonly maxLifetimeMs?: number;
+}
+
+/**
+ * A throw-away Prometheus on 127.0.0.1: the OpenMetrics text is backfilled into a fresh TSDB with
+ * `promtool tsdb create-blocks-from openmetrics`, then `prometheus` serves it on a free port, with no
+ * scrape targets. Stopped by PID in {@link stop}, and killed by a timer after `maxLifetimeMs`.
+ */
+export class LocalPrometheus {
+  public static async start(options: LocalPrometheusOptions): Promise<LocalPrometheus> {
+    const prometheus = binary('prometheus', options.binaries?.prometheus ?? process.env.CDK8S_DELIVERY_PROMETHEUS);
+    const promtool = binary('promtool', options.binaries?.promtool ?? process.env.CDK8S_DELIVERY_PROMTOOL);
+    const dir = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-prometheus-'));
+    try {
+      const parts = typeof options.openMetrics === 'string' || typeof options.openMetrics === 'function' ? [options.openMetrics] : options.openMetrics;
+      const t0 = Date.now();
+      let bytes = 0;
+      const backfills: Promise<void>[] = [];
+      for (const [i, part] of parts.entries()) {
+        const input = join(dir, `series-${i}.om`);
+        if (typeof part === 'string') writeFileSync(input, part);
+        else {
+          const fd = openSync(input, 'w');
+          try {
+            part((chunk) => writeSync(fd, chunk));
+          } finally {
+            closeSync(fd);
+          }
+        }
+        bytes += statSync(input).size;
+        backfills.push(backfill(promtool, input, join(dir, 'data')));
+      }
+      options.onPhase?.(`series written (${Math.round(bytes / 1e6)} MB in ${parts.length} part(s)) after ${Date.now() - t0} ms`);
+      await Promise.all(backfills);
+      options.onPhase?.(`backfilled after ${Date.now() - t0} ms`);
+      writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+      const port = await freePort();
+      const child = spawn(prometheus, [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=100y',
+        '--log.level=error',
+      ], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000); });
+      const server = new LocalPrometheus(child, dir, `http://127.0.0.1:${port}`, options.maxLifetimeMs ?? 10 * 60_000);
+      await server.ready(() => stderr);
+      return server;
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  public readonly client: PrometheusClient;
+  private readonly killTimer: NodeJS.Timeout;
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcess, private readonly dir: string, public readonly url: string, maxLifetimeMs: number) {
+    this.client = new PrometheusClient(url);
+    child.on('exit', () => { this.exited = true; });
+    this.killTimer = setTimeout(() => this.kill(), maxLifetimeMs);
+    this.killTimer.unref();
+  }
+
+  /** The PID of the prometheus process. */
+  public get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private async ready(stderr: () => string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`prometheus exited at start: ${stderr().trim().split('\n').slice(-3).join(' ')}`);
+      try {
+        const r = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(2000) });
+        if (r.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.kill();
+    throw new Error('prometheus did not become ready within 60 s');
+  }
+
+  private kill(): void {
+    if (!this.exited && this.child.pid !== undefined) {
+      try { process.kill(this.child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+
+  /** Stops the server (SIGTERM to its PID, SIGKILL after 5 s) and removes its data. */
+  public async stop(): Promise<void> {
+    clearTimeout(this.killTimer);
+    if (!this.exited && this.child.pid !== undefined) {
+      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      try { process.kill(this.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+      const timer = setTimeout(() => this.kill(), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,159 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { PrometheusClient, PrometheusUnavailableError } from '../analysis/simulate/prometheus.js';
+import { formatReplay, replay } from '../analysis/simulate/replay.js';
+import { formatSimulation, markdownReport } from '../analysis/simulate/report.js';
+import { simulate } from '../analysis/simulate/simulate.js';
+import { subjectsOf } from '../analysis/simulate/subjects.js';
+import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
+import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+
+const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir] [--trials N] [--seed N] [--report file.md] [--json]
+       cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
+
+simulate  runs every AnalysisTemplate of an environment's manifests (default: the current directory)
+          through the scenario suite: synthetic OpenTelemetry HTTP traffic for each scenario (healthy,
+          5 % and 100 % 5xx, p99 at 3 × the objective, no traffic, probes only, stable erroring, errors
+          oscillating at the objective) backfilled into a local Prometheus (prometheus and promtool on
+          PATH: apt-get install -y prometheus), the emitted queries run at the times the AnalysisRun
+          controller would run them, the conditions and the AnalysisRun loop applied as Argo Rollouts
+          v1.9.1 does. Smoke tests (web metrics) run against canned HTTP answers.
+          Prints scenario × template → verdicts, what decided, and whether the acceptance holds.
+replay    evaluates the Prometheus templates over a real Prometheus's history, as if a canary had
+          started every --every, with the workload's pods standing in for the canary: how often each
+          template would have aborted or paused a healthy release on real traffic.
+
+options:
+  --trials N         seeded trials per scenario and template (simulate; default 100)
+  --seed N           seed of the first trial (simulate; default 1)
+  --report <file>    also write a Markdown report with a Mermaid chart per scenario (simulate)
+  --prometheus <url> Prometheus base URL (replay)
+  --from, --to       RFC 3339 time or Unix seconds (replay)
+  --every <d>        time between simulated canary starts: 90s, 30m, 1h (replay; default 30m)
+  --json             print the result as JSON
+  -h, --help         print this help
+
+exit codes: 0 every acceptance met (simulate) / replay done, 1 an acceptance not met, 2 bad input or
+no Prometheus binaries`;
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        trials: { type: 'string' },
+        seed: { type: 'string' },
+        report: { type: 'string' },
+        prometheus: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        every: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function positiveInt(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** RFC 3339 or Unix seconds → Unix seconds. */
+export function parseTime(text: string | undefined, name: string): number {
+  if (text === undefined) throw new UsageError(`missing --${name}`);
+  if (/^[0-9]+(\.[0-9]+)?$/.test(text)) return Math.floor(Number(text));
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) throw new UsageError(`--${name} must be an RFC 3339 time (2026-01-31T12:00:00Z) or Unix seconds, got ${JSON.stringify(text)}`);
+  return Math.floor(ms / 1000);
+}
+
+function parseEvery(text: string | undefined): number {
+  if (text === undefined) return 1800;
+  const m = /^([0-9]+)(s|m|h)$/.exec(text);
+  if (!m || Number(m[1]) === 0) throw new UsageError(`--every must be a duration like 90s, 30m or 1h, got ${JSON.stringify(text)}`);
+  return Number(m[1]) * (m[2] === 's' ? 1 : m[2] === 'm' ? 60 : 3600);
+}
+
+async function load(dir: string, io: CliIo, json: boolean) {
+  try {
+    return subjectsOf((await loadManifests(dir)).manifests.map((m) => m.object));
+  } catch (error) {
+    if (!(error instanceof ManifestInputError)) throw error;
+    if (json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
+    for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
+    return undefined;
+  }
+}
+
+/** `cdk8s-delivery analysis simulate|replay`. */
+export const analysisCommand: Command = {
+  name: 'analysis',
+  summary: 'simulate the canary analyses against a local Prometheus, or replay them on real history',
+  usage: USAGE,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    const { values, positionals } = parse(rest);
+    if (sub === '--help' || sub === '-h' || values.help) {
+      io.out(USAGE);
+      return ExitCode.OK;
+    }
+    if (sub !== 'simulate' && sub !== 'replay') throw new UsageError(sub === undefined ? 'missing the subcommand (simulate or replay)' : `unknown subcommand "${sub}"`);
+    if (positionals.length > 1) throw new UsageError(`expected at most one env-dir, got ${positionals.length}`);
+    const dir = positionals[0] ?? '.';
+    if (sub === 'simulate') {
+      const trials = positiveInt(values.trials, 'trials', 100);
+      const seed = positiveInt(values.seed, 'seed', 1);
+      const subjects = await load(dir, io, values.json === true);
+      if (!subjects) return ExitCode.INPUT_ERROR;
+      if (subjects.length === 0) {
+        io.err(`error: ${dir}: no AnalysisTemplate to simulate`);
+        return ExitCode.INPUT_ERROR;
+      }
+      let result;
+      try {
+        result = await simulate(subjects, { trials, seed });
+      } catch (error) {
+        if (!(error instanceof PrometheusUnavailableError)) throw error;
+        io.err(`error: ${error.message}`);
+        return ExitCode.INPUT_ERROR;
+      }
+      if (values.report !== undefined) await writeFile(values.report, `${markdownReport(result)}\n`);
+      if (values.json) {
+        io.out(JSON.stringify({
+          ok: result.results.every((r) => r.accepted),
+          trials: result.trials,
+          seconds: result.seconds,
+          results: result.results.map(({ example, lines, ...r }) => ({ ...r, example: { verdict: example.verdict, step: example.step, metric: example.metric, message: example.message } })),
+          skipped: result.skipped,
+        }, null, 2));
+      } else {
+        io.out(formatSimulation(result));
+      }
+      return result.results.every((r) => r.accepted) ? ExitCode.OK : ExitCode.VIOLATIONS;
+    }
+    if (values.prometheus === undefined) throw new UsageError('missing --prometheus <url>');
+    if (!/^https?:\/\/[^\s/]+/.test(values.prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got ${JSON.stringify(values.prometheus)}`);
+    const from = parseTime(values.from, 'from');
+    const to = parseTime(values.to, 'to');
+    if (!(to > from)) throw new UsageError('--to must be after --from');
+    const subjects = await load(dir, io, values.json === true);
+    if (!subjects) return ExitCode.INPUT_ERROR;
+    let result;
+    try {
+      result = await replay(new PrometheusClient(values.prometheus), subjects, { from, to, everySeconds: parseEvery(values.every) });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      io.err(`error: could not query Prometheus at ${values.prometheus}: ${message}`);
+      return ExitCode.INPUT_ERROR;
+    }
+    io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+    return ExitCode.OK;
+  },
+};
