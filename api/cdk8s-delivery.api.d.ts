@@ -17,6 +17,7 @@ import { NoData } from './no-data.js';
 export interface PrometheusSource {
     readonly address?: string;
     readonly requestDurationHistogram?: string;
+    readonly routeLabel?: string;
     readonly statusCodeLabel?: string;
     readonly errorStatusRegex?: string;
 }
@@ -26,10 +27,12 @@ export interface ServiceLevelObjectives {
     readonly successRateNoData?: NoData;
     readonly latencyP99?: Duration;
     readonly latencyP99FailAbove?: Duration;
+    readonly histogramBuckets?: readonly number[];
+    readonly confidence?: number;
+    readonly minRequests?: number;
+    readonly compareWithStable?: boolean;
+    readonly excludePaths?: readonly string[];
     readonly latencyNoData?: NoData;
-    readonly errorBudgetBurnRateFailAbove?: number;
-    readonly errorBudgetBurnRatePassBelow?: number;
-    readonly errorBudgetWindow?: Duration;
     readonly cpuSaturationPassBelow?: number;
     readonly cpuSaturationFailAbove?: number;
     readonly saturationNoData?: NoData;
@@ -39,6 +42,7 @@ export interface ServiceLevelObjectives {
     readonly inconclusiveLimit?: number;
     readonly consecutiveErrorLimit?: number;
     readonly rateWindow?: Duration;
+    readonly initialDelay?: Duration;
     readonly prometheus?: PrometheusSource;
 }
 export interface ResolvedSlo {
@@ -48,11 +52,12 @@ export interface ResolvedSlo {
     readonly latencyP99Seconds: number;
     readonly latencyP99FailAboveSeconds: number;
     readonly latencyNoData: NoData;
-    readonly burnRate?: {
-        readonly passBelow: number;
-        readonly failAbove: number;
-        readonly window: Duration;
-    };
+    readonly histogramBuckets: readonly number[];
+    readonly z: number;
+    readonly minRequests: number;
+    readonly compareWithStable: boolean;
+    readonly excludePaths: readonly string[];
+    readonly initialDelay: Duration;
     readonly saturation?: {
         readonly passBelow: number;
         readonly failAbove: number;
@@ -72,10 +77,12 @@ type P = {
     message: string;
     fix: string;
 };
-export declare function resolveSlo(slo?: ServiceLevelObjectives, field?: string): {
+export declare function resolveSlo(slo?: ServiceLevelObjectives, field?: string, probePaths?: readonly string[]): {
     resolved: ResolvedSlo;
     problems: P[];
 };
+export declare const OTEL_HTTP_BUCKETS: readonly number[];
+export declare function normalQuantile(p: number): number;
 export {};
 
 // ---- analysis/slo-analysis-template.d.ts
@@ -85,6 +92,12 @@ export declare const ANALYSIS_ARGS: {
     readonly NAMESPACE: "namespace";
     readonly WORKLOAD: "workload";
     readonly CANARY_HASH: "canary-hash";
+    readonly STABLE_HASH: "stable-hash";
+};
+export declare const ANALYSIS_ANNOTATIONS: {
+    readonly SUCCESS_RATE: "delivery.cdk8s.io/slo-success-rate";
+    readonly LATENCY_P99: "delivery.cdk8s.io/slo-latency-p99-seconds";
+    readonly BUCKETS: "delivery.cdk8s.io/histogram-buckets";
 };
 export declare function analysisStepArgs(namespace: string, workload: string): Record<string, unknown>[];
 export interface SloAnalysisTemplateProps {
@@ -98,11 +111,34 @@ export declare class SloAnalysisTemplate extends Construct {
     readonly metricNames: readonly string[];
     constructor(scope: Construct, id: string, props: SloAnalysisTemplateProps);
 }
+export declare class SliQueries {
+    private readonly slo;
+    constructor(slo: ResolvedSlo);
+    private selector;
+    private count;
+    private total;
+    private errors;
+    private slower;
+    private score;
+    errorScore(): string;
+    latencyScore(): string;
+    cpuSaturation(): string;
+}
+export declare function leRegex(seconds: number): string;
 
 // ---- analysis/smoke-test-analysis-template.d.ts
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+export declare class SmokeTestExpectation {
+    readonly jsonPath: string;
+    readonly successCondition: string;
+    static jsonEquals(jsonPath: string, value: string | number | boolean): SmokeTestExpectation;
+    static jsonCondition(jsonPath: string, condition: string): SmokeTestExpectation;
+    private constructor();
+}
 export interface SmokeTestProps {
+    readonly expect?: SmokeTestExpectation;
+    readonly transientErrors?: number;
     readonly path?: string;
     readonly successCondition?: string;
     readonly jsonPath?: string;
@@ -119,6 +155,7 @@ export interface ResolvedSmokeTest {
     readonly interval: Duration;
     readonly failureLimit: number;
     readonly timeoutSeconds: number;
+    readonly transientErrors: number;
 }
 export declare const SMOKE_TEST_ARGS: {
     readonly SERVICE: "service";
@@ -1595,6 +1632,7 @@ export declare class Probe {
     }): Probe;
     static exec(command: readonly string[], options?: ProbeOptions): Probe;
     private constructor();
+    get httpPath(): string | undefined;
     problems(field: string): {
         field: string;
         value: unknown;
