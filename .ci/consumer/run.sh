@@ -125,13 +125,13 @@ expect "validate --crds <dir> adds the CRD to the pinned ones (Widget and the pi
 sed -i 's/size: 3/size: big/' "$C/widgets/widget.yaml"
 expect "validate --crds <dir> checks the added kind (size: big is not an integer)" 1 "$C/node_modules/.bin/cdk8s-delivery" validate "$C/widgets" --crds "$WORK/crds"
 that "... names the field and the schema rule" log_has 'Widget/shop-prod/w: spec.size = "big".*\[schema/type\]'
-mkdir -p "$WORK/reference-dist" && cp -r "$REPO/dist/." "$WORK/reference-dist/"
+mkdir -p "$WORK/reference/dist" && cp -r "$REPO/dist/." "$WORK/reference/dist/"
 # One platform at a time: bitvault (Argo CD) and the homelab (Flux) are synced into different clusters.
-expect "node build/esm/cli.js validate of the repository's reference dist/bitvault (copied to $WORK)" 0 \
-  node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference-dist/bitvault"
+expect "node build/esm/cli.js validate of the repository's reference dist/bitvault (copied to $WORK/reference/dist: Applications name their folders by repository path)" 0 \
+  node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference/dist/bitvault"
 that "... checked every object" log_has '^validate: no errors'
-expect "node build/esm/cli.js validate of the repository's reference dist/homelab (copied to $WORK)" 0 \
-  node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference-dist/homelab"
+expect "node build/esm/cli.js validate of the repository's reference dist/homelab (copied to $WORK/reference/dist: Applications name their folders by repository path)" 0 \
+  node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference/dist/homelab"
 that "... checked every object" log_has '^validate: no errors'
 
 echo "-- (b) CommonJS + ts-node project shaped like cdk8s init typescript-app"
