@@ -54,7 +54,8 @@ export function isWorkload(manifest: Record<string, any>): boolean {
 
 /** `Kind/name`, how reviewers name an object. */
 export function subjectOf(manifest: Record<string, any>): string {
-  return `${manifest.kind ?? 'Object'}/${manifest.metadata?.name ?? 'unnamed'}`;
+  const part = (v: unknown, absent: string) => (v === undefined || v === null ? absent : typeof v === 'string' ? v : JSON.stringify(v));
+  return `${part(manifest.kind, 'Object')}/${part(manifest.metadata?.name, 'unnamed')}`;
 }
 
 /** The pod spec of a workload, Job or CronJob. */

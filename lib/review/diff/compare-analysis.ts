@@ -1,6 +1,7 @@
 import { subjectOf } from '../manifests.js';
 import { ChangeDraft, risk, Risk } from './change.js';
 import { Comparison } from './compare-workloads.js';
+import { valueText as text } from './field-paths.js';
 
 /** `result OP number` comparisons in an Argo Rollouts condition (`result`, `result[0]`, `result.x`). */
 const COMPARISON = /\bresult(?:\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)*\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)/g;
@@ -62,7 +63,6 @@ function metricSummary(metric: Record<string, any>): string {
   return parts.join(', ') || 'defaults';
 }
 
-const text = (v: unknown) => (v === undefined ? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
 
 function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>): ChangeDraft[] {
   const out: ChangeDraft[] = [];

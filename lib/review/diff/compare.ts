@@ -5,7 +5,7 @@ import { Change, ChangeDraft, risk, Risk } from './change.js';
 import { compareAnalysisTemplates } from './compare-analysis.js';
 import { compareDisruptionBudgets, compareHorizontalAutoscalers, compareScaledObjects } from './compare-capacity.js';
 import { compareImages, compareReplicas, compareStrategies, Comparison } from './compare-workloads.js';
-import { changedFields } from './field-paths.js';
+import { changedFields, valueText } from './field-paths.js';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const annotationField = (name: string) => new RegExp(`^metadata\\.annotations\\[${escapeRegExp(JSON.stringify(name))}\\]$`);
@@ -43,12 +43,13 @@ export function compareObjects(a: Record<string, any>, b: Record<string, any>, p
   const subject = subjectOf(b);
   const drafts: ChangeDraft[] = [];
   const covered: RegExp[] = [...SYNC_ORDER_FIELDS];
-  if (a.kind !== b.kind) {
-    drafts.push({ subject, aspect: 'strategy', field: 'kind', before: a.kind, after: b.kind, risks: [] });
+  // Hand-written or broken manifests may hold any YAML value here: compared and shown as text.
+  if (valueText(a.kind) !== valueText(b.kind)) {
+    drafts.push({ subject, aspect: 'strategy', field: 'kind', before: valueText(a.kind), after: valueText(b.kind), risks: [] });
     covered.push(/^(apiVersion|kind)$/);
   }
-  if (a.metadata?.name !== b.metadata?.name) {
-    drafts.push({ subject, aspect: 'renamed', field: 'name', before: a.metadata?.name, after: b.metadata?.name, risks: [] });
+  if (valueText(a.metadata?.name) !== valueText(b.metadata?.name)) {
+    drafts.push({ subject, aspect: 'renamed', field: 'name', before: valueText(a.metadata?.name), after: valueText(b.metadata?.name), risks: [] });
     covered.push(/^metadata\.name$/);
   }
   drafts.push(...compareSyncOrder(a, b));

@@ -4,6 +4,9 @@
  * string `name` are addressed by it (a reordered list of named containers is not a change of each one).
  */
 
+/** A manifest value as a reviewer reads it: strings as they are, anything else (numbers, objects) as JSON, `unset` when absent. */
+export const valueText = (v: unknown): string => (v === undefined ? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
+
 const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function keySegment(key: string): string {
