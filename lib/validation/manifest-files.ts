@@ -184,17 +184,30 @@ function oversizedDocument(bytes: Buffer): { start: number; size: number; index:
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** Duplicate keys of every mapping, one set per mapping (linear), as the YAML library would report them. */
-function duplicateKey(doc: YAML.Document): YAML.Node | undefined {
-  let found: YAML.Node | undefined;
+/**
+ * The first key kubectl's parser refuses: a key repeated in one mapping, or a key that is itself a mapping or a
+ * sequence (sigs.k8s.io/yaml converts YAML to JSON, whose keys are strings: "unsupported map key"). The second
+ * is what an unquoted template such as `{{ args.name }}` becomes.
+ */
+function refusedKey(doc: YAML.Document, source: string): { node: YAML.Node; message: string } | undefined {
+  let found: { node: YAML.Node; message: string } | undefined;
   YAML.visit(doc, {
     Map(_, map) {
       const seen = new Set<unknown>();
       for (const pair of map.items) {
+        if (YAML.isCollection(pair.key)) {
+          const text = (pair.key.range ? source.slice(pair.key.range[0], pair.key.range[1]) : String(pair.key)).replace(/\s+/g, ' ').trim().slice(0, 60);
+          found = {
+            node: pair.key,
+            message: `YAML does not parse like kubectl: the mapping key ${JSON.stringify(text)} is a ${YAML.isMap(pair.key) ? 'mapping' : 'sequence'}, and kubectl's YAML-to-JSON conversion accepts only scalar keys (an unquoted "{{ … }}" template is a mapping; quote it)`,
+          };
+          return YAML.visit.BREAK;
+        }
         const key = YAML.isScalar(pair.key) ? pair.key.value : pair.key;
         if (key === '<<' && YAML.isScalar(pair.key)) continue; // merge keys may repeat
         const id = YAML.isScalar(pair.key) ? `${typeof key}:${String(key)}` : pair.key;
         if (seen.has(id)) {
-          found = (YAML.isNode(pair.key) ? pair.key : map) as YAML.Node;
+          found = { node: (YAML.isNode(pair.key) ? pair.key : map) as YAML.Node, message: 'YAML does not parse: Map keys must be unique' };
           return YAML.visit.BREAK;
         }
         seen.add(id);
@@ -233,7 +246,7 @@ function parseDocuments(file: string, text: string, problems: InputProblem[]): u
     }
   }
   const out: unknown[] = [];
-  // uniqueKeys: false skips the library's quadratic duplicate check; duplicateKey() does it linearly.
+  // uniqueKeys: false skips the library's quadratic duplicate check; refusedKey() does it linearly.
   // merge: true applies YAML 1.1 merge keys (`<<: *base`), which kubectl's parser (go-yaml) applies.
   for (const doc of parseAllDocumentsLikeKubectl(text, { uniqueKeys: false, merge: true }) as YAML.Document[]) {
     const error = doc.errors[0];
@@ -243,10 +256,10 @@ function parseDocuments(file: string, text: string, problems: InputProblem[]): u
       out.push(undefined);
       continue;
     }
-    const duplicate = duplicateKey(doc);
-    if (duplicate) {
-      const pos = duplicate.range ? lineColumn(text, duplicate.range[0]) : undefined;
-      problems.push({ location: pos ? `${where}:${pos.line}:${pos.col}` : where, message: 'YAML does not parse: Map keys must be unique' });
+    const refused = refusedKey(doc, text);
+    if (refused) {
+      const pos = refused.node.range ? lineColumn(text, refused.node.range[0]) : undefined;
+      problems.push({ location: pos ? `${where}:${pos.line}:${pos.col}` : where, message: refused.message });
       out.push(undefined);
       continue;
     }

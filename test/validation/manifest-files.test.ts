@@ -105,6 +105,28 @@ describe('what the API server would refuse to decode, and YAML that kubectl acce
     expect(read.manifests).toEqual([]);
   });
 
+  it('GIVEN an unquoted {{ }} template as a value WHEN read THEN the document is unreadable like kubectl (a mapping as a key), the rest of the file is read, nothing is printed', async () => {
+    // GIVEN: `{{args.x}}` is a flow mapping whose only key is the mapping {args.x}; go-yaml fails with
+    // "invalid map key", kustomize with "yaml: invalid map key: map[string]interface {}{...}".
+    const dir = tempDir({
+      'two.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: shop}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: templated\n  namespace: shop\n  annotations:\n    example.com/flag: {{args.flag}}\n',
+      'seq.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seq, namespace: shop}\ndata:\n  ? [a, b]\n  : c\n',
+    });
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    process.on('warning', onWarning);
+    // WHEN
+    const read = await readManifestFiles(dir);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    // THEN
+    expect(relative(dir, read.problems).map((p) => p.location)).toEqual(['seq.yaml:5:5', 'two.yaml:11:24']);
+    expect(read.problems.find((p) => p.location.includes('two.yaml'))!.message).toContain('the mapping key "{args.flag}" is a mapping');
+    expect(read.problems.find((p) => p.location.includes('seq.yaml'))!.message).toContain('the mapping key "[a, b]" is a sequence');
+    expect(read.manifests.map((m) => m.object.metadata.name)).toEqual(['ok']);
+    expect(warnings).toEqual([]);
+  });
+
   it('GIVEN YAML merge keys WHEN read THEN they are merged as kubectl merges them and the object validates', async () => {
     // GIVEN
     const dir = tempDir({
