@@ -66,6 +66,33 @@ export function unitSteps(unit: PlanUnit): { phase: string; wave: number; object
 /** Id of a unit's step node. */
 export const stepNodeId = (folder: string, phase: string, wave: number): string => nodeId('unit', folder, phase, wave < 0 ? `m${-wave}` : wave);
 
+/** The Helm chart an Argo CD Application installs (`source.chart`, or the first of `sources` with one). */
+function chartOf(app: Record<string, any>): { chart: string; version: string } | undefined {
+  const sources: unknown[] = Array.isArray(app.spec?.sources) ? app.spec.sources : app.spec?.source ? [app.spec.source] : [];
+  const source = sources.find((s): s is Record<string, any> => typeof (s as any)?.chart === 'string');
+  return source ? { chart: source.chart, version: String(source.targetRevision ?? '') } : undefined;
+}
+
+/**
+ * Argo CD Applications that install a Helm chart: they have no unit folder (their manifest is the chart), so
+ * they appear in the stage whose Applications share their wave (controllers with platform, data services with
+ * data), or on their own at their wave.
+ */
+function chartApplications(objects: readonly ReviewObject[]): ReviewObject[] {
+  return objects
+    .filter((o) => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.apiVersion).startsWith('argoproj.io/') && chartOf(o.manifest))
+    .sort((a, b) => compareText(String(a.manifest.metadata?.name), String(b.manifest.metadata?.name)));
+}
+
+/** A node per chart Application: chart and version, the Application, its destination namespace. */
+function addCharts(chart: Flowchart, apps: readonly ReviewObject[]): void {
+  for (const app of apps) {
+    const { chart: name, version } = chartOf(app.manifest)!;
+    const namespace = app.manifest.spec?.destination?.namespace;
+    chart.node(nodeId('chart', String(app.manifest.metadata?.name)), [`Helm chart ${name} ${version}`.trim(), `Application ${app.manifest.metadata?.name}${namespace ? ` → ${namespace}` : ''}`], 'box');
+  }
+}
+
 /** Wave of the Argo CD Application that syncs a unit, if there is one. */
 function applicationWave(objects: readonly ReviewObject[], unitPath: string): number | undefined {
   const app = objects.find((o) => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.spec?.source?.path ?? '').endsWith(`/${unitPath}`));
@@ -104,33 +131,57 @@ export function syncOrderChart(objects: readonly ReviewObject[]): Flowchart {
   const tool = gitOpsToolOf(objects);
   let previous = addRoot(chart, tool, objects);
   const units = planUnits(objects);
+  const charts = tool === 'Argo CD' ? chartApplications(objects) : [];
+  const placed = new Set<ReviewObject>();
+  const groups: Array<{ id: string; wave?: number; title: string; content: () => void }> = [];
   for (const stage of DELIVERY_STAGES) {
     const members = units.filter((u) => u.stage === stage);
     if (members.length === 0) continue;
     const waves = [...new Set(members.map((u) => applicationWave(objects, u.objects[0].path.split('/').slice(0, 3).join('/'))).filter((w) => w !== undefined))];
+    const wave = tool === 'Argo CD' && waves.length === 1 ? waves[0] : undefined;
+    const stageCharts = wave === undefined ? [] : charts.filter((c) => waveOf(c.manifest) === wave);
+    for (const c of stageCharts) placed.add(c);
     const order = DELIVERY_STAGES.indexOf(stage) + 1;
-    const title = tool === 'Argo CD' && waves.length === 1 ? `${order}. ${stage} stage · Applications in wave ${waves[0]}` : tool === 'Flux' ? `${order}. ${stage} stage · Kustomizations` : `${order}. ${stage} stage`;
-    const stageId = nodeId('stage', stage);
-    chart.subgraph(stageId, title, () => {
-      for (const unit of members) {
-        chart.subgraph(nodeId('unit', unit.folder), unit.folder, () => {
-          if (tool === 'Flux') {
-            chart.node(nodeId('unit', unit.folder, 'all'), ['applied together, waited for', ...contents(unit.objects)], 'box', unit.stage === DeliveryStage.MIGRATION ? 'hook' : undefined);
-            return;
-          }
-          let before: string | undefined;
-          for (const step of unitSteps(unit)) {
-            const id = stepNodeId(unit.folder, step.phase, step.wave);
-            const head = step.phase === 'Sync' ? `wave ${step.wave}` : `${step.phase} hook · wave ${step.wave}`;
-            chart.node(id, [head, ...contents(step.objects)], 'box', step.phase === 'Sync' ? undefined : 'hook');
-            if (before) chart.edge(before, id);
-            before = id;
-          }
-        });
-      }
+    groups.push({
+      id: nodeId('stage', stage),
+      wave,
+      title: wave !== undefined ? `${order}. ${stage} stage · Applications in wave ${wave}` : tool === 'Flux' ? `${order}. ${stage} stage · Kustomizations` : `${order}. ${stage} stage`,
+      content: () => {
+        addCharts(chart, stageCharts);
+        for (const unit of members) addUnit(chart, tool, unit);
+      },
     });
-    chart.edge(previous, stageId, previous.startsWith('stage_') ? (tool === 'Flux' ? 'Ready (dependsOn)' : 'Healthy') : undefined);
-    previous = stageId;
+  }
+  // Chart Applications in a wave no unit stage has: a group of their own, in wave order among the stages.
+  const rest = charts.filter((c) => !placed.has(c));
+  for (const wave of [...new Set(rest.map((c) => waveOf(c.manifest)))].sort((a, b) => a - b)) {
+    const members = rest.filter((c) => waveOf(c.manifest) === wave);
+    const at = groups.findIndex((g) => g.wave !== undefined && g.wave > wave);
+    const group = { id: nodeId('charts', wave < 0 ? `m${-wave}` : wave), wave, title: `Helm charts · Applications in wave ${wave}`, content: () => addCharts(chart, members) };
+    groups.splice(at === -1 ? groups.length : at, 0, group);
+  }
+  for (const group of groups) {
+    chart.subgraph(group.id, group.title, group.content);
+    chart.edge(previous, group.id, previous === 'root' || previous === 'project' ? undefined : tool === 'Flux' ? 'Ready (dependsOn)' : 'Healthy');
+    previous = group.id;
   }
   return chart;
+}
+
+/** A unit's subgraph: its Argo CD phases and waves in order, or (Flux) the unit applied as a whole. */
+function addUnit(chart: Flowchart, tool: GitOpsTool, unit: PlanUnit): void {
+  chart.subgraph(nodeId('unit', unit.folder), unit.folder, () => {
+    if (tool === 'Flux') {
+      chart.node(nodeId('unit', unit.folder, 'all'), ['applied together, waited for', ...contents(unit.objects)], 'box', unit.stage === DeliveryStage.MIGRATION ? 'hook' : undefined);
+      return;
+    }
+    let before: string | undefined;
+    for (const step of unitSteps(unit)) {
+      const id = stepNodeId(unit.folder, step.phase, step.wave);
+      const head = step.phase === 'Sync' ? `wave ${step.wave}` : `${step.phase} hook · wave ${step.wave}`;
+      chart.node(id, [head, ...contents(step.objects)], 'box', step.phase === 'Sync' ? undefined : 'hook');
+      if (before) chart.edge(before, id);
+      before = id;
+    }
+  });
 }

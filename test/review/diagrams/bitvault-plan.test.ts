@@ -43,9 +43,10 @@ describe('rollout plans of bitvault', () => {
     // THEN
     const stages = chart.subgraphs.filter((s) => s.id.startsWith('stage_'));
     expect(stages.map((s) => [s.id, s.title, s.members])).toEqual([
-      ['stage_platform', '1. platform stage · Applications in wave -10', ['unit_platform']],
-      // Issue 12: Redis, NATS and OpenSearch are Helm Applications in argocd/ itself (wave 0), not unit folders.
-      ['stage_data', '2. data stage · Applications in wave 0', ['unit_postgres']],
+      // The controllers' and data services' Helm Applications live in argocd/ (issue 12), not in unit folders:
+      // each is shown in the stage whose Applications share its wave.
+      ['stage_platform', '1. platform stage · Applications in wave -10', ['chart_bitvault_prod_argo_rollouts', 'chart_bitvault_prod_cloudnative_pg', 'chart_bitvault_prod_keda', 'unit_platform']],
+      ['stage_data', '2. data stage · Applications in wave 0', ['chart_bitvault_prod_nats', 'chart_bitvault_prod_opensearch', 'chart_bitvault_prod_redis', 'unit_postgres']],
       ['stage_migration', '3. migration stage · Applications in wave 5', ['unit_bitvaultd_migrations']],
       ['stage_app', '4. app stage · Applications in wave 10', ['unit_bitvault_web', 'unit_bitvaultd', 'unit_gateway', 'unit_workers']],
     ]);
@@ -57,6 +58,30 @@ describe('rollout plans of bitvault', () => {
       ['stage_migration', 'stage_app', 'Healthy', 'normal'],
     ]);
     expect(text(chart, 'project')).toBe('AppProject bitvault-prod · wave -20');
+    const nats = objects.find((o) => o.path === 'bitvault/prod/argocd/application-bitvault-prod-nats.yaml')!.manifest;
+    expect(text(chart, 'chart_bitvault_prod_nats')).toBe(`Helm chart nats ${nats.spec.source.targetRevision}\nApplication bitvault-prod-nats → ${nats.spec.destination.namespace}`);
+  });
+
+  it('GIVEN a chart Application in a wave no unit stage uses THEN it is a group of its own, in wave order between the stages', async () => {
+    // GIVEN: the prod objects with the NATS Application moved to wave 3 (after data, before migration)
+    const moved = objects.filter((o) => o.path.startsWith('bitvault/prod/')).map((o) => o.path.endsWith('application-bitvault-prod-nats.yaml')
+      ? { ...o, manifest: { ...o.manifest, metadata: { ...o.manifest.metadata, annotations: { ...o.manifest.metadata.annotations, 'argocd.argoproj.io/sync-wave': '3' } } } }
+      : o);
+    // WHEN
+    const { syncOrderChart } = await import('../../../lib/review/diagrams/sync-order.js');
+    const chart = await parseFlowchart(syncOrderChart(moved).render());
+    // THEN
+    expect(chart.subgraphs.filter((s) => s.id.startsWith('stage_') || s.id.startsWith('charts_')).map((s) => [s.id, s.title, s.members])).toEqual([
+      ['stage_platform', '1. platform stage · Applications in wave -10', ['chart_bitvault_prod_argo_rollouts', 'chart_bitvault_prod_cloudnative_pg', 'chart_bitvault_prod_keda', 'unit_platform']],
+      ['stage_data', '2. data stage · Applications in wave 0', ['chart_bitvault_prod_opensearch', 'chart_bitvault_prod_redis', 'unit_postgres']],
+      ['charts_3', 'Helm charts · Applications in wave 3', ['chart_bitvault_prod_nats']],
+      ['stage_migration', '3. migration stage · Applications in wave 5', ['unit_bitvaultd_migrations']],
+      ['stage_app', '4. app stage · Applications in wave 10', ['unit_bitvault_web', 'unit_bitvaultd', 'unit_gateway', 'unit_workers']],
+    ]);
+    expect(edges(chart).filter(([from, to]) => ['stage_data', 'charts_3'].includes(String(from)) && !String(to).startsWith('unit_'))).toEqual([
+      ['stage_data', 'charts_3', 'Healthy', 'normal'],
+      ['charts_3', 'stage_migration', 'Healthy', 'normal'],
+    ]);
   });
 
   it('GIVEN prod THEN the migration is a PreSync hook node and every unit chains its waves in the manifests\' order', async () => {
