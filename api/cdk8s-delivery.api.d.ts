@@ -1591,8 +1591,10 @@ export declare class EnvironmentChart extends Chart {
 // ---- plugin/validation-plugin.d.ts
 import type { Validation, ValidationContext } from 'cdk8s-cli/plugins';
 import type { PodSecurityLevel } from '../validation/pod-security-rules.js';
+import { type ValidationPolicy } from '../validation/validate-manifests.js';
 export interface DeliveryValidationProperties {
     readonly crds?: string;
+    readonly policy?: ValidationPolicy;
     readonly podSecurityLevel?: PodSecurityLevel;
 }
 export declare class DeliveryValidation implements Validation {
@@ -2230,6 +2232,7 @@ export interface ValidateManifestsOptions {
     readonly requireExplicitWave?: boolean;
 }
 export type ValidationPolicy = 'restricted' | 'baseline' | 'none';
+export declare const VALIDATION_POLICIES: readonly ValidationPolicy[];
 export interface ValidationResult {
     readonly errors: readonly Finding[];
     readonly warnings: readonly Finding[];

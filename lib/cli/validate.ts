@@ -3,10 +3,9 @@ import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { categoryOf } from '../validation/categories.js';
-import { type LoadedManifests, ManifestInputError, type ValidationPolicy, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
-const POLICIES: readonly ValidationPolicy[] = ['restricted', 'baseline', 'none'];
 
 const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--policy restricted|baseline|none] [--json]
 
@@ -67,7 +66,7 @@ export const validateCommand: Command = {
     }
     const dir = oneDirectory(positionals, 'manifests directory');
     const policy = values.policy ?? 'restricted';
-    if (!POLICIES.includes(policy as ValidationPolicy)) throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}, not "${policy}"`);
+    if (!VALIDATION_POLICIES.includes(policy as ValidationPolicy)) throw new UsageError(`--policy must be one of ${VALIDATION_POLICIES.join(', ')}, not "${policy}"`);
     let loaded: LoadedManifests;
     let schema: SchemaValidator;
     try {

@@ -5,7 +5,7 @@ import { type Finding, renderValue } from '../validation/finding.js';
 import { type Manifest, isRecord } from '../validation/manifest.js';
 import type { PodSecurityLevel } from '../validation/pod-security-rules.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
-import { validateManifests } from '../validation/validate-manifests.js';
+import { VALIDATION_POLICIES, type ValidationPolicy, validateManifests } from '../validation/validate-manifests.js';
 import { sourceOf } from './cdk8s-output.js';
 
 /** `properties` of the plugin's entry in cdk8s.yaml `validations:`. */
@@ -16,9 +16,26 @@ export interface DeliveryValidationProperties {
    * @default - the pinned CRDs only
    */
   readonly crds?: string;
-  /** The Pod Security Standards profile pod templates must meet. @default 'restricted' */
+  /**
+   * Which policy findings to report, as `cdk8s-delivery validate --policy`: `restricted` (Pod Security
+   * "restricted", resources, no inline Secrets, our rollout policies), `baseline` (the same with Pod Security
+   * "baseline"), or `none` (validity only: upstream schemas and the controllers' rules).
+   * @default 'restricted'
+   */
+  readonly policy?: ValidationPolicy;
+  /**
+   * The Pod Security Standards profile pod templates must meet, where `policy` is `restricted`.
+   * @default 'restricted'
+   */
   readonly podSecurityLevel?: PodSecurityLevel;
 }
+
+/** The properties the plugin reads, with the values each accepts (undefined: any string, a path). */
+const PROPERTIES: Readonly<Record<keyof DeliveryValidationProperties, readonly string[] | undefined>> = {
+  crds: undefined,
+  policy: VALIDATION_POLICIES,
+  podSecurityLevel: ['restricted', 'baseline'],
+};
 
 /** Rule of the violation reported when the plugin itself cannot run (unreadable output, bad properties). */
 const PLUGIN_ERROR = 'cdk8s-delivery/plugin-error';
@@ -36,7 +53,7 @@ const PLUGIN_ERROR = 'cdk8s-delivery/plugin-error';
  *   - package: ./node_modules/cdk8s-delivery/build/cjs/plugin.cjs
  *     version: 0.1.0
  *     class: DeliveryValidation
- *     properties: { crds: ./crds }   # optional: extra CRDs
+ *     properties: { crds: ./crds, policy: restricted }   # optional: extra CRDs; restricted, baseline or none
  * ```
  * One violation per rule (warnings as `<rule> (warning)`), each occurrence with its object, field,
  * value and message; the report fails on errors only. Construct paths come from cdk8s-cli's construct
@@ -58,8 +75,7 @@ export class DeliveryValidation implements Validation {
   }
 
   private async run(context: ValidationContext): Promise<void> {
-    const unknown = Object.keys(this.properties).filter((k) => k !== 'crds' && k !== 'podSecurityLevel');
-    if (unknown.length > 0) throw new Error(`unknown properties ${unknown.join(', ')} (known: crds, podSecurityLevel)`);
+    checkProperties(this.properties);
     const schema = await SchemaValidator.load({ crdsDir: this.properties.crds });
     const manifests: Manifest[] = [];
     const resources = new Map<string, { readonly resourceName: string; readonly manifestPath: string }>();
@@ -77,11 +93,26 @@ export class DeliveryValidation implements Validation {
         resources.set(location, { resourceName: source !== undefined && context.metadata[source] ? source : name, manifestPath: file });
       });
     }
-    const { errors, warnings } = validateManifests(manifests, { schema, podSecurityLevel: this.properties.podSecurityLevel });
+    const { errors, warnings } = validateManifests(manifests, { schema, policy: this.properties.policy, podSecurityLevel: this.properties.podSecurityLevel });
     report(context, errors, '', resources);
     report(context, warnings, ' (warning)', resources);
     context.report.submit(errors.length > 0 ? 'failure' : 'success', { objects: String(manifests.length), errors: String(errors.length), warnings: String(warnings.length) });
   }
+}
+
+/** Every problem of the cdk8s.yaml `properties` at once, in one line. */
+function checkProperties(properties: DeliveryValidationProperties): void {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(properties as Readonly<Record<string, unknown>>)) {
+    if (!Object.hasOwn(PROPERTIES, key)) {
+      problems.push(`unknown property ${key} (known: ${Object.keys(PROPERTIES).join(', ')})`);
+      continue;
+    }
+    const allowed = PROPERTIES[key as keyof DeliveryValidationProperties];
+    if (typeof value !== 'string') problems.push(`${key} must be a string, not ${JSON.stringify(value)}`);
+    else if (allowed && !allowed.includes(value)) problems.push(`${key} must be one of ${allowed.join(', ')}, not "${value}"`);
+  }
+  if (problems.length > 0) throw new Error(`cdk8s.yaml validations properties: ${problems.join('; ')}`);
 }
 
 /** One violation per rule and fix, with one violating resource per object and one location per finding. */

@@ -44,6 +44,9 @@ export interface ValidateManifestsOptions {
 /** How much of our policy `validateManifests` applies on top of validity. */
 export type ValidationPolicy = 'restricted' | 'baseline' | 'none';
 
+/** Every {@link ValidationPolicy}, strictest first. */
+export const VALIDATION_POLICIES: readonly ValidationPolicy[] = ['restricted', 'baseline', 'none'];
+
 /** Findings split by severity. */
 export interface ValidationResult {
   /** Findings that make the manifests wrong: a validation fails on any. */

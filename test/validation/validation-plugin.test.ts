@@ -24,11 +24,12 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** What `cdk8s synth` does after the app ran: load the plugin registered in cdk8s.yaml, validate, report. */
-async function cdk8sValidate(outdir: string, manifests: string[]) {
+async function cdk8sValidate(outdir: string, manifests: string[], properties?: Record<string, unknown>) {
   const config = YAML.parse(readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8'));
   expect(config.validations).toEqual([{ package: './lib/plugin', version: '0.1.0', class: 'DeliveryValidation' }]);
   const app = { manifests, constructMetadata: path.join(outdir, 'construct-metadata.json') };
-  const { plugin, context } = ValidationPlugin.load(config.validations[0], app, false, new PluginManager(outdir));
+  const entry = properties ? { ...config.validations[0], properties } : config.validations[0];
+  const { plugin, context } = ValidationPlugin.load(entry, app, false, new PluginManager(outdir));
   await plugin.validate(context);
   return context.report.toJson();
 }
@@ -91,6 +92,35 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
         }],
       },
     ]);
+  });
+
+  it('GIVEN policy baseline or none in the properties WHEN a pod breaks only "restricted" THEN the report applies that policy, as validate --policy does', async () => {
+    // GIVEN: a Pod that meets "baseline" but not "restricted" (no runAsNonRoot, no seccomp, capabilities kept)
+    const outdir = synthesizedOutput();
+    const pod = path.join(outdir, 'tools.k8s.yaml');
+    writeFileSync(pod, 'apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: tools}\nspec:\n  containers: [{name: sh, image: busybox, resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 16Mi}}}]\n');
+    const manifests = [path.join(outdir, 'acme-prod.k8s.yaml'), pod];
+    // WHEN
+    const restricted = await cdk8sValidate(outdir, manifests);
+    const baseline = await cdk8sValidate(outdir, manifests, { policy: 'baseline' });
+    const none = await cdk8sValidate(outdir, manifests, { policy: 'none' });
+    // THEN
+    expect(restricted.summary.status).toBe('failure');
+    expect(restricted.violations.map((v: any) => v.ruleName)).toEqual(['pss/allow-privilege-escalation', 'pss/run-as-non-root', 'pss/seccomp-profile-restricted', 'pss/capabilities-restricted']);
+    expect(baseline.summary.status).toBe('success');
+    expect(none.summary).toMatchObject({ status: 'success', metadata: { objects: '7', errors: '0' } });
+  });
+
+  it('GIVEN unknown or invalid properties WHEN validated THEN the report fails with every problem in one line', async () => {
+    const outdir = synthesizedOutput();
+    const report = await cdk8sValidate(outdir, [path.join(outdir, 'acme-prod.k8s.yaml')], { policy: 'strict', podSecurityLevel: 'privileged', crd: './crds' });
+    expect(report.summary.status).toBe('failure');
+    expect(report.violations).toEqual([{
+      ruleName: 'cdk8s-delivery/plugin-error',
+      recommendation: 'cdk8s.yaml validations properties: policy must be one of restricted, baseline, none, not "strict"; podSecurityLevel must be one of restricted, baseline, not "privileged"; unknown property crd (known: crds, policy, podSecurityLevel)',
+      fix: 'fix the input named in the message and synth again',
+      violatingConstructs: [],
+    }]);
   });
 
   it('GIVEN a manifest that does not parse WHEN validated THEN the report fails with one line, not a stack trace', async () => {
