@@ -165,6 +165,11 @@ expect "cdk8s synth (app, then the validation plugin)" 0 bash -c "cd '$A' && npx
 that "... the plugin's report succeeded" log_has 'Validations ended succesfully'
 that "... combined manifests in .cdk8s.out/ and none in dist/" bash -c "[ -n \"\$(find '$A/.cdk8s.out' -name '*.k8s.yaml')\" ] && [ -z \"\$(find '$A/dist' -name '*.k8s.yaml')\" ]"
 expect "npm run validate" 0 bash -c "cd '$A' && npm run validate"
+cp "$A/cdk8s.yaml" "$WORK/cdk8s.yaml.starter"
+sed -i 's|^    # properties: .*|    properties: { policy: strict }|' "$A/cdk8s.yaml"
+expect "cdk8s synth with an invalid plugin property (policy: strict) fails" 2 bash -c "cd '$A' && npx cdk8s synth"
+that "... naming the property, its value and the allowed ones" log_has 'policy must be one of restricted, baseline, none, not "strict"'
+cp "$WORK/cdk8s.yaml.starter" "$A/cdk8s.yaml"
 cp "$FIXTURE/platform.ts" "$A/apps/platform.ts" && cp "$FIXTURE/main-esm.ts" "$A/apps/main.ts" && cp -r "$FIXTURE/migrations" "$A/" && rm -rf "$A/dist"
 expect "npm run synth of the test app" 0 bash -c "cd '$A' && npm run synth"
 that "... the app's objects" has_objects "$A/dist"

@@ -112,6 +112,10 @@ function checkProperties(properties: DeliveryValidationProperties): void {
     if (typeof value !== 'string') problems.push(`${key} must be a string, not ${JSON.stringify(value)}`);
     else if (allowed && !allowed.includes(value)) problems.push(`${key} must be one of ${allowed.join(', ')}, not "${value}"`);
   }
+  // validateManifests reads podSecurityLevel only under policy restricted: anything else would be ignored silently.
+  if (properties.podSecurityLevel !== undefined && (properties.policy === 'baseline' || properties.policy === 'none')) {
+    problems.push(`podSecurityLevel applies only with policy restricted, not with policy "${properties.policy}" (remove podSecurityLevel; policy baseline is Pod Security "baseline")`);
+  }
   if (problems.length > 0) throw new Error(`cdk8s.yaml validations properties: ${problems.join('; ')}`);
 }
 

@@ -121,6 +121,9 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
       fix: 'fix the input named in the message and synth again',
       violatingConstructs: [],
     }]);
+    // podSecurityLevel is read only under policy restricted: with another policy it would be ignored silently
+    const conflict = await cdk8sValidate(outdir, [path.join(outdir, 'acme-prod.k8s.yaml')], { policy: 'none', podSecurityLevel: 'restricted' });
+    expect(conflict.violations.map((v: any) => v.recommendation)).toEqual(['cdk8s.yaml validations properties: podSecurityLevel applies only with policy restricted, not with policy "none" (remove podSecurityLevel; policy baseline is Pod Security "baseline")']);
   });
 
   it('GIVEN a manifest that does not parse WHEN validated THEN the report fails with one line, not a stack trace', async () => {

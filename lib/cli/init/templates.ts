@@ -61,7 +61,7 @@ validations:
   - package: ./node_modules/cdk8s-delivery/build/cjs/plugin.cjs
     version: ${s.version}
     class: DeliveryValidation
-    # properties: { crds: ./crds }   # extra CRDs (other controllers, newer versions), added to the pinned ones
+    # properties: { crds: ./crds, policy: restricted }   # crds: extra CRDs, added to the pinned ones; policy: restricted (default), baseline or none
 `],
     ['apps/main.ts', `import { App } from 'cdk8s';
 import { Autoscaling, Environment, GitOpsTarget, Platform, Probe, QueueWorker, StatelessService, runSynth } from 'cdk8s-delivery';

@@ -9,11 +9,13 @@ export type GitOpsTool = 'Argo CD' | 'Flux' | undefined;
 const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 const MAX_NAMES = 3;
 
+/** An Argo CD Application among the GitOps objects (the ones without a delivery stage). */
+const isApplication = (o: ReviewObject): boolean => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.apiVersion).startsWith('argoproj.io/');
+
 /** `argocd` or `flux` from the GitOps objects (the ones without a delivery stage). */
 export function gitOpsToolOf(objects: readonly ReviewObject[]): GitOpsTool {
-  const gitops = objects.filter((o) => o.stage === undefined);
-  if (gitops.some((o) => String(o.manifest.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/'))) return 'Flux';
-  if (gitops.some((o) => o.manifest.kind === 'Application' && String(o.manifest.apiVersion).startsWith('argoproj.io/'))) return 'Argo CD';
+  if (objects.some((o) => o.stage === undefined && String(o.manifest.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/'))) return 'Flux';
+  if (objects.some(isApplication)) return 'Argo CD';
   return undefined;
 }
 
@@ -66,11 +68,10 @@ export function unitSteps(unit: PlanUnit): { phase: string; wave: number; object
 /** Id of a unit's step node. */
 export const stepNodeId = (folder: string, phase: string, wave: number): string => nodeId('unit', folder, phase, wave < 0 ? `m${-wave}` : wave);
 
-/** The Helm chart an Argo CD Application installs (`source.chart`, or the first of `sources` with one). */
+/** The Helm chart an Argo CD Application installs (`spec.source.chart`, as HelmApplication writes it). */
 function chartOf(app: Record<string, any>): { chart: string; version: string } | undefined {
-  const sources: unknown[] = Array.isArray(app.spec?.sources) ? app.spec.sources : app.spec?.source ? [app.spec.source] : [];
-  const source = sources.find((s): s is Record<string, any> => typeof (s as any)?.chart === 'string');
-  return source ? { chart: source.chart, version: String(source.targetRevision ?? '') } : undefined;
+  const source = app.spec?.source;
+  return typeof source?.chart === 'string' ? { chart: source.chart, version: String(source.targetRevision ?? '') } : undefined;
 }
 
 /**
@@ -80,7 +81,7 @@ function chartOf(app: Record<string, any>): { chart: string; version: string } |
  */
 function chartApplications(objects: readonly ReviewObject[]): ReviewObject[] {
   return objects
-    .filter((o) => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.apiVersion).startsWith('argoproj.io/') && chartOf(o.manifest))
+    .filter((o) => isApplication(o) && chartOf(o.manifest))
     .sort((a, b) => compareText(String(a.manifest.metadata?.name), String(b.manifest.metadata?.name)));
 }
 
@@ -95,7 +96,7 @@ function addCharts(chart: Flowchart, apps: readonly ReviewObject[]): void {
 
 /** Wave of the Argo CD Application that syncs a unit, if there is one. */
 function applicationWave(objects: readonly ReviewObject[], unitPath: string): number | undefined {
-  const app = objects.find((o) => o.stage === undefined && o.manifest.kind === 'Application' && String(o.manifest.spec?.source?.path ?? '').endsWith(`/${unitPath}`));
+  const app = objects.find((o) => isApplication(o) && String(o.manifest.spec?.source?.path ?? '').endsWith(`/${unitPath}`));
   return app ? waveOf(app.manifest) : undefined;
 }
 
@@ -160,11 +161,12 @@ export function syncOrderChart(objects: readonly ReviewObject[]): Flowchart {
     const group = { id: nodeId('charts', wave < 0 ? `m${-wave}` : wave), wave, title: `Helm charts · Applications in wave ${wave}`, content: () => addCharts(chart, members) };
     groups.splice(at === -1 ? groups.length : at, 0, group);
   }
-  for (const group of groups) {
+  // Between two groups the edge says what the next one waits for; from the root or project it is plain.
+  groups.forEach((group, i) => {
     chart.subgraph(group.id, group.title, group.content);
-    chart.edge(previous, group.id, previous === 'root' || previous === 'project' ? undefined : tool === 'Flux' ? 'Ready (dependsOn)' : 'Healthy');
+    chart.edge(previous, group.id, i === 0 ? undefined : tool === 'Flux' ? 'Ready (dependsOn)' : 'Healthy');
     previous = group.id;
-  }
+  });
   return chart;
 }
 
