@@ -1,21 +1,24 @@
 /**
  * Generates the schema data the package ships (see lib/validation/schema/pinned.ts) into schemas/:
  *
- * - schemas/crds.json  every served version of every CRD in the pinned upstream CRD folder (../shared/crds, or
- *                      $CDK8S_DELIVERY_PINNED_CRDS), descriptions removed;
- * - schemas/core.json  the core kind catalogue from kubernetes-models and client-node's model fields.
+ * - schemas/crds/index.json          every served version of every CRD in the pinned upstream CRD folder
+ *                                    (../shared/crds, or $CDK8S_DELIVERY_PINNED_CRDS), without schemas;
+ * - schemas/crds/<group>.json.gz     the schemas of one API group, descriptions removed, gzip-compressed
+ *                                    (read per group on demand: see lib/validation/schema/pinned.ts);
+ * - schemas/core.json.gz             the core kind catalogue from kubernetes-models and client-node's model fields.
  *
  * Incremental: schemas/inputs.sha256 holds a hash of every input (the CRD files, the two libraries' versions, this
  * script and the loaders it uses); when it matches, nothing is rewritten. `--force` regenerates anyway.
  * Run by `npm run schemas`, and so by `npm run build`, `npm run synth`, `npm test` (vitest global setup).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClientNodeModels } from '../lib/validation/schema/core.js';
-import { type PinnedCrd, SCHEMAS_FOLDER } from '../lib/validation/schema/pinned.js';
+import { CRDS_FOLDER, groupSchemaFile, type PinnedCrd, type PinnedGroupSchemas, SCHEMAS_FOLDER, schemaKey } from '../lib/validation/schema/pinned.js';
 // The loaders (ajv, yaml) are imported only when something changed: the up-to-date check stays cheap.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +64,7 @@ function versionOf(dir: string): string {
   return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string | Buffer): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
@@ -97,18 +100,30 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
 
   const [{ loadCrds }, { scanCoreCatalogue }] = await Promise.all([import('../lib/validation/schema/crd.js'), import('../lib/validation/schema/core.js')]);
   const crdVersions = await loadCrds(crdsDir);
-  const crds: PinnedCrd[] = crdVersions
-    .map((c) => ({ group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/'), schema: withoutDescriptions(c.schema()) }))
-    .sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`, 'en'));
+  const versions = crdVersions
+    .map((c) => ({ crd: { group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/') } satisfies PinnedCrd, schema: withoutDescriptions(c.schema()) }))
+    .sort((a, b) => `${a.crd.apiVersion}/${a.crd.kind}`.localeCompare(`${b.crd.apiVersion}/${b.crd.kind}`, 'en'));
+  const groups = new Map<string, PinnedGroupSchemas>();
+  for (const { crd, schema } of versions) {
+    const group = groups.get(crd.group) ?? {};
+    if (schema !== undefined) group[schemaKey(crd.apiVersion, crd.kind)] = schema;
+    groups.set(crd.group, group);
+  }
   // Deep import: client-node's entry point also loads its HTTP client. Only its generated models are needed.
   const models = (await import(pathToFileURL(path.join(clientNodeDir, 'dist/gen/models/ObjectSerializer.js')).href)) as ClientNodeModels;
   const core = await scanCoreCatalogue(modelsDir, models);
 
-  mkdirSync(outDir, { recursive: true });
-  writeAtomically(path.join(outDir, 'crds.json'), `${JSON.stringify({ crds })}\n`);
-  writeAtomically(path.join(outDir, 'core.json'), `${JSON.stringify(core)}\n`);
+  // Nothing of an earlier layout (or of a group no longer pinned) stays behind.
+  rmSync(outDir, { recursive: true, force: true });
+  const crdsOut = path.join(outDir, CRDS_FOLDER);
+  mkdirSync(crdsOut, { recursive: true });
+  // gzip output is byte-identical for identical input (Node writes no timestamp), so rebuilds are reproducible.
+  const gzip = (value: unknown) => gzipSync(`${JSON.stringify(value)}\n`, { level: 9 });
+  for (const [group, schemas] of [...groups].sort(([a], [b]) => a.localeCompare(b, 'en'))) writeAtomically(path.join(crdsOut, groupSchemaFile(group)), gzip(schemas));
+  writeAtomically(path.join(crdsOut, 'index.json'), `${JSON.stringify({ crds: versions.map((v) => v.crd) })}\n`);
+  writeAtomically(path.join(outDir, 'core.json.gz'), gzip(core));
   writeAtomically(stampFile, `${digest}\n`);
-  return { written: true, crds: crds.length, kinds: core.kinds.length, outDir };
+  return { written: true, crds: versions.length, kinds: core.kinds.length, outDir };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,9 +3,11 @@
  *
  * - schemas/              the pinned CRD schemas and the core catalogue (scripts/build-schemas.ts)
  * - build/esm/*.js        ES modules, bundled by esbuild from the entry points below (shared code in chunks)
- * - build/cjs/*.cjs       the same as CommonJS, for require() and ts-node/CommonJS apps (cdk8s init typescript-app)
- * - build/types/**.d.ts   declarations + declaration maps from tsc (one per lib/ file; a nested package.json marks
- *                         them CommonJS-shaped, which ES module and CommonJS consumers can both import)
+ * - build/cjs/*.cjs       the library and the plugin as CommonJS, for require() and ts-node/CommonJS apps (cdk8s init
+ *                         typescript-app); the CLI is an ES module only (the bin runs it, nothing requires it)
+ * - build/types/**.d.ts   declarations from tsc (one per lib/ file; a nested package.json marks them CommonJS-shaped,
+ *                         which ES module and CommonJS consumers can both import); no declaration maps: they would
+ *                         point at lib/ sources the package does not ship
  *
  * Entry points, not file lists: everything lib/index.ts (and the CLI and the plugin) reaches is in the bundle, so a
  * new lib/ file needs no change here. Dependencies stay external (installed from package.json). No code reads
@@ -43,6 +45,7 @@ export async function buildPackage(): Promise<void> {
     build({
       ...common,
       format: 'cjs',
+      entryPoints: { index: ENTRY_POINTS.index, plugin: ENTRY_POINTS.plugin },
       outdir: path.join(OUT, 'cjs'),
       outExtension: { '.js': '.cjs' },
       define: { 'import.meta.url': '__cdk8s_delivery_import_meta_url' },
@@ -59,23 +62,14 @@ export async function buildPackage(): Promise<void> {
   console.error(`build: build/esm, build/cjs, build/types in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/**
- * Moves the declarations of lib/ (tsc emits imports/ too: lib uses its types, type-only) to `to`, pointing each
- * declaration map's sources at the same files from the new place.
- */
+/** Moves the declarations of lib/ (tsc emits imports/ too: lib uses its types, type-only) to `to`. */
 function moveDeclarations(from: string, to: string): void {
   for (const entry of readdirSync(from, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const source = path.join(entry.parentPath, entry.name);
     const target = path.join(to, path.relative(from, source));
     mkdirSync(path.dirname(target), { recursive: true });
-    if (entry.name.endsWith('.d.ts.map')) {
-      const map = JSON.parse(readFileSync(source, 'utf8')) as { sources: string[] };
-      map.sources = map.sources.map((s) => path.relative(path.dirname(target), path.resolve(path.dirname(source), s)).split(path.sep).join('/'));
-      writeFileSync(target, JSON.stringify(map));
-    } else {
-      renameSync(source, target);
-    }
+    renameSync(source, target);
   }
 }
 

@@ -17,7 +17,7 @@ import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
 import { type CoreKind, UnknownFieldWalker, catalogueModels, importCoreKinds } from './schema/core.js';
-import { type CrdVersion, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
+import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
 import { applySchemaDefaults } from './schema/defaults.js';
 import { celFindings } from './schema/cel.js';
@@ -116,7 +116,22 @@ export class SchemaValidator {
 
     const crd = this.crds.get(key(apiVersion, kind));
     if (crd) {
-      const validateCrd = this.compiledFor(crd);
+      let validateCrd: ValidateFunction;
+      try {
+        validateCrd = this.compiledFor(crd);
+      } catch (error) {
+        if (!(error instanceof CrdPatternError)) throw error;
+        return [
+          {
+            location,
+            field: '(root)',
+            value: error.pattern,
+            rule: 'schema/crd-invalid',
+            message: `the CRD that defines ${kind} (${apiVersion}), from ${crd.source}, cannot be used: ${error.message}; the API server rejects such a CRD, so no ${kind} can exist.`,
+            fix: 'Fix the pattern in the CRD (RE2 syntax: no lookaround, no backreferences, repeat counts up to 1000), or use the CRD as its controller ships it.',
+          },
+        ];
+      }
       const crdCtx: FindingContext = { ...ctx, rootSchema: validateCrd.schema };
       // The API server applies the schema's defaults before it validates (structural schema defaulting).
       const raw = crd.schema();

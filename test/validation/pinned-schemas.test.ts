@@ -76,3 +76,56 @@ describe('crdsDir adds CRDs to the pinned set', () => {
     expect(withNewer.validate(future, 's')).toEqual([]);
   });
 });
+
+describe('CRD patterns are Go RE2 expressions, as the API server compiles them (issue 20)', () => {
+  const rule = (action: unknown) => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r', namespace: 'shop' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0' }], partial_response_strategy: action }] } });
+
+  it('GIVEN the pinned PrometheusRule CRD (`^(?i)(abort|warn)?$`) THEN matching is case-insensitive as in Go, and a value outside it is a finding', async () => {
+    const validator = await SchemaValidator.load();
+    expect(validator.validate(rule('Abort'), 'r')).toEqual([]);
+    expect(validator.validate(rule('WARN'), 'r')).toEqual([]);
+    expect(validator.validate(rule('stop'), 'r').map((f) => [f.field, f.rule])).toEqual([['spec.groups[0].partial_response_strategy', 'schema/pattern']]);
+  });
+
+  it('GIVEN a user CRD with inline flags and an unanchored pattern THEN they mean what RE2 means (a match anywhere)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-crds-'));
+    writeFileSync(path.join(dir, 'gadget.yaml'), crd('Gadget', 'example.com', { type: 'object', properties: { mode: { type: 'string', pattern: '(?i)fast|(?s)slow.x' } } }));
+    const validator = await SchemaValidator.load({ crdsDir: dir });
+    const gadget = (mode: string) => ({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g', namespace: 'shop' }, spec: { mode } });
+    expect(validator.validate(gadget('very FAST'), 'g')).toEqual([]);
+    expect(validator.validate(gadget('slow\nx'), 'g')).toEqual([]);
+    expect(validator.validate(gadget('medium'), 'g').map((f) => f.rule)).toEqual(['schema/pattern']);
+  });
+
+  it('GIVEN a user CRD whose pattern RE2 rejects (a lookahead) THEN each object of that kind gets one finding naming the CRD, the pattern and the fix, not an unexpected error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-crds-'));
+    writeFileSync(path.join(dir, 'gizmo.yaml'), crd('Gizmo', 'example.com', { type: 'object', properties: { name: { type: 'string', pattern: '^(?=a)a+$' } } }));
+    const validator = await SchemaValidator.load({ crdsDir: dir });
+    const findings = validator.validate({ apiVersion: 'example.com/v1', kind: 'Gizmo', metadata: { name: 'g', namespace: 'shop' }, spec: { name: 'aa' } }, 'g');
+    expect(findings.map((f) => f.rule)).toEqual(['schema/crd-invalid']);
+    expect(findings[0]!.message).toContain('the CRD that defines Gizmo (example.com/v1), from');
+    expect(findings[0]!.message).toContain('the pattern "^(?=a)a+$" is not a valid RE2 (Go) regular expression');
+    expect(findings[0]!.fix).toContain('RE2 syntax');
+  });
+});
+
+describe('pinned schemas are read per API group, on demand (issue 20)', () => {
+  it('GIVEN a fresh process WHEN only core kinds and then a Rollout are validated THEN no group is read first, then argoproj.io only', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = `
+      import { SchemaValidator } from './lib/validation/schema-validator.ts';
+      import { loadedPinnedGroups } from './lib/validation/schema/pinned.ts';
+      const v = await SchemaValidator.load();
+      const before = v.validate({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } }, 'd');
+      const groupsAfterCore = loadedPinnedGroups();
+      const rollout = v.validate({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r', namespace: 'n' }, spec: { bogus: 1 } }, 'r');
+      console.log(JSON.stringify({ before: before.length, groupsAfterCore, groupsAfterRollout: loadedPinnedGroups(), rollout: rollout.map((f) => f.rule) }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.before).toBe(0);
+    expect(result.groupsAfterCore).toEqual([]);
+    expect(result.groupsAfterRollout).toEqual(['argoproj.io']);
+    expect(result.rollout).toContain('schema/unknown-field');
+  });
+});

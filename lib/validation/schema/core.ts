@@ -6,7 +6,7 @@
  * 2. @kubernetes/client-node (a build-time dependency; OpenAPI spec release-1.36): each model class lists its fields in `attributeTypeMap`;
  *    walking a manifest along those maps finds every field the API server does not know.
  *
- * The kind catalogue is derived from the libraries at build time (scripts/build-schemas.ts → schemas/core.json), not
+ * The kind catalogue is derived from the libraries at build time (scripts/build-schemas.ts → schemas/core.json.gz), not
  * hand-written: every kubernetes-models model file with a static
  * `apiVersion`/`kind` names its schema (e.g. apps/v1 Deployment → IoK8sApiAppsV1Deployment), and the matching
  * client-node class is `<Group><Version><Kind>` (CoreV1Event, EventsV1Event) or `<Version><Kind>` (V1Deployment).
@@ -42,7 +42,7 @@ interface AttributeType {
 type ModelClass = { readonly attributeTypeMap?: readonly AttributeType[] };
 export type ClientNodeModels = Readonly<Record<string, unknown>>;
 
-/** One core kind of the catalogue generated at build time (schemas/core.json). */
+/** One core kind of the catalogue generated at build time (schemas/core.json.gz). */
 export interface CoreKindEntry {
   readonly apiVersion: string;
   readonly kind: string;

@@ -22,6 +22,7 @@ import path from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
 import Ajv, { type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import YAML from 'yaml';
+import { RE2JS } from '@bufbuild/re2';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -129,18 +130,37 @@ export async function listYamlFiles(dir: string, enter: (folderName: string) => 
 /** Custom keyword carrying `x-kubernetes-list-map-keys` of a `x-kubernetes-list-type: map` list. */
 const LIST_MAP_KEYWORD = 'k8sListMapKeys';
 
-// Go's RE2 and JavaScript mostly agree on the syntax used in CRD patterns; try unicode mode (ajv's default) first and
-// fall back to a plain RegExp for patterns that unicode mode rejects (e.g. needless escapes such as `\-`).
-const lenientRegExp = Object.assign(
-  (pattern: string, flags: string) => {
+/**
+ * CRD `pattern`s are Go regular expressions: the API server compiles them with RE2 (k8s.io/kube-openapi's
+ * validate.MatchString → regexp.MatchString) and matches them unanchored. JavaScript's RegExp disagrees on real
+ * CRDs (prometheus-operator's `^(?i)(abort|warn)?$` is an invalid group to it), so patterns are compiled by an
+ * RE2 engine, the one CEL's `matches()` uses here too (@bufbuild/re2). A pattern RE2 rejects makes the CRD
+ * itself invalid: the API server refuses to create it.
+ */
+const re2RegExp = Object.assign(
+  (pattern: string) => {
+    let compiled: RE2JS;
     try {
-      return new RegExp(pattern, flags);
-    } catch {
-      return new RegExp(pattern);
+      compiled = RE2JS.compile(pattern);
+    } catch (error) {
+      throw new CrdPatternError(pattern, error instanceof Error ? error.message : String(error));
     }
+    // ajv caches compiled patterns by `toString()`: it must name the pattern.
+    return { test: (value: string) => compiled.test(value), toString: () => `/${pattern}/` } as unknown as RegExp;
   },
   { code: 'new RegExp' },
 );
+
+/** A CRD's `pattern` that RE2 cannot compile: the API server rejects such a CRD. */
+export class CrdPatternError extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly reason: string,
+  ) {
+    super(`the pattern ${JSON.stringify(pattern)} is not a valid RE2 (Go) regular expression: ${reason}`);
+    this.name = 'CrdPatternError';
+  }
+}
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
@@ -154,7 +174,7 @@ export function createCrdAjv(): Ajv {
     strict: false,
     messages: false,
     validateSchema: false,
-    code: { regExp: lenientRegExp, optimize: false },
+    code: { regExp: re2RegExp, optimize: false },
   });
   // Formats used by Kubernetes (ajv-formats is not a dependency). Number formats only check what the Go types of
   // the controllers can hold; unknown formats are registered as permissive in `toAjvSchema`, like the API server does.
