@@ -53,6 +53,7 @@ export interface ResolvedSlo {
     readonly latencyP99FailAboveSeconds: number;
     readonly latencyNoData: NoData;
     readonly histogramBuckets: readonly number[];
+    readonly confidence: number;
     readonly z: number;
     readonly minRequests: number;
     readonly compareWithStable: boolean;

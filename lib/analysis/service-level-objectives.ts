@@ -104,6 +104,8 @@ export interface ResolvedSlo {
   readonly latencyP99FailAboveSeconds: number;
   readonly latencyNoData: NoData;
   readonly histogramBuckets: readonly number[];
+  /** One-sided confidence of an abort decision. */
+  readonly confidence: number;
   readonly z: number;
   readonly minRequests: number;
   readonly compareWithStable: boolean;
@@ -180,6 +182,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
       latencyP99FailAboveSeconds: latencyFail,
       latencyNoData: slo.latencyNoData ?? NoData.PASS,
       histogramBuckets: buckets,
+      confidence,
       z: round3(normalQuantile(confidence)),
       minRequests,
       compareWithStable: slo.compareWithStable ?? true,

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration, promDuration } from '../core/duration.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
+import { ANALYSIS_PARAMETERS_ANNOTATION, analysisParameters } from './analysis-parameters.js';
 import { conditions } from './no-data.js';
 import { ResolvedSlo } from './service-level-objectives.js';
 
@@ -74,6 +75,7 @@ export class SloAnalysisTemplate extends Construct {
           [ANALYSIS_ANNOTATIONS.SUCCESS_RATE]: String(props.slo.successRate),
           [ANALYSIS_ANNOTATIONS.LATENCY_P99]: String(props.slo.latencyP99Seconds),
           [ANALYSIS_ANNOTATIONS.BUCKETS]: props.slo.histogramBuckets.join(','),
+          [ANALYSIS_PARAMETERS_ANNOTATION]: JSON.stringify(analysisParameters(props.slo)),
         },
       },
       spec: {

@@ -128,5 +128,5 @@ export function compareAnalysisTemplates(before: Record<string, any>, after: Rec
     else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
   }
   changes.push(...compareObjectives(subject, before, after));
-  return { changes, covered: [/^spec\.metrics(\.|\[|$)/, /^metadata\.annotations\["delivery\.cdk8s\.io\/slo-/] };
+  return { changes, covered: [/^spec\.metrics(\.|\[|$)/, /^metadata\.annotations\["delivery\.cdk8s\.io\/(slo-|analysis-parameters)/] };
 }
