@@ -34,10 +34,11 @@ export interface ManifestCheckOptions {
  * - no Secret carries inline values.
  * - every HTTPRoute parentRef to a Gateway of the same output attaches to it (name, namespace, listener,
  *   allowed namespaces, hostnames).
- * Warning-level rules are left to `validate`; a synth fails on errors only.
+ * Warnings (the same rules `validate` calls warnings) are returned apart: a synth prints them and fails on errors only.
  */
-export function checkManifests(manifests: readonly LocatedManifest[], options: ManifestCheckOptions = {}): Finding[] {
+export function checkManifests(manifests: readonly LocatedManifest[], options: ManifestCheckOptions = {}): { readonly errors: Finding[]; readonly warnings: Finding[] } {
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const groups = new Map<string, LocatedManifest[]>();
   for (const m of manifests) {
     const key = m.path.split('/').slice(0, 2).join('/');
@@ -47,8 +48,10 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
-    findings.push(...validateManifests(set, { schema: options.validator, requireExplicitWave: true, projects: false }).errors);
+    const result = validateManifests(set, { schema: options.validator, requireExplicitWave: true, objectSet: false });
+    findings.push(...result.errors);
+    warnings.push(...result.warnings);
     findings.push(...checkGatewayRoutes(set));
   }
-  return findings;
+  return { errors: findings, warnings };
 }

@@ -8,6 +8,10 @@ import { unitsOf } from '../gitops/units.js';
 import { EnvironmentChart, Platform, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
+import { readGitOpsTree } from '../validation/gitops-tree.js';
+import type { Manifest } from '../validation/manifest.js';
+import { checkDuplicateObjects } from '../validation/object-set-rules.js';
+import { ResourceScopes } from '../validation/schema/scopes.js';
 import { checkManifests } from './manifest-checks.js';
 
 /** One synthesized object and where it goes. */
@@ -31,6 +35,11 @@ export interface SynthesizeOptions {
    * @default none: construct props and the controller, Argo CD and Pod Security rules only
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Which kinds are namespaced: decides the namespace of plain cdk8s objects and the cluster-scoped kinds an
+   * AppProject allows. @default the validator's, or the core kinds and the pinned CRDs
+   */
+  readonly scopes?: ResourceScopes;
 }
 
 /**
@@ -50,9 +59,9 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * Security, secrets) — so a user fixes them at once rather than in rounds. Objects of a construct that reported
  * prop problems are still rendered (constructs keep going after reporting), but findings about them, and the
  * cross-object manifest rules, would only restate those problems in manifest terms: they are left out until the
- * props are fixed.
+ * props are fixed. `warnings` are the findings `cdk8s-delivery validate` reports as warnings: printed, never fatal.
  */
-export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[] } {
+export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[]; readonly warnings: Finding[] } {
   const problems = collectProblems(app);
   const duplicates: Finding[] = [];
   const objects: SynthesizedObject[] = [];
@@ -83,13 +92,17 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     byIdentity.set(identity, c.node.path);
     objects.push({ path, constructPath: c.node.path, manifest, ...(relocated ? { relocated: true } : { stage: place.stage }) });
   }
-  objects.push(...renderGitOps(app, objects));
+  const scopes = options.scopes ?? options.validator?.scopes ?? ResourceScopes.pinned();
+  objects.push(...renderGitOps(app, objects, scopes));
   const findings: Finding[] = [...problems, ...withoutFindingsBelow(duplicates, problems)];
+  const warnings: Finding[] = [];
   if (problems.length === 0) {
-    findings.push(...checkTrees(app, objects));
-    findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
+    findings.push(...checkTrees(app, objects, scopes));
+    const checked = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator });
+    findings.push(...checked.errors);
+    warnings.push(...checked.warnings);
   }
-  return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings };
+  return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings, warnings };
 }
 
 /**
@@ -111,7 +124,7 @@ export function toYaml(manifest: unknown): string {
 }
 
 /** Adds each platform's GitOps objects (root Application, Kustomizations, ...) for every environment. */
-function renderGitOps(app: App, objects: readonly SynthesizedObject[]): SynthesizedObject[] {
+function renderGitOps(app: App, objects: readonly SynthesizedObject[], scopes: ResourceScopes): SynthesizedObject[] {
   const out: SynthesizedObject[] = [];
   for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
     if (!platform.gitops) continue;
@@ -120,7 +133,7 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
       const mine = objects.filter((o) => o.path.startsWith(prefix));
       const units = unitsOf(mine.filter((o) => !o.relocated).map((o) => ({ path: o.path, manifest: o.manifest, stage: o.stage ?? DeliveryStage.APP })));
       const relocated = mine.filter((o) => o.relocated).map((o) => ({ path: o.path, manifest: o.manifest }));
-      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath, relocated });
+      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath, relocated, scopes, environments: platform.environments.map((e) => e.environment.name) });
       // Relocated objects are already in `objects`; a target that lists them again does not add them twice.
       const already = new Set(relocated.map((r) => r.path));
       for (const r of rendered) if (!already.has(r.path)) out.push({ path: r.path, constructPath: `${chart.node.path}/gitops`, manifest: r.manifest });
@@ -130,29 +143,21 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
 }
 
 /**
- * What one GitOps tool syncs, checked as a whole: the target's own checks over every environment of the
- * platform (Argo CD: one Argo CD's namespace and each destination cluster), and otherwise no object twice in
- * one environment's tree, its GitOps folders included.
+ * What the GitOps tools sync, checked as a whole per platform (every environment): no object twice in one cluster
+ * (../validation/object-set-rules.ts, the check `cdk8s-delivery validate` and the validation plugin run on the
+ * written files, reading the clusters from the same tree), and the target's own checks (Argo CD: charts installed
+ * twice, AppProjects). Without a GitOps target nothing says which environments share a cluster: objects may not
+ * repeat within an environment.
  */
-function checkTrees(app: App, objects: readonly SynthesizedObject[]): Finding[] {
+function checkTrees(app: App, objects: readonly SynthesizedObject[], scopes: ResourceScopes): Finding[] {
   const findings: Finding[] = [];
   const locationOf = new Map(objects.map((o) => [o.path, o.constructPath]));
   for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
     if (!platform.gitops) continue;
-    const mine = objects.filter((o) => o.path.startsWith(`${platform.name}/`));
-    const environments = platform.environments.map((e) => e.environment.name);
-    if (platform.gitops.checkTree) {
-      for (const f of platform.gitops.checkTree(platform.name, environments, mine)) findings.push({ ...f, location: `${locationOf.get(f.location) ?? f.location} (${f.location})` });
-      continue;
-    }
-    const seen = new Map<string, SynthesizedObject>();
-    for (const o of mine) {
-      const m = o.manifest;
-      const identity = `${o.path.split('/')[1]}|${groupOf(m.apiVersion)}|${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`;
-      const first = seen.get(identity);
-      if (!first) seen.set(identity, o);
-      else findings.push({ location: `${o.constructPath} (${o.path})`, field: 'metadata.name', value: m.metadata?.name, rule: 'gitops/duplicate-object', message: `is the same ${m.kind} as ${first.path}, in the tree one ${platform.gitops.kind} syncs: one overwrites the other`, fix: 'rename one of the two objects' });
-    }
+    const mine = objects.filter((o) => o.path.startsWith(`${platform.name}/`)).map((o): Manifest => ({ object: o.manifest, location: o.path, file: o.path }));
+    const tree = readGitOpsTree(mine);
+    const found = [...checkDuplicateObjects(mine, { tree, scopes }), ...(platform.gitops.checkTree?.(mine, tree, scopes) ?? [])];
+    for (const f of found) findings.push({ ...f, location: `${locationOf.get(f.location) ?? f.location} (${f.location})` });
   }
   return findings;
 }

@@ -3,6 +3,7 @@ import { goDuration, isWholeSeconds } from '../../core/duration.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../../core/labels.js';
 import { syncWaveAnnotations } from '../../core/sync-wave.js';
 import { Finding } from '../../validation/finding.js';
+import { GITOPS_INSTANCE_ANNOTATION } from '../../validation/gitops-tree.js';
 import { STAGE_WAVES } from '../argocd/argocd-target.js';
 import { GitOpsObject, GitOpsRenderContext, IGitOpsTarget } from '../gitops-target.js';
 import { GitOpsUnit } from '../units.js';
@@ -161,7 +162,8 @@ export class FluxTarget implements IGitOpsTarget {
       manifest: {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
-        metadata: this.metadata(name, labels, 0),
+        // Applied by hand into this environment's Flux, one per cluster: the root every check reads the clusters from.
+        metadata: { ...this.metadata(name, labels, 0), annotations: { ...syncWaveAnnotations(0), [GITOPS_INSTANCE_ANNOTATION]: name } },
         // Only applies the Flux objects; each unit Kustomization carries the health of its own folder.
         spec: { ...this.timing(), path: inRepo(`${base}/flux`), sourceRef: { kind: 'GitRepository', name }, prune: true, wait: false },
       },
