@@ -41,6 +41,12 @@ export interface IGitOpsTarget {
   /** Problems with the target's props. */
   problems(): Finding[];
   /**
+   * Rewrites an object of the platform's environments (in place) for this tool, before it is written: Flux drops
+   * the Argo CD annotations every construct writes, or turns them into their Flux counterparts.
+   * @default objects are written as the constructs render them
+   */
+  adapt?(manifest: Record<string, any>): void;
+  /**
    * Where an object of a unit folder belongs instead, if elsewhere: an Argo CD target moves the Argo CD
    * objects (Helm Applications) to the environment's `argocd/` folder, which Argo CD's own cluster syncs.
    * @default objects stay in their folder

@@ -18,6 +18,12 @@ export interface ManifestCheckOptions {
    * @default none: schemas are not checked
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Whether the objects of a platform must carry an explicit Argo CD sync wave: not under Flux, which orders the
+   * units by `dependsOn` and is given no Argo CD annotation.
+   * @default every platform
+   */
+  readonly syncWaves?: (platform: string) => boolean;
 }
 
 /**
@@ -25,8 +31,8 @@ export interface ManifestCheckOptions {
  * platform and environment (the set one Argo CD sync applies) — the same engine as
  * `cdk8s-delivery validate` (lib/validation/validate-manifests.ts), reporting construct paths:
  * - the upstream schema of every object, when a validator is given;
- * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086), and hook, delete
- *   policy and sync-option values are ones Argo CD knows;
+ * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086), unless its platform is
+ *   delivered by Flux, and hook, delete policy and sync-option values are ones Argo CD knows;
  * - Argo Rollouts' own validation of Rollouts and AnalysisTemplates, including the cross-object
  *   references, which the controller only reports at reconcile time, one error at a time;
  * - KEDA's admission rules for ScaledObjects;
@@ -48,7 +54,7 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
-    const result = validateManifests(set, { schema: options.validator, requireExplicitWave: true, objectSet: false });
+    const result = validateManifests(set, { schema: options.validator, requireExplicitWave: options.syncWaves?.(group[0]!.path.split('/')[0]!) ?? true, objectSet: false });
     findings.push(...result.errors);
     warnings.push(...result.warnings);
     findings.push(...checkGatewayRoutes(set));

@@ -13,6 +13,7 @@ import type { Manifest } from '../validation/manifest.js';
 import { checkDuplicateObjects } from '../validation/object-set-rules.js';
 import { ResourceScopes } from '../validation/schema/scopes.js';
 import { checkManifests } from './manifest-checks.js';
+import { completeManifest, guestFolderName } from '../platform/guests.js';
 
 /** One synthesized object and where it goes. */
 export interface SynthesizedObject {
@@ -67,11 +68,25 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
   const byIdentity = new Map<string, string>();
+  const stageOfFolder = new Map<string, { stage: DeliveryStage; by: string }>();
+  const scopes = options.scopes ?? options.validator?.scopes ?? ResourceScopes.pinned();
   for (const c of app.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
     const stem = fileStemOf(c);
     const place = placeOf(c);
+    if (place.chart) {
+      const target = place.chart.platform.gitops;
+      completeManifest(manifest, { namespace: place.chart.targetNamespace, platform: place.chart.platform.name, scopes, syncWaves: target?.kind !== 'flux' });
+      target?.adapt?.(manifest);
+    }
+    // A folder is one unit, synced in one stage: two constructs may not put it in two.
+    const folderStage = stageOfFolder.get(place.folder);
+    if (folderStage === undefined) stageOfFolder.set(place.folder, { stage: place.stage, by: c.node.path });
+    else if (folderStage.stage !== place.stage) {
+      duplicates.push({ location: c.node.path, field: 'folder', value: place.folder, rule: 'synth/unit-stage', message: `puts folder ${place.folder} in stage ${place.stage}, where ${folderStage.by} puts it in stage ${folderStage.stage}: one folder is one unit, synced at one point`, fix: 'give one of the two its own folder (another construct id, or a DeliveryUnit with its own `folder`)' });
+      continue;
+    }
     const natural = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     // The GitOps target may move its own objects (Argo CD Applications) out of the unit folders.
     const relocated = platformOf(c)?.gitops?.relocate?.(natural, manifest);
@@ -92,13 +107,13 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     byIdentity.set(identity, c.node.path);
     objects.push({ path, constructPath: c.node.path, manifest, ...(relocated ? { relocated: true } : { stage: place.stage }) });
   }
-  const scopes = options.scopes ?? options.validator?.scopes ?? ResourceScopes.pinned();
   objects.push(...renderGitOps(app, objects, scopes));
   const findings: Finding[] = [...problems, ...withoutFindingsBelow(duplicates, problems)];
   const warnings: Finding[] = [];
   if (problems.length === 0) {
     findings.push(...checkTrees(app, objects, scopes));
-    const checked = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator });
+    const flux = new Set(app.node.children.filter((c): c is Platform => c instanceof Platform && c.gitops?.kind === 'flux').map((p) => p.name));
+    const checked = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator, syncWaves: (platform) => !flux.has(platform) });
     findings.push(...checked.errors);
     warnings.push(...checked.warnings);
   }
@@ -171,21 +186,30 @@ function platformOf(c: IConstruct): Platform | undefined {
   return undefined;
 }
 
-/** The output folder and delivery stage of an object, from one walk over its ancestors. */
-function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage } {
+/**
+ * The output folder and delivery stage of an object, and its environment, from one walk over its ancestors. An
+ * object of an environment below no folder — a plain cdk8s object created directly in the environment — gets a
+ * unit of its own, named after its top-level construct id, in the app stage.
+ */
+function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage; chart?: EnvironmentChart } {
   const scopes = c.node.scopes;
   let chart: EnvironmentChart | undefined;
+  let chartIndex = -1;
   let info: OutputFolder | undefined;
   for (let i = scopes.length - 1; i >= 0 && (!chart || !info); i--) {
     const scope = scopes[i]!;
     if (!info) info = folderInfoOfScope(scope);
-    if (!chart && scope instanceof EnvironmentChart) chart = scope as EnvironmentChart;
+    if (!chart && scope instanceof EnvironmentChart) {
+      chart = scope as EnvironmentChart;
+      chartIndex = i;
+    }
   }
-  const folder = info?.name ?? PLATFORM_FOLDER;
-  const stage = info?.stage ?? DeliveryStage.PLATFORM;
-  if (chart) return { folder: `${chart.platform.name}/${chart.environment.name}/${folder}`, stage };
+  if (chart) {
+    const own = info ?? { name: guestFolderName(scopes[chartIndex + 1]?.node.id ?? ''), stage: DeliveryStage.APP };
+    return { folder: `${chart.platform.name}/${chart.environment.name}/${own.name}`, stage: own.stage, chart };
+  }
   // Objects outside a platform keep their top-level construct id as the folder.
-  return { folder: `${scopes[1]?.node.id ?? 'default'}/${folder}`, stage };
+  return { folder: `${scopes[1]?.node.id ?? 'default'}/${info?.name ?? PLATFORM_FOLDER}`, stage: info?.stage ?? DeliveryStage.PLATFORM };
 }
 
 function fileName(manifest: Record<string, any>): string {

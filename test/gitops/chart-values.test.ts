@@ -105,12 +105,16 @@ describe('chart values against the upstream charts (issue 12)', () => {
     }
   });
 
-  it('keeps the CRDs the controller charts template when the release goes (helm.sh/resource-policy: keep, Argo CD Prune=false)', () => {
+  it('keeps the CRDs the controller charts template when the release goes (helm.sh/resource-policy: keep; under Argo CD also Prune=false, which means nothing to Flux)', () => {
+    const argoCd = (path: string) => path.endsWith('.yaml') && path.includes('/application-');
     for (const install of installs.filter((i) => i.chart === 'keda')) {
-      expect(install.values.crds, install.path).toEqual({ install: true, additionalAnnotations: { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' } });
+      const annotations = argoCd(install.path) ? { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' } : { 'helm.sh/resource-policy': 'keep' };
+      expect(install.values.crds, install.path).toEqual({ install: true, additionalAnnotations: annotations });
     }
-    for (const install of installs.filter((i) => i.chart === 'argo-rollouts')) {
-      expect([install.values.installCRDs, install.values.keepCRDs, install.values.crdAnnotations], install.path).toEqual([true, true, { 'argocd.argoproj.io/sync-options': 'Prune=false' }]);
+    const rollouts = installs.filter((i) => i.chart === 'argo-rollouts');
+    expect(rollouts.some((i) => !argoCd(i.path))).toBe(true);
+    for (const install of rollouts) {
+      expect([install.values.installCRDs, install.values.keepCRDs, install.values.crdAnnotations], install.path).toEqual([true, true, argoCd(install.path) ? { 'argocd.argoproj.io/sync-options': 'Prune=false' } : undefined]);
     }
   });
 });

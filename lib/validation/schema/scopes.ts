@@ -20,6 +20,8 @@ import { packageRoot, SCHEMAS_FOLDER } from './pinned.js';
 export interface ScopeTable {
   readonly namespaced: readonly string[];
   readonly cluster: readonly string[];
+  /** The kinds a CRD defines (the others are built into the API server). @default none */
+  readonly custom?: readonly string[];
 }
 
 /** The file below schemas/ holding the {@link ScopeTable} of the core kinds and the pinned CRDs. */
@@ -45,19 +47,34 @@ export class ResourceScopes {
   }
 
   private readonly scopes = new Map<string, boolean>();
+  private readonly custom = new Set<string>();
 
   constructor(table: ScopeTable) {
     for (const key of table.namespaced) this.scopes.set(key, true);
     for (const key of table.cluster) this.scopes.set(key, false);
+    for (const key of table.custom ?? []) this.custom.add(key);
   }
 
   /** These scopes, with the kinds of `crds` added (a CRD given here wins over a pinned one of the same kind). */
   public with(crds: readonly { readonly group: string; readonly kind: string; readonly namespaced: boolean }[]): ResourceScopes {
     if (crds.length === 0) return this;
-    const out = new ResourceScopes({ namespaced: [], cluster: [] });
+    const out = new ResourceScopes({ namespaced: [], cluster: [], custom: [...this.custom] });
     for (const [key, value] of this.scopes) out.scopes.set(key, value);
-    for (const c of crds) out.scopes.set(`${c.group}/${c.kind}`, c.namespaced);
+    for (const c of crds) {
+      out.scopes.set(`${c.group}/${c.kind}`, c.namespaced);
+      out.custom.add(`${c.group}/${c.kind}`);
+    }
     return out;
+  }
+
+  /**
+   * True for a kind a CRD defines, or one no schema knows (which only a CRD can add): its CRD may arrive with its
+   * controller in the same sync. False for the API server's built-in kinds.
+   */
+  public isCustomResource(apiVersion: unknown, kind: unknown): boolean {
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') return false;
+    const key = `${groupOf(apiVersion)}/${kind}`;
+    return this.custom.has(key) || !this.scopes.has(key);
   }
 
   /** True for a namespaced kind, false for a cluster-scoped one, undefined when no schema says. */
@@ -101,5 +118,5 @@ export function scopeTable(core: readonly { readonly apiVersion: string; readonl
   }
   for (const c of crds) scopes.set(`${c.group}/${c.kind}`, c.namespaced);
   const sorted = (value: boolean) => [...scopes].filter(([, v]) => v === value).map(([k]) => k).sort();
-  return { namespaced: sorted(true), cluster: sorted(false) };
+  return { namespaced: sorted(true), cluster: sorted(false), custom: [...new Set(crds.map((c) => `${c.group}/${c.kind}`))].sort() };
 }
