@@ -158,7 +158,7 @@ describe('one severity per rule: a kind of an API group nothing pins (schema/unp
     }
     // THEN: written, with the warning printed (before issue 20 this failed the synth while validate only warned).
     expect(process.exitCode ?? 0).toBe(0);
-    expect(readFileSync(path.join(outdir, 'acme/prod/platform/widget-widget.yaml'), 'utf8')).toContain('kind: Widget');
+    expect(readFileSync(path.join(outdir, 'acme/prod/widget/widget-widget.yaml'), 'utf8')).toContain('kind: Widget');
     expect(printed.filter((l) => l.includes('[schema/unpinned-kind]'))).toEqual([expect.stringMatching(/^warning: acme\/prod\/widget: kind = "Widget": is not checked/)]);
     const validated = await validate(outdir);
     expect(validated.code).toBe(0);
