@@ -6,6 +6,7 @@ export * from './core/resources.js';
 export * from './core/sync-wave.js';
 export * from './platform/platform.js';
 export * from './platform/output-folder.js';
+export * from './platform/guests.js';
 export * from './pod/probe.js';
 export * from './pod/pre-stop.js';
 export * from './pod/security.js';
