@@ -7,10 +7,10 @@ import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
-import { collectProblems } from '../core/problems.js';
+import { collectProblems, groupAcrossEnvironments } from '../core/problems.js';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
-import { constructIdFinding } from './construct-errors.js';
+import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
@@ -73,7 +73,7 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     writeAtomically(objects, outdir, rolloutPlans(objects));
-    for (const f of warned) console.error(`warning: ${formatFinding(f)}`);
+    for (const f of groupAcrossEnvironments(warned)) console.error(`warning: ${formatFinding(f)}`);
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);
@@ -85,7 +85,9 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       console.error(`\n${outdir}/ was left unchanged.`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`synth failed: ${message}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
+      // Where in the app's own code it was thrown (the first frame outside node_modules and this library).
+      const at = error instanceof Error ? callerOf(error) : undefined;
+      console.error(`synth failed: ${message}${at ? ` (at ${at})` : ''}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
       if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     }
     process.exitCode = failedExitCode(outdir);
