@@ -22,10 +22,10 @@ beforeAll(() => {
 describe('the npm package', () => {
   it('ships the build, the schemas, README, LICENSE and package.json: no source, test, bench or dist/ file', () => {
     const files = pack.files.map((f) => f.path).sort();
-    const allowed = /^(build\/(esm|cjs|types)\/.+|schemas\/crds\/index\.json|schemas\/crds\/[a-z0-9.-]+\.json\.gz|schemas\/core\.json\.gz|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(build\/(esm|cjs|types)\/.+|schemas\/crds\/index\.json|schemas\/crds\/[a-z0-9.-]+\.json\.gz|schemas\/core\.json\.gz|schemas\/scopes\.json|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /^(test|bench|dist|lib|apps|imports|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    for (const f of ['build/esm/index.js', 'build/esm/cli.js', 'build/esm/plugin.js', 'build/cjs/index.cjs', 'build/cjs/plugin.cjs', 'build/types/index.d.ts', 'build/types/package.json', 'schemas/crds/index.json', 'schemas/crds/argoproj.io.json.gz', 'schemas/core.json.gz', 'README.md', 'LICENSE']) {
+    for (const f of ['build/esm/index.js', 'build/esm/cli.js', 'build/esm/plugin.js', 'build/cjs/index.cjs', 'build/cjs/plugin.cjs', 'build/types/index.d.ts', 'build/types/package.json', 'schemas/crds/index.json', 'schemas/crds/argoproj.io.json.gz', 'schemas/core.json.gz', 'schemas/scopes.json', 'README.md', 'LICENSE']) {
       expect(files).toContain(f);
     }
   });
