@@ -76,13 +76,28 @@ export function readGitOpsTree(manifests: readonly Manifest[]): GitOpsTree {
     return [];
   });
   const localFolder = alignRepositoryPaths(appliers.flatMap((a) => a.paths), manifests.map((m) => dirOf(fileOf(m))));
-  const folders = new Map(appliers.map((a) => [a, a.paths.map(localFolder).filter((f): f is string => f !== undefined)]));
+  // Folder → the appliers of exactly that folder, and of it and everything below (recursive ones).
+  const exact = new Map<string, Set<Applier>>();
+  const below = new Map<string, Set<Applier>>();
+  for (const a of appliers) {
+    for (const folder of a.paths.map(localFolder)) {
+      if (folder === undefined) continue;
+      const index = a.recursive ? below : exact;
+      index.set(folder, (index.get(folder) ?? new Set()).add(a));
+    }
+  }
   const appliersByManifest = new Map<Manifest, Applier[]>();
   const appliersOf = (m: Manifest): Applier[] => {
     let found = appliersByManifest.get(m);
     if (found) return found;
     const dir = dirOf(fileOf(m));
-    found = appliers.filter((a) => a.manifest !== m && folders.get(a)!.some((f) => dir === f || (a.recursive && (f === '' || dir.startsWith(`${f}/`)))));
+    const owners = new Set(exact.get(dir) ?? []);
+    for (let at = dir; ; at = dirOf(at)) {
+      for (const a of below.get(at) ?? []) owners.add(a);
+      if (at === '' || at === '/') break;
+    }
+    owners.forEach((a) => a.manifest === m && owners.delete(a));
+    found = appliers.filter((a) => owners.has(a));
     appliersByManifest.set(m, found);
     return found;
   };
