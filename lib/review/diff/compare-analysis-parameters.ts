@@ -99,5 +99,8 @@ export function compareAnalysisParameters(subject: string, before: Record<string
   return out;
 }
 
+/** Whether a template states all its decision parameters (the annotation, readable). */
+export const statesParameters = (manifest: Record<string, any>): boolean => statedParameters(manifest).kind === 'full';
+
 /** The annotations {@link compareAnalysisParameters} explains (for the "other fields" line). */
 export const PARAMETER_ANNOTATIONS = [ANALYSIS_PARAMETERS_ANNOTATION, ...LEGACY.map(([annotation]) => annotation)];

@@ -1,6 +1,6 @@
 import { subjectOf } from '../manifests.js';
 import { ChangeDraft, risk, Risk } from './change.js';
-import { compareAnalysisParameters, PARAMETER_ANNOTATIONS } from './compare-analysis-parameters.js';
+import { compareAnalysisParameters, PARAMETER_ANNOTATIONS, statesParameters } from './compare-analysis-parameters.js';
 import { Comparison } from './compare-workloads.js';
 import { annotationField, valueText as text } from './field-paths.js';
 import { compactLineDiff, isLongText, textSummary } from './long-text.js';
@@ -66,16 +66,29 @@ function metricSummary(metric: Record<string, any>): string {
 }
 
 
-function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>): ChangeDraft[] {
+/** The comparisons of a condition, e.g. `result[0] <= 2.326`: what differs between two conditions of the same shape. */
+const comparisons = (condition: string) => [...condition.matchAll(COMPARISON)].map((m) => m[0]).join(', ');
+
+/**
+ * Changes of one metric. `explained`: the template's decision parameters changed, and its conditions
+ * are built from them (z of the confidence, saturation lines), so a condition that moved with them is
+ * listed without a flag of its own; the parameter's line carries it.
+ */
+function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>, explained: boolean): ChangeDraft[] {
   const out: ChangeDraft[] = [];
   const add = (field: string, risks: Risk[] = []) => {
     if (JSON.stringify(a[field]) === JSON.stringify(b[field])) return;
     out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), risks });
   };
   const condition = (field: 'successCondition' | 'failureCondition', kind: 'success' | 'failure') => {
+    if (a[field] === b[field]) return;
     const weakened = conditionWeakened(kind, a[field], b[field]);
-    const risks = weakened ? [risk('analysis-weakened', kind === 'success' ? 'the success threshold is easier to meet' : 'the failure threshold is harder to hit')] : [];
-    if (a[field] !== b[field]) out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), note: weakened === undefined ? 'compare by hand' : undefined, risks });
+    // Same shape, other numbers: the comparisons say it all (the whole condition is long and mostly the same).
+    const sameShape = typeof a[field] === 'string' && typeof b[field] === 'string' && shapeOf(a[field]).shape === shapeOf(b[field]).shape && shapeOf(a[field]).thresholds.length > 0;
+    const show = (v: unknown) => (sameShape ? comparisons(v as string) : text(v));
+    const risks = weakened && !explained ? [risk('analysis-weakened', kind === 'success' ? 'the success threshold is easier to meet' : 'the failure threshold is harder to hit')] : [];
+    const note = weakened === undefined ? 'compare by hand' : explained ? 'follows from the parameters' : undefined;
+    out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: show(a[field]), after: show(b[field]), note, risks });
   };
   condition('successCondition', 'success');
   condition('failureCondition', 'failure');
@@ -137,10 +150,11 @@ export function compareAnalysisTemplates(before: Record<string, any>, after: Rec
   const a = metrics(before);
   const b = metrics(after);
   const changes: ChangeDraft[] = compareAnalysisParameters(subject, before, after);
+  const explained = changes.length > 0 && statesParameters(before) && statesParameters(after);
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const old = a.get(name);
     const now = b.get(name);
-    if (old && now) changes.push(...compareMetric(subject, name, old, now));
+    if (old && now) changes.push(...compareMetric(subject, name, old, now, explained));
     else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
     else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
   }

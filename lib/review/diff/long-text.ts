@@ -88,6 +88,7 @@ export function compactLineDiff(before: string, after: string): string[] {
     else close();
   }
   close();
+  if (hunks.size === 0) return ['@@ only spaces or line breaks differ @@'];
   const lines: string[] = [];
   for (const hunk of hunks.values()) {
     lines.push(hunk.places > 1 ? `@@ ${hunk.places} places @@` : '@@');

@@ -86,17 +86,19 @@ describe('compareManifests', () => {
     // WHEN
     const changes = compareManifests(before, after);
     // THEN
-    // The thresholds are in the queries (a score against the abort line) and the objectives in annotations.
-    const query = expect.stringContaining('http_server_request_duration_seconds_count');
+    // The thresholds are in the queries (a score against the abort line); the parameters annotation states them one by one.
+    const query = expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/);
     expect(rows(changes)).toEqual([
+      ['api', 'AnalysisTemplate/api-slo', 'success-rate objective', '0.999', '0.99', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'success-rate abort line', '0.998', '0.98', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'p99 latency objective (s)', '0.25', '0.5', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'p99 latency abort line (s)', '0.5', '0.75', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 count', '5', '4', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 failureLimit', '1', '2', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 provider', query, query, 'compare by hand', []],
+      ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 query', query, query, undefined, []],
       ['api', 'AnalysisTemplate/api-slo', 'metric success-rate count', '5', '4', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric success-rate failureLimit', '1', '2', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'metric success-rate provider', query, query, 'compare by hand', []],
-      ['api', 'AnalysisTemplate/api-slo', 'success-rate objective', '0.999', '0.99', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'p99 latency objective (s)', '0.25', '0.5', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'metric success-rate query', query, query, undefined, []],
       ['api', 'HorizontalPodAutoscaler/api', 'minReplicas', '3', '1', undefined, ['min-replicas-one']],
       ['api', 'PodDisruptionBudget/api', 'maxUnavailable', '1', '2', undefined, ['pdb-loosened']],
       ['api', 'Rollout/api', 'image api', 'sha256:aaaaaaaaaaaa', 'sha256:bbbbbbbbbbbb', 'ghcr.io/acme/api', []],
