@@ -127,9 +127,8 @@ function render(report: DiffReport, layout: Layout, maxChars: number): string {
   for (const [env, units] of grouped(report.changes)) {
     const all = [...units.values()].flat();
     const visible = all.filter((c) => layout.mode.get(c) !== 'hidden');
-    if (visible.length === 0) continue;
     const envRisks = all.reduce((n, c) => n + c.risks.length, 0);
-    const shown = visible.length < all.length ? ` (${visible.length} shown)` : '';
+    const shown = visible.length === 0 ? ' (none shown)' : visible.length < all.length ? ` (${visible.length} shown)` : '';
     lines.push('', `#### ${env} · ${plural(all.length, 'change')}${shown}${envRisks > 0 ? ` · ⚠️ ${plural(envRisks, 'risk flag')}` : ''}`);
     for (const [unit, changes] of units) {
       const listed = changes.filter((c) => layout.mode.get(c) !== 'hidden');
