@@ -237,6 +237,25 @@ describe('compareManifests', () => {
     expect(changes).toEqual([expect.objectContaining({ field: 'metric latency-p99', note: 'removed', risks: [{ flag: 'analysis-weakened', reason: 'metric latency-p99 removed: it no longer gates the rollout' }] })]);
   });
 
+  it('GIVEN a hand-written template whose Prometheus address and long query changed THEN one line each, the query as size and hash with a line diff; another provider type is one line', () => {
+    // GIVEN
+    const query = (window: string) => `sum(rate(http_requests_total{job="checkout", code=~"5.."}[${window}])) / sum(rate(http_requests_total{job="checkout"}[${window}])) or vector(0)`;
+    const metric = (address: string, window: string) => ({ name: 'errors', provider: { prometheus: { address, query: query(window) } } });
+    const template = (metrics: unknown[]) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'checkout' }, spec: { metrics } });
+    const before = [{ path: 'shop/prod/checkout/analysistemplate-checkout.yaml', manifest: template([metric('http://prom:9090', '5m')]) }];
+    const after = [{ path: 'shop/prod/checkout/analysistemplate-checkout.yaml', manifest: template([metric('http://thanos:9090', '10m')]) }];
+    const web = [{ path: before[0].path, manifest: template([{ name: 'errors', provider: { web: { url: 'http://errors/' } } }]) }];
+    // WHEN
+    const changes = compareManifests(before, after);
+    // THEN
+    expect(rows(changes)).toEqual([
+      ['checkout', 'AnalysisTemplate/checkout', 'metric errors prometheus address', 'http://prom:9090', 'http://thanos:9090', undefined, []],
+      ['checkout', 'AnalysisTemplate/checkout', 'metric errors query', '129 characters, sha256:d49452128364', '131 characters, sha256:803fb92c0791', undefined, []],
+    ]);
+    expect(changes[1].lineDiff).toEqual(['@@ 2 places @@', '-5m', '+10m']);
+    expect(rows(compareManifests(before, web))).toEqual([['checkout', 'AnalysisTemplate/checkout', 'metric errors provider', 'prometheus', 'web', 'compare by hand', []]]);
+  });
+
   it('GIVEN a changed analysis arg THEN it is listed as another field of the Rollout', () => {
     // GIVEN
     const before = api();
