@@ -123,7 +123,7 @@ ${migrations('staging')}
     expect(md.length).toBeLessThanOrEqual(2000);
     expect(md).toContain('- ⚠️ `AnalysisTemplate/gateway-slo` metric success-rate failureLimit: `1` → `3`');
     expect(md).not.toContain('Rollout/gateway');
-    expect(md).toMatch(/Not shown: \d+ of 8 changes in \d+ apps \(.*\)\. Every risk-flagged change is listed(, \d+ without the reason)?\.\nRun `npx cdk8s-delivery diff --base HEAD --format text` locally for all of it\.$/);
+    expect(relative(io.stdout)).toMatch(/Not shown: \d+ of 8 changes in \d+ apps \(.*\)\. Every risk-flagged change is listed(, \d+ without the reason)?\.\nRun `npx cdk8s-delivery diff --base HEAD --dir <repo>\/dist --format text` locally for all of it\.$/);
   });
 
   it.each([
