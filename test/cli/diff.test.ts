@@ -123,7 +123,7 @@ ${migrations('staging')}
     expect(md.length).toBeLessThanOrEqual(2000);
     expect(md).toContain('- ⚠️ `AnalysisTemplate/gateway-slo` metric success-rate failureLimit: `1` → `3`');
     expect(md).not.toContain('Rollout/gateway');
-    expect(relative(io.stdout)).toMatch(/Not shown: \d+ of 8 changes in \d+ apps \(.*\)\. Every risk-flagged change is listed(, \d+ without the reason)?\.\nRun `npx cdk8s-delivery diff --base HEAD --dir <repo>\/dist --format text` locally for all of it\.$/);
+    expect(relative(io.stdout)).toMatch(/Not shown: \d+ of 8 changes in \d+ apps \(.*\)\. Every risk-flagged change is listed(, \d+ without the reason)?\.\nRun `npx --no cdk8s-delivery diff --base HEAD --dir <repo>\/dist --format text` locally for all of it\.$/);
   });
 
   it.each([
@@ -157,13 +157,13 @@ describe("the starter's review-comment step", () => {
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it('WHEN the workflow of `init` runs its diff step THEN diff.md fits in a GitHub comment', async () => {
-    // GIVEN the step as `init` writes it, with this repository's launcher for `npx cdk8s-delivery` and main as the base branch
+    // GIVEN the step as `init` writes it, with this repository's launcher for `npx --no cdk8s-delivery` and main as the base branch
     const starter = join(mkdtempSync(join(tmpdir(), 'diff-starter-')), 'shop');
     expect(await initCommand.run([starter], capture())).toBe(ExitCode.OK);
     const workflow = YAML.parse(readFileSync(join(starter, '.github/workflows/platform.yaml'), 'utf8'));
     const step: string = workflow.jobs.platform.steps.find((s: { run?: string }) => s.run?.includes('cdk8s-delivery diff')).run;
     const command = step.split('\n').find((l) => l.includes('cdk8s-delivery diff'))!
-      .replace('npx cdk8s-delivery', `"${process.execPath}" "${join(import.meta.dirname, '../../bin/cdk8s-delivery.mjs')}"`)
+      .replace(/npx (--no )?cdk8s-delivery/, `"${process.execPath}" "${join(import.meta.dirname, '../../bin/cdk8s-delivery.mjs')}"`)
       .replace('${{ github.base_ref }}', 'main');
     execFileSync('git', ['update-ref', 'refs/remotes/origin/main', 'HEAD'], { cwd: repo });
     // WHEN
@@ -172,6 +172,6 @@ describe("the starter's review-comment step", () => {
     const comment = readFileSync(join(repo, 'diff.md'), 'utf8');
     expect(comment.length).toBeLessThan(65_536);
     expect(comment).toMatch(/^### cdk8s-delivery diff: `dist\/` against `origin\/main`\n\n\*\*288 changes\*\* in 60 apps of 3 environments · ⚠️ \*\*116 risk flags\*\*/);
-    expect(comment).toContain('Run `npx cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
+    expect(comment).toContain('Run `npx --no cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
   }, 180_000);
 });

@@ -113,7 +113,7 @@ function cutNote(report: DiffReport, layout: Layout, maxChars: number): string[]
       ? `Every risk-flagged change is listed${compact.length > 0 ? `, ${compact.length} without the reason` : ''}.`
       : '';
   return ['', '---', '', `✂️ **Shortened to ${maxChars.toLocaleString('en-US')} characters** (GitHub rejects comments over 65,536). Not shown: ${parts.join('; ')}. ${flags}`.trimEnd(),
-    `Run \`npx cdk8s-delivery diff --base ${report.base}${report.dir === 'dist' ? '' : ` --dir ${report.dir}`} --format text\` locally for all of it.`];
+    `Run \`npx --no cdk8s-delivery diff --base ${report.base}${report.dir === 'dist' ? '' : ` --dir ${report.dir}`} --format text\` locally for all of it.`];
 }
 
 function render(report: DiffReport, layout: Layout, maxChars: number): string {

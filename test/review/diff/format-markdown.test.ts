@@ -45,7 +45,7 @@ describe('formatMarkdown within a comment budget', () => {
     expect(shownDiffs).toBeGreaterThan(0);
     expect(shownDiffs).toBeLessThan(diffs.length);
     expect(changeLines(md)).toHaveLength(report.changes.length);
-    expect(md).toContain(`✂️ **Shortened to 60,000 characters** (GitHub rejects comments over 65,536). Not shown: ${diffs.length - shownDiffs} line diffs. Every risk-flagged change is listed.\nRun \`npx cdk8s-delivery diff --base origin/main --format text\` locally for all of it.\n`);
+    expect(md).toContain(`✂️ **Shortened to 60,000 characters** (GitHub rejects comments over 65,536). Not shown: ${diffs.length - shownDiffs} line diffs. Every risk-flagged change is listed.\nRun \`npx --no cdk8s-delivery diff --base origin/main --format text\` locally for all of it.\n`);
   });
 
   it('GIVEN budgets from 20,000 to 58,000 THEN line diffs go first, then unflagged changes from the least important, outside prod before prod; the note counts them', () => {
@@ -106,7 +106,7 @@ describe('formatMarkdown within a comment budget', () => {
     // THEN
     expect(md.length).toBeLessThanOrEqual(2_000);
     expect(md).toContain(`**${report.changes.length} changes** in 60 apps of 3 environments`);
-    expect(md).toContain('Run `npx cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
+    expect(md).toContain('Run `npx --no cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
   });
 
   it('GIVEN a budget below 2,000 or not a whole number THEN RangeError', () => {
