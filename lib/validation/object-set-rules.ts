@@ -82,8 +82,9 @@ function duplicateFix(m: Manifest, sameOwners: boolean): string {
  */
 export function checkApplicationProjects(manifests: readonly Manifest[], options: Pick<ObjectSetOptions, 'tree'> = {}): Finding[] {
   const tree = options.tree ?? readGitOpsTree(manifests);
-  // An Application is governed by the AppProjects of its own Argo CD: those in the same cluster and namespace.
-  const home = (m: Manifest) => `${tree.clustersOf(m)[0]}|${m.object?.metadata?.namespace ?? ''}`;
+  // An Application is governed by the AppProjects of its own Argo CD: those applied to the same cluster (a manifest
+  // may leave its namespace to `kubectl apply -n argocd`, so the namespace is not compared).
+  const home = (m: Manifest) => tree.clustersOf(m)[0];
   const projects = new Map<string, Record<string, any>>();
   for (const m of manifests) if (isKind(m.object, 'argoproj.io', 'AppProject')) projects.set(`${home(m)}|${nameOf(m.object)}`, isRecord(m.object.spec) ? m.object.spec : {});
   const out: Finding[] = [];

@@ -48,8 +48,8 @@ export function checkArgoCdTree(objects: readonly Manifest[], tree: GitOpsTree, 
     }
   }
 
-  // An Application is governed by the AppProjects of its own Argo CD: same cluster, same namespace.
-  const home = (m: Manifest) => `${tree.clustersOf(m)[0]}|${m.object.metadata?.namespace ?? ''}`;
+  // An Application is governed by the AppProjects of its own Argo CD: those applied to the same cluster.
+  const home = (m: Manifest) => tree.clustersOf(m)[0];
   const projects = new Map<string, Record<string, any>>();
   for (const o of objects) {
     if (isKind(o.object, 'argoproj.io', 'AppProject')) projects.set(`${home(o)}|${o.object.metadata?.name}`, o.object.spec ?? {});
