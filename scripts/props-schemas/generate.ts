@@ -50,7 +50,7 @@ const isAbstract = (declaration: ts.ClassDeclaration) => Boolean(ts.getCombinedM
 function methodsOf(checker: ts.TypeChecker, type: ts.Type): string[] {
   return checker
     .getPropertiesOfType(type)
-    .filter((p) => p.declarations?.some((d) => ts.isMethodSignature(d) || ts.isMethodDeclaration(d)))
+    .filter((p) => !(p.flags & ts.SymbolFlags.Optional) && p.declarations?.some((d) => ts.isMethodSignature(d) || ts.isMethodDeclaration(d)))
     .map((p) => p.name)
     .sort();
 }
@@ -107,9 +107,11 @@ class Makers {
     }
   }
 
-  /** How to make a `type` (at most eight ways, in declaration order). */
+  /** How to make a `type` (at most eight ways, in declaration order; factories rather than `new` for values). */
   of(type: ts.Type): string[] {
-    return [...new Set(this.makers.filter((m) => !(m.type.flags & ts.TypeFlags.Any) && this.checker.isTypeAssignableTo(m.type, type)).map((m) => m.label))].slice(0, 8);
+    const labels = [...new Set(this.makers.filter((m) => !(m.type.flags & ts.TypeFlags.Any) && this.checker.isTypeAssignableTo(m.type, type)).map((m) => m.label))];
+    const factories = labels.filter((l) => !l.startsWith('new '));
+    return (factories.length > 0 ? labels.filter((l) => !l.startsWith('new ') || l.endsWith('(scope, id, {…})')) : labels).slice(0, 8);
   }
 
 }

@@ -20,9 +20,14 @@ export interface PropsSignatureParam {
   readonly schema: Record<string, unknown>;
 }
 
-/** What `instanceOf` says: the value is an instance of `class` (or of a subclass), made with one of `create`. */
+/**
+ * What `instanceOf` says: the value is an instance of `class` (or of a subclass), or of a class implementing
+ * `interface` (an object with its `methods`), made with one of `create`.
+ */
 export interface InstanceOfSpec {
-  readonly class: string;
+  readonly class?: string;
+  readonly interface?: string;
+  readonly methods?: readonly string[];
   /** `cdk8s-delivery`, or the package that declares the class (`cdk8s` for Duration). */
   readonly package: string;
   /** How to make one: `Duration.seconds()`, `new PostgresCluster(scope, id, {…})`. */

@@ -38,6 +38,7 @@ export class OpenSearch extends HelmDataService {
       storageSize: '8Gi',
       resources: { cpuRequestMillis: 1000, memoryRequestMebibytes: 2048 },
     });
+    if (!this.propsUsable) return;
     for (const p of props.adminPassword.problems('adminPassword')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const heap = Math.max(1, Math.floor(this.resources.memoryRequestMebibytes / 2));
