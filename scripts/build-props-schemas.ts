@@ -18,9 +18,10 @@
  *   create } }`: JSON Schema cannot describe a class instance, so the check compares the class by name along the
  *   value's prototype chain, and `create` names the factories that make one (for the message).
  *
- * Incremental like scripts/build-schemas.ts: schemas/props.sha256 holds a hash of lib/**.ts, this script and the
- * generator's version; when it matches nothing is rewritten (`--force` regenerates anyway). Run by `npm run
- * schemas`, and so by `npm run build`, `npm run synth` and `npm test` (vitest global setup).
+ * Incremental like scripts/build-schemas.ts: schemas/props.sha256 holds a hash of lib/**.ts, this script, the
+ * generator and the versions it depends on; when it matches nothing is rewritten (`--force` regenerates anyway).
+ * Run after scripts/build-schemas.ts (which empties schemas/ when it regenerates): by `npm run schemas`, and so by
+ * `npm run synth` and `npm run bench`, by `npm run build` and by `npm test` (vitest global setup).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ function inputsDigest(): string {
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
   for (const file of files) hash.update(`${path.relative(ROOT, file)}\0`).update(readFileSync(file)).update('\0');
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(path.join(ROOT, 'scripts/props-schemas/generate.ts')));
   for (const pkg of ['ts-json-schema-generator', 'typescript', 'cdk8s', 'constructs']) {
     hash.update(`${pkg}@${(JSON.parse(readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version}\0`);
   }
@@ -81,10 +82,14 @@ export async function buildPropsSchemas(options: { force?: boolean; outDir?: str
   return { written: true, definitions: Object.keys(schema.definitions).length, signatures: Object.keys(schema['x-signatures']).length, bytes: Buffer.byteLength(text), file };
 }
 
+/** Prints what {@link buildPropsSchemas} wrote, if anything. */
+export function reportPropsSchemas(result: Awaited<ReturnType<typeof buildPropsSchemas>>): void {
+  if (result.written) console.error(`props schemas: ${result.definitions} types, ${result.signatures} signatures, ${(result.bytes / 1024).toFixed(0)} KB → ${path.relative(ROOT, result.file)}`);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    const result = await buildPropsSchemas({ force: process.argv.includes('--force') });
-    if (result.written) console.error(`props schemas: ${result.definitions} types, ${result.signatures} signatures, ${(result.bytes / 1024).toFixed(0)} KB → ${path.relative(ROOT, result.file)}`);
+    reportPropsSchemas(await buildPropsSchemas({ force: process.argv.includes('--force') }));
   } catch (error) {
     console.error(`props schemas: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
