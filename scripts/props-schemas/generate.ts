@@ -158,7 +158,7 @@ class InstanceOfFormatter implements SubTypeFormatter {
 }
 
 /** The classes `entry` exports that this package declares. */
-function exportedClasses(program: ts.Program, entry: string): ts.ClassDeclaration[] {
+export function exportedClasses(program: ts.Program, entry: string): ts.ClassDeclaration[] {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
   if (!source) throw new Error(`cannot read ${entry}`);
@@ -206,12 +206,14 @@ function returnsOwnInstance(checker: ts.TypeChecker, method: ts.MethodDeclaratio
 }
 
 /** A checked parameter, before its schema is generated. */
-interface RootParam {
+export interface RootParam {
   readonly signature: string;
   readonly index: number;
   readonly name: string;
   readonly optional: boolean;
   readonly typeNode: ts.TypeNode;
+  /** The constructor or method declaring it. */
+  readonly declaration: ts.FunctionLikeDeclaration;
 }
 
 /**
@@ -243,7 +245,7 @@ export function findSignatures(program: ts.Program, classes: readonly ts.ClassDe
       fn.parameters.forEach((param, index) => {
         if (!param.type || !ts.isIdentifier(param.name) || param.dotDotDotToken) return;
         if (!isOptionsType(checker, checker.getTypeFromTypeNode(param.type))) return;
-        roots.push({ signature, index, name: param.name.text, optional: Boolean(param.questionToken || param.initializer), typeNode: param.type });
+        roots.push({ signature, index, name: param.name.text, optional: Boolean(param.questionToken || param.initializer), typeNode: param.type, declaration: fn });
       });
     }
   }
@@ -294,10 +296,15 @@ function inlineAnonymous(schema: unknown, definitions: Readonly<Record<string, u
   return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, inlineAnonymous(v, definitions, depth)]));
 }
 
+/** The TypeScript program of `entry` (relative to `root`), with the repository's compiler options. */
+export function createEntryProgram(root: string, entry: string): ts.Program {
+  const configFile = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
+  return ts.createProgram([path.join(root, entry)], { ...configFile.options, noEmit: true });
+}
+
 /** Generates the props schema file for the public API of `entry` (relative to `root`). */
 export function generatePropsSchemas(root: string, entry: string): PropsSchemaFile {
-  const configFile = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
-  const program = ts.createProgram([path.join(root, entry)], { ...configFile.options, noEmit: true });
+  const program = createEntryProgram(root, entry);
   const checker = program.getTypeChecker();
   const config: CompletedConfig = { ...DEFAULT_CONFIG, expose: 'export', topRef: true, jsDoc: 'extended', additionalProperties: false, skipTypeCheck: true, functions: 'hide', sortProps: true, encodeRefs: false };
   const classes = exportedClasses(program, path.join(root, entry));

@@ -48,7 +48,7 @@ describe('strict props at run time (issue 20)', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
     platform.forEachEnvironment((env) => {
-      const db = new PostgresCluster(env, 'db', { image: DIGEST_IMAGE, storageSize: '10Gi', instances: 3, backup: undefined, allowFewerThanThreeInstances: false, ...js({}) });
+      const db = new PostgresCluster(env, 'db', { image: DIGEST_IMAGE, storageSize: '10Gi' });
       const api = new StatelessService(env, 'api', service);
       new Migration(env, 'migrate', js({ database: db, release: api, migrationsDir: 'apps/bitvault/migrations/bitvaultd' }));
       // A later construct's problem is reported in the same run.
