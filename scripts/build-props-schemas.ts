@@ -1,5 +1,5 @@
 /**
- * Generates schemas/props.json: JSON Schemas (draft-07) of every props and options object the public API takes,
+ * Generates schemas/props.json.gz: JSON Schemas (draft-07) of every props and options object the public API takes,
  * from the TypeScript declarations, so that a synth run from JavaScript or from tsx (which does not type-check)
  * rejects what `tsc` would have rejected: unknown keys, missing required keys, values of the wrong type. See
  * lib/core/props/check-props.ts for the check and README "Strict props" for the file's use outside TypeScript.
@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { PROPS_SCHEMA_FILE, PROPS_STAMP_FILE } from '../lib/core/props/props-schemas.js';
 import { SCHEMAS_FOLDER } from '../lib/validation/schema/pinned.js';
 
@@ -55,7 +56,7 @@ function inputsDigest(): string {
   return hash.digest('hex');
 }
 
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string | Buffer): void {
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
@@ -77,14 +78,15 @@ export async function buildPropsSchemas(options: { force?: boolean; outDir?: str
   const schema = generatePropsSchemas(ROOT, ENTRY);
   const text = `${JSON.stringify(schema)}\n`;
   mkdirSync(outDir, { recursive: true });
-  writeAtomically(file, text);
+  // gzip output is byte-identical for identical input (Node writes no timestamp): rebuilds are reproducible.
+  writeAtomically(file, gzipSync(text, { level: 9 }));
   writeAtomically(stampFile, `${digest}\n`);
   return { written: true, definitions: Object.keys(schema.definitions).length, signatures: Object.keys(schema['x-signatures']).length, bytes: Buffer.byteLength(text), file };
 }
 
 /** Prints what {@link buildPropsSchemas} wrote, if anything. */
 export function reportPropsSchemas(result: Awaited<ReturnType<typeof buildPropsSchemas>>): void {
-  if (result.written) console.error(`props schemas: ${result.definitions} types, ${result.signatures} signatures, ${(result.bytes / 1024).toFixed(0)} KB → ${path.relative(ROOT, result.file)}`);
+  if (result.written) console.error(`props schemas: ${result.definitions} types, ${result.signatures} signatures, ${(result.bytes / 1024).toFixed(0)} KB of JSON → ${path.relative(ROOT, result.file)}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

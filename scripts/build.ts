@@ -42,6 +42,10 @@ export async function buildPackage(): Promise<void> {
     packages: 'external',
     legalComments: 'none',
     logLevel: 'warning',
+    // Class names stay as written: esbuild otherwise names a class with static members `_Probe` inside (`var Probe =
+    // class _Probe`), and the props check finds a construct's schema, and checks class-typed props (a Duration, a
+    // Probe), by class name (test/package/pack.test.ts).
+    keepNames: true,
   };
   await Promise.all([
     build({ ...common, format: 'esm', splitting: true, outdir: path.join(OUT, 'esm'), chunkNames: 'chunks/[name]-[hash]' }),

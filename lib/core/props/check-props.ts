@@ -2,7 +2,7 @@
  * Strict props at run time. TypeScript rejects a misspelt, missing or mistyped prop at compile time, but a synth
  * run from JavaScript, or by tsx (which strips types without checking them), would silently ignore `autoscalling`
  * and crash on a missing `command`. Every construct and factory of the public API checks its props against the JSON
- * Schemas generated from its TypeScript declarations (schemas/props.json, see props-schemas.ts), with ajv:
+ * Schemas generated from its TypeScript declarations (schemas/props.json.gz, see props-schemas.ts), with ajv:
  *
  * - an unknown key is `props/unknown`, with the nearest valid key ("did you mean `latencyP99FailAbove`?") or, when
  *   none is near, the valid keys;
@@ -82,7 +82,7 @@ export function checkProps(construct: IConstruct, props: unknown, options: Check
  */
 export function checkFactory<T extends object>(value: T, signature: string, args: readonly unknown[]): T {
   const params = propsSchemas()['x-signatures'][signature];
-  if (!params) throw new Error(`no props schema for ${signature}: regenerate schemas/props.json (npm run schemas)`);
+  if (!params) throw new Error(`no props schema for ${signature}: regenerate schemas/props.json.gz (npm run schemas)`);
   let attached = ATTACHED.get(value);
   for (const [index, param] of Object.entries(params)) {
     const arg = args[Number(index)];

@@ -1,14 +1,11 @@
 import { App } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../../lib/index.js';
-import type { PropsSchemaFile } from '../../../lib/core/props/props-schemas.js';
+import { propsSchemas } from '../../../lib/core/props/props-schemas.js';
 import { synthesizeWithFindings } from '../../../lib/synth/synthesizer.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const schemas = JSON.parse(readFileSync(path.join(ROOT, 'schemas/props.json'), 'utf8')) as PropsSchemaFile;
+const schemas = propsSchemas();
 
 type ConstructClass = new (scope: Construct, id: string, props: unknown) => Construct;
 

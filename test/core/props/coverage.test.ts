@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PropsSchemaFile } from '../../../lib/core/props/props-schemas.js';
+import { type PropsSchemaFile, propsSchemas } from '../../../lib/core/props/props-schemas.js';
 import { createEntryProgram, exportedClasses, findSignatures, type RootParam } from '../../../scripts/props-schemas/generate.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -33,7 +32,7 @@ let schemas: PropsSchemaFile;
 beforeAll(() => {
   program = createEntryProgram(ROOT, 'lib/index.ts');
   roots = findSignatures(program, exportedClasses(program, path.join(ROOT, 'lib/index.ts')));
-  schemas = JSON.parse(readFileSync(path.join(ROOT, 'schemas/props.json'), 'utf8')) as PropsSchemaFile;
+  schemas = propsSchemas();
 }, 120_000);
 
 /** The constructor bodies of a class and its bases in this package. */
@@ -42,9 +41,9 @@ function constructorChain(checker: ts.TypeChecker, declaration: ts.ClassDeclarat
   for (let c: ts.ClassDeclaration | undefined = declaration; c && !c.getSourceFile().fileName.includes('node_modules'); ) {
     const ctor = c.members.find(ts.isConstructorDeclaration);
     if (ctor) out.push(ctor);
-    const base = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-    const symbol = base ? checker.getSymbolAtLocation(base.expression) : undefined;
-    const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    const base: ts.ExpressionWithTypeArguments | undefined = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const symbol: ts.Symbol | undefined = base ? checker.getSymbolAtLocation(base.expression) : undefined;
+    const resolved: ts.Symbol | undefined = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     c = resolved?.declarations?.find(ts.isClassDeclaration);
   }
   return out;
@@ -60,7 +59,7 @@ describe('props checks cover the public API', () => {
     expect([...signatures].filter((s) => /#render|#renderSpec|#relocate/.test(s))).toEqual([]);
   });
 
-  it('every signature has a schema in schemas/props.json (regenerated when lib/ changes)', () => {
+  it('every signature has a schema in schemas/props.json.gz (regenerated when lib/ changes)', () => {
     for (const r of roots) expect(schemas['x-signatures'][r.signature]?.[String(r.index)]?.name, `${r.signature} parameter ${r.name}`).toBe(r.name);
     expect(Object.keys(schemas['x-signatures']).sort()).toEqual([...new Set(roots.map((r) => r.signature))].sort());
   });
