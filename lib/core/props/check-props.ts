@@ -149,7 +149,7 @@ const definitionNames = new Map<unknown, string>();
 function compiler(): Ajv {
   if (ajv) return ajv;
   const file = propsSchemas();
-  ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+  ajv = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false });
   ajv.addKeyword({ keyword: 'x-signatures' });
   ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: (spec: InstanceOfSpec, data: unknown) => isInstance(spec, data) });
   ajv.addSchema(file);
