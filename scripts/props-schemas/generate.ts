@@ -245,7 +245,9 @@ export function findSignatures(program: ts.Program, classes: readonly ts.ClassDe
       fn.parameters.forEach((param, index) => {
         if (!param.type || !ts.isIdentifier(param.name) || param.dotDotDotToken) return;
         if (!isOptionsType(checker, checker.getTypeFromTypeNode(param.type))) return;
-        roots.push({ signature, index, name: param.name.text, optional: Boolean(param.questionToken || param.initializer), typeNode: param.type, declaration: fn });
+        const type = checker.getTypeFromTypeNode(param.type);
+        const acceptsUndefined = type.isUnion() && type.types.some((t) => t.flags & ts.TypeFlags.Undefined);
+        roots.push({ signature, index, name: param.name.text, optional: Boolean(param.questionToken || param.initializer) || acceptsUndefined, typeNode: param.type, declaration: fn });
       });
     }
   }
