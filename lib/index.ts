@@ -1,74 +1,112 @@
-export * from './core/environment.js';
-export * from './core/image.js';
-export * from './core/labels.js';
-export * from './core/problems.js';
-export * from './core/resources.js';
-export * from './core/sync-wave.js';
-export * from './platform/platform.js';
-export * from './platform/output-folder.js';
-export * from './pod/probe.js';
-export * from './pod/pre-stop.js';
-export * from './pod/security.js';
-export * from './delivery/canary-step.js';
-export * from './delivery/strategy.js';
-export * from './traffic/traffic-router.js';
-export * from './analysis/no-data.js';
-export * from './analysis/service-level-objectives.js';
-export * from './analysis/slo-analysis-template.js';
-export * from './autoscaling/autoscaling.js';
-export * from './disruption/disruption-budget.js';
-export * from './workloads/base/workload-props.js';
-export * from './workloads/stateless-service.js';
-export * from './synth/synthesizer.js';
-export * from './validation/finding.js';
-export * from './analysis/smoke-test-analysis-template.js';
-export * from './delivery/blue-green.js';
-export * from './workloads/base/serving-workload.js';
-export * from './workloads/web-frontend.js';
-export * from './autoscaling/keda/keda-credentials.js';
-export * from './autoscaling/keda/keda-scaling.js';
-export * from './autoscaling/keda/keda-trigger.js';
-export * from './workloads/queue-worker.js';
-export * from './gitops/helm-chart.js';
-export * from './gitops/argocd/helm-application.js';
-export * from './data/data-service.js';
-export * from './data/custom-data-resource.js';
-export * from './data/postgres/postgres-cluster.js';
-export * from './data/postgres/postgres-backup.js';
-export * from './data/postgres/object-store-credentials.js';
-export * from './data/helm/helm-data-service.js';
-export * from './data/helm/redis.js';
-export * from './data/helm/nats.js';
-export * from './data/helm/opensearch.js';
-export * from './platform/controllers.js';
-export * from './config/config-source.js';
-export * from './config/secret-reference.js';
-export * from './workloads/singleton.js';
-export * from './core/duration.js';
-export * from './gitops/gitops-target.js';
-export * from './gitops/units.js';
-export * from './gitops/targets.js';
-export * from './gitops/argocd/argocd-target.js';
-export * from './platform/output-folder.js';
-export * from './migrations/migration.js';
-export * from './gitops/flux/flux-target.js';
-export * from './gitops/flux/flux-helm-release.js';
-export * from './gitops/helm-release.js';
-export * from './traffic/gateway.js';
-export * from './traffic/gateway-routes.js';
-export * from './review/index.js';
-export * from './validation/validate-manifests.js';
-export * from './validation/pod-security-rules.js';
-export * from './validation/argocd-rules.js';
-// The entry point of an app, the upstream-schema validator and the migration checker: everything the README shows
-// is exported here, so nothing a user needs sits behind a deep import.
-export * from './synth/run.js';
-export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from './validation/schema-validator.js';
+/**
+ * The public API of cdk8s-delivery, by layer, lower layers first: what a platform repository uses to declare its
+ * platform, synthesize it, and check and review the output. Helpers the library uses between its own modules are
+ * not exported; the committed API report (api/cdk8s-delivery.api.d.ts) lists exactly what is, and a test fails when
+ * a public signature names a type that is not public (test/package/api-report.test.ts).
+ */
+
+// ---- core: environments, images, durations, sync waves, resources, labels, problems ----------------------------
+export { Environment, type EnvironmentOptions, type EnvironmentProps, FrontendDelivery, ServiceDelivery } from './core/environment.js';
+export { ImagePolicy } from './core/image.js';
+export { SyncWave, type SyncWaveValue } from './core/sync-wave.js';
+export { type ResolvedResources, type ResourceRequirements } from './core/resources.js';
+export { COMPONENT_LABEL, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from './core/labels.js';
+export { type Problem, reportProblem, SynthError } from './core/problems.js';
+
+// ---- platform: the platform, its environments and controllers --------------------------------------------------
+export { EnvironmentChart, Platform, type PlatformProps } from './platform/platform.js';
+export { DeliveryStage } from './platform/output-folder.js';
+export { type ArgoRolloutsControllerOptions, type ControllerOptions, CpuArchitecture, PlatformControllers, type PlatformControllersProps } from './platform/controllers.js';
+
+// ---- pods: probes, shutdown, security --------------------------------------------------------------------------
+export { Probe, type ProbeOptions } from './pod/probe.js';
+export { PreStop } from './pod/pre-stop.js';
+export { type PodSecurityOptions } from './pod/security.js';
+
+// ---- delivery strategies ------------------------------------------------------------------------------------------
+export { type BlueGreenProps, BlueGreenStrategy, type CanaryProps, CanaryStrategy, type PodCount, RecreateStrategy, type RollingProps, RollingStrategy, Strategy, type Surge } from './delivery/strategy.js';
+export { CanaryStep } from './delivery/canary-step.js';
+
+// ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
+export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
+export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, type RouteNamespaces } from './traffic/gateway.js';
+
+// ---- analysis: SLOs and smoke tests ------------------------------------------------------------------------------
+export { NoData } from './analysis/no-data.js';
+export { OTEL_HTTP_BUCKETS, type PrometheusSource, type ServiceLevelObjectives } from './analysis/service-level-objectives.js';
+export { SmokeTestExpectation, type SmokeTestProps } from './analysis/smoke-test-analysis-template.js';
+
+// ---- autoscaling and disruption ------------------------------------------------------------------------------------
+export { Autoscaling, type HorizontalAutoscalingProps, type KedaAutoscalingProps, type KedaBounds, type NatsJetStreamAutoscalingProps } from './autoscaling/autoscaling.js';
+export { KedaCredentials } from './autoscaling/keda/keda-credentials.js';
+export { type KedaFallback, KedaScaling, type KedaScalingOptions } from './autoscaling/keda/keda-scaling.js';
+export { type CustomTriggerProps, KedaTrigger, type NatsJetStreamScalerProps, type NatsJetStreamTriggerProps, type ResourceTriggerProps } from './autoscaling/keda/keda-trigger.js';
+export { DisruptionBudget } from './disruption/disruption-budget.js';
+
+// ---- configuration and secrets -------------------------------------------------------------------------------------
+export { type ConfigFilesOptions, ConfigSource } from './config/config-source.js';
+export { SecretKey } from './config/secret-reference.js';
+
+// ---- workload classes ------------------------------------------------------------------------------------------------
+export { type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';
+export { WorkloadBase } from './workloads/base/workload-base.js';
+export { type CanaryNames, ServingWorkload, type ServingWorkloadOverrides, type ServingWorkloadProps } from './workloads/base/serving-workload.js';
+export { StatelessService, type StatelessServiceOverrides, type StatelessServiceProps } from './workloads/stateless-service.js';
+export { WebFrontend, type WebFrontendOverrides, type WebFrontendProps } from './workloads/web-frontend.js';
+export { QueueWorker, type QueueWorkerProps } from './workloads/queue-worker.js';
+export { Singleton, type SingletonOverrides, type SingletonProps } from './workloads/singleton.js';
+
+// ---- data services -----------------------------------------------------------------------------------------------------
+export { DataService, type DataServiceProps } from './data/data-service.js';
+export { PostgresCluster, type PostgresClusterOverrides, type PostgresClusterProps, PrimaryUpdateMethod, PrimaryUpdateStrategy } from './data/postgres/postgres-cluster.js';
+export { BackupCompression, BackupOwnerReference, NoBackup, ObjectStoreBackup, type ObjectStoreBackupProps, PostgresBackup, type ResolvedObjectStoreBackup } from './data/postgres/postgres-backup.js';
+export { ObjectStoreCredentials, type S3CredentialsProps } from './data/postgres/object-store-credentials.js';
+export { HelmDataService, type HelmDataServiceDefaults, type HelmDataServiceOverrides, type HelmDataServiceProps } from './data/helm/helm-data-service.js';
+export { Redis, type RedisProps } from './data/helm/redis.js';
+export { Nats, type NatsProps } from './data/helm/nats.js';
+export { OpenSearch, type OpenSearchProps } from './data/helm/opensearch.js';
+export { CustomDataResource, type CustomDataResourceProps } from './data/custom-data-resource.js';
+
+// ---- migrations ------------------------------------------------------------------------------------------------------
+export { Migration, type MigrationProps } from './migrations/migration.js';
 export {
+  type ClassifiedStatement,
+  type ExcusedFinding,
   type InputProblem,
   type LintMigrationsOptions,
   type LintMigrationsResult,
-  type MigrationSummary,
   lintMigrations,
   MigrationInputError,
+  type MigrationMarker,
+  type MigrationSummary,
+  type ReleaseState,
+  type SquawkSettings,
+  type StatementClass,
+  type StatementClassification,
 } from './migrations/checker/index.js';
+
+// ---- GitOps targets and Helm charts -----------------------------------------------------------------------------
+export { GitOpsTarget } from './gitops/targets.js';
+export { type GitOpsObject, type GitOpsRenderContext, type IGitOpsTarget } from './gitops/gitops-target.js';
+export { type GitOpsUnit, type UnitObject } from './gitops/units.js';
+export { type HelmInstallation } from './gitops/helm-release.js';
+export { ArgoCdSyncPolicy, ArgoCdTarget, type ArgoCdTargetProps } from './gitops/argocd/argocd-target.js';
+export { FluxGitRef, FluxTarget, type FluxTargetProps } from './gitops/flux/flux-target.js';
+export { HelmChart, type HelmChartProps, HelmCrdPolicy } from './gitops/helm-chart.js';
+
+// ---- synth: the entry point of an app ------------------------------------------------------------------------------
+export { runSynth, type RunSynthOptions } from './synth/run.js';
+export { type SynthesizedObject, synthesize, type SynthesizeOptions } from './synth/synthesizer.js';
+
+// ---- validation: upstream schemas and controller rules for any manifests ----------------------------------------
+export { type Finding, formatFinding } from './validation/finding.js';
+export { type Manifest } from './validation/manifest.js';
+export { type ManifestSource } from './validation/manifest-files.js';
+export { type PodSecurityLevel } from './validation/pod-security-rules.js';
+export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from './validation/schema-validator.js';
+export { type LoadedManifests, loadManifests, ManifestInputError, type ValidateManifestsOptions, type ValidationPolicy, type ValidationResult, validateManifests, VALIDATION_POLICIES } from './validation/validate-manifests.js';
+
+// ---- review: the semantic diff and the rollout plans --------------------------------------------------------------
+export { type Change, type ChangeAspect, COMMENT_BUDGET, DiffInputError, type DiffReport, formatMarkdown, formatText, type MarkdownOptions, type Risk, type RiskFlag, RISK_FLAGS, semanticDiff, type SemanticDiffOptions } from './review/diff/index.js';
+export { type ReviewObject } from './review/manifests.js';
+export { ROLLOUT_PLAN_FILE, rolloutPlans, type RolloutPlanFile } from './review/diagrams/rollout-plan.js';

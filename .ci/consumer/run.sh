@@ -82,6 +82,22 @@ TARBALL=$(ls "$WORK"/cdk8s-delivery-*.tgz)
 that "the tarball holds build/, schemas/, README, LICENSE and package.json only" \
   bash -c "tar -tzf '$TARBALL' | grep -Ev '^package/(build/|schemas/|README.md\$|LICENSE\$|package.json\$)' | (! grep .)"
 
+echo "-- (d) the README's install commands, literally, in a fresh folder holding only the tarball"
+D="$WORK/readme"
+mkdir -p "$D" && cp "$TARBALL" "$D/"
+sed -n '/<!-- install:begin/,/<!-- install:end/p' "$REPO/README.md" | sed -n '/^```sh$/,/^```$/p' | sed '1d;$d' >"$WORK/readme-install.sh"
+that "the README's install block names this version's tarball ($(basename "$TARBALL"))" grep -q -- "--package ./$(basename "$TARBALL") " "$WORK/readme-install.sh"
+{
+  echo 'set -e'
+  echo 'export GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.com GIT_COMMITTER_NAME=ci GIT_COMMITTER_EMAIL=ci@example.com'
+  cat "$WORK/readme-install.sh"
+} >"$WORK/readme-run.sh"
+expect "the README's install block, run line by line (set -e)" 0 bash -c "cd '$D' && bash '$WORK/readme-run.sh'"
+that "... no stack trace in its output (cdk8s-cli's upgrade check is off)" bash -c "! grep -qE '^[[:space:]]+at .+:[0-9]+:[0-9]+' '$WORK/expect.log'"
+that "... the starter depends on the tarball it was made from" grep -q "\"cdk8s-delivery\": \"file:../$(basename "$TARBALL")\"" "$D/my-platform/package.json"
+that "... and npm installed it from there, not from the registry" node -e "const p = require('$D/my-platform/package-lock.json').packages['node_modules/cdk8s-delivery']; if (!p || !String(p.resolved).startsWith('file:')) process.exit(1)"
+that "... synthesized the starter" test -f "$D/my-platform/dist/my-platform/prod/api/rollout-api.yaml"
+
 echo "-- (c) ES module project, compiled by tsc (NodeNext), run by node"
 C="$WORK/c"
 mkdir -p "$C/src" && cp "$FIXTURE/platform.ts" "$C/src/" && cp "$FIXTURE/main-esm.ts" "$C/src/main.ts" && cp -r "$FIXTURE/migrations" "$C/"

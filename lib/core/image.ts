@@ -38,7 +38,8 @@ export function checkImage(reference: string | undefined, policy: ImagePolicy, e
   if (policy === ImagePolicy.REQUIRE_DIGEST && !isDigestPinned(reference)) {
     return {
       message: `is not pinned by digest, and environment "${environment}" requires digests (tags are mutable, so a revert would not restore the same code)`,
-      fix: 'pin the image by digest, e.g. `ghcr.io/org/app@sha256:<digest>` (see `crane digest` or your CI build output), or set `imagePolicy: ImagePolicy.ALLOW_TAG` on that environment',
+      // Never suggest loosening the environment's policy: digests are what make a revert restore the same code.
+      fix: 'pin the image by digest, e.g. `ghcr.io/org/app@sha256:<digest>` (see `crane digest` or your CI build output); to run a tag in a development environment, give that environment its own image (`environments: { dev: { image: ... } }`)',
     };
   }
   return undefined;

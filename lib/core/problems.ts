@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { Finding, formatFinding } from '../validation/finding.js';
+import { Finding, formatFinding, renderValue } from '../validation/finding.js';
 
 /** What a construct reports about its own props. The construct path is added for it. */
 export interface Problem {
@@ -51,8 +51,10 @@ export class SynthError extends Error {
   public readonly findings: readonly Finding[];
 
   constructor(findings: readonly Finding[]) {
-    const lines = findings.map((f) => `  - ${formatFinding(f)}`);
-    super(`synth failed with ${findings.length} problem${findings.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
+    const grouped = groupAcrossEnvironments(findings);
+    const lines = grouped.map((f) => `  - ${formatFinding(f)}`);
+    const count = `${grouped.length} problem${grouped.length === 1 ? '' : 's'}`;
+    super(`synth failed with ${count}${grouped.length === findings.length ? '' : ` (${findings.length} findings across environments)`}:\n${lines.join('\n')}`);
     this.name = 'SynthError';
     this.findings = findings;
   }
@@ -62,4 +64,36 @@ export class SynthError extends Error {
 export function assertNoProblems(root: Construct): void {
   const problems = collectProblems(root);
   if (problems.length > 0) throw new SynthError(problems);
+}
+
+/**
+ * One finding per distinct problem: the same problem in several environments of a platform (construct paths
+ * `<platform>/<environment>/…` that differ only in the environment) is one line, its location naming the
+ * environments together, e.g. `shop/{dev,staging,prod}/api`. A problem whose message differs per environment
+ * (it names the environment) stays one line per environment. Order: first occurrence.
+ */
+export function groupAcrossEnvironments(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, { finding: Finding; environments: string[] }>();
+  const out: { finding: Finding; environments: string[] }[] = [];
+  for (const finding of findings) {
+    const segments = finding.location.split('/');
+    if (segments.length < 3) {
+      out.push({ finding, environments: [] });
+      continue;
+    }
+    const key = JSON.stringify([segments[0], segments.slice(2).join('/'), finding.field, renderValue(finding.value), finding.rule, finding.message, finding.fix]);
+    const group = groups.get(key);
+    if (group && !group.environments.includes(segments[1]!)) {
+      group.environments.push(segments[1]!);
+    } else if (!group) {
+      const created = { finding, environments: [segments[1]!] };
+      groups.set(key, created);
+      out.push(created);
+    }
+  }
+  return out.map(({ finding, environments }) => {
+    if (environments.length < 2) return finding;
+    const segments = finding.location.split('/');
+    return { ...finding, location: [segments[0], `{${environments.join(',')}}`, ...segments.slice(2)].join('/') };
+  });
 }

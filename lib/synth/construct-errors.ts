@@ -10,7 +10,7 @@ const EMPTY = /^Only root constructs may have an empty ID$/;
  * The app's own line that created the construct: the first stack frame outside node_modules and this
  * library (`apps/shop.ts:12:5`), relative to the working directory.
  */
-function callerOf(error: Error): string | undefined {
+export function callerOf(error: Error): string | undefined {
   for (const line of (error.stack ?? '').split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!match) continue;
@@ -31,7 +31,9 @@ export function constructIdFinding(error: unknown): Finding | undefined {
   const caller = callerOf(error);
   if (duplicate) {
     const [, id, type, scope] = duplicate;
-    const parent = scope ? `${type} "${scope}"` : type;
+    // The parent's class name is an implementation detail (and a bundler may rename it, e.g. `_EnvironmentChart`):
+    // name the parent by what the user created.
+    const parent = !scope ? 'the app' : /EnvironmentChart/.test(type!) ? `environment "${scope}"` : `"${scope}"`;
     // constructs names the parent by its id only: the app's own line is the precise place.
     return {
       location: caller ?? (scope ? `${scope}/${id}` : id!),

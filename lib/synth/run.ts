@@ -9,7 +9,7 @@ import { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
 import { collectProblems } from '../core/problems.js';
 import type { Finding } from '../validation/finding.js';
-import { constructIdFinding } from './construct-errors.js';
+import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 
 /** Options of {@link runSynth}. */
@@ -80,7 +80,9 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       console.error(`\n${outdir}/ was left unchanged.`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      console.error(`synth failed: ${message}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
+      // Where in the app's own code it was thrown (the first frame outside node_modules and this library).
+      const at = error instanceof Error ? callerOf(error) : undefined;
+      console.error(`synth failed: ${message}${at ? ` (at ${at})` : ''}\n${outdir}/ was left unchanged. (Set DEBUG=1 for the stack trace.)`);
       if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     }
     process.exitCode = failedExitCode(outdir);

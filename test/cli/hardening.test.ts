@@ -11,6 +11,7 @@ import { runSynth } from '../../lib/synth/run.js';
 import { formatFinding } from '../../lib/validation/finding.js';
 import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE } from '../helpers.js';
+import { budget } from '../load-budget.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
@@ -30,7 +31,8 @@ function cli(args: string[], options: { cwd?: string; unprivileged?: boolean; ti
     const child = spawn(command, argv, { cwd: options.cwd ?? ROOT, env: { ...process.env, HOME: os.tmpdir() } });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    // Budgets scale with the machine's load (test/load-budget.ts): 30 s is twice the slowest child at the baseline.
+    const timer = setTimeout(() => child.kill('SIGKILL'), budget(options.timeoutMs ?? 30_000));
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
@@ -49,7 +51,7 @@ afterEach(() => {
 });
 
 describe('validate as a hostile or unlucky user runs it (issue 13.4)', () => {
-  it.concurrent('GIVEN a FIFO as the path WHEN validated THEN it exits 2 at once instead of hanging', async () => {
+  it.concurrent('GIVEN a FIFO as the path WHEN validated THEN it exits 2 at once instead of hanging', { timeout: budget(60_000) }, async () => {
     // GIVEN nothing ever writes to the FIFO
     const fifo = path.join(tmp('fifo-'), 'manifests.yaml');
     execFileSync('mkfifo', [fifo]);
@@ -59,7 +61,7 @@ describe('validate as a hostile or unlucky user runs it (issue 13.4)', () => {
     expect(result).toEqual({ code: 2, stdout: '', stderr: `error: ${fifo}: is a FIFO (named pipe), not a manifest file or folder\n` });
   });
 
-  it.concurrent('GIVEN a symlink to a privileged Pod and a .json Deployment in the folder WHEN validated THEN both are checked and it exits 1', async () => {
+  it.concurrent('GIVEN a symlink to a privileged Pod and a .json Deployment in the folder WHEN validated THEN both are checked and it exits 1', { timeout: budget(60_000) }, async () => {
     // GIVEN
     const outside = tmp('outside-');
     fs.writeFileSync(path.join(outside, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: root, namespace: ops}\nspec:\n  containers: [{name: c, image: "r.example/c:1", securityContext: {privileged: true}}]\n');
@@ -76,7 +78,7 @@ describe('validate as a hostile or unlucky user runs it (issue 13.4)', () => {
 });
 
 describe('messages (issue 13.8)', () => {
-  it.concurrent('GIVEN a folder without the execute bit WHEN validated or linted by a normal user THEN each says permission denied, not "unexpected error"', async () => {
+  it.concurrent('GIVEN a folder without the execute bit WHEN validated or linted by a normal user THEN each says permission denied, not "unexpected error"', { timeout: budget(60_000) }, async () => {
     // GIVEN folders that can be listed but not entered
     const root = tmp('noexec-');
     const manifests = path.join(root, 'manifests');
@@ -97,7 +99,7 @@ describe('messages (issue 13.8)', () => {
     expect(`${validate.stderr}${lint.stderr}`).not.toContain('unexpected error');
   });
 
-  it.concurrent('GIVEN unreadable input for validate, lint-migrations and diff with JSON output WHEN run THEN all three print the one documented shape and exit 2', async () => {
+  it.concurrent('GIVEN unreadable input for validate, lint-migrations and diff with JSON output WHEN run THEN all three print the one documented shape and exit 2', { timeout: budget(60_000) }, async () => {
     // GIVEN
     const missing = path.join(tmp('json-'), 'missing');
     // WHEN
@@ -118,7 +120,7 @@ describe('messages (issue 13.8)', () => {
     }
   });
 
-  it.concurrent('GIVEN refs that look like options WHEN linted THEN git reads them as refs, never as options (--end-of-options)', async () => {
+  it.concurrent('GIVEN refs that look like options WHEN linted THEN git reads them as refs, never as options (--end-of-options)', { timeout: budget(60_000) }, async () => {
     // GIVEN a release ref whose name starts with a dash, and a ref that git would otherwise take as --output=<file>
     const dir = tmp('refs-');
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir });
@@ -164,13 +166,22 @@ describe('messages (issue 13.8)', () => {
     await runSynth(app('api', true), { outdir });
     await runSynth(app('', false), { outdir });
     // THEN
-    expect(errors[0]).toMatch(/^synth failed with 1 problem:\n {2}- test\/cli\/hardening\.test\.ts:\d+:\d+: id = "api": is already the id of another construct in EnvironmentChart "dev": .* \[construct\/duplicate-id\] Fix: give one of the two constructs another id/);
+    expect(errors[0]).toMatch(/^synth failed with 1 problem:\n {2}- test\/cli\/hardening\.test\.ts:\d+:\d+: id = "api": is already the id of another construct in environment "dev": .* \[construct\/duplicate-id\] Fix: give one of the two constructs another id/);
     expect(errors[2]).toMatch(/^synth failed with 1 problem:\n {2}- test\/cli\/hardening\.test\.ts:\d+:\d+: id = "": a construct was created with an empty id: .* \[construct\/empty-id\] Fix: pass a non-empty id/);
     expect(errors.join('\n')).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
-  it('GIVEN an app with problems WHEN run by `cdk8s synth` THEN the problem list is the last thing printed: no stack trace, exit code non-zero', { timeout: 120_000 }, async () => {
+  it('GIVEN an exception thrown by the app\'s own code WHEN synthesized THEN the message names the file and line that threw, with no stack trace (issue 20)', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a) => { errors.push(a.join(' ')); });
+    const outdir = path.join(tmp('throws-'), 'dist');
+    const line = new Error().stack!.split('\n')[1]!.match(/:(\d+):\d+\)?$/)![1];
+    await runSynth(() => { throw new TypeError('config.replicas is not iterable'); }, { outdir });
+    expect(errors[0]).toBe(`synth failed: config.replicas is not iterable (at test/cli/hardening.test.ts:${Number(line) + 1}:34)\ndist/ was left unchanged. (Set DEBUG=1 for the stack trace.)`.replace('dist/', `${outdir}/`));
+  });
+
+  it('GIVEN an app with problems WHEN run by `cdk8s synth` THEN the problem list is the last thing printed: no stack trace, exit code non-zero', { timeout: budget(120_000) }, async () => {
     // GIVEN a cdk8s project whose app fails
     const project = tmp('cdk8s-app-');
     fs.writeFileSync(path.join(project, 'package.json'), '{"type": "module"}\n');

@@ -24,3 +24,11 @@ describe('image references', () => {
     expect(checkImage('', ImagePolicy.ALLOW_TAG, 'dev')?.message).toBe('an image is required');
   });
 });
+
+describe('the fix for a tag where digests are required (issue 20)', () => {
+  it('GIVEN a tag in prod THEN the fix pins a digest and never suggests loosening the environment\'s image policy', () => {
+    const problem = checkImage('ghcr.io/acme/api:1.2.3', ImagePolicy.REQUIRE_DIGEST, 'prod')!;
+    expect(problem.fix).toContain('pin the image by digest');
+    expect(problem.fix).not.toMatch(/ALLOW_TAG|imagePolicy/);
+  });
+});

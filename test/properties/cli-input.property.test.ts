@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { CliIo } from '../../lib/cli/command.js';
 import { main } from '../../lib/cli/main.js';
+import { budget } from '../load-budget.js';
 
 /**
  * Hostile input never crashes a command: whatever the bytes, YAML or SQL, `validate`, `lint-migrations`
@@ -78,7 +79,7 @@ const sqlText = fc.oneof(
 );
 
 describe('hostile input never crashes a command (issue 13, property)', () => {
-  it('GIVEN random bytes as a manifest, a migration and a JSON file WHEN validated and linted THEN every run exits 0/1/2 with one-line messages', { timeout: 120_000 }, async () => {
+  it('GIVEN random bytes as a manifest, a migration and a JSON file WHEN validated and linted THEN every run exits 0/1/2 with one-line messages', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (bytes, json) => {
         const dir = tmp('bytes-');
@@ -94,7 +95,7 @@ describe('hostile input never crashes a command (issue 13, property)', () => {
     );
   });
 
-  it('GIVEN random YAML shaped like Kubernetes objects WHEN validated THEN every run exits 0/1/2 with one-line messages', { timeout: 120_000 }, async () => {
+  it('GIVEN random YAML shaped like Kubernetes objects WHEN validated THEN every run exits 0/1/2 with one-line messages', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(yamlText, fc.boolean(), async (text, json) => {
         const dir = tmp('yaml-');
@@ -105,7 +106,7 @@ describe('hostile input never crashes a command (issue 13, property)', () => {
     );
   });
 
-  it('GIVEN random SQL (DO blocks, functions, quotes, comments, excuses) WHEN linted THEN every run exits 0/1/2 with one-line messages', { timeout: 120_000 }, async () => {
+  it('GIVEN random SQL (DO blocks, functions, quotes, comments, excuses) WHEN linted THEN every run exits 0/1/2 with one-line messages', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(sqlText, fc.boolean(), async (sql, json) => {
         const dir = tmp('sql-');
@@ -116,7 +117,7 @@ describe('hostile input never crashes a command (issue 13, property)', () => {
     );
   });
 
-  it('GIVEN random manifests committed and changed in a git repository WHEN diffed THEN every run exits 0 or 2 with one-line messages', { timeout: 120_000 }, async () => {
+  it('GIVEN random manifests committed and changed in a git repository WHEN diffed THEN every run exits 0 or 2 with one-line messages', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(yamlText, yamlText, sqlText, async (before, after, sql) => {
         const repo = tmp('diff-');

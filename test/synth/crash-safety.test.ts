@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { recoverOutput, writeAtomically } from '../../lib/synth/writer.js';
 import { TREE_SIZE, outputTree } from './fixtures/crash-tree.js';
+import { budget } from '../load-budget.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHILD = path.join(ROOT, 'test/synth/fixtures/crash-writer.ts');
@@ -61,7 +62,7 @@ function withOldOutput(): { root: string; outdir: string } {
 }
 
 describe('synth output crash safety (issue 13.5)', () => {
-  it('GIVEN a write killed with SIGKILL after any of its steps WHEN the next synth starts THEN dist/ is byte for byte the old tree (killed before the swap) or the new one, with no leftovers', { timeout: 120_000 }, async () => {
+  it('GIVEN a write killed with SIGKILL after any of its steps WHEN the next synth starts THEN dist/ is byte for byte the old tree (killed before the swap) or the new one, with no leftovers', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: STEPS - 1 }), async (killAt) => {
         // GIVEN
@@ -79,7 +80,7 @@ describe('synth output crash safety (issue 13.5)', () => {
     );
   });
 
-  it('GIVEN a write killed at a random moment (wall clock) WHEN the next synth starts THEN dist/ is the old tree or the new one', { timeout: 120_000 }, async () => {
+  it('GIVEN a write killed at a random moment (wall clock) WHEN the next synth starts THEN dist/ is the old tree or the new one', { timeout: budget(120_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 200, max: 1500 }), async (ms) => {
         const { root, outdir } = withOldOutput();
@@ -107,7 +108,7 @@ describe('synth output crash safety (issue 13.5)', () => {
     expect(readdirSync(root)).toEqual(['dist']);
   });
 
-  it('GIVEN two synths writing the same dist/ at once WHEN both finish THEN dist/ is exactly one of the two trees (the lock serialises them)', { timeout: 60_000 }, async () => {
+  it('GIVEN two synths writing the same dist/ at once WHEN both finish THEN dist/ is exactly one of the two trees (the lock serialises them)', { timeout: budget(60_000) }, async () => {
     // GIVEN
     const { root, outdir } = withOldOutput();
     // WHEN

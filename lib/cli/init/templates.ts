@@ -1,5 +1,5 @@
 /**
- * The files `cdk8s-delivery init` writes: a platform repository that depends on the published package. Kept as
+ * The files `cdk8s-delivery init` writes: a platform repository that depends on cdk8s-delivery. Kept as
  * a TypeScript module (no template files to find at run time). `{{name}}` and the versions are filled in by
  * {@link starterFiles}.
  */
@@ -8,8 +8,10 @@
 export interface StarterSettings {
   /** The platform name (a DNS label): the package name, the Platform construct id and the dist/ folder. */
   readonly name: string;
-  /** The cdk8s-delivery version the starter depends on (`^<version>`). */
+  /** The cdk8s-delivery version init comes from (the validation plugin's version in cdk8s.yaml). */
   readonly version: string;
+  /** The starter's dependency spec for cdk8s-delivery (see ../init/dependency-source.ts). */
+  readonly dependency: string;
   /** Version ranges of the peer dependencies, cdk8s and constructs. */
   readonly peers: Readonly<Record<'cdk8s' | 'constructs', string>>;
   /** Exact versions of the dev tools: tsx, typescript, cdk8s-cli, @types/node. */
@@ -29,11 +31,14 @@ export function starterFiles(s: StarterSettings): ReadonlyMap<string, string> {
       engines: { node: '>=20' },
       scripts: {
         synth: 'tsx apps/main.ts',
+        // `cdk8s synth` runs the app and then the validation plugin (cdk8s.yaml); cdk8s-cli's upgrade check needs
+        // the internet and prints a stack trace without it.
+        check: 'CDK8S_CHECK_UPGRADE=false cdk8s synth',
         typecheck: 'tsc --noEmit',
         validate: 'cdk8s-delivery validate dist',
         diff: 'cdk8s-delivery diff --base origin/main',
       },
-      dependencies: { 'cdk8s-delivery': `^${s.version}`, cdk8s: s.peers.cdk8s, constructs: s.peers.constructs },
+      dependencies: { 'cdk8s-delivery': s.dependency, cdk8s: s.peers.cdk8s, constructs: s.peers.constructs },
       devDependencies: { '@types/node': s.tools['@types/node'], 'cdk8s-cli': s.tools['cdk8s-cli'], tsx: s.tools.tsx, typescript: s.tools.typescript },
     })],
     ['tsconfig.json', json({
@@ -78,8 +83,11 @@ export function platform(): App {
     gitops: GitOpsTarget.argoCd({ repoURL: 'https://github.com/${s.name}/platform.git', targetRevision: 'main' }),
   });
   platform.forEachEnvironment((env) => {
-    // A traffic-serving service: canary 10% → analysis → 30% → analysis → 100% in prod (10 pods approximate
-    // 10% without a traffic router; add \`trafficRouter\` and \`slo\` for weighted routing and SLO analysis).
+    // A traffic-serving service. Prod: an Argo Rollouts canary, 10% → analysis → 30% → analysis → 100%, 10 pods
+    // approximating 10% without a traffic router (add \`trafficRouter\` for weighted routing). Each analysis is the
+    // AnalysisTemplate api-slo, derived from the default SLOs (99.5 % success, p99 500 ms, OpenTelemetry HTTP
+    // metrics in Prometheus): set \`slo\` for your objectives, metric names and Prometheus address.
+    // Dev and staging: a Deployment with a rolling update.
     new StatelessService(env, 'api', {
       image: API_IMAGE,
       port: 8080,
@@ -113,6 +121,8 @@ permissions:
 jobs:
   platform:
     runs-on: ubuntu-latest
+    env:
+      CDK8S_CHECK_UPGRADE: 'false' # cdk8s-cli's upgrade check
     steps:
       - uses: actions/checkout@v4
         with:
@@ -132,14 +142,14 @@ jobs:
             git --no-pager diff --stat -- dist
             exit 1
           fi
-      - run: npx cdk8s-delivery validate dist
+      - run: npm run validate
       - name: review comment (semantic diff of dist/)
         if: github.event_name == 'pull_request'
         env:
           GH_TOKEN: \${{ github.token }}
           PR: \${{ github.event.pull_request.number }}
         run: |
-          npx cdk8s-delivery diff --base "origin/\${{ github.base_ref }}" --format markdown > diff.md
+          npx --no cdk8s-delivery diff --base "origin/\${{ github.base_ref }}" --format markdown > diff.md
           gh pr comment "$PR" --body-file diff.md --edit-last || gh pr comment "$PR" --body-file diff.md
 `],
   ]);
