@@ -17,6 +17,7 @@ const NOT_CONSTRUCT_INPUTS: Readonly<Record<string, string>> = {
   EnvironmentProps: 'computed by the Environment factories (users pass EnvironmentOptions)',
   FindNewMigrationsOptions: 'options of findNewMigrations (a function)',
   LintMigrationsOptions: 'options of lintMigrations (a function)',
+  MarkdownOptions: 'options of formatMarkdown (a function)',
   RunSynthOptions: 'options of runSynth (a function)',
   SchemaValidatorOptions: 'options of SchemaValidator.load (a function, not a value factory)',
   SemanticDiffOptions: 'options of semanticDiff (a function)',
