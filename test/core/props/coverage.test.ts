@@ -13,15 +13,12 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
  * signature (and so has a schema and a check) or listed here with the reason.
  */
 const NOT_CONSTRUCT_INPUTS: Readonly<Record<string, string>> = {
-  ArgoCdRuleOptions: 'options of the Argo CD manifest rules (a function)',
   EnvironmentProps: 'computed by the Environment factories (users pass EnvironmentOptions)',
-  FindNewMigrationsOptions: 'options of findNewMigrations (a function)',
   LintMigrationsOptions: 'options of lintMigrations (a function)',
   MarkdownOptions: 'options of formatMarkdown (a function)',
   RunSynthOptions: 'options of runSynth (a function)',
   SchemaValidatorOptions: 'options of SchemaValidator.load (a function, not a value factory)',
   SemanticDiffOptions: 'options of semanticDiff (a function)',
-  SyncAnnotationOptions: 'options of syncAnnotations (a function)',
   SynthesizeOptions: 'options of synthesize (a function)',
   ValidateManifestsOptions: 'options of validateManifests (a function)',
 };
