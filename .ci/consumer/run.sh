@@ -203,9 +203,10 @@ strict_props() { # strict_props <project dir> <file>
   local p=$1 file=$2 before
   before=$(cd "$p" && find dist -type f -exec sha256sum {} + | sort | sha256sum)
   expect "node $file (misspelt props in plain JavaScript) fails the synth" 1 bash -c "cd '$p' && node $file"
-  that "... names autoscalling and the nearest valid prop" log_has 'shop/prod/api: autoscalling = "<Autoscaling>": is not a prop of StatelessServiceProps, so it would be silently ignored \[props/unknown\] Fix: did you mean `autoscaling`?'
-  that "... names slo.latencyP99FailAbov and latencyP99FailAbove" log_has 'shop/prod/api: slo.latencyP99FailAbov = .*\[props/unknown\] Fix: did you mean `latencyP99FailAbove`?'
-  that "... reports the Migration's missing command instead of crashing" bash -c "grep -q 'shop/prod/api-migrations: command = undefined: is required by MigrationProps \[props/required\]' '$WORK/expect.log' && ! grep -q 'Cannot read properties' '$WORK/expect.log'"
+  # The location reads shop/{dev,prod}/api: one line for a problem in both environments.
+  that "... names autoscalling and the nearest valid prop" log_has 'shop/[^ ]*/api: autoscalling = "<Autoscaling>": is not a prop of StatelessServiceProps, so it would be silently ignored \[props/unknown\] Fix: did you mean `autoscaling`?'
+  that "... names slo.latencyP99FailAbov and latencyP99FailAbove" log_has 'shop/[^ ]*/api: slo.latencyP99FailAbov = .*\[props/unknown\] Fix: did you mean `latencyP99FailAbove`?'
+  that "... reports the Migration's missing command instead of crashing" bash -c "grep -q 'shop/[^ ]*/api-migrations: command = undefined: is required by MigrationProps \[props/required\]' '$WORK/expect.log' && ! grep -q 'Cannot read properties' '$WORK/expect.log'"
   that "... prints no stack trace" bash -c "! grep -qE '^ +at ' '$WORK/expect.log'"
   that "... and leaves dist/ as it was" test "$before" = "$(cd "$p" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
 }
