@@ -142,7 +142,7 @@ function service(env: EnvironmentChart, i: number, db: PostgresCluster, natsMoni
           : ConfigSource.env('settings', { FEATURE_FLAGS: `flag-${i % 7}`, REGION: 'eu-west-1' })],
         env: env_,
         secretEnv,
-        slo: { successRate: 0.999, latencyP99: Duration.millis(100 + (i % 5) * 100) },
+        slo: { successRate: 0.999, latencyP99: Duration.millis([100, 250, 500, 750, 1000][i % 5]!) },
         environments,
       });
     case 'web':

@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--n 100,1000] [--runs 5] [--large-runs 5] [--platform-size 100] [--one-platform]
  *                    [--kustomize-runs R] [--kustomize-aggregate] [--no-kustomize] [--no-pipeline]
- *                    [--pipeline-large] [--no-reference] [--tmp DIR] [--json]
+ *                    [--pipeline-large] [--no-reference] [--tmp DIR] [--json] [--report-only]
  *
  * Runs: `--runs` at N < 1000, `--large-runs` (default `--runs`) at N ≥ 1000. kustomize (~2.5 min a round
  * at N = 1000) runs twice at N < 1000 and once at N ≥ 1000 (`--kustomize-runs` overrides). The runSynth
@@ -58,7 +58,9 @@ writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
 // With --json, stdout is the JSON alone and the table goes to stderr.
 if (flag('json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 (flag('json') ? process.stderr : process.stdout).write(`${table(results)}\nJSON: ${jsonPath}\n`);
-if (results.targets.some((t) => t.pass === false)) process.exitCode = 1;
+// --report-only (CI): the figures are printed and kept, a missed target is not a failure. CI runs the bench so it
+// never rots, on a shared machine whose load makes wall-clock targets meaningless there (the table says so).
+if (results.targets.some((t) => t.pass === false) && !flag('report-only')) process.exitCode = 1;
 
 function measureSize(n: number, first: boolean): SizeResult {
   const count = n >= 1000 ? largeRuns : runs;
