@@ -24,11 +24,11 @@ import { CHARTS_DIR, distManifests, type HelmInstall, helmInstallsIn, helmTempla
  * The pinned upstream charts rendered by a real Helm (v4.1.4, see test/helm.ts) with exactly the values the library
  * emits, for every Helm installation in the committed dist/ and in platforms shaped unlike the reference apps, and
  * judged like our own objects: the upstream schema of every rendered object and Pod Security "restricted" for every
- * pod (hooks and test pods included), as `cdk8s-delivery validate` does; and the cluster-scoped kinds each chart
- * creates against lib/gitops/chart-catalogue.ts, from which the AppProject whitelists are derived.
+ * pod (hooks and test pods included), as `cdk8s-delivery validate` does; and the kinds each chart creates against
+ * lib/gitops/chart-catalogue.ts, from which the AppProject whitelists are derived.
  */
 
-/** The newest Kubernetes the pinned schemas describe, and the oldest the library supports (README: core ≥ 1.28). */
+/** The Kubernetes this helm is built for (v4.1.4: client v1.35), and the oldest the library supports (README: core ≥ 1.28). */
 const NEWEST_KUBERNETES = '1.35.0';
 const OLDEST_KUBERNETES = '1.28.0';
 /** Charts that refuse the oldest supported Kubernetes (Chart.yaml `kubeVersion`): rendered from their own minimum. */
