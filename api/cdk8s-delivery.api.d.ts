@@ -1252,9 +1252,11 @@ export interface Change {
     readonly before?: string;
     readonly after?: string;
     readonly note?: string;
+    readonly lineDiff?: readonly string[];
     readonly risks: readonly Risk[];
 }
 export type ChangeAspect = 'added' | 'removed' | 'renamed' | 'image' | 'replicas' | 'strategy' | 'canary-steps' | 'analysis' | 'disruption-budget' | 'autoscaling' | 'wave' | 'migration' | 'other';
+export declare const COMMENT_BUDGET = 60000;
 export declare class DiffInputError extends Error {
     readonly problems: readonly {
         readonly location: string;
@@ -1270,8 +1272,11 @@ export interface DiffReport {
     readonly dir: string;
     readonly changes: readonly Change[];
 }
-export declare function formatMarkdown(report: DiffReport): string;
+export declare function formatMarkdown(report: DiffReport, options?: MarkdownOptions): string;
 export declare function formatText(report: DiffReport): string[];
+export interface MarkdownOptions {
+    readonly maxChars?: number;
+}
 export interface Risk {
     readonly flag: RiskFlag;
     readonly reason: string;

@@ -107,6 +107,6 @@ export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from 
 export { type LoadedManifests, loadManifests, ManifestInputError, type ValidateManifestsOptions, type ValidationPolicy, type ValidationResult, validateManifests, VALIDATION_POLICIES } from './validation/validate-manifests.js';
 
 // ---- review: the semantic diff and the rollout plans --------------------------------------------------------------
-export { type Change, type ChangeAspect, DiffInputError, type DiffReport, formatMarkdown, formatText, type Risk, type RiskFlag, RISK_FLAGS, semanticDiff, type SemanticDiffOptions } from './review/diff/index.js';
+export { type Change, type ChangeAspect, COMMENT_BUDGET, DiffInputError, type DiffReport, formatMarkdown, formatText, type MarkdownOptions, type Risk, type RiskFlag, RISK_FLAGS, semanticDiff, type SemanticDiffOptions } from './review/diff/index.js';
 export { type ReviewObject } from './review/manifests.js';
 export { ROLLOUT_PLAN_FILE, rolloutPlans, type RolloutPlanFile } from './review/diagrams/rollout-plan.js';

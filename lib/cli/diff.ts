@@ -1,19 +1,24 @@
 import { parseArgs } from 'node:util';
-import { DiffInputError, formatMarkdown, formatText, semanticDiff } from '../review/diff/index.js';
+import { COMMENT_BUDGET, DiffInputError, formatMarkdown, formatText, MIN_COMMENT_BUDGET, semanticDiff } from '../review/diff/index.js';
 import { type Command, ExitCode, UsageError, reportInputErrors } from './command.js';
 
-const USAGE = `usage: cdk8s-delivery diff [--base <git-ref>] [--format text|markdown|json] [--dir <dir>] [--migrations <dir>]...
+const USAGE = `usage: cdk8s-delivery diff [--base <git-ref>] [--format text|markdown|json] [--max-chars <n>] [--dir <dir>] [--migrations <dir>]...
 
 Compares the synthesized manifests in <dir> (working tree) with the same folder at a git ref and prints,
 per platform / environment / app, what changed in terms a reviewer cares about: image digests, strategy
 and canary steps, analysis thresholds, PodDisruptionBudget and autoscaling bounds, sync waves, objects
 added and removed, and new migrations with their expand/contract class. Risky changes are flagged (a PDB
 removed or loosened, a canary step skipped, analysis weakened or removed, a contract migration, ...).
+SLO analysis parameters (objectives, abort lines, window, minimum requests, confidence, paths left out)
+are compared one by one; queries are shown as a size and a hash, with a compact line diff.
 
 options:
   --base <git-ref>      the version to compare with (default HEAD)
   --format <format>     text (default), markdown (a pull-request comment) or json
                         (input errors: {ok: false, exitCode: 2, errors})
+  --max-chars <n>       markdown only: the most characters of the comment (default ${COMMENT_BUDGET}, under
+                        GitHub's 65536; at least ${MIN_COMMENT_BUDGET}). A longer report leaves out line diffs,
+                        then unflagged changes, least important first, and says what it left out
   --dir <dir>           the output folder (default dist)
   --migrations <dir>    a migrations directory whose new *.sql files are classified (repeatable;
                         default: every new *.sql below a folder named "migrations" in the git working tree)
@@ -30,6 +35,7 @@ function parse(args: readonly string[]) {
       options: {
         base: { type: 'string', default: 'HEAD' },
         format: { type: 'string', default: 'text' },
+        'max-chars': { type: 'string' },
         dir: { type: 'string', default: 'dist' },
         migrations: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -38,6 +44,14 @@ function parse(args: readonly string[]) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The value of --max-chars: a whole number of at least MIN_COMMENT_BUDGET, and only for the comment. */
+function maxCharsOf(value: string | undefined, format: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (format !== 'markdown') throw new UsageError(`--max-chars applies to --format markdown only (the ${format} format is never shortened)`);
+  if (!/^\d+$/.test(value) || Number(value) < MIN_COMMENT_BUDGET) throw new UsageError(`--max-chars must be a whole number of at least ${MIN_COMMENT_BUDGET}, got "${value}"`);
+  return Number(value);
 }
 
 /** `cdk8s-delivery diff`: the semantic diff of dist/ against a git ref, for humans and pull-request comments. */
@@ -52,9 +66,10 @@ export const diffCommand: Command = {
       return ExitCode.OK;
     }
     if (!['text', 'markdown', 'json'].includes(values.format!)) throw new UsageError(`unknown format "${values.format}" (use text, markdown or json)`);
+    const maxChars = maxCharsOf(values['max-chars'], values.format!);
     try {
       const report = await semanticDiff({ base: values.base, dir: values.dir, migrations: values.migrations });
-      if (values.format === 'markdown') io.out(formatMarkdown(report).trimEnd());
+      if (values.format === 'markdown') io.out(formatMarkdown(report, { maxChars }).trimEnd());
       else if (values.format === 'json') io.out(JSON.stringify(report, null, 2));
       else formatText(report).forEach((line) => io.out(line));
       return ExitCode.OK;

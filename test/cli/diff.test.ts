@@ -1,9 +1,14 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { type CliIo, ExitCode } from '../../lib/cli/command.js';
 import { diffCommand } from '../../lib/cli/diff.js';
+import { initCommand } from '../../lib/cli/init.js';
 import { main } from '../../lib/cli/main.js';
+import { estateRepo } from '../review/diff/estate.js';
 import { MIGRATIONS, releaseRepo } from '../review/diff/release-repo.js';
 
 function capture(): CliIo & { readonly stdout: string[]; readonly stderr: string[] } {
@@ -107,6 +112,34 @@ ${migrations('staging')}
     expect(io.stderr[0]).toMatch(/^cdk8s-delivery diff: unknown format "html" \(use text, markdown or json\)\n\nusage: cdk8s-delivery diff/);
   });
 
+  it('WHEN --max-chars is given THEN the comment keeps within it and ends with what it left out', async () => {
+    // GIVEN
+    const io = capture();
+    // WHEN
+    const code = await main(['diff', ...args, '--format', 'markdown', '--max-chars', '2000'], io);
+    // THEN: the flagged changes stay, the unflagged ones (image, expand migrations) go
+    expect(code).toBe(ExitCode.OK);
+    const md = io.stdout.join('\n');
+    expect(md.length).toBeLessThanOrEqual(2000);
+    expect(md).toContain('- ⚠️ `AnalysisTemplate/gateway-slo` metric success-rate failureLimit: `1` → `3`');
+    expect(md).not.toContain('Rollout/gateway');
+    expect(relative(io.stdout)).toMatch(/Not shown: \d+ of 8 changes in \d+ apps \(.*\)\. Every risk-flagged change is listed(, \d+ without the reason)?\.\nRun `npx --no cdk8s-delivery diff --base HEAD --dir <repo>\/dist --format text` locally for all of it\.$/);
+  });
+
+  it.each([
+    [['--format', 'markdown', '--max-chars', '1999'], '--max-chars must be a whole number of at least 2000, got "1999"'],
+    [['--format', 'markdown', '--max-chars', '6e4'], '--max-chars must be a whole number of at least 2000, got "6e4"'],
+    [['--max-chars', '60000'], '--max-chars applies to --format markdown only (the text format is never shortened)'],
+  ])('WHEN %j THEN a usage error, exit 2', async (extra, message) => {
+    // GIVEN
+    const io = capture();
+    // WHEN
+    const code = await main(['diff', ...args, ...extra], io);
+    // THEN
+    expect(code).toBe(ExitCode.INPUT_ERROR);
+    expect(io.stderr[0]).toBe(`cdk8s-delivery diff: ${message}\n\n${diffCommand.usage}`);
+  });
+
   it('WHEN --help THEN the usage on stdout, exit 0', async () => {
     // GIVEN
     const io = capture();
@@ -116,4 +149,29 @@ ${migrations('staging')}
     expect(code).toBe(ExitCode.OK);
     expect(io.stdout[0]).toMatch(/^usage: cdk8s-delivery diff \[--base <git-ref>\]/);
   });
+});
+
+describe("the starter's review-comment step", () => {
+  // GIVEN a platform repository of 20 services whose pull request changes every service's SLO and image
+  const repo = estateRepo();
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('WHEN the workflow of `init` runs its diff step THEN diff.md fits in a GitHub comment', async () => {
+    // GIVEN the step as `init` writes it, with this repository's launcher for `npx --no cdk8s-delivery` and main as the base branch
+    const starter = join(mkdtempSync(join(tmpdir(), 'diff-starter-')), 'shop');
+    expect(await initCommand.run([starter], capture())).toBe(ExitCode.OK);
+    const workflow = YAML.parse(readFileSync(join(starter, '.github/workflows/platform.yaml'), 'utf8'));
+    const step: string = workflow.jobs.platform.steps.find((s: { run?: string }) => s.run?.includes('cdk8s-delivery diff')).run;
+    const command = step.split('\n').find((l) => l.includes('cdk8s-delivery diff'))!
+      .replace(/npx (--no )?cdk8s-delivery/, `"${process.execPath}" "${join(import.meta.dirname, '../../bin/cdk8s-delivery.mjs')}"`)
+      .replace('${{ github.base_ref }}', 'main');
+    execFileSync('git', ['update-ref', 'refs/remotes/origin/main', 'HEAD'], { cwd: repo });
+    // WHEN (measured: 8 s at load average 13 and 11 s at 15 on the 2-core machine; 120 s leaves room for worse)
+    execFileSync('bash', ['-ec', command], { cwd: repo, stdio: 'pipe', timeout: 120_000 });
+    // THEN
+    const comment = readFileSync(join(repo, 'diff.md'), 'utf8');
+    expect(comment.length).toBeLessThan(65_536);
+    expect(comment).toMatch(/^### cdk8s-delivery diff: `dist\/` against `origin\/main`\n\n\*\*288 changes\*\* in 60 apps of 3 environments · ⚠️ \*\*116 risk flags\*\*/);
+    expect(comment).toContain('Run `npx --no cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
+  }, 180_000);
 });

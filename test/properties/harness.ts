@@ -107,7 +107,7 @@ export async function expectPreviousOutputKept(app: () => App, validator: Schema
     }
     expect(process.exitCode).toBe(1);
     process.exitCode = 0;
-    expect(printed.join('\n')).toMatch(/^synth failed with \d+ problems?:/);
+    expect(printed.join('\n')).toMatch(/^synth failed with \d+ problems?( \(\d+ findings across environments\))?:/);
     expect(printed.join('\n')).not.toMatch(/\n\s+at /);
     expect(snapshot(outdir)).toEqual(before);
     expect(readdirSync(root)).toEqual(['dist']);

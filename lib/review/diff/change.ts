@@ -63,6 +63,11 @@ export interface Change {
   readonly after?: string;
   /** A short explanation (e.g. `later`, `expand`). */
   readonly note?: string;
+  /**
+   * For a long text shown as a size and hash in `before`/`after` (a query): a compact line diff of it,
+   * `-`/`+` lines under `@@` hunk headers (see compactLineDiff). Markdown shows it collapsed, text indented.
+   */
+  readonly lineDiff?: readonly string[];
   /** The risk flags this change raises (usually none, at most a few). */
   readonly risks: readonly Risk[];
 }

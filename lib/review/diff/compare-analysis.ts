@@ -1,7 +1,9 @@
 import { subjectOf } from '../manifests.js';
 import { ChangeDraft, risk, Risk } from './change.js';
+import { compareAnalysisParameters, PARAMETER_ANNOTATIONS, statesParameters } from './compare-analysis-parameters.js';
 import { Comparison } from './compare-workloads.js';
-import { valueText as text } from './field-paths.js';
+import { annotationField, valueText as text } from './field-paths.js';
+import { compactLineDiff, isLongText, textSummary } from './long-text.js';
 
 /** `result OP number` comparisons in an Argo Rollouts condition (`result`, `result[0]`, `result.x`). */
 const COMPARISON = /\bresult(?:\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)*\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)/g;
@@ -64,16 +66,29 @@ function metricSummary(metric: Record<string, any>): string {
 }
 
 
-function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>): ChangeDraft[] {
+/** The comparisons of a condition, e.g. `result[0] <= 2.326`: what differs between two conditions of the same shape. */
+const comparisons = (condition: string) => [...condition.matchAll(COMPARISON)].map((m) => m[0]).join(', ');
+
+/**
+ * Changes of one metric. `explained`: the template's decision parameters changed, and its conditions
+ * are built from them (z of the confidence, saturation lines), so a condition that moved with them is
+ * listed without a flag of its own; the parameter's line carries it.
+ */
+function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>, explained: boolean): ChangeDraft[] {
   const out: ChangeDraft[] = [];
   const add = (field: string, risks: Risk[] = []) => {
     if (JSON.stringify(a[field]) === JSON.stringify(b[field])) return;
     out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), risks });
   };
   const condition = (field: 'successCondition' | 'failureCondition', kind: 'success' | 'failure') => {
+    if (a[field] === b[field]) return;
     const weakened = conditionWeakened(kind, a[field], b[field]);
-    const risks = weakened ? [risk('analysis-weakened', kind === 'success' ? 'the success threshold is easier to meet' : 'the failure threshold is harder to hit')] : [];
-    if (a[field] !== b[field]) out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: text(a[field]), after: text(b[field]), note: weakened === undefined ? 'compare by hand' : undefined, risks });
+    // Same shape, other numbers: the comparisons say it all (the whole condition is long and mostly the same).
+    const sameShape = typeof a[field] === 'string' && typeof b[field] === 'string' && shapeOf(a[field]).shape === shapeOf(b[field]).shape && shapeOf(a[field]).thresholds.length > 0;
+    const show = (v: unknown) => (sameShape ? comparisons(v as string) : text(v));
+    const risks = weakened && !explained ? [risk('analysis-weakened', kind === 'success' ? 'the success threshold is easier to meet' : 'the failure threshold is harder to hit')] : [];
+    const note = weakened === undefined ? 'compare by hand' : explained ? 'follows from the parameters' : undefined;
+    out.push({ subject, aspect: 'analysis', field: `metric ${name} ${field}`, before: show(a[field]), after: show(b[field]), note, risks });
   };
   condition('successCondition', 'success');
   condition('failureCondition', 'failure');
@@ -85,48 +100,63 @@ function compareMetric(subject: string, name: string, a: Record<string, any>, b:
   add('failureLimit', limitRisk('failureLimit', a.failureLimit, b.failureLimit, 0, 'more failed measurements are tolerated before the analysis fails'));
   add('inconclusiveLimit', limitRisk('inconclusiveLimit', a.inconclusiveLimit, b.inconclusiveLimit, 0, 'more inconclusive measurements pass without pausing for a human'));
   add('consecutiveErrorLimit', limitRisk('consecutiveErrorLimit', a.consecutiveErrorLimit, b.consecutiveErrorLimit, 4, 'more measurement errors in a row are tolerated'));
-  if (JSON.stringify(a.provider) !== JSON.stringify(b.provider)) {
-    const query = (m: Record<string, any>) => m.provider?.prometheus?.query ?? Object.keys(m.provider ?? {}).join(', ');
-    out.push({ subject, aspect: 'analysis', field: `metric ${name} provider`, before: text(query(a)), after: text(query(b)), note: 'compare by hand', risks: [] });
-  }
+  out.push(...compareProvider(subject, name, a.provider, b.provider));
   return out;
 }
 
 /**
- * The objectives our SLO templates state in annotations: their thresholds live in the queries (a score
- * against the abort line), so a looser objective shows here. A lower success rate or a higher latency
- * objective is weaker.
+ * The metric's provider: another provider type in one line; within the same type, one line per changed
+ * setting, long texts (the query) as a size and hash with a compact line diff, never whole.
  */
-function compareObjectives(subject: string, before: Record<string, any>, after: Record<string, any>): ChangeDraft[] {
+function compareProvider(subject: string, name: string, a: unknown, b: unknown): ChangeDraft[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const providerA = (a ?? {}) as Record<string, any>;
+  const providerB = (b ?? {}) as Record<string, any>;
+  const typesA = Object.keys(providerA).sort().join(', ') || 'none';
+  const typesB = Object.keys(providerB).sort().join(', ') || 'none';
+  const objects = Object.values(providerA).every(isObject) && Object.values(providerB).every(isObject);
+  if (typesA !== typesB || !objects) return [{ subject, aspect: 'analysis', field: `metric ${name} provider`, before: typesA, after: typesB, note: 'compare by hand', risks: [] }];
   const out: ChangeDraft[] = [];
-  for (const [key, what, weakerWhenHigher] of [['delivery.cdk8s.io/slo-success-rate', 'success-rate objective', false], ['delivery.cdk8s.io/slo-latency-p99-seconds', 'p99 latency objective (s)', true]] as const) {
-    const a = before.metadata?.annotations?.[key];
-    const b = after.metadata?.annotations?.[key];
-    if (a === b || a === undefined || b === undefined) continue;
-    const weaker = weakerWhenHigher ? Number(b) > Number(a) : Number(b) < Number(a);
-    out.push({ subject, aspect: 'analysis', field: what, before: String(a), after: String(b), risks: weaker ? [risk('analysis-weakened', `${what} ${a} → ${b}: the analysis tolerates more`)] : [] });
+  for (const type of Object.keys(providerB).sort()) {
+    const x = providerA[type] as Record<string, unknown>;
+    const y = providerB[type] as Record<string, unknown>;
+    for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
+      if (JSON.stringify(x[key]) === JSON.stringify(y[key])) continue;
+      // The query is the provider's main setting: `metric success-rate query`, other settings by their type.
+      const field = key === 'query' ? `metric ${name} query` : `metric ${name} ${type} ${key}`;
+      if (isLongText(x[key]) || isLongText(y[key])) {
+        const summary = (v: unknown) => (typeof v === 'string' ? textSummary(v) : text(v));
+        const lineDiff = typeof x[key] === 'string' && typeof y[key] === 'string' ? compactLineDiff(x[key], y[key]) : undefined;
+        out.push({ subject, aspect: 'analysis', field, before: summary(x[key]), after: summary(y[key]), ...(lineDiff ? { lineDiff } : {}), risks: [] });
+      } else {
+        out.push({ subject, aspect: 'analysis', field, before: text(x[key]), after: text(y[key]), risks: [] });
+      }
+    }
   }
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
- * Changes of an AnalysisTemplate (or ClusterAnalysisTemplate), metric by metric: conditions, count,
- * interval, limits and the query. Weaker analysis (a metric removed, fewer measurements, higher limits,
- * looser thresholds) is flagged `analysis-weakened`.
+ * Changes of an AnalysisTemplate (or ClusterAnalysisTemplate): its decision parameters one by one (see
+ * compareAnalysisParameters), then metric by metric: conditions, count, interval, limits and the provider
+ * (the query as a size, a hash and a compact line diff). Weaker analysis (a metric removed, fewer
+ * measurements, higher limits, looser thresholds or parameters) is flagged `analysis-weakened`.
  */
 export function compareAnalysisTemplates(before: Record<string, any>, after: Record<string, any>): Comparison {
   const subject = subjectOf(after);
   const metrics = (m: Record<string, any>) => new Map<string, Record<string, any>>((m.spec?.metrics ?? []).map((x: any) => [String(x?.name), x ?? {}]));
   const a = metrics(before);
   const b = metrics(after);
-  const changes: ChangeDraft[] = [];
+  const changes: ChangeDraft[] = compareAnalysisParameters(subject, before, after);
+  const explained = changes.length > 0 && statesParameters(before) && statesParameters(after);
   for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const old = a.get(name);
     const now = b.get(name);
-    if (old && now) changes.push(...compareMetric(subject, name, old, now));
+    if (old && now) changes.push(...compareMetric(subject, name, old, now, explained));
     else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
     else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
   }
-  changes.push(...compareObjectives(subject, before, after));
-  return { changes, covered: [/^spec\.metrics(\.|\[|$)/, /^metadata\.annotations\["delivery\.cdk8s\.io\/(slo-|analysis-parameters)/] };
+  return { changes, covered: [/^spec\.metrics(\.|\[|$)/, ...PARAMETER_ANNOTATIONS.map(annotationField)] };
 }

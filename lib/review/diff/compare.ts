@@ -5,10 +5,8 @@ import { Change, ChangeDraft, risk, Risk } from './change.js';
 import { compareAnalysisTemplates } from './compare-analysis.js';
 import { compareDisruptionBudgets, compareHorizontalAutoscalers, compareScaledObjects } from './compare-capacity.js';
 import { compareImages, compareReplicas, compareStrategies, Comparison } from './compare-workloads.js';
-import { changedFields, valueText } from './field-paths.js';
+import { annotationField, changedFields, valueText } from './field-paths.js';
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const annotationField = (name: string) => new RegExp(`^metadata\\.annotations\\[${escapeRegExp(JSON.stringify(name))}\\]$`);
 const SYNC_ORDER_FIELDS = [annotationField(SYNC_WAVE_ANNOTATION), annotationField(HOOK_ANNOTATION)];
 const MAX_OTHER_FIELDS = 6;
 

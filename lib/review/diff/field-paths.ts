@@ -7,6 +7,11 @@
 /** A manifest value as a reviewer reads it: strings as they are, anything else (numbers, objects) as JSON, `unset` when absent. */
 export const valueText = (v: unknown): string => (v === undefined ? 'unset' : typeof v === 'string' ? v : JSON.stringify(v));
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The path of an annotation as {@link changedFields} names it, as a pattern (for a comparator's `covered` list). */
+export const annotationField = (name: string): RegExp => new RegExp(`^metadata\\.annotations\\[${escapeRegExp(JSON.stringify(name))}\\]$`);
+
 const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 function keySegment(key: string): string {

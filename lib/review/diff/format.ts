@@ -1,9 +1,10 @@
-import { Change, DiffReport, RISK_FLAGS, riskCounts } from './change.js';
+import { Change, DiffReport, riskCounts } from './change.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 change`, `2 changes`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Changes grouped by `<platform>/<environment>`, then unit, in report order; risky changes first within a unit. */
-function grouped(changes: readonly Change[]): Map<string, Map<string, Change[]>> {
+export function grouped(changes: readonly Change[]): Map<string, Map<string, Change[]>> {
   const out = new Map<string, Map<string, Change[]>>();
   for (const c of changes) {
     const env = c.platform === '-' ? 'migrations outside any environment' : `${c.platform}/${c.environment}`;
@@ -28,14 +29,19 @@ export function describeChange(c: Change, value: (s: string) => string = plainVa
   return `${c.field}: was ${value(c.before ?? '')}${note}`;
 }
 
-function summary(report: DiffReport): { changes: number; units: number; environments: number; flags: string } {
+/** The counts of a report's summary line. */
+export function summary(report: DiffReport): { changes: number; units: number; environments: number; flags: string } {
   const units = new Set(report.changes.map((c) => `${c.platform}/${c.environment}/${c.unit}`)).size;
   const environments = new Set(report.changes.filter((c) => c.platform !== '-').map((c) => `${c.platform}/${c.environment}`)).size;
   const flags = riskCounts(report.changes).map(([flag, n]) => `${flag} ×${n}`).join(', ');
   return { changes: report.changes.length, units, environments, flags };
 }
 
-/** The report as plain text for a terminal: a summary line, then environment, unit and one line per change (`!` marks a risk). */
+/**
+ * The report as plain text for a terminal: a summary line, then environment, unit and one line per change
+ * (`!` marks a risk), with the compact line diff of a long text (a query) indented below its change. Nothing
+ * is left out: this is the whole report the Markdown comment points to when it had to be shortened.
+ */
 export function formatText(report: DiffReport): string[] {
   const s = summary(report);
   const risks = riskCounts(report.changes).reduce((n, [, k]) => n + k, 0);
@@ -49,47 +55,9 @@ export function formatText(report: DiffReport): string[] {
       for (const c of changes) {
         const flags = c.risks.map((r) => `[${r.flag}: ${r.reason}]`).join(' ');
         lines.push(`    ${c.risks.length > 0 ? '!' : ' '} ${c.subject}: ${describeChange(c)}${flags ? `  ${flags}` : ''}`);
+        for (const l of c.lineDiff ?? []) lines.push(`          ${l}`);
       }
     }
   }
   return lines;
-}
-
-/** A Markdown code span that survives backticks in the value. */
-function code(s: string): string {
-  const fence = s.includes('`') ? '``' : '`';
-  return `${fence}${fence === '``' ? ` ${s} ` : s}${fence}`;
-}
-
-/**
- * The report as Markdown for a pull-request comment: a heading, a summary line with the counts and the
- * risk flags, one section per environment with a list per app (risky changes first, marked ⚠️), and the
- * meaning of every flag raised.
- */
-export function formatMarkdown(report: DiffReport): string {
-  const s = summary(report);
-  const counts = riskCounts(report.changes);
-  const risks = counts.reduce((n, [, k]) => n + k, 0);
-  const lines = [`### cdk8s-delivery diff: ${code(`${report.dir}/`)} against ${code(report.base)}`, ''];
-  if (s.changes === 0) return [...lines, 'No changes.', ''].join('\n');
-  const flagList = counts.map(([flag, n]) => `${code(flag)} ×${n}`).join(', ');
-  lines.push(`**${plural(s.changes, 'change')}** in ${plural(s.units, 'app')} of ${plural(s.environments, 'environment')} · ${risks === 0 ? 'no risk flags' : `⚠️ **${plural(risks, 'risk flag')}**: ${flagList}`}`);
-  for (const [env, units] of grouped(report.changes)) {
-    const all = [...units.values()].flat();
-    const envRisks = all.reduce((n, c) => n + c.risks.length, 0);
-    lines.push('', `#### ${env} · ${plural(all.length, 'change')}${envRisks > 0 ? ` · ⚠️ ${plural(envRisks, 'risk flag')}` : ''}`);
-    for (const [unit, changes] of units) {
-      lines.push('', `**${unit}**`, '');
-      for (const c of changes) {
-        const flags = c.risks.map((r) => ` — **${r.flag}**: ${r.reason}`).join('');
-        lines.push(`- ${c.risks.length > 0 ? '⚠️ ' : ''}${code(c.subject)} ${describeChange(c, code)}${flags}`);
-      }
-    }
-  }
-  if (counts.length > 0) {
-    lines.push('', '<details><summary>What the risk flags mean</summary>', '');
-    for (const [flag] of counts) lines.push(`- ${code(flag)}: ${RISK_FLAGS[flag]}`);
-    lines.push('', '</details>');
-  }
-  return [...lines, ''].join('\n');
 }

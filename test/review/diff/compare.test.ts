@@ -86,17 +86,19 @@ describe('compareManifests', () => {
     // WHEN
     const changes = compareManifests(before, after);
     // THEN
-    // The thresholds are in the queries (a score against the abort line) and the objectives in annotations.
-    const query = expect.stringContaining('http_server_request_duration_seconds_count');
+    // The thresholds are in the queries (a score against the abort line); the parameters annotation states them one by one.
+    const query = expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/);
     expect(rows(changes)).toEqual([
+      ['api', 'AnalysisTemplate/api-slo', 'success-rate objective', '0.999', '0.99', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'success-rate abort line', '0.998', '0.98', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'p99 latency objective (s)', '0.25', '0.5', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'p99 latency abort line (s)', '0.5', '0.75', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 count', '5', '4', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 failureLimit', '1', '2', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 provider', query, query, 'compare by hand', []],
+      ['api', 'AnalysisTemplate/api-slo', 'metric latency-p99 query', query, query, undefined, []],
       ['api', 'AnalysisTemplate/api-slo', 'metric success-rate count', '5', '4', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'metric success-rate failureLimit', '1', '2', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'metric success-rate provider', query, query, 'compare by hand', []],
-      ['api', 'AnalysisTemplate/api-slo', 'success-rate objective', '0.999', '0.99', undefined, ['analysis-weakened']],
-      ['api', 'AnalysisTemplate/api-slo', 'p99 latency objective (s)', '0.25', '0.5', undefined, ['analysis-weakened']],
+      ['api', 'AnalysisTemplate/api-slo', 'metric success-rate query', query, query, undefined, []],
       ['api', 'HorizontalPodAutoscaler/api', 'minReplicas', '3', '1', undefined, ['min-replicas-one']],
       ['api', 'PodDisruptionBudget/api', 'maxUnavailable', '1', '2', undefined, ['pdb-loosened']],
       ['api', 'Rollout/api', 'image api', 'sha256:aaaaaaaaaaaa', 'sha256:bbbbbbbbbbbb', 'ghcr.io/acme/api', []],
@@ -233,6 +235,25 @@ describe('compareManifests', () => {
     const changes = compareManifests(before, after);
     // THEN
     expect(changes).toEqual([expect.objectContaining({ field: 'metric latency-p99', note: 'removed', risks: [{ flag: 'analysis-weakened', reason: 'metric latency-p99 removed: it no longer gates the rollout' }] })]);
+  });
+
+  it('GIVEN a hand-written template whose Prometheus address and long query changed THEN one line each, the query as size and hash with a line diff; another provider type is one line', () => {
+    // GIVEN
+    const query = (window: string) => `sum(rate(http_requests_total{job="checkout", code=~"5.."}[${window}])) / sum(rate(http_requests_total{job="checkout"}[${window}])) or vector(0)`;
+    const metric = (address: string, window: string) => ({ name: 'errors', provider: { prometheus: { address, query: query(window) } } });
+    const template = (metrics: unknown[]) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'checkout' }, spec: { metrics } });
+    const before = [{ path: 'shop/prod/checkout/analysistemplate-checkout.yaml', manifest: template([metric('http://prom:9090', '5m')]) }];
+    const after = [{ path: 'shop/prod/checkout/analysistemplate-checkout.yaml', manifest: template([metric('http://thanos:9090', '10m')]) }];
+    const web = [{ path: before[0].path, manifest: template([{ name: 'errors', provider: { web: { url: 'http://errors/' } } }]) }];
+    // WHEN
+    const changes = compareManifests(before, after);
+    // THEN
+    expect(rows(changes)).toEqual([
+      ['checkout', 'AnalysisTemplate/checkout', 'metric errors prometheus address', 'http://prom:9090', 'http://thanos:9090', undefined, []],
+      ['checkout', 'AnalysisTemplate/checkout', 'metric errors query', '129 characters, sha256:d49452128364', '131 characters, sha256:803fb92c0791', undefined, []],
+    ]);
+    expect(changes[1].lineDiff).toEqual(['@@ 2 places @@', '-5m', '+10m']);
+    expect(rows(compareManifests(before, web))).toEqual([['checkout', 'AnalysisTemplate/checkout', 'metric errors provider', 'prometheus', 'web', 'compare by hand', []]]);
   });
 
   it('GIVEN a changed analysis arg THEN it is listed as another field of the Rollout', () => {
