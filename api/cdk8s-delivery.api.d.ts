@@ -866,6 +866,7 @@ export interface HelmDataServiceDefaults {
     readonly chartVersion: string;
     readonly storageSize: string;
     readonly resources: ResourceRequirements;
+    readonly unrestrictedSwitches?: readonly UnrestrictedChartSwitch[];
 }
 export interface HelmDataServiceOverrides {
     readonly replicas?: number;
@@ -885,6 +886,11 @@ export interface HelmDataServiceProps extends DataServiceProps {
     readonly environments?: {
         readonly [environment: string]: HelmDataServiceOverrides;
     };
+}
+export interface UnrestrictedChartSwitch {
+    readonly paths: readonly string[];
+    readonly renders: string;
+    readonly fix: string;
 }
 export declare class Redis extends HelmDataService {
     constructor(scope: Construct, id: string, props: RedisProps);

@@ -61,7 +61,7 @@ export { DataService, type DataServiceProps } from './data/data-service.js';
 export { PostgresCluster, type PostgresClusterOverrides, type PostgresClusterProps, PrimaryUpdateMethod, PrimaryUpdateStrategy } from './data/postgres/postgres-cluster.js';
 export { BackupCompression, BackupOwnerReference, NoBackup, ObjectStoreBackup, type ObjectStoreBackupProps, PostgresBackup, type ResolvedObjectStoreBackup } from './data/postgres/postgres-backup.js';
 export { ObjectStoreCredentials, type S3CredentialsProps } from './data/postgres/object-store-credentials.js';
-export { HelmDataService, type HelmDataServiceDefaults, type HelmDataServiceOverrides, type HelmDataServiceProps } from './data/helm/helm-data-service.js';
+export { HelmDataService, type HelmDataServiceDefaults, type HelmDataServiceOverrides, type HelmDataServiceProps, type UnrestrictedChartSwitch } from './data/helm/helm-data-service.js';
 export { Redis, type RedisProps } from './data/helm/redis.js';
 export { Nats, type NatsProps } from './data/helm/nats.js';
 export { OpenSearch, type OpenSearchProps } from './data/helm/opensearch.js';

@@ -85,7 +85,11 @@ export interface PlatformControllersProps {
   readonly argoRollouts?: ArgoRolloutsControllerOptions;
   /** KEDA (event-driven autoscaling of workers). @default installed */
   readonly keda?: ControllerOptions;
-  /** CloudNativePG (PostgresCluster). @default installed */
+  /**
+   * CloudNativePG (PostgresCluster). Its chart 0.29.0 requires Kubernetes 1.29 or newer (Chart.yaml `kubeVersion`):
+   * on 1.28 Argo CD and Flux fail to render it.
+   * @default installed
+   */
   readonly cloudNativePg?: ControllerOptions;
 }
 
