@@ -593,13 +593,11 @@ export declare abstract class WorkloadBase extends Construct {
     readonly configMapNames: Readonly<Record<string, string>>;
     protected readonly props: WorkloadProps;
     protected readonly overrides: WorkloadOverrides;
+    protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, defaults: ClassDefaults);
     protected static overridesFor<T>(scope: Construct, environments: {
         readonly [environment: string]: T;
     } | undefined): T | undefined;
-    protected checkEnvironmentKeys(environments: {
-        readonly [environment: string]: unknown;
-    } | undefined): void;
     protected problem(problem: Parameters<typeof reportProblem>[1]): void;
     protected podTemplate(port: number | undefined): Record<string, unknown>;
     protected get specReplicas(): number | undefined;
@@ -710,6 +708,7 @@ export declare abstract class DataService extends Construct {
     readonly labels: Record<string, string>;
     readonly wave: number;
     readonly deletionProtection: boolean;
+    protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: DataServiceProps, component: string);
     get isProductionLike(): boolean;
     protected problem(problem: Problem): void;

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
+import { checkProps } from '../core/props/check-props.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { argoCdProjectNames } from '../gitops/argocd/argocd-target.js';
 import { chartFactsOf } from '../gitops/chart-catalogue.js';
@@ -120,6 +121,10 @@ export class PlatformControllers extends Construct {
   constructor(scope: Construct, id: string, props: PlatformControllersProps = {}) {
     super(scope, id);
     setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
+    if (!checkProps(this, props)) {
+      this.applications = {};
+      return;
+    }
     const env = EnvironmentChart.of(this);
     const platform = env.platform;
     const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };

@@ -105,6 +105,13 @@ export abstract class HelmDataService extends DataService {
     super(scope, id, props, defaults.component);
     this.helmProps = props;
     this.defaults = defaults;
+    this.applicationName = `${this.namespace}-${this.name}`;
+    if (!this.propsUsable) {
+      this.replicas = 1;
+      this.storageSize = defaults.storageSize;
+      this.resources = resolveResources(defaults.resources, this.environment.resourceScale);
+      return;
+    }
     const overrides = this.overridesFor(props.environments) ?? {};
     this.replicas = this.resolveReplicas(overrides.replicas ?? props.replicas ?? 3, this.fieldOf('replicas', overrides.replicas !== undefined), props.allowFewerThanThreeReplicas ?? false);
     this.storageSize = overrides.storageSize ?? props.storageSize ?? defaults.storageSize;
@@ -112,7 +119,6 @@ export abstract class HelmDataService extends DataService {
     const requirements = { ...defaults.resources, ...(overrides.resources ?? props.resources) };
     for (const p of checkResources(requirements)) this.problem({ ...p, field: this.fieldOf(p.field, overrides.resources !== undefined) });
     this.resources = resolveResources(requirements, this.environment.resourceScale);
-    this.applicationName = `${this.namespace}-${this.name}`;
   }
 
   /** The storage class, when one was set. */

@@ -28,6 +28,7 @@ export class Nats extends HelmDataService {
       storageSize: '10Gi',
       resources: { cpuRequestMillis: 100, memoryRequestMebibytes: 256 },
     });
+    if (!this.propsUsable) return;
     const security = this.restrictedSecurityContexts(1000);
     const container = { ...security.container, readOnlyRootFilesystem: true };
     this.install({

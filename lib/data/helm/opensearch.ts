@@ -57,6 +57,7 @@ export class OpenSearch extends HelmDataService {
         },
       ],
     });
+    if (!this.propsUsable) return;
     for (const p of props.adminPassword.problems('adminPassword')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const heap = Math.max(1, Math.floor(this.resources.memoryRequestMebibytes / 2));

@@ -53,6 +53,7 @@ export class Redis extends HelmDataService {
         },
       ],
     });
+    if (!this.propsUsable) return;
     for (const p of props.password.problems('password')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const sentinelMemory = Math.max(1, Math.ceil(64 * this.environment.resourceScale));
