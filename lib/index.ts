@@ -29,7 +29,7 @@ export { CanaryStep } from './delivery/canary-step.js';
 
 // ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
 export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
-export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, type RouteNamespaces } from './traffic/gateway.js';
+export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, RouteNamespaces } from './traffic/gateway.js';
 
 // ---- analysis: SLOs and smoke tests ------------------------------------------------------------------------------
 export { NoData } from './analysis/no-data.js';
