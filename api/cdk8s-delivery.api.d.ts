@@ -602,13 +602,11 @@ export declare abstract class WorkloadBase extends Construct {
     readonly configMapNames: Readonly<Record<string, string>>;
     protected readonly props: WorkloadProps;
     protected readonly overrides: WorkloadOverrides;
+    protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, defaults: ClassDefaults);
     protected static overridesFor<T>(scope: Construct, environments: {
         readonly [environment: string]: T;
     } | undefined): T | undefined;
-    protected checkEnvironmentKeys(environments: {
-        readonly [environment: string]: unknown;
-    } | undefined): void;
     protected problem(problem: Parameters<typeof reportProblem>[1]): void;
     protected podTemplate(port: number | undefined): Record<string, unknown>;
     protected get specReplicas(): number | undefined;
@@ -719,6 +717,7 @@ export declare abstract class DataService extends Construct {
     readonly labels: Record<string, string>;
     readonly wave: number;
     readonly deletionProtection: boolean;
+    protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: DataServiceProps, component: string);
     get isProductionLike(): boolean;
     protected problem(problem: Problem): void;
@@ -876,6 +875,7 @@ export interface HelmDataServiceDefaults {
     readonly chartVersion: string;
     readonly storageSize: string;
     readonly resources: ResourceRequirements;
+    readonly unrestrictedSwitches?: readonly UnrestrictedChartSwitch[];
 }
 export interface HelmDataServiceOverrides {
     readonly replicas?: number;
@@ -895,6 +895,11 @@ export interface HelmDataServiceProps extends DataServiceProps {
     readonly environments?: {
         readonly [environment: string]: HelmDataServiceOverrides;
     };
+}
+export interface UnrestrictedChartSwitch {
+    readonly paths: readonly string[];
+    readonly renders: string;
+    readonly fix: string;
 }
 export declare class Redis extends HelmDataService {
     constructor(scope: Construct, id: string, props: RedisProps);

@@ -30,7 +30,7 @@ export { CanaryStep } from './delivery/canary-step.js';
 
 // ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
 export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
-export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, type RouteNamespaces } from './traffic/gateway.js';
+export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, RouteNamespaces } from './traffic/gateway.js';
 
 // ---- analysis: SLOs and smoke tests ------------------------------------------------------------------------------
 export { NoData } from './analysis/no-data.js';
@@ -62,7 +62,7 @@ export { DataService, type DataServiceProps } from './data/data-service.js';
 export { PostgresCluster, type PostgresClusterOverrides, type PostgresClusterProps, PrimaryUpdateMethod, PrimaryUpdateStrategy } from './data/postgres/postgres-cluster.js';
 export { BackupCompression, BackupOwnerReference, NoBackup, ObjectStoreBackup, type ObjectStoreBackupProps, PostgresBackup, type ResolvedObjectStoreBackup } from './data/postgres/postgres-backup.js';
 export { ObjectStoreCredentials, type S3CredentialsProps } from './data/postgres/object-store-credentials.js';
-export { HelmDataService, type HelmDataServiceDefaults, type HelmDataServiceOverrides, type HelmDataServiceProps } from './data/helm/helm-data-service.js';
+export { HelmDataService, type HelmDataServiceDefaults, type HelmDataServiceOverrides, type HelmDataServiceProps, type UnrestrictedChartSwitch } from './data/helm/helm-data-service.js';
 export { Redis, type RedisProps } from './data/helm/redis.js';
 export { Nats, type NatsProps } from './data/helm/nats.js';
 export { OpenSearch, type OpenSearchProps } from './data/helm/opensearch.js';

@@ -134,6 +134,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     const result = await buildSchemas({ force: process.argv.includes('--force') });
     if (result.written) console.error(`schemas: ${result.crds} CRD versions, ${result.kinds} core kinds → ${path.relative(ROOT, result.outDir)}/`);
+    // The props schemas (schemas/props.json.gz) come after: a rebuild above starts from an empty schemas/ folder.
+    const { buildPropsSchemas, reportPropsSchemas } = await import('./build-props-schemas.js');
+    reportPropsSchemas(await buildPropsSchemas({ force: process.argv.includes('--force') }));
   } catch (error) {
     console.error(`schemas: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

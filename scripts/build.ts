@@ -1,7 +1,8 @@
 /**
  * `npm run build`: the installable package, in build/ (dist/ holds the reference manifests, not the package).
  *
- * - schemas/              the pinned CRD schemas and the core catalogue (scripts/build-schemas.ts)
+ * - schemas/              the pinned CRD schemas and the core catalogue (scripts/build-schemas.ts), and the props
+ *                         schemas of the public API (scripts/build-props-schemas.ts)
  * - build/esm/*.js        ES modules, bundled by esbuild from the entry points below (shared code in chunks)
  * - build/cjs/*.cjs       the library and the plugin as CommonJS, for require() and ts-node/CommonJS apps (cdk8s init
  *                         typescript-app); the CLI is an ES module only (the bin runs it, nothing requires it)
@@ -18,6 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { buildPropsSchemas } from './build-props-schemas.js';
 import { buildSchemas } from './build-schemas.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +31,7 @@ export const ENTRY_POINTS = { index: 'lib/index.ts', cli: 'lib/cli/bin.ts', plug
 export async function buildPackage(): Promise<void> {
   const started = Date.now();
   await buildSchemas();
+  await buildPropsSchemas();
   rmSync(OUT, { recursive: true, force: true });
   const common: BuildOptions = {
     absWorkingDir: ROOT,
@@ -39,6 +42,10 @@ export async function buildPackage(): Promise<void> {
     packages: 'external',
     legalComments: 'none',
     logLevel: 'warning',
+    // Class names stay as written: esbuild otherwise names a class with static members `_Probe` inside (`var Probe =
+    // class _Probe`), and the props check finds a construct's schema, and checks class-typed props (a Duration, a
+    // Probe), by class name (test/package/pack.test.ts).
+    keepNames: true,
   };
   await Promise.all([
     build({ ...common, format: 'esm', splitting: true, outdir: path.join(OUT, 'esm'), chunkNames: 'chunks/[name]-[hash]' }),

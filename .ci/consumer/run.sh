@@ -196,6 +196,28 @@ before=$(cd "$A" && find dist -type f -exec sha256sum {} + | sort | sha256sum)
 expect "a synth with a destructive migration fails" 1 bash -c "cd '$A' && npm run synth"
 that "... and leaves dist/ as it was" test "$before" = "$(cd "$A" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
 
+# ---- strict props (issue 20): a plain JavaScript app with misspelt and missing props, in (c) (ES modules, the ESM
+# bundle) and in (b) (CommonJS, the CJS bundle). The synth fails naming each prop and the nearest valid one, prints no
+# stack trace, and leaves dist/ as it was.
+strict_props() { # strict_props <project dir> <file>
+  local p=$1 file=$2 before
+  before=$(cd "$p" && find dist -type f -exec sha256sum {} + | sort | sha256sum)
+  expect "node $file (misspelt props in plain JavaScript) fails the synth" 1 bash -c "cd '$p' && node $file"
+  # The location reads shop/{dev,prod}/api: one line for a problem in both environments.
+  that "... names autoscalling and the nearest valid prop" log_has 'shop/[^ ]*/api: autoscalling = "<Autoscaling>": is not a prop of StatelessServiceProps, so it would be silently ignored \[props/unknown\] Fix: did you mean `autoscaling`?'
+  that "... names slo.latencyP99FailAbov and latencyP99FailAbove" log_has 'shop/[^ ]*/api: slo.latencyP99FailAbov = .*\[props/unknown\] Fix: did you mean `latencyP99FailAbove`?'
+  that "... reports the Migration's missing command instead of crashing" bash -c "grep -q 'shop/[^ ]*/api-migrations: command = undefined: is required by MigrationProps \[props/required\]' '$WORK/expect.log' && ! grep -q 'Cannot read properties' '$WORK/expect.log'"
+  that "... prints no stack trace" bash -c "! grep -qE '^ +at ' '$WORK/expect.log'"
+  that "... and leaves dist/ as it was" test "$before" = "$(cd "$p" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
+}
+cp "$FIXTURE/misspelt-props.mjs" "$C/"
+strict_props "$C" misspelt-props.mjs
+sed -e "s|^import { App, Duration } from 'cdk8s';|const { App, Duration } = require('cdk8s');|" \
+  -e "s|^import { \(.*\) } from 'cdk8s-delivery';|const { \1 } = require('cdk8s-delivery');|" \
+  -e 's|^await runSynth(|void runSynth(|' "$FIXTURE/misspelt-props.mjs" >"$B/misspelt-props.cjs"
+strict_props "$B" misspelt-props.cjs
+# ---- end of strict props
+
 echo "-- the three projects synthesized the same manifests"
 that "(a) = (b)" diff -r "$A/dist" "$B/dist"
 that "(a) = (c)" diff -r "$A/dist" "$C/dist"

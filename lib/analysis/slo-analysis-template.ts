@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration, promDuration } from '../core/duration.js';
+import { checkProps } from '../core/props/check-props.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { ANALYSIS_PARAMETERS_ANNOTATION, analysisParameters } from './analysis-parameters.js';
 import { conditions } from './no-data.js';
@@ -61,6 +62,10 @@ export class SloAnalysisTemplate extends Construct {
   constructor(scope: Construct, id: string, props: SloAnalysisTemplateProps) {
     super(scope, id);
     this.templateName = props.name;
+    if (!checkProps(this, props)) {
+      this.metricNames = [];
+      return;
+    }
     const metrics = renderMetrics(props.slo);
     this.metricNames = metrics.map((m) => m.name as string);
     new ApiObject(this, 'resource', {

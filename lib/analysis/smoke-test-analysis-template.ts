@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { exactSeconds, goDuration, isWholeSeconds } from '../core/duration.js';
+import { checkProps } from '../core/props/check-props.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 
 /**
@@ -183,6 +184,7 @@ export class SmokeTestAnalysisTemplate extends Construct {
   constructor(scope: Construct, id: string, props: SmokeTestAnalysisTemplateProps) {
     super(scope, id);
     this.templateName = props.name;
+    if (!checkProps(this, props)) return;
     const s = props.smokeTest;
     const arg = (name: string) => `{{args.${name}}}`;
     const web: Record<string, unknown> = {

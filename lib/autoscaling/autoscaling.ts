@@ -2,6 +2,7 @@ import type { Problem } from '../core/problems.js';
 import { KEDA_RULES } from '../validation/keda-rules.js';
 import { KedaScaling, KedaScalingOptions } from './keda/keda-scaling.js';
 import { KedaTrigger, NatsJetStreamScalerProps } from './keda/keda-trigger.js';
+import { checkFactory } from '../core/props/check-props.js';
 
 /** Props of {@link Autoscaling.horizontal}. */
 export interface HorizontalAutoscalingProps {
@@ -55,7 +56,7 @@ export class Autoscaling {
    * every Argo CD self-heal would reset what the HPA chose (argoproj/argo-cd#5105).
    */
   public static horizontal(props: HorizontalAutoscalingProps): Autoscaling {
-    return new Autoscaling('hpa', props);
+    return checkFactory(new Autoscaling('hpa', props), 'Autoscaling.horizontal', [props]);
   }
 
   /**
@@ -65,7 +66,7 @@ export class Autoscaling {
    */
   public static keda(props: KedaAutoscalingProps): Autoscaling {
     const { minReplicas, maxReplicas, triggers, ...options } = props;
-    return Autoscaling.withKeda(minReplicas, maxReplicas, new KedaScaling([...triggers], options, (i) => `.triggers[${i}]`));
+    return checkFactory(Autoscaling.withKeda(minReplicas, maxReplicas, new KedaScaling(Array.isArray(triggers) ? [...triggers] : [], options, (i) => `.triggers[${i}]`)), 'Autoscaling.keda', [props]);
   }
 
   /**
@@ -75,7 +76,7 @@ export class Autoscaling {
   public static natsJetStream(props: NatsJetStreamAutoscalingProps): Autoscaling {
     const { minReplicas, maxReplicas, scaleToZero, cooldownSeconds, pollingIntervalSeconds, fallback, scaleDownStabilizationSeconds, ...scaler } = props;
     const options: KedaScalingOptions = { scaleToZero, cooldownSeconds, pollingIntervalSeconds, fallback, scaleDownStabilizationSeconds };
-    return Autoscaling.withKeda(minReplicas, maxReplicas, new KedaScaling([KedaTrigger.natsJetStream(scaler)], options, () => ''));
+    return checkFactory(Autoscaling.withKeda(minReplicas, maxReplicas, new KedaScaling([KedaTrigger.natsJetStream(scaler)], options, () => '')), 'Autoscaling.natsJetStream', [props]);
   }
 
   private static withKeda(minReplicas: number, maxReplicas: number, keda: KedaScaling): Autoscaling {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkFactory } from '../core/props/check-props.js';
 
 /** Options of {@link ConfigSource.files}. */
 export interface ConfigFilesOptions {
@@ -15,12 +16,12 @@ export interface ConfigFilesOptions {
 export class ConfigSource {
   /** Key/value pairs exposed as environment variables (`envFrom`). */
   public static env(name: string, values: Readonly<Record<string, string>>): ConfigSource {
-    return new ConfigSource(name, values, undefined);
+    return checkFactory(new ConfigSource(name, values, undefined), 'ConfigSource.env', [name, values]);
   }
 
   /** Files (file name → content) mounted read-only at `mountPath`. */
   public static files(name: string, files: Readonly<Record<string, string>>, options: ConfigFilesOptions): ConfigSource {
-    return new ConfigSource(name, files, options.mountPath);
+    return checkFactory(new ConfigSource(name, files, options?.mountPath), 'ConfigSource.files', [name, files, options]);
   }
 
   private constructor(

@@ -1,4 +1,5 @@
 import { ImagePolicy } from './image.js';
+import { checkFactory } from './props/check-props.js';
 
 /** How traffic-serving stateless services ship in an environment. */
 export enum ServiceDelivery {
@@ -58,17 +59,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export class Environment {
   /** Dev: quarter replicas (at least 1), half resources, tags allowed, rolling updates. */
   public static dev(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'dev' });
+    return checkFactory(new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'dev' }), 'Environment.dev', [options]);
   }
 
   /** Staging: half replicas, full resources, digests required, rolling updates. */
   public static staging(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'staging' });
+    return checkFactory(new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'staging' }), 'Environment.staging', [options]);
   }
 
   /** Prod: full replicas and resources, digests required, canary with analysis; web frontends blue-green with a smoke test. */
   public static prod(options: EnvironmentOptions = {}): Environment {
-    return new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, frontendDelivery: FrontendDelivery.BLUE_GREEN, ...options, name: 'prod' });
+    return checkFactory(new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, frontendDelivery: FrontendDelivery.BLUE_GREEN, ...options, name: 'prod' }), 'Environment.prod', [options]);
   }
 
   /** Environment name. */

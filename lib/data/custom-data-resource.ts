@@ -30,6 +30,11 @@ export class CustomDataResource extends DataService {
 
   constructor(scope: Construct, id: string, props: CustomDataResourceProps) {
     super(scope, id, props, 'custom-data-resource');
+    if (!this.propsUsable) {
+      // Reported by the props check; the synth fails, so this object is never written.
+      this.apiObject = new ApiObject(this, 'resource', { apiVersion: String(props.apiVersion), kind: String(props.kind), metadata: this.metadata(this.name, true) });
+      return;
+    }
     if (!API_VERSION.test(props.apiVersion)) {
       this.problem({
         field: 'apiVersion',

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Environment } from '../core/environment.js';
 import { commonLabels } from '../core/labels.js';
 import { Problem, reportProblem } from '../core/problems.js';
+import { checkProps } from '../core/props/check-props.js';
 import { SYNC_OPTIONS_ANNOTATION, syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { DeliveryStage, setOutputFolder } from '../platform/output-folder.js';
 import { EnvironmentChart } from '../platform/platform.js';
@@ -50,10 +51,17 @@ export abstract class DataService extends Construct {
   public readonly wave: number = SyncWave.DATA;
   /** Whether the main object is protected from pruning and deletion by Argo CD. */
   public readonly deletionProtection: boolean;
+  /**
+   * False when a required prop is missing or a prop has the wrong type (reported by the props check): the service
+   * then emits nothing, and subclasses build nothing either.
+   */
+  protected readonly propsUsable: boolean;
 
   protected constructor(scope: Construct, id: string, props: DataServiceProps, component: string) {
     super(scope, id);
     const chart = EnvironmentChart.of(this);
+    // `strategy` and `autoscaling` get the message below rather than "not a prop".
+    this.propsUsable = checkProps(this, props, { explainedKeys: ['strategy', 'autoscaling'] });
     this.name = props.name ?? id;
     this.namespace = chart.targetNamespace;
     this.environment = chart.environment;
@@ -107,15 +115,8 @@ export abstract class DataService extends Construct {
     return { name, namespace: this.namespace, labels: { ...this.labels }, annotations: this.annotations(main) };
   }
 
-  /** This environment's entry of a per-environment override map; reports keys that name no environment. */
+  /** This environment's entry of a per-environment override map (the props check reports keys that name no environment). */
   protected overridesFor<T>(environments: { readonly [environment: string]: T } | undefined): T | undefined {
-    const platform = EnvironmentChart.of(this).platform;
-    const names = platform.environments.map((e) => e.environment.name);
-    for (const key of Object.keys(environments ?? {})) {
-      if (!names.includes(key)) {
-        this.problem({ field: `environments.${key}`, value: key, message: `names no environment of platform "${platform.name}"`, fix: `use one of: ${names.join(', ')}` });
-      }
-    }
     return environments?.[this.environment.name];
   }
 

@@ -1,5 +1,6 @@
 import type { SmokeTestProps } from '../analysis/smoke-test-analysis-template.js';
 import { CanaryStep, DEFAULT_CANARY_STEPS } from './canary-step.js';
+import { checkFactory } from '../core/props/check-props.js';
 
 /** Surge and unavailability of a rolling update or canary, as a count or a percentage string ("25%"). */
 export type PodCount = number | string;
@@ -83,12 +84,13 @@ export interface Surge {
 export abstract class Strategy {
   /** A rolling update: replace pods gradually, keeping capacity (maxUnavailable 0 by default). */
   public static rolling(props: RollingProps = {}): RollingStrategy {
-    return new RollingStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 });
+    return checkFactory(new RollingStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }), 'Strategy.rolling', [props]);
   }
 
   /** An Argo Rollouts canary with analysis gates and automatic abort. */
   public static canary(props: CanaryProps = {}): CanaryStrategy {
-    return new CanaryStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, props.steps ?? DEFAULT_CANARY_STEPS, props.abortScaleDownDelaySeconds);
+    const steps = Array.isArray(props.steps) ? props.steps : DEFAULT_CANARY_STEPS;
+    return checkFactory(new CanaryStrategy({ maxSurge: props.maxSurge ?? '25%', maxUnavailable: props.maxUnavailable ?? 0 }, steps, props.abortScaleDownDelaySeconds), 'Strategy.canary', [props]);
   }
 
   /**
@@ -96,7 +98,7 @@ export abstract class Strategy {
    * it, flip the active Service's selector, and keep the old (blue) stack for an instant rollback.
    */
   public static blueGreen(props: BlueGreenProps = {}): BlueGreenStrategy {
-    return new BlueGreenStrategy(
+    const strategy = new BlueGreenStrategy(
       props.autoPromotionEnabled ?? true,
       props.autoPromotionSeconds,
       props.scaleDownDelaySeconds ?? 600,
@@ -105,6 +107,7 @@ export abstract class Strategy {
       props.previewServiceName,
       props.smokeTest ?? {},
     );
+    return checkFactory(strategy, 'Strategy.blueGreen', [props]);
   }
 
   /** Stop every old pod before starting a new one: downtime, for singletons that cannot run two versions. */

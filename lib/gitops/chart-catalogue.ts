@@ -1,6 +1,8 @@
 /**
- * What the charts this library pins create, read from each chart's templates at its release tag (see
- * `source`), for the values this library sets. Argo CD projects are derived from it (a platform project
+ * What the charts this library pins create, for the values this library sets: read from each chart's templates at
+ * its release tag (see `source`) and checked against `helm template` of those charts with the values of every
+ * installation the library emits (test/gitops/chart-render.test.ts); values added through a data service's
+ * `values` escape hatch may render more. Argo CD projects are derived from it (a platform project
  * allows exactly these cluster-scoped kinds) and synth checks every Helm Application against its project
  * with it. A chart or version not listed here is installed as given, without kind checks.
  */
@@ -58,7 +60,7 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
       [HelmCrdPolicy.SKIP]: { installCRDs: false },
     },
     clusterKinds: [CRD, rbac('ClusterRole'), rbac('ClusterRoleBinding')],
-    namespacedKinds: [core('ConfigMap'), core('Secret'), core('Service'), core('ServiceAccount'), apps('Deployment'), PDB, ...NAMESPACED_RBAC],
+    namespacedKinds: [core('ConfigMap'), core('Service'), core('ServiceAccount'), apps('Deployment')],
     extraNamespaces: [],
   },
   {
@@ -72,7 +74,7 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
       [HelmCrdPolicy.SKIP]: { crds: { install: false } },
     },
     clusterKinds: [CRD, rbac('ClusterRole'), rbac('ClusterRoleBinding'), { group: 'apiregistration.k8s.io', kind: 'APIService' }, admission('ValidatingWebhookConfiguration')],
-    namespacedKinds: [core('Service'), core('ServiceAccount'), apps('Deployment'), PDB, ...NAMESPACED_RBAC],
+    namespacedKinds: [core('Service'), core('ServiceAccount'), apps('Deployment'), ...NAMESPACED_RBAC],
     // metrics-server/clusterrolebinding.yaml: a RoleBinding to extension-apiserver-authentication-reader.
     extraNamespaces: [{ namespace: 'kube-system', kinds: [rbac('RoleBinding')] }],
   },
@@ -88,7 +90,7 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
       [HelmCrdPolicy.SKIP]: { crds: { create: false } },
     },
     clusterKinds: [CRD, rbac('ClusterRole'), rbac('ClusterRoleBinding'), admission('MutatingWebhookConfiguration'), admission('ValidatingWebhookConfiguration')],
-    namespacedKinds: [core('ConfigMap'), core('Secret'), core('Service'), core('ServiceAccount'), apps('Deployment'), ...NAMESPACED_RBAC],
+    namespacedKinds: [core('ConfigMap'), core('Service'), core('ServiceAccount'), apps('Deployment')],
     extraNamespaces: [],
   },
   {
@@ -97,7 +99,8 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
     version: '4.38.0',
     source: 'DandyDeveloper/charts@redis-ha-4.38.0:charts/redis-ha/templates',
     clusterKinds: [],
-    namespacedKinds: [core('ConfigMap'), core('Secret'), core('Service'), core('ServiceAccount'), core('Pod'), apps('StatefulSet'), apps('Deployment'), PDB, ...NAMESPACED_RBAC],
+    // The Pod is the chart's `helm test` hook (Argo CD and Flux do not run it unless asked).
+    namespacedKinds: [core('ConfigMap'), core('Service'), core('ServiceAccount'), core('Pod'), apps('StatefulSet'), PDB, ...NAMESPACED_RBAC],
     extraNamespaces: [],
   },
   {
@@ -106,7 +109,7 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
     version: '2.12.3',
     source: 'nats-io/k8s@nats-2.12.3:helm/charts/nats/templates',
     clusterKinds: [],
-    namespacedKinds: [core('ConfigMap'), core('Service'), core('ServiceAccount'), core('Pod'), apps('StatefulSet'), PDB],
+    namespacedKinds: [core('ConfigMap'), core('Service'), apps('StatefulSet'), PDB],
     extraNamespaces: [],
   },
   {
@@ -115,7 +118,7 @@ export const CHART_CATALOGUE: readonly ChartFacts[] = [
     version: '3.6.0',
     source: 'opensearch-project/helm-charts@opensearch-3.6.0:charts/opensearch/templates',
     clusterKinds: [],
-    namespacedKinds: [core('ConfigMap'), core('Secret'), core('Service'), core('ServiceAccount'), apps('StatefulSet'), PDB, ...NAMESPACED_RBAC],
+    namespacedKinds: [core('ConfigMap'), core('Service'), apps('StatefulSet'), PDB],
     extraNamespaces: [],
   },
 ];

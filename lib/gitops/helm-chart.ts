@@ -1,3 +1,4 @@
+import { checkFactory } from '../core/props/check-props.js';
 /**
  * A Helm chart to install, pinned to one version, independent of the GitOps tool that installs it.
  *
@@ -45,7 +46,7 @@ const CHART_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export class HelmChart {
   /** A pinned chart. Check it with {@link HelmChart.problems}. */
   public static of(props: HelmChartProps): HelmChart {
-    return new HelmChart(props.repoURL, props.chart, props.version, props.releaseName ?? props.chart, props.values ?? {}, props.crds ?? HelmCrdPolicy.CREATE_REPLACE);
+    return checkFactory(new HelmChart(props.repoURL, props.chart, props.version, props.releaseName ?? props.chart, props.values ?? {}, props.crds ?? HelmCrdPolicy.CREATE_REPLACE), 'HelmChart.of', [props]);
   }
 
   private constructor(
@@ -66,7 +67,7 @@ export class HelmChart {
   /** The same chart with `values` deep-merged over its values (objects merge, everything else replaces). */
   public withValues(values: Readonly<Record<string, unknown>> | undefined): HelmChart {
     if (!values) return this;
-    return new HelmChart(this.repoURL, this.chart, this.version, this.releaseName, deepMerge(this.values, values), this.crds);
+    return checkFactory(new HelmChart(this.repoURL, this.chart, this.version, this.releaseName, deepMerge(this.values, values), this.crds), 'HelmChart#withValues', [values]);
   }
 
   /** Problems with the pin (fields relative to `field`). */

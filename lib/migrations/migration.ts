@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { exactSeconds, isWholeSeconds } from '../core/duration.js';
 import { commonLabels } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
+import { checkProps } from '../core/props/check-props.js';
 import { resolveResources, ResourceRequirements } from '../core/resources.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { PostgresCluster } from '../data/postgres/postgres-cluster.js';
@@ -99,11 +100,21 @@ export class Migration extends Construct {
 
   constructor(scope: Construct, id: string, props: MigrationProps) {
     super(scope, id);
-    MIGRATIONS.add(this);
+    const usable = checkProps(this, props);
     const chart = EnvironmentChart.of(this);
     this.environment = chart.environment.name;
     this.platformName = chart.platform.name;
     this.namespace = chart.targetNamespace;
+    if (!usable) {
+      // Reported by the props check (a missing command, database or release): nothing to build or to lint.
+      this.jobName = typeof props.name === 'string' ? props.name : id;
+      this.image = '';
+      this.migrationsDir = '';
+      this.verify = false;
+      this.usedBy = [];
+      return;
+    }
+    MIGRATIONS.add(this);
     this.jobName = props.name ?? `${props.release.name}-migrate`;
     this.image = props.release.image;
     this.migrationsDir = props.migrationsDir;

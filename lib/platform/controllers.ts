@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
+import { checkProps } from '../core/props/check-props.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { argoCdProjectNames } from '../gitops/argocd/argocd-target.js';
 import { chartFactsOf } from '../gitops/chart-catalogue.js';
@@ -84,7 +85,11 @@ export interface PlatformControllersProps {
   readonly argoRollouts?: ArgoRolloutsControllerOptions;
   /** KEDA (event-driven autoscaling of workers). @default installed */
   readonly keda?: ControllerOptions;
-  /** CloudNativePG (PostgresCluster). @default installed */
+  /**
+   * CloudNativePG (PostgresCluster). Its chart 0.29.0 requires Kubernetes 1.29 or newer (Chart.yaml `kubeVersion`):
+   * on 1.28 Argo CD and Flux fail to render it.
+   * @default installed
+   */
   readonly cloudNativePg?: ControllerOptions;
 }
 
@@ -116,6 +121,10 @@ export class PlatformControllers extends Construct {
   constructor(scope: Construct, id: string, props: PlatformControllersProps = {}) {
     super(scope, id);
     setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
+    if (!checkProps(this, props)) {
+      this.applications = {};
+      return;
+    }
     const env = EnvironmentChart.of(this);
     const platform = env.platform;
     const labels = { [PART_OF_LABEL]: platform.name, [MANAGED_BY_LABEL]: 'cdk8s-delivery', 'app.kubernetes.io/component': 'platform-controller' };

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
+import { checkProps } from '../core/props/check-props.js';
 import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, SyncWave } from '../core/sync-wave.js';
 import { podSpecsOf } from '../validation/pod-security-rules.js';
 import type { ResourceScopes } from '../validation/schema/scopes.js';
@@ -40,8 +41,9 @@ export class DeliveryUnit extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryUnitProps = {}) {
     super(scope, id);
-    this.folder = props.folder ?? id;
-    this.stage = props.stage ?? DeliveryStage.APP;
+    const usable = checkProps(this, props);
+    this.folder = (usable ? props.folder : undefined) ?? id;
+    this.stage = (usable ? props.stage : undefined) ?? DeliveryStage.APP;
     EnvironmentChart.of(this);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.folder) || this.folder.length > 63) {
       reportProblem(this, { field: 'folder', value: this.folder, message: 'is not a lower-case DNS label: it names a folder and the Application or Kustomization that syncs it', fix: 'use lower-case letters, digits and dashes, e.g. "reports"' });

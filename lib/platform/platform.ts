@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../core/environment.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
+import { attachedProblems, checkProps, declareEnvironmentNames } from '../core/props/check-props.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { IGitOpsTarget } from '../gitops/gitops-target.js';
 import { DeliveryStage, setOutputFolder } from './output-folder.js';
@@ -42,15 +43,19 @@ export class Platform extends Construct {
 
   constructor(scope: App, id: string, props: PlatformProps) {
     super(scope, id);
+    const usable = checkProps(this, props);
     this.name = props.name ?? id;
-    this.gitops = props.gitops;
+    // A gitops or environment value of the wrong type is reported by the props check and left out.
+    this.gitops = usable || props.gitops instanceof Object && typeof props.gitops.render === 'function' ? props.gitops : undefined;
     this.outputPath = props.outputPath ?? 'dist';
-    for (const f of props.gitops?.problems() ?? []) reportProblem(this, { ...f, field: `gitops.${f.field}` });
+    declareEnvironmentNames(this, this.name, () => this.environments.map((e) => e.environment.name));
+    // A target whose options have missing or mistyped values (reported by the props check) would only restate them.
+    if (attachedProblems(this.gitops).usable) for (const f of this.gitops?.problems() ?? []) reportProblem(this, { ...f, field: `gitops.${f.field}` });
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
       reportProblem(this, { field: 'name', value: this.name, message: 'is not a lower-case DNS label', fix: 'use lower-case letters, digits and dashes' });
     }
     const seen = new Set<string>();
-    this.environments = props.environments.map((environment) => {
+    this.environments = (Array.isArray(props.environments) ? props.environments : []).filter((e) => e instanceof Environment).map((environment) => {
       if (seen.has(environment.name)) {
         reportProblem(this, { field: 'environments', value: environment.name, message: 'names the same environment twice', fix: 'give every environment a distinct name' });
       }
@@ -93,7 +98,7 @@ export class EnvironmentChart extends Chart {
     this.platform = platform;
     this.environment = environment;
     this.targetNamespace = environment.namespaceOverride ?? `${platform.name}-${environment.name}`;
-    for (const problem of environment.problems()) reportProblem(this, { ...problem, field: `environment.${problem.field}` });
+    if (attachedProblems(environment).usable) for (const problem of environment.problems()) reportProblem(this, { ...problem, field: `environment.${problem.field}` });
 
     const folder = new Construct(this, PLATFORM_FOLDER);
     setOutputFolder(folder, PLATFORM_FOLDER, DeliveryStage.PLATFORM);

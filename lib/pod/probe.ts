@@ -1,3 +1,4 @@
+import { checkFactory } from '../core/props/check-props.js';
 /** Timing of a probe. Each field maps to the Kubernetes probe field of the same name. */
 export interface ProbeOptions {
   /** Port to probe, by number or container port name. @default the workload's container port */
@@ -21,22 +22,22 @@ type Action = { httpGet: { path: string; scheme?: string } } | { tcpSocket: Reco
 export class Probe {
   /** HTTP GET on `path`; 2xx/3xx is healthy. */
   public static httpGet(path: string, options: ProbeOptions = {}): Probe {
-    return new Probe({ httpGet: { path } }, options);
+    return checkFactory(new Probe({ httpGet: { path } }, options), 'Probe.httpGet', [path, options]);
   }
 
   /** A TCP connect to the port. */
   public static tcpSocket(options: ProbeOptions = {}): Probe {
-    return new Probe({ tcpSocket: {} }, options);
+    return checkFactory(new Probe({ tcpSocket: {} }, options), 'Probe.tcpSocket', [options]);
   }
 
   /** The gRPC health-checking protocol (grpc.health.v1). */
   public static grpc(options: ProbeOptions & { readonly service?: string } = {}): Probe {
-    return new Probe({ grpc: options.service ? { service: options.service } : {} }, options);
+    return checkFactory(new Probe({ grpc: options.service ? { service: options.service } : {} }, options), 'Probe.grpc', [options]);
   }
 
   /** A command run in the container; exit 0 is healthy. */
   public static exec(command: readonly string[], options: ProbeOptions = {}): Probe {
-    return new Probe({ exec: { command: [...command] } }, options);
+    return checkFactory(new Probe({ exec: { command: [...command] } }, options), 'Probe.exec', [command, options]);
   }
 
   private constructor(private readonly action: Action, public readonly options: ProbeOptions) {}

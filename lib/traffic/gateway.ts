@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../core/labels.js';
+import { checkFactory, checkProps } from '../core/props/check-props.js';
 import { reportProblem } from '../core/problems.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { DeliveryStage, setOutputFolder } from '../platform/output-folder.js';
@@ -27,7 +28,7 @@ export class RouteNamespaces {
 
   /** Routes in the namespaces carrying these labels. */
   public static withLabels(labels: Readonly<Record<string, string>>): RouteNamespaces {
-    return new RouteNamespaces({ from: 'Selector', selector: { matchLabels: { ...labels } } });
+    return checkFactory(new RouteNamespaces({ from: 'Selector', selector: { matchLabels: { ...labels } } }), 'RouteNamespaces.withLabels', [labels]);
   }
 
   private constructor(
@@ -59,12 +60,12 @@ export interface HttpsListenerProps extends HttpListenerProps {
 export class GatewayListener {
   /** Plain HTTP. */
   public static http(props: HttpListenerProps = {}): GatewayListener {
-    return new GatewayListener(props.name ?? 'http', 'HTTP', props.port ?? 80, props.hostname);
+    return checkFactory(new GatewayListener(props.name ?? 'http', 'HTTP', props.port ?? 80, props.hostname), 'GatewayListener.http', [props]);
   }
 
   /** HTTPS, TLS terminated at the Gateway with the certificate in `certificateSecretName`. */
   public static https(props: HttpsListenerProps): GatewayListener {
-    return new GatewayListener(props.name ?? 'https', 'HTTPS', props.port ?? 443, props.hostname, props.certificateSecretName);
+    return checkFactory(new GatewayListener(props.name ?? 'https', 'HTTPS', props.port ?? 443, props.hostname, props.certificateSecretName), 'GatewayListener.https', [props]);
   }
 
   private constructor(
@@ -111,7 +112,9 @@ export class GatewayClass extends Construct {
   constructor(scope: Construct, id: string, props: GatewayClassProps = {}) {
     super(scope, id);
     setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
+    const usable = checkProps(this, props);
     this.name = props.name ?? id;
+    if (!usable) return;
     const controllerName = props.controllerName ?? ENVOY_GATEWAY_CONTROLLER;
     if (!DNS_SUBDOMAIN.test(this.name) || this.name.length > 253) {
       reportProblem(this, { field: 'name', value: this.name, message: 'is not a valid GatewayClass name', fix: 'use lower-case letters, digits, "-" and "."' });
@@ -171,9 +174,11 @@ export class Gateway extends Construct {
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
     setOutputFolder(this, PLATFORM_FOLDER, DeliveryStage.PLATFORM);
+    const usable = checkProps(this, props);
     this.name = props.name ?? id;
     this.namespace = props.namespace ?? EnvironmentChart.of(this).targetNamespace;
-    this.listeners = props.listeners;
+    this.listeners = usable ? props.listeners : [];
+    if (!usable) return;
     this.check(props);
     const routes = props.routeNamespaces ?? RouteNamespaces.same();
     new ApiObject(this, 'gateway', {
@@ -189,7 +194,8 @@ export class Gateway extends Construct {
     if (props.sectionName !== undefined && !this.listeners.some((l) => l.name === props.sectionName)) {
       reportProblem(this, { field: 'router.sectionName', value: props.sectionName, rule: 'gateway/unknown-listener', message: `names no listener of Gateway "${this.name}" (listeners: ${this.listeners.map((l) => l.name).join(', ')})`, fix: 'use one of the listener names, or leave sectionName out to attach to every listener' });
     }
-    return TrafficRouter.gatewayApi({ gatewayName: this.name, gatewayNamespace: this.namespace, sectionName: props.sectionName, hostnames: props.hostnames, pathPrefix: props.pathPrefix });
+    const router = TrafficRouter.gatewayApi({ gatewayName: this.name, gatewayNamespace: this.namespace, sectionName: props.sectionName, hostnames: props.hostnames, pathPrefix: props.pathPrefix });
+    return checkFactory(router, 'Gateway#router', [props]);
   }
 
   private check(props: GatewayProps): void {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { HttpRouteSpec, HttpRouteSpecParentRefs, HttpRouteSpecRulesBackendRefs } from '../../imports/httproute-gateway.networking.k8s.io.js';
 import { syncAnnotations, SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import type { Wire } from '../core/wire.js';
+import { checkFactory } from '../core/props/check-props.js';
 
 /** The only key under which Argo Rollouts finds the Gateway API plugin; any other key is silently ignored. */
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
@@ -54,12 +55,12 @@ export abstract class TrafficRouter {
    * httproutes (the platform layer does both).
    */
   public static gatewayApi(props: GatewayApiRouterProps): TrafficRouter {
-    return new GatewayApiRouter(props);
+    return checkFactory(new GatewayApiRouter(props), 'TrafficRouter.gatewayApi', [props]);
   }
 
   /** NGINX Ingress: Argo Rollouts clones the stable Ingress into a canary Ingress with weight annotations. */
   public static nginx(props: NginxRouterProps): TrafficRouter {
-    return new NginxRouter(props);
+    return checkFactory(new NginxRouter(props), 'TrafficRouter.nginx', [props]);
   }
 
   /** Router name, for messages. */

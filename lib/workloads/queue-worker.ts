@@ -63,7 +63,10 @@ export class QueueWorker extends WorkloadBase {
       terminationGracePeriodSeconds: 120,
       requiresReadinessProbe: false,
     });
-    this.checkEnvironmentKeys(props.environments);
+    if (!this.propsUsable) {
+      this.strategy = Strategy.rolling();
+      return;
+    }
     for (const [key, probe] of [['readinessProbe', props.readinessProbe], ['livenessProbe', props.livenessProbe], ['startupProbe', props.startupProbe]] as const) {
       if (probe && needsPort(probe)) {
         this.problem({ field: `${key}.port`, value: undefined, message: 'is required: a worker has no container port for the probe to default to', fix: `give the port the app serves health on, e.g. Probe.httpGet('/healthz', { port: 8081 }), or use Probe.exec([...])` });

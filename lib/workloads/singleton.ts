@@ -28,14 +28,15 @@ export interface SingletonProps extends Omit<WorkloadProps, 'replicas' | 'autosc
 export class Singleton extends WorkloadBase {
   constructor(scope: Construct, id: string, props: SingletonProps) {
     const overrides = props.environments ? WorkloadBase.overridesFor(scope, props.environments) : undefined;
-    super(scope, id, { ...props, replicas: 1 }, overrides, {
+    // One replica: the class default (a Singleton has no `replicas` prop), never scaled.
+    super(scope, id, props, overrides, {
       component: 'singleton',
       replicas: 1,
       preStop: props.port !== undefined ? PreStop.sleep(5) : PreStop.none(),
       terminationGracePeriodSeconds: 30,
       requiresReadinessProbe: props.port !== undefined,
     });
-    this.checkEnvironmentKeys(props.environments);
+    if (!this.propsUsable) return;
     if (props.port !== undefined) {
       emitService(this, 'service', { name: this.name, namespace: this.namespace, labels: this.labels, selector: this.selector, port: props.servicePort ?? 80 });
     }

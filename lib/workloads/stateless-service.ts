@@ -36,6 +36,10 @@ export class StatelessService extends ServingWorkload {
 
   constructor(scope: Construct, id: string, props: StatelessServiceProps) {
     super(scope, id, props, 'stateless-service');
+    if (!this.propsUsable) {
+      this.strategy = Strategy.rolling();
+      return;
+    }
     const override = StatelessService.overridesFor(this, props.environments)?.strategy;
     const { strategy, field } = this.resolveStrategy<CanaryStrategy | RollingStrategy>(override, () =>
       this.environment.statelessDelivery === ServiceDelivery.CANARY ? Strategy.canary(props.canary) : Strategy.rolling(props.rolling));

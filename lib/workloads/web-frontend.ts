@@ -50,6 +50,10 @@ export class WebFrontend extends ServingWorkload {
 
   constructor(scope: Construct, id: string, props: WebFrontendProps) {
     super(scope, id, props, 'web-frontend');
+    if (!this.propsUsable) {
+      this.strategy = Strategy.rolling();
+      return;
+    }
     const override = WebFrontend.overridesFor(this, props.environments)?.strategy;
     const { strategy, field } = this.resolveStrategy<BlueGreenStrategy | CanaryStrategy | RollingStrategy>(override, () => {
       switch (this.environment.frontendDelivery) {

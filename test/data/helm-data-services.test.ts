@@ -81,6 +81,8 @@ describe('chart-based data services', () => {
     expect(values.securityContext).toEqual(RESTRICTED_POD);
     expect(values.containerSecurityContext).toEqual({ ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true });
     expect(values.redis.config).toEqual({ 'min-replicas-to-write': 1 });
+    // The chart renders no PodDisruptionBudget unless asked (test/gitops/chart-render.test.ts renders it).
+    expect(values.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
     const dev = manifestOf(objects, 'dev', 'Application', 'acme-dev-cache').spec.source.helm.valuesObject;
     expect([dev.sentinel.quorum, dev.redis.config]).toEqual([1, { 'min-replicas-to-write': 0 }]);
   });
@@ -91,6 +93,8 @@ describe('chart-based data services', () => {
     expect(values.container.merge.securityContext).toEqual({ ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true });
     expect(values.podTemplate.merge.spec.securityContext).toEqual(RESTRICTED_POD);
     expect(values.natsBox).toEqual({ enabled: false });
+    // The metrics exporter is off, but restricted when `values` turn it on.
+    expect(values.promExporter).toEqual({ merge: { securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true } } });
     expect(manifestOf(objects, 'dev', 'Application', 'acme-dev-queue').spec.source.helm.valuesObject.config.cluster).toEqual({ enabled: false, replicas: 1 });
   });
 
@@ -121,6 +125,19 @@ describe('chart-based data services: options and errors', () => {
     expect(findings.map(formatFinding)).toEqual([
       'acme/prod/cache: values.redisPassword = "<redacted>": is a secret value written inline: it would be committed to Git in plain text [security/inline-secret] Fix: put the value in a Secret (External Secrets Operator, Sealed Secrets or by hand) and use the chart\'s existing-secret value instead',
     ]);
+  });
+
+  it('refuses escape-hatch values that turn on chart parts no value makes restricted, naming the template', () => {
+    // GIVEN OpenSearch with the chart's privileged sysctl init container turned on, and Redis on a hostPath
+    const search = synthFindings(() => synthPlatform((env) => new OpenSearch(env, 'search', { adminPassword: SecretKey.of('search-admin', 'password'), values: { sysctlInit: { enabled: true } } }), [Environment.prod()]));
+    expect(search.map(formatFinding)).toEqual([
+      'acme/prod/search: values.sysctlInit.enabled = true: turns on the init container "sysctl", which templates/statefulset.yaml runs privileged and as root whatever the values say, in chart opensearch 3.6.0: namespace "acme-prod" enforces Pod Security "restricted" and rejects the pod, so the service never starts [data/chart-pod-not-restricted] Fix: set vm.max_map_count to at least 262144 on the nodes (node image, bootstrap script or a privileged DaemonSet in a namespace of its own)',
+    ]);
+    const cache = synthFindings(() => synthRedis({ values: { persistentVolume: { enabled: false }, hostPath: { path: '/srv/redis' } } }, [Environment.dev()]));
+    expect(cache.map((f) => [f.field, f.value, f.rule])).toEqual([['values.hostPath.path', '/srv/redis', 'data/chart-pod-not-restricted']]);
+    // AND a switch that needs another one stays accepted without it: the init container alone renders restricted
+    expect(() => synthRedis({ values: { sysctlImage: { enabled: true } } }, [Environment.dev()])).not.toThrow();
+    expect(() => synthRedis({ values: { sysctlImage: { mountHostSys: true } } }, [Environment.dev()])).not.toThrow();
   });
 
   it('refuses an even member count, and fewer than 3 in production-like environments unless opted out', () => {

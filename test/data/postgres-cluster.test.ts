@@ -211,10 +211,10 @@ describe('PostgresCluster errors', () => {
   it('refuses a tag in staging, reserved names, and an override for an unknown environment', () => {
     const findings = synthFindings(() => synthDb({ image: 'ghcr.io/cloudnative-pg/postgresql:18.1', database: 'postgres', owner: 'postgres', environments: { qa: { instances: 1 } } }, [Environment.dev(), Environment.staging()]));
     expect(findings.map((f) => [f.location, f.field, f.rule])).toEqual([
-      ['acme/dev/orders-db', 'environments.qa', 'props/invalid'],
+      ['acme/dev/orders-db', 'environments.qa', 'props/environment'],
       ['acme/dev/orders-db', 'database', 'props/invalid'],
       ['acme/dev/orders-db', 'owner', 'props/invalid'],
-      ['acme/staging/orders-db', 'environments.qa', 'props/invalid'],
+      ['acme/staging/orders-db', 'environments.qa', 'props/environment'],
       ['acme/staging/orders-db', 'image', 'props/image'],
       ['acme/staging/orders-db', 'database', 'props/invalid'],
       ['acme/staging/orders-db', 'owner', 'props/invalid'],

@@ -96,6 +96,24 @@ describe('the public API', () => {
     expect(api.forgotten).toEqual([]);
   }, 120_000);
 
+  it('exports every class, enum and function a user may need as a value, not only as a type', () => {
+    const source = ts.createSourceFile('index.ts', ts.sys.readFile(path.join(ROOT, 'lib/index.ts'))!, ts.ScriptTarget.Latest, true);
+    const program = ts.createProgram([path.join(ROOT, 'lib/index.ts')], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true });
+    const checker = program.getTypeChecker();
+    const typeOnlyValues: string[] = [];
+    for (const statement of source.statements) {
+      if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+      for (const element of statement.exportClause.elements) {
+        if (!element.isTypeOnly) continue;
+        const real = program.getSourceFile(path.join(ROOT, 'lib/index.ts'))!;
+        const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(real)!).find((s) => s.name === element.name.text);
+        const target = symbol && (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+        if (target && target.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.Function | ts.SymbolFlags.Variable)) typeOnlyValues.push(element.name.text);
+      }
+    }
+    expect(typeOnlyValues).toEqual([]);
+  }, 120_000);
+
   it('leaves internal helpers out (issue 20: ~30 helpers were public)', () => {
     api ??= publicApi();
     for (const internal of ['SliQueries', 'leRegex', 'deepMerge', 'syncAnnotations', 'checkSurge', 'isZero', 'renderResources', 'outputFolderOf', 'unitsOf', 'conditions', 'normalQuantile', 'toYaml']) expect(api.names.has(internal), internal).toBe(false);

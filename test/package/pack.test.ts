@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,10 +24,10 @@ beforeAll(() => {
 describe('the npm package', () => {
   it('ships the build, the schemas, README, LICENSE and package.json: no source, test, bench or dist/ file', () => {
     const files = pack.files.map((f) => f.path).sort();
-    const allowed = /^(build\/(esm|cjs|types)\/.+|schemas\/crds\/index\.json|schemas\/crds\/[a-z0-9.-]+\.json\.gz|schemas\/core\.json\.gz|schemas\/scopes\.json|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(build\/(esm|cjs|types)\/.+|schemas\/crds\/index\.json|schemas\/crds\/[a-z0-9.-]+\.json\.gz|schemas\/core\.json\.gz|schemas\/props\.json\.gz|schemas\/scopes\.json|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /^(test|bench|dist|lib|apps|imports|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    for (const f of ['build/esm/index.js', 'build/esm/cli.js', 'build/esm/plugin.js', 'build/cjs/index.cjs', 'build/cjs/plugin.cjs', 'build/types/index.d.ts', 'build/types/package.json', 'schemas/crds/index.json', 'schemas/crds/argoproj.io.json.gz', 'schemas/core.json.gz', 'schemas/scopes.json', 'README.md', 'LICENSE']) {
+    for (const f of ['build/esm/index.js', 'build/esm/cli.js', 'build/esm/plugin.js', 'build/cjs/index.cjs', 'build/cjs/plugin.cjs', 'build/types/index.d.ts', 'build/types/package.json', 'schemas/crds/index.json', 'schemas/crds/argoproj.io.json.gz', 'schemas/core.json.gz', 'schemas/props.json.gz', 'schemas/scopes.json', 'README.md', 'LICENSE']) {
       expect(files).toContain(f);
     }
   });
@@ -33,11 +35,39 @@ describe('the npm package', () => {
   // Budgets from what users download (the tarball) and unpack; measured with `npm pack --dry-run --json` at issue 20:
   // 642 KB packed, 2.06 MB unpacked, with eleven projects' CRDs pinned. The schemas ship gzip-compressed per API
   // group (test/validation/pinned-schemas.test.ts: a group is read only when an object of it is validated).
-  it('stays small: under 700 KB packed, under 2.3 MB unpacked, schemas compressed', () => {
-    expect(pack.size).toBeLessThan(700_000);
-    expect(pack.unpackedSize).toBeLessThan(2_300_000);
+  // With the props schemas (schemas/props.json.gz: 92 KB of JSON, 17.7 KB gzip-compressed like the CRD schemas) and
+  // the class names the props check needs (esbuild keepNames: 16 KB packed, 74 KB unpacked over the two bundles):
+  // 699 KB packed, 2.24 MB unpacked (issue 20, strict props, merged with the review-comment work). With the GitOps
+  // tree, the scope table (schemas/scopes.json, 5 KB) and the plain-object completion (issue 20, gitops; README
+  // sections included): 723 KB packed, 2.32 MB unpacked.
+  it('stays small: under 740 KB packed, under 2.4 MB unpacked, schemas compressed', () => {
+    expect(pack.size).toBeLessThan(740_000);
+    expect(pack.unpackedSize).toBeLessThan(2_400_000);
     const schemaBytes = pack.files.filter((f) => f.path.startsWith('schemas/')).reduce((n, f) => n + f.size, 0);
     expect(schemaBytes).toBeLessThan(150_000);
+  });
+
+  it('keeps the class names the props check relies on: construct schemas and class-typed props are found by class name', async () => {
+    const api = (await import(pathToFileURL(path.join(ROOT, 'build/esm/index.js')).href)) as Record<string, { name?: string }>;
+    const props = JSON.parse(gunzipSync(readFileSync(path.join(ROOT, 'schemas/props.json.gz'))).toString('utf8')) as { 'x-signatures': Record<string, unknown>; definitions: unknown };
+    const constructors = Object.keys(props['x-signatures']).filter((s) => !/[.#]/.test(s));
+    const instanceOf = [...JSON.stringify(props).matchAll(/"instanceOf":\{"class":"(\w+)","package":"cdk8s-delivery"/g)].map((m) => m[1]!);
+    const names = [...new Set([...constructors, ...instanceOf])].sort();
+    expect(names.length).toBeGreaterThan(20);
+    // esbuild names a class `_Probe` inside, or `Probe2` when two collide in a chunk: the bundle must keep every one of
+    // these, exported or a base of an exported class (WorkloadBase).
+    const bases = new Set<string>();
+    for (const value of Object.values(api)) {
+      if (typeof value !== 'function') continue;
+      for (let c = Object.getPrototypeOf(value) as { name?: string } | null; c && c.name; c = Object.getPrototypeOf(c)) bases.add(c.name);
+    }
+    // A class not exported (RouteNamespaces: made by its own factories) keeps its name through keepNames' __name().
+    const bundle = readdirSync(path.join(ROOT, 'build/esm'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(path.join(ROOT, 'build/esm', f), 'utf8'))
+      .join('\n');
+    const named = (name: string) => bundle.includes(`__name(this, "${name}")`) || new RegExp(`__name\\([\\w$]+, "${name}"\\)`).test(bundle);
+    expect(names.filter((name) => (api[name] !== undefined ? api[name]?.name !== name : !bases.has(name) && !named(name)))).toEqual([]);
   });
 
   it('ships no declaration maps (they would point at lib/ sources it does not ship) and no CommonJS copy of the CLI', () => {

@@ -57,7 +57,9 @@ const migrationProps = fc.record({
 function buildMigration(env: EnvironmentChart, name: string, p: any) {
   const database = new PostgresCluster(env, 'db', { image: p.image, storageSize: '10Gi', backup: PostgresBackup.none('property test') });
   const release = new StatelessService(env, name, { image: p.image, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
-  return new Migration(env, `${name}-migrations`, { ...p, database, release });
+  // `image` is the release's (a Migration has no image prop: the strict props check would reject it).
+  const { image: _image, ...props } = p;
+  return new Migration(env, `${name}-migrations`, { ...props, database, release });
 }
 
 const CLASSES = {

@@ -321,9 +321,10 @@ describe('QueueWorker errors', () => {
 
   it('reports replicas set together with autoscaling, an unknown environment key and a rolling update that cannot progress', () => {
     const findings = synthFindings(() => synthWorker({ replicas: 3, rolling: { maxSurge: 0, maxUnavailable: 0 }, environments: { production: { replicas: 1 } } }, prodOnly()));
+    // The props check (environment keys) runs before the workload resolves its props.
     expect(findings.map((f) => [f.field, f.value])).toEqual([
-      ['replicas', 3],
       ['environments.production', 'production'],
+      ['replicas', 3],
       ['rolling.maxSurge', 0],
     ]);
   });

@@ -34,7 +34,9 @@ describe('Singleton', () => {
 
   it('rejects an unknown environment override key', () => {
     const findings = synthFindings(() => synthPlatform((env) => new Singleton(env, 'scheduler', { image: DIGEST_IMAGE, environments: { qa: { image: 'x:1' } } }), [Environment.prod()]));
-    expect(findings.map((f) => [f.field, f.message])).toEqual([['environments.qa', 'names no environment of platform "acme"']]);
+    expect(findings.map((f) => [f.field, f.rule, f.message, f.fix])).toEqual([
+      ['environments.qa', 'props/environment', 'names no environment of platform "acme" (prod), so its overrides would be silently ignored', 'use one of: prod'],
+    ]);
   });
 
   it.each(['dev', 'staging', 'prod'])('snapshot %s', (env) => {

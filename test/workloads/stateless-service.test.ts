@@ -260,9 +260,10 @@ describe('StatelessService errors', () => {
 
   it('rejects replicas together with autoscaling, and an unknown environment override', () => {
     const findings = synthFindings(() => synthApi({ replicas: 3, environments: { production: { replicas: 2 } } }, [Environment.prod()]));
+    // The props check (environment keys) runs before the workload resolves its props.
     expect(findings.map((f) => [f.field, f.value])).toEqual([
-      ['replicas', 3],
       ['environments.production', 'production'],
+      ['replicas', 3],
     ]);
   });
 

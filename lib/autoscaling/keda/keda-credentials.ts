@@ -1,6 +1,7 @@
 import type { TriggerAuthenticationSpec } from '../../../imports/triggerauthentication-keda.sh.js';
 import type { Problem } from '../../core/problems.js';
 import type { Wire } from '../../core/wire.js';
+import { checkFactory } from '../../core/props/check-props.js';
 
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -17,7 +18,7 @@ export class KedaCredentials {
    * @param parameters scaler parameter → key in the Secret, e.g. `{ natsServerMonitoringEndpoint: 'monitoring-endpoint' }`
    */
   public static fromSecret(secretName: string, parameters: Readonly<Record<string, string>>): KedaCredentials {
-    return new KedaCredentials(secretName, { ...parameters });
+    return checkFactory(new KedaCredentials(secretName, { ...parameters }), 'KedaCredentials.fromSecret', [secretName, parameters]);
   }
 
   private constructor(

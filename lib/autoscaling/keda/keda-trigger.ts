@@ -3,6 +3,7 @@ import type { Problem } from '../../core/problems.js';
 import type { Wire } from '../../core/wire.js';
 import { KEDA_RULES } from '../../validation/keda-rules.js';
 import { KedaCredentials } from './keda-credentials.js';
+import { checkFactory } from '../../core/props/check-props.js';
 
 /** Parameters the `nats-jetstream` scaler reads from a TriggerAuthentication (KEDA v2.20 scaler docs). */
 export const NATS_AUTH_PARAMETERS = ['account', 'natsServerMonitoringEndpoint'] as const;
@@ -89,27 +90,28 @@ export class KedaTrigger {
     };
     if (!fromSecret.has('natsServerMonitoringEndpoint') && props.monitoringEndpoint !== undefined) metadata.natsServerMonitoringEndpoint = props.monitoringEndpoint;
     if (!fromSecret.has('account')) metadata.account = props.account ?? '$G';
-    return new KedaTrigger('nats-jetstream', props.name ?? 'nats-jetstream', metadata, undefined, props.credentials, (field) => checkNats(props, field));
+    return checkFactory(new KedaTrigger('nats-jetstream', props.name ?? 'nats-jetstream', metadata, undefined, props.credentials, (field) => checkNats(props, field)), 'KedaTrigger.natsJetStream', [props]);
   }
 
   /** Scales on average CPU utilization. Cannot wake a workload from zero: CPU is only measured on running pods. */
   public static cpu(props: ResourceTriggerProps): KedaTrigger {
-    return KedaTrigger.resource('cpu', props);
+    return checkFactory(KedaTrigger.resource('cpu', props), 'KedaTrigger.cpu', [props]);
   }
 
   /** Scales on average memory utilization. Cannot wake a workload from zero. */
   public static memory(props: ResourceTriggerProps): KedaTrigger {
-    return KedaTrigger.resource('memory', props);
+    return checkFactory(KedaTrigger.resource('memory', props), 'KedaTrigger.memory', [props]);
   }
 
   /** Any other KEDA scaler, with its metadata as documented upstream. */
   public static custom(props: CustomTriggerProps): KedaTrigger {
-    return new KedaTrigger(props.type, props.name ?? props.type, { ...props.metadata }, props.metricType, props.credentials, (field) => {
+    const trigger = new KedaTrigger(props.type, props.name ?? props.type, { ...props.metadata }, props.metricType, props.credentials, (field) => {
       const out: Problem[] = [];
       if (!TRIGGER_NAME.test(props.type)) out.push({ field: `${field}.type`, value: props.type, message: 'is not a KEDA scaler type', fix: 'use the type from the KEDA scaler docs, e.g. "prometheus"' });
       for (const p of props.credentials?.problems(`${field}.credentials`, props.credentials.parameterNames) ?? []) out.push(p);
       return out;
     });
+    return checkFactory(trigger, 'KedaTrigger.custom', [props]);
   }
 
   private static resource(type: 'cpu' | 'memory', props: ResourceTriggerProps): KedaTrigger {

@@ -52,6 +52,20 @@ export interface HelmDataServiceProps extends DataServiceProps {
   readonly environments?: { readonly [environment: string]: HelmDataServiceOverrides };
 }
 
+/**
+ * A chart switch that makes the chart render a pod the Pod Security "restricted" profile rejects whatever the
+ * security values say (the template fixes a root user, `privileged` or a hostPath volume). The environment's
+ * namespace enforces "restricted", so the StatefulSet would never get its pods: synth refuses the value.
+ */
+export interface UnrestrictedChartSwitch {
+  /** Dotted paths in the chart values that must all be set (truthy) for the part to render; the first is reported. */
+  readonly paths: readonly string[];
+  /** What renders and why "restricted" rejects it, naming the chart template. */
+  readonly renders: string;
+  /** How to get what the switch was for without it. */
+  readonly fix: string;
+}
+
 /** What a concrete chart-based service fixes. */
 export interface HelmDataServiceDefaults {
   /** The `app.kubernetes.io/component` label value. */
@@ -66,6 +80,8 @@ export interface HelmDataServiceDefaults {
   readonly storageSize: string;
   /** Default requests and limits per member. */
   readonly resources: ResourceRequirements;
+  /** Chart switches the `values` escape hatch may not turn on. @default none */
+  readonly unrestrictedSwitches?: readonly UnrestrictedChartSwitch[];
 }
 
 /**
@@ -93,6 +109,13 @@ export abstract class HelmDataService extends DataService {
     super(scope, id, props, defaults.component);
     this.helmProps = props;
     this.defaults = defaults;
+    this.applicationName = `${this.namespace}-${this.name}`;
+    if (!this.propsUsable) {
+      this.replicas = 1;
+      this.storageSize = defaults.storageSize;
+      this.resources = resolveResources(defaults.resources, this.environment.resourceScale);
+      return;
+    }
     const overrides = this.overridesFor(props.environments) ?? {};
     this.replicas = this.resolveReplicas(overrides.replicas ?? props.replicas ?? 3, this.fieldOf('replicas', overrides.replicas !== undefined), props.allowFewerThanThreeReplicas ?? false, overrides.replicas !== undefined);
     this.storageSize = overrides.storageSize ?? props.storageSize ?? defaults.storageSize;
@@ -100,7 +123,6 @@ export abstract class HelmDataService extends DataService {
     const requirements = { ...defaults.resources, ...(overrides.resources ?? props.resources) };
     for (const p of checkResources(requirements)) this.problem({ ...p, field: this.fieldOf(p.field, overrides.resources !== undefined) });
     this.resources = resolveResources(requirements, this.environment.resourceScale);
-    this.applicationName = `${this.namespace}-${this.name}`;
   }
 
   /** The storage class, when one was set. */
@@ -128,6 +150,17 @@ export abstract class HelmDataService extends DataService {
         rule: 'security/inline-secret',
         message: 'is a secret value written inline: it would be committed to Git in plain text',
         fix: 'put the value in a Secret (External Secrets Operator, Sealed Secrets or by hand) and use the chart\'s existing-secret value instead',
+      });
+    }
+    for (const gap of this.defaults.unrestrictedSwitches ?? []) {
+      const [first] = gap.paths;
+      if (first === undefined || !gap.paths.every((path) => Boolean(valueAt(chart.values, path)))) continue;
+      this.problem({
+        field: `values.${first}`,
+        value: valueAt(chart.values, first),
+        rule: 'data/chart-pod-not-restricted',
+        message: `turns on ${gap.renders}, in chart ${this.defaults.chart} ${chart.version}: namespace "${this.namespace}" enforces Pod Security "restricted" and rejects the pod, so the service never starts`,
+        fix: gap.fix,
       });
     }
     return renderHelmChart(this, 'application', chart, {
@@ -172,4 +205,14 @@ export abstract class HelmDataService extends DataService {
     }
     return replicas;
   }
+}
+
+/** The value at a dotted path of plain JSON values, or undefined. */
+function valueAt(values: Readonly<Record<string, unknown>>, path: string): unknown {
+  let node: unknown = values;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }

@@ -28,6 +28,7 @@ export class Nats extends HelmDataService {
       storageSize: '10Gi',
       resources: { cpuRequestMillis: 100, memoryRequestMebibytes: 256 },
     });
+    if (!this.propsUsable) return;
     const security = this.restrictedSecurityContexts(1000);
     const container = { ...security.container, readOnlyRootFilesystem: true };
     this.install({
@@ -42,6 +43,8 @@ export class Nats extends HelmDataService {
       // The 1.x/2.x chart renders each container and the pod template from files and merges `merge` into them.
       container: { merge: { resources: renderResources(this.resources), securityContext: container } },
       reloader: { merge: { securityContext: container } },
+      // Off unless turned on through `values` (metrics): its container is restricted too when it is.
+      promExporter: { merge: { securityContext: container } },
       podTemplate: { merge: { spec: { securityContext: security.pod } } },
       natsBox: { enabled: false },
     });

@@ -24,7 +24,8 @@ export interface OpenSearchProps extends HelmDataServiceProps {
  * The JVM heap is half the memory request (OpenSearch's own rule: the rest is file-system cache). The
  * `fsgroup-volume` init container, which runs as root, is off — `fsGroup` sets the volume ownership — so
  * the pods pass the "restricted" Pod Security profile. Nodes need `vm.max_map_count ≥ 262144`, set on the
- * host: the chart's privileged sysctl init container is left off. With one member (dev) the chart runs in
+ * host: the chart's privileged sysctl init container is left off. Turning either of them, or the pod sysctl, on
+ * through `values` is a synth error: the namespace enforces "restricted". With one member (dev) the chart runs in
  * single-node discovery mode. The defaults are 8 GiB per node and 1 CPU / 2 GiB.
  * Clients connect to the Service `<name>-master` on port 9200.
  */
@@ -37,7 +38,26 @@ export class OpenSearch extends HelmDataService {
       chartVersion: OPENSEARCH_CHART_VERSION,
       storageSize: '8Gi',
       resources: { cpuRequestMillis: 1000, memoryRequestMebibytes: 2048 },
+      // templates/statefulset.yaml at opensearch-3.6.0 fixes these containers' security contexts.
+      unrestrictedSwitches: [
+        {
+          paths: ['persistence.enableInitChown', 'persistence.enabled'],
+          renders: 'the init container "fsgroup-volume", which templates/statefulset.yaml runs as root (runAsUser: 0) whatever the values say',
+          fix: 'leave persistence.enableInitChown false: the pod\'s fsGroup 1000 already gives the volume to the OpenSearch user',
+        },
+        {
+          paths: ['sysctlInit.enabled'],
+          renders: 'the init container "sysctl", which templates/statefulset.yaml runs privileged and as root whatever the values say',
+          fix: 'set vm.max_map_count to at least 262144 on the nodes (node image, bootstrap script or a privileged DaemonSet in a namespace of its own)',
+        },
+        {
+          paths: ['sysctl.enabled'],
+          renders: 'the pod sysctl vm.max_map_count (templates/statefulset.yaml), which is not one of the namespaced sysctls even the baseline profile allows',
+          fix: 'set vm.max_map_count to at least 262144 on the nodes (node image, bootstrap script or a privileged DaemonSet in a namespace of its own)',
+        },
+      ],
     });
+    if (!this.propsUsable) return;
     for (const p of props.adminPassword.problems('adminPassword')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const heap = Math.max(1, Math.floor(this.resources.memoryRequestMebibytes / 2));

@@ -26,7 +26,9 @@ export interface RedisProps extends HelmDataServiceProps {
  * operator would add a CRD and a controller for what Sentinel already does.)
  *
  * Clients use a Sentinel-aware driver against the Service `<name>` (port 26379, master group `mymaster`),
- * or the master through port 6379. The default is 10 GiB per member and 100m CPU / 256 MiB.
+ * or the master through port 6379. The default is 10 GiB per member and 100m CPU / 256 MiB; a
+ * PodDisruptionBudget lets evictions take one member at a time. A `hostPath` for the data or the host `/sys` mount
+ * of the kernel-settings init container, through `values`, is a synth error: the namespace enforces "restricted".
  */
 export class Redis extends HelmDataService {
   constructor(scope: Construct, id: string, props: RedisProps) {
@@ -37,7 +39,21 @@ export class Redis extends HelmDataService {
       chartVersion: REDIS_HA_CHART_VERSION,
       storageSize: '10Gi',
       resources: { cpuRequestMillis: 100, memoryRequestMebibytes: 256 },
+      // templates/redis-ha-statefulset.yaml at redis-ha-4.38.0.
+      unrestrictedSwitches: [
+        {
+          paths: ['hostPath.path'],
+          renders: 'a hostPath volume for the data (templates/redis-ha-statefulset.yaml; with hostPath.chown also the init container "hostpath-chown", run as root), a volume type the restricted profile forbids',
+          fix: 'keep the data on the persistent volume (`storageSize`, `storageClass`)',
+        },
+        {
+          paths: ['sysctlImage.enabled', 'sysctlImage.mountHostSys'],
+          renders: 'the hostPath volume "host-sys" of the init container "init-sysctl" (templates/redis-ha-statefulset.yaml), a volume type the restricted profile forbids',
+          fix: 'tune kernel settings on the nodes, not from the pod',
+        },
+      ],
     });
+    if (!this.propsUsable) return;
     for (const p of props.password.problems('password')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const sentinelMemory = Math.max(1, Math.ceil(64 * this.environment.resourceScale));
@@ -61,6 +77,9 @@ export class Redis extends HelmDataService {
       securityContext: security.pod,
       containerSecurityContext: { ...security.container, readOnlyRootFilesystem: true },
       haproxy: { enabled: false },
+      // The chart renders no PodDisruptionBudget by default: a drain could evict several members at once and
+      // take the Sentinel quorum with them. One at a time, like the StatefulSet's own rolling update.
+      podDisruptionBudget: { maxUnavailable: 1 },
     });
   }
 }

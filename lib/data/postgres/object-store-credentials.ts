@@ -1,4 +1,5 @@
 import { REDACTED } from '../inline-secrets.js';
+import { checkFactory } from '../../core/props/check-props.js';
 
 /** Props of {@link ObjectStoreCredentials.s3}. */
 export interface S3CredentialsProps {
@@ -26,7 +27,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 export abstract class ObjectStoreCredentials {
   /** S3 or S3-compatible storage, with keys read from an existing Secret. */
   public static s3(props: S3CredentialsProps): ObjectStoreCredentials {
-    return new S3Credentials(props);
+    return checkFactory(new S3Credentials(props), 'ObjectStoreCredentials.s3', [props]);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { checkBackupSchedule } from './backup-schedule.js';
 import { ObjectStoreCredentials } from './object-store-credentials.js';
+import { checkFactory } from '../../core/props/check-props.js';
 
 /** Who owns the Backup objects a ScheduledBackup creates (and so when they are garbage-collected). */
 export enum BackupOwnerReference {
@@ -72,7 +73,7 @@ export interface ResolvedObjectStoreBackup extends Required<Omit<ObjectStoreBack
 export abstract class PostgresBackup {
   /** WAL archiving and scheduled base backups to an object store (S3 or compatible). */
   public static objectStore(props: ObjectStoreBackupProps): PostgresBackup {
-    return new ObjectStoreBackup({
+    const backup = new ObjectStoreBackup({
       ...props,
       retentionPolicy: props.retentionPolicy ?? '30d',
       schedule: props.schedule ?? '0 0 0 * * *',
@@ -80,6 +81,7 @@ export abstract class PostgresBackup {
       backupOwnerReference: props.backupOwnerReference ?? BackupOwnerReference.SELF,
       compression: props.compression ?? BackupCompression.GZIP,
     });
+    return checkFactory(backup, 'PostgresBackup.objectStore', [props]);
   }
 
   /**

@@ -135,6 +135,13 @@ export class PostgresCluster extends DataService {
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id, props, 'postgres-cluster');
+    this.appSecretName = props.ownerSecretName ?? `${this.name}-app`;
+    this.readWriteServiceName = `${this.name}-rw`;
+    this.readOnlyServiceName = `${this.name}-ro`;
+    if (!this.propsUsable) {
+      this.instances = 0;
+      return;
+    }
     const overrides = this.overridesFor(props.environments) ?? {};
     const image = overrides.image ?? props.image;
     const imageProblem = checkImage(image, this.environment.imagePolicy, this.environment.name);
@@ -152,9 +159,6 @@ export class PostgresCluster extends DataService {
     const database = props.database ?? 'app';
     const owner = props.owner ?? database;
     this.checkIdentifiers(database, owner);
-    this.appSecretName = props.ownerSecretName ?? `${this.name}-app`;
-    this.readWriteServiceName = `${this.name}-rw`;
-    this.readOnlyServiceName = `${this.name}-ro`;
 
     this.backup = overrides.backup ?? props.backup;
     const backupField = this.fieldOf('backup', overrides.backup !== undefined);

@@ -9,6 +9,7 @@ import { GitOpsObject, GitOpsRenderContext, IGitOpsTarget } from '../gitops-targ
 import { chartFactsOf } from '../chart-catalogue.js';
 import { GitOpsUnit, namespacesOf } from '../units.js';
 import { checkArgoCdTree } from './tree-checks.js';
+import { checkFactory } from '../../core/props/check-props.js';
 
 /**
  * Waves of the child Applications inside an environment's root Application: the units sync stage by
@@ -31,7 +32,7 @@ const PROJECT_WAVE = -20;
 export class ArgoCdSyncPolicy {
   /** Sync on every commit; `prune` deletes what Git no longer has, `selfHeal` reverts drift. @default prune and selfHeal on */
   public static automated(options: { readonly prune?: boolean; readonly selfHeal?: boolean } = {}): ArgoCdSyncPolicy {
-    return new ArgoCdSyncPolicy({ prune: options.prune ?? true, selfHeal: options.selfHeal ?? true });
+    return checkFactory(new ArgoCdSyncPolicy({ prune: options.prune ?? true, selfHeal: options.selfHeal ?? true }), 'ArgoCdSyncPolicy.automated', [options]);
   }
 
   /** Sync only when someone presses Sync (or runs `argocd app sync`). */

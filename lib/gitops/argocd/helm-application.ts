@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/problems.js';
+import { checkProps } from '../../core/props/check-props.js';
 import { SYNC_OPTIONS_ANNOTATION, syncAnnotations } from '../../core/sync-wave.js';
 import { HelmChart, HelmCrdPolicy } from '../helm-chart.js';
 
@@ -94,7 +95,13 @@ export class ArgoCdHelmApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdHelmApplicationProps) {
     super(scope, id);
-    this.name = props.name;
+    const usable = checkProps(this, props);
+    this.name = String(props.name);
+    if (!usable) {
+      // Reported by the props check; the synth fails, so this object is never written.
+      this.apiObject = new ApiObject(this, 'application', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: this.name } });
+      return;
+    }
     for (const p of props.chart.problems('chart')) reportProblem(this, p);
     if (!/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 253) {
       reportProblem(this, { field: 'name', value: props.name, message: 'is not a valid Application name', fix: 'use lower-case letters, digits, "-" and "."' });

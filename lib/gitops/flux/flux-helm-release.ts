@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { goDuration } from '../../core/duration.js';
 import { reportProblem } from '../../core/problems.js';
+import { checkProps } from '../../core/props/check-props.js';
 import { HelmChart, HelmCrdPolicy } from '../helm-chart.js';
 import { FLUX_NAMESPACE } from './flux-target.js';
 import { FLUX_PRUNE_DISABLED } from './kustomization-spec.js';
@@ -53,7 +54,14 @@ export class FluxHelmRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxHelmReleaseProps) {
     super(scope, id);
-    this.name = props.name;
+    const usable = checkProps(this, props);
+    this.name = String(props.name);
+    if (!usable) {
+      // Reported by the props check; the synth fails, so these objects are never written.
+      this.repository = new ApiObject(this, 'helm-repository', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: this.name } });
+      this.apiObject = new ApiObject(this, 'helm-release', { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: this.name } });
+      return;
+    }
     for (const p of props.chart.problems('chart')) reportProblem(this, p);
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
       reportProblem(this, { field: 'name', value: props.name, message: 'is not a valid HelmRelease name: helm-controller copies it into the `helm.toolkit.fluxcd.io/name` label of every object it installs, so it must be a lower-case DNS label of at most 63 characters', fix: 'use lower-case letters, digits and dashes, at most 63' });

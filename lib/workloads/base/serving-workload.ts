@@ -71,14 +71,14 @@ export abstract class ServingWorkload extends WorkloadBase {
     const defaults: ClassDefaults = { component, replicas: 3, preStop: PreStop.sleep(5), terminationGracePeriodSeconds: 30, requiresReadinessProbe: true };
     super(scope, id, props, WorkloadBase.overridesFor(scope, props.environments), defaults);
     this.servingProps = props;
-    this.checkEnvironmentKeys(props.environments);
     this.port = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
+    this.serviceName = this.name;
+    if (!this.propsUsable) return;
     for (const [field, value] of [['port', this.port], ['servicePort', this.servicePort]] as const) {
       if (!(Number.isInteger(value) && value >= 1 && value <= 65535)) this.problem({ field, value, message: 'must be a port number from 1 to 65535', fix: `set ${field} to e.g. 8080` });
     }
     for (const p of props.trafficRouter?.problems('trafficRouter') ?? []) this.problem(p);
-    this.serviceName = this.name;
     emitService(this, 'service', { name: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector, port: this.servicePort });
     this.emitDisruptionBudget();
   }

@@ -8,6 +8,7 @@ import { looksLikeSecretName } from '../../config/secret-reference.js';
 import { checkImage } from '../../core/image.js';
 import { commonLabels, selectorLabels } from '../../core/labels.js';
 import { reportProblem } from '../../core/problems.js';
+import { checkProps } from '../../core/props/check-props.js';
 import { checkResources, resolveResources, ResolvedResources } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
 import { emitPodDisruptionBudget } from '../../disruption/pod-disruption-budget.js';
@@ -55,10 +56,18 @@ export abstract class WorkloadBase extends Construct {
 
   protected readonly props: WorkloadProps;
   protected readonly overrides: WorkloadOverrides;
+  /**
+   * False when a required prop is missing or a prop has the wrong type (reported by the props check): the workload
+   * then emits nothing, since nothing right could be built from such props, and subclasses build nothing either.
+   */
+  protected readonly propsUsable: boolean;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, private readonly defaults: ClassDefaults) {
     super(scope, id);
     const chart = EnvironmentChart.of(this);
+    // Unknown keys, missing required props and wrong types (JavaScript, or tsx which does not type-check), with the
+    // concrete class's schema (this.constructor), before anything reads the props.
+    this.propsUsable = checkProps(this, props);
     this.props = props;
     this.overrides = overrides ?? {};
     this.name = props.name ?? id;
@@ -68,6 +77,15 @@ export abstract class WorkloadBase extends Construct {
     this.labels = commonLabels(this.platformName, this.name, defaults.component);
     this.selector = selectorLabels(this.platformName, this.name);
     setOutputFolder(this, this.name);
+    if (!this.propsUsable) {
+      this.image = '';
+      this.resources = resolveResources(undefined, this.environment.resourceScale);
+      this.autoscaling = Autoscaling.fixed(defaults.replicas);
+      this.preStop = defaults.preStop;
+      this.terminationGracePeriodSeconds = defaults.terminationGracePeriodSeconds;
+      this.configMapNames = {};
+      return;
+    }
 
     if (!DNS_LABEL.test(this.name) || this.name.length > 52) {
       // 52 leaves room for the "-canary" / "-preview" suffixes and the ReplicaSet hash within 63.
@@ -119,17 +137,6 @@ export abstract class WorkloadBase extends Construct {
   /** The overrides of the environment `scope` is in, from a per-environment overrides map. */
   protected static overridesFor<T>(scope: Construct, environments: { readonly [environment: string]: T } | undefined): T | undefined {
     return environments?.[EnvironmentChart.of(scope).environment.name];
-  }
-
-  /** Reports override keys that name no environment of the platform (a typo would silently do nothing). */
-  protected checkEnvironmentKeys(environments: { readonly [environment: string]: unknown } | undefined): void {
-    const platform = EnvironmentChart.of(this).platform;
-    const names = platform.environments.map((e) => e.environment.name);
-    for (const key of Object.keys(environments ?? {})) {
-      if (!names.includes(key)) {
-        this.problem({ field: `environments.${key}`, value: key, message: `names no environment of platform "${platform.name}"`, fix: `use one of: ${names.join(', ')}` });
-      }
-    }
   }
 
   /** Records a problem with this workload's props; synth reports it with this construct's path. */

@@ -1,0 +1,376 @@
+/**
+ * Strict props at run time. TypeScript rejects a misspelt, missing or mistyped prop at compile time, but a synth
+ * run from JavaScript, or by tsx (which strips types without checking them), would silently ignore `autoscalling`
+ * and crash on a missing `command`. Every construct and factory of the public API checks its props against the JSON
+ * Schemas generated from its TypeScript declarations (schemas/props.json.gz, see props-schemas.ts), with ajv:
+ *
+ * - an unknown key is `props/unknown`, with the nearest valid key ("did you mean `latencyP99FailAbove`?") or, when
+ *   none is near, the valid keys;
+ * - a missing required key is `props/required`; a value of the wrong type, or not one of the allowed values, is
+ *   `props/type`; a value that must be an instance of a class (a Duration, a Probe, a construct) is checked along
+ *   its prototype chain by class name, and the message names the factories that make one;
+ * - the keys of a per-environment `environments` map must name environments of the platform (`props/environment`).
+ *
+ * Factories (`Probe.httpGet(path, options)`, `Autoscaling.horizontal(props)`) have no construct to report to: they
+ * attach their problems to the value they return, and the construct that receives the value reports them under the
+ * prop that holds it (`readinessProbe.periodSecond`). Constructs report through {@link reportProblem}, so a synth
+ * lists every problem at once, with the construct path.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { IConstruct } from 'constructs';
+import { closestField, formatPath, type PathSegment, pointerToSegments, valueAt } from '../../validation/schema/ajv-findings.js';
+import { type Problem, reportProblem } from '../problems.js';
+import { type InstanceOfSpec, type PropsSignatureParam, propsSchemas } from './props-schemas.js';
+
+/** The outcome of a props check. */
+export interface PropsCheck {
+  /** Every problem, fields relative to the checked object (`slo.latencyP99FailAbov`). */
+  readonly problems: readonly Problem[];
+  /**
+   * False when a value is missing or of the wrong type: building from such props could only fail, so the caller
+   * builds nothing (its problems say why). Unknown keys alone leave the props usable.
+   */
+  readonly usable: boolean;
+}
+
+/** The problems a factory attached to the value it made, and the options objects they came from. */
+interface Attached {
+  readonly problems: Problem[];
+  readonly options: WeakSet<object>;
+  usable: boolean;
+}
+
+const ATTACHED = new WeakMap<object, Attached>();
+const ENVIRONMENT_NAMES = new WeakMap<IConstruct, { readonly platform: string; readonly names: () => readonly string[] }>();
+const STRUCTURAL = new Set(['props/required', 'props/type']);
+
+/**
+ * Declares the environment names of the constructs below `scope` (the Platform does): the keys of their
+ * `environments` override maps are checked against them.
+ */
+export function declareEnvironmentNames(scope: IConstruct, platform: string, names: () => readonly string[]): void {
+  ENVIRONMENT_NAMES.set(scope, { platform, names });
+}
+
+/** Options of {@link checkProps}. */
+export interface CheckPropsOptions {
+  /** Top-level keys that are not props but that the construct reports itself, with a better message. @default none */
+  readonly explainedKeys?: readonly string[];
+}
+
+/**
+ * Checks the props of a construct against the schema of its class's constructor (found by class name along the
+ * prototype chain, so a subclass written by a user is checked as its library base) and reports each problem on the
+ * construct. Also reports the problems factories attached to values in the props.
+ *
+ * @returns false when the props cannot be built from (a required value is missing or of the wrong type)
+ */
+export function checkProps(construct: IConstruct, props: unknown, options: CheckPropsOptions = {}): boolean {
+  const signature = constructorSignature(construct);
+  if (!signature) return true;
+  const result = checkValue(signature, props);
+  const explained = new Set(options.explainedKeys ?? []);
+  for (const problem of result.problems) if (!(problem.rule === 'props/unknown' && explained.has(problem.field))) reportProblem(construct, problem);
+  const keyed = checkEnvironmentKeys(construct, signature, props);
+  for (const problem of keyed) reportProblem(construct, problem);
+  return result.usable;
+}
+
+/**
+ * Checks the arguments of a factory (`'Probe.httpGet'`, `[path, options]`) and attaches the problems to the value it
+ * made, where the construct receiving the value reports them. Returns `value`.
+ */
+export function checkFactory<T extends object>(value: T, signature: string, args: readonly unknown[]): T {
+  const params = propsSchemas()['x-signatures'][signature];
+  if (!params) throw new Error(`no props schema for ${signature}: regenerate schemas/props.json.gz (npm run schemas)`);
+  let attached = ATTACHED.get(value);
+  for (const [index, param] of Object.entries(params)) {
+    const arg = args[Number(index)];
+    if (typeof arg === 'object' && arg !== null && attached?.options.has(arg)) continue; // checked by the factory that forwarded it
+    const prefix = param.name === 'props' || param.name === 'options' ? '' : param.name;
+    const result = checkValue(param, arg, prefix);
+    if (result.problems.length === 0) continue;
+    if (!attached) {
+      attached = { problems: [], options: new WeakSet(), usable: true };
+      ATTACHED.set(value, attached);
+    }
+    attached.problems.push(...result.problems);
+    attached.usable &&= result.usable;
+    if (typeof arg === 'object' && arg !== null) attached.options.add(arg);
+  }
+  return value;
+}
+
+/** The problems attached to a value by the factory that made it (none for a value made right). */
+export function attachedProblems(value: unknown): PropsCheck {
+  const attached = typeof value === 'object' && value !== null ? ATTACHED.get(value) : undefined;
+  return attached ? { problems: attached.problems, usable: attached.usable } : { problems: [], usable: true };
+}
+
+/** The checked parameter of a construct's constructor: its class's, or its nearest library base class's. */
+function constructorSignature(construct: IConstruct): PropsSignatureParam | undefined {
+  const signatures = propsSchemas()['x-signatures'];
+  for (let proto = Object.getPrototypeOf(construct); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const params = Object.hasOwn(proto, 'constructor') ? signatures[(proto.constructor as { name: string }).name] : undefined;
+    if (params) return Object.values(params).find((p) => p.name === 'props') ?? Object.values(params)[0];
+  }
+  return undefined;
+}
+
+/** Checks one value against a parameter's schema: ajv's errors, then the problems attached to values inside it. */
+function checkValue(param: PropsSignatureParam, value: unknown, prefix = ''): PropsCheck {
+  const at = (segments: readonly PathSegment[]) => joinField(prefix, segments.length === 0 ? '' : formatPath(segments));
+  if (value === undefined) {
+    if (param.optional) return { problems: [], usable: true };
+    return { problems: [{ field: prefix || param.name, value, rule: 'props/required', message: `is required: ${describe(param.schema)}`, fix: `pass ${param.name}` }], usable: false };
+  }
+  const data = withoutUndefined(value);
+  const validate = validator(param);
+  const problems: Problem[] = [];
+  if (!validate(data)) problems.push(...toProblems(validate.errors ?? [], data, at));
+  for (const { segments, value: inner } of classValues(data)) {
+    for (const p of attachedProblems(inner).problems) problems.push({ ...p, field: joinField(at(segments), p.field) });
+  }
+  return { problems, usable: !problems.some((p) => STRUCTURAL.has(p.rule ?? '')) };
+}
+
+function joinField(prefix: string, field: string): string {
+  if (prefix === '') return field;
+  if (field === '') return prefix;
+  return field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`;
+}
+
+// ---- ajv, once per process; a validator per parameter schema, compiled the first time it is used
+
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+const definitionNames = new Map<unknown, string>();
+
+function compiler(): Ajv {
+  if (ajv) return ajv;
+  const file = propsSchemas();
+  // Compiling is the cost of the check (validating is ~10 ms per reference synth): a referenced definition is compiled
+  // once and shared (inlineRefs off), and the generated code is not optimized (half the compile time, measured).
+  ajv = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false, code: { optimize: false } });
+  ajv.addKeyword({ keyword: 'x-signatures' });
+  ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: (spec: InstanceOfSpec, data: unknown) => isInstance(spec, data) });
+  ajv.addSchema(file);
+  for (const [name, definition] of Object.entries(file.definitions)) definitionNames.set(definition, name);
+  return ajv;
+}
+
+function validator(param: PropsSignatureParam): ValidateFunction {
+  // The parameter's schema refers to the file's definitions: `#/definitions/X` → `<file id>#/definitions/X`. Keyed by
+  // that text: the factories of one options type (Probe.httpGet, Probe.exec…) share one validator.
+  const text = JSON.stringify(param.schema).replace(/"#\/definitions\//g, `"${propsSchemas().$id}#/definitions/`);
+  let validate = validators.get(text);
+  if (!validate) {
+    const schema = JSON.parse(text) as object;
+    validate = compiler().compile(schema);
+    validators.set(text, validate);
+  }
+  return validate;
+}
+
+/** Whether `data` is an instance of the class (by name, along its prototype chain) or has the interface's methods. */
+function isInstance(spec: InstanceOfSpec, data: unknown): boolean {
+  if (typeof data !== 'object' || data === null || isPlain(data)) return false;
+  if (spec.methods) return spec.methods.every((m) => typeof (data as Record<string, unknown>)[m] === 'function');
+  for (let proto = Object.getPrototypeOf(data); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (Object.hasOwn(proto, 'constructor') && (proto.constructor as { name?: string }).name === spec.class) return true;
+  }
+  return false;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A copy of plain objects and arrays without keys whose value is undefined (TypeScript allows `{ replicas:
+ * undefined }` for an optional prop); class instances are kept as they are.
+ */
+function withoutUndefined(value: unknown, depth = 0): unknown {
+  if (depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, depth + 1));
+  if (!isPlain(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v, depth + 1);
+  return out;
+}
+
+/** The class instances inside plain data, with where they are. */
+function classValues(data: unknown, segments: PathSegment[] = [], out: { segments: PathSegment[]; value: object }[] = []): { segments: PathSegment[]; value: object }[] {
+  if (segments.length > 64) return out;
+  if (Array.isArray(data)) data.forEach((v, i) => classValues(v, [...segments, i], out));
+  else if (isPlain(data)) for (const [k, v] of Object.entries(data)) classValues(v, [...segments, k], out);
+  else if (typeof data === 'object' && data !== null) out.push({ segments, value: data });
+  return out;
+}
+
+// ---- ajv errors → problems
+
+function toProblems(errors: readonly ErrorObject[], data: unknown, at: (segments: readonly PathSegment[]) => string): Problem[] {
+  // An anyOf that failed reports each branch's errors, then its own: keep one problem for the anyOf, unless the value
+  // is an object and exactly one branch takes objects (then that branch's errors say more).
+  const anyOfs = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  const inBranch = (e: ErrorObject) => anyOfs.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath));
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    if (inBranch(error) && !anyOfs.includes(error)) continue;
+    const segments = pointerToSegments(error.instancePath, data);
+    const value = valueAt(data, segments);
+    const parent = error.parentSchema as Record<string, unknown> | undefined;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String(error.params.additionalProperty);
+        const known = Object.keys((parent?.properties as Record<string, unknown> | undefined) ?? {});
+        const near = closestField(key, known);
+        problems.push({
+          field: at([...segments, key]),
+          value: shown(valueAt(data, [...segments, key])),
+          rule: 'props/unknown',
+          message: `is not a prop of ${typeLabel(parent, at(segments))}, so it would be silently ignored`,
+          fix: near ? `did you mean \`${near}\`?` : known.length > 0 ? `remove it, or use one of: ${known.join(', ')}` : 'remove it',
+        });
+        break;
+      }
+      case 'required': {
+        const key = String(error.params.missingProperty);
+        const schema = (parent?.properties as Record<string, unknown> | undefined)?.[key];
+        problems.push({
+          field: at([...segments, key]),
+          value: undefined,
+          rule: 'props/required',
+          message: `is required by ${typeLabel(parent, at(segments))}`,
+          fix: `set \`${key}\` to ${schema ? describe(schema) : 'a value'}`,
+        });
+        break;
+      }
+      case 'enum':
+      case 'const': {
+        const allowed = (error.keyword === 'enum' ? (error.params.allowedValues as unknown[]) : [error.params.allowedValue]) ?? [];
+        const near = typeof value === 'string' ? closestField(value, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+        problems.push({ field: at(segments), value: shown(value), rule: 'props/type', message: `must be ${describe(parent ?? {})}`, fix: near ? `did you mean ${JSON.stringify(near)}?` : `use ${describe(parent ?? {})}` });
+        break;
+      }
+      case 'instanceOf': {
+        const spec = (parent?.instanceOf ?? {}) as InstanceOfSpec;
+        problems.push({ field: at(segments), value: shown(value), rule: 'props/type', message: `must be ${describe(parent ?? {})}, not ${kindOf(value)}`, fix: spec.create.length > 0 ? `make one with ${spec.create.join(', ')}` : `pass ${describe(parent ?? {})}` });
+        break;
+      }
+      default: {
+        const expected = error.keyword === 'type' || error.keyword === 'anyOf' || error.keyword === 'oneOf' ? describe(parent ?? {}) : undefined;
+        problems.push({
+          field: at(segments),
+          value: shown(value),
+          rule: 'props/type',
+          message: expected ? `must be ${expected}, not ${kindOf(value)}` : String(error.message),
+          fix: expected ? `use ${expected}` : 'see the prop\'s documentation',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/** `StatelessServiceProps`, or the field when the object's type has no name. */
+function typeLabel(schema: unknown, field: string): string {
+  const name = definitionNames.get(schema);
+  if (name) return name;
+  return field === '' ? 'these props' : `\`${field}\``;
+}
+
+/** A value for a message: data as it is, a class instance by its class name. */
+function shown(value: unknown): unknown {
+  if (typeof value === 'function') return `<function ${value.name || 'anonymous'}>`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || isPlain(value)) return value;
+  return `<${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}>`;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return isPlain(value) ? 'a plain object' : `a ${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}`;
+  if (value === undefined) return 'undefined';
+  return `${ARTICLE(typeof value)} (${JSON.stringify(value)})`;
+}
+
+const ARTICLE = (word: string) => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
+
+/** What a schema accepts, in words: `an array of strings`, `a Duration (Duration.seconds(), …)`, `"a" or "b"`. */
+export function describe(schema: unknown, depth = 0): string {
+  if (typeof schema !== 'object' || schema === null || depth > 4) return 'a value';
+  const s = schema as Record<string, unknown>;
+  if (typeof s.$ref === 'string') {
+    const name = s.$ref.replace(/^.*#\/definitions\//, '');
+    const definition = propsSchemas().definitions[name] as Record<string, unknown> | undefined;
+    if (definition && (definition.type === 'object' || definition.properties)) return `an object (${name})`;
+    return describe(definition, depth + 1);
+  }
+  if (s.instanceOf) {
+    const spec = s.instanceOf as InstanceOfSpec;
+    const what = spec.class ?? spec.interface ?? 'object';
+    return spec.create.length > 0 ? `${ARTICLE(what)} (${spec.create.slice(0, 3).join(', ')}${spec.create.length > 3 ? ', …' : ''})` : ARTICLE(what);
+  }
+  if (Array.isArray(s.enum)) return s.enum.length === 1 ? JSON.stringify(s.enum[0]) : `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  if ('const' in s) return JSON.stringify(s.const);
+  const union = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
+  if (Array.isArray(union)) return union.filter((b) => !isNever(b)).map((b) => describe(b, depth + 1)).join(' or ');
+  const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : [];
+  if (types.length === 0) return 'a value';
+  return types
+    .map((t) => {
+      if (t === 'array') return s.items ? `an array of ${plural(describe(s.items, depth + 1))}` : 'an array';
+      if (t === 'object') return s.properties ? 'an object' : s.additionalProperties && typeof s.additionalProperties === 'object' ? `a map of ${plural(describe(s.additionalProperties, depth + 1))}` : 'an object';
+      return ARTICLE(t);
+    })
+    .join(' or ');
+}
+
+/** `{"not": {}}` is how an optional `undefined` branch is written. */
+const isNever = (schema: unknown) => typeof schema === 'object' && schema !== null && 'not' in schema && Object.keys((schema as { not: object }).not).length === 0;
+
+function plural(phrase: string): string {
+  return phrase.replace(/^an? (\w+)/, (_m, word: string) => `${word}s`);
+}
+
+// ---- environments maps
+
+/**
+ * The keys of a per-environment override map (`environments: { dev: {...} }`, a map by schema, not the
+ * Platform's list of environments) must name environments of the platform: a misspelt one would do nothing.
+ */
+function checkEnvironmentKeys(construct: IConstruct, param: PropsSignatureParam, props: unknown): Problem[] {
+  if (!isPlain(props) || !isPlain(props.environments)) return [];
+  const schema = resolved(param.schema);
+  const property = resolved((schema?.properties as Record<string, unknown> | undefined)?.environments);
+  if (!property || property.type !== 'object' || property.properties || typeof property.additionalProperties !== 'object') return [];
+  let declared: { readonly platform: string; readonly names: () => readonly string[] } | undefined;
+  for (let scope: IConstruct | undefined = construct; scope && !declared; scope = scope.node.scope) declared = ENVIRONMENT_NAMES.get(scope);
+  if (!declared) return [];
+  const names = declared.names();
+  const problems: Problem[] = [];
+  for (const key of Object.keys(props.environments)) {
+    if (names.includes(key)) continue;
+    const near = closestField(key, names);
+    problems.push({
+      field: `environments.${key}`,
+      value: key,
+      rule: 'props/environment',
+      message: `names no environment of platform "${declared.platform}" (${names.join(', ')}), so its overrides would be silently ignored`,
+      fix: near ? `did you mean \`${near}\`?` : `use one of: ${names.join(', ')}`,
+    });
+  }
+  return problems;
+}
+
+function resolved(schema: unknown): Record<string, unknown> | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const s = schema as Record<string, unknown>;
+  if (typeof s.$ref === 'string') return resolved(propsSchemas().definitions[s.$ref.replace(/^.*#\/definitions\//, '')]);
+  return s;
+}
