@@ -111,6 +111,15 @@ export declare enum DeliveryStage {
     MIGRATION = "migration",
     APP = "app"
 }
+export declare class DeliveryUnit extends Construct {
+    readonly folder: string;
+    readonly stage: DeliveryStage;
+    constructor(scope: Construct, id: string, props?: DeliveryUnitProps);
+}
+export interface DeliveryUnitProps {
+    readonly folder?: string;
+    readonly stage?: DeliveryStage;
+}
 export interface ArgoRolloutsControllerOptions extends ControllerOptions {
     readonly gatewayApiPluginVersion?: string;
     readonly gatewayApiPluginArchitecture?: CpuArchitecture;
@@ -1020,13 +1029,16 @@ export interface GitOpsRenderContext {
     readonly units: readonly GitOpsUnit[];
     readonly outputPath: string;
     readonly relocated?: readonly GitOpsObject[];
+    readonly scopes?: ResourceScopes;
+    readonly environments?: readonly string[];
 }
 export interface IGitOpsTarget {
     readonly kind: string;
     render(context: GitOpsRenderContext): GitOpsObject[];
     problems(): Finding[];
+    adapt?(manifest: Record<string, any>): void;
     relocate?(path: string, manifest: Record<string, any>): string | undefined;
-    checkTree?(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[];
+    checkTree?(objects: readonly Manifest[], tree: GitOpsTree, scopes: ResourceScopes): Finding[];
 }
 export interface GitOpsUnit {
     readonly folder: string;
@@ -1064,9 +1076,8 @@ export declare class ArgoCdTarget implements IGitOpsTarget {
     destinationServerOf(environment: string): string;
     problems(): Finding[];
     relocate(path: string, manifest: Record<string, any>): string | undefined;
-    checkTree(platform: string, environments: readonly string[], objects: readonly GitOpsObject[]): Finding[];
-    private argoCdOf;
-    private clusterOf;
+    checkTree(objects: readonly Manifest[], tree: GitOpsTree, scopes: ResourceScopes): Finding[];
+    argoCdInstanceOf(platform: string, environment: string, environments: readonly string[]): string;
     render(ctx: GitOpsRenderContext): GitOpsObject[];
     private application;
 }
@@ -1106,6 +1117,7 @@ export declare class FluxTarget implements IGitOpsTarget {
     render(ctx: GitOpsRenderContext): GitOpsObject[];
     private unitKustomization;
     private timing;
+    adapt(manifest: Record<string, any>): void;
     private metadata;
 }
 export interface FluxTargetProps {
@@ -1164,6 +1176,7 @@ export interface SynthesizedObject {
 export declare function synthesize(app: App, options?: SynthesizeOptions): SynthesizedObject[];
 export interface SynthesizeOptions {
     readonly validator?: SchemaValidator;
+    readonly scopes?: ResourceScopes;
 }
 export interface Finding {
     readonly location: string;
@@ -1177,6 +1190,34 @@ export declare function formatFinding(finding: Finding): string;
 export interface Manifest {
     readonly object: any;
     readonly location: string;
+    readonly file?: string;
+}
+export declare const GITOPS_INSTANCE_ANNOTATION = "delivery.cdk8s.io/gitops-instance";
+export interface GitOpsTree {
+    clustersOf(manifest: Manifest): readonly string[];
+    namespaceOf(manifest: Manifest): string | undefined;
+    appliersOf(manifest: Manifest): readonly Manifest[];
+    destinationsOf(manifest: Manifest): readonly string[];
+}
+export declare function readGitOpsTree(manifests: readonly Manifest[]): GitOpsTree;
+export declare class ResourceScopes {
+    private static pinnedScopes;
+    static pinned(): ResourceScopes;
+    private readonly scopes;
+    private readonly custom;
+    constructor(table: ScopeTable);
+    with(crds: readonly {
+        readonly group: string;
+        readonly kind: string;
+        readonly namespaced: boolean;
+    }[]): ResourceScopes;
+    isCustomResource(apiVersion: unknown, kind: unknown): boolean;
+    isNamespaced(apiVersion: unknown, kind: unknown): boolean | undefined;
+}
+export interface ScopeTable {
+    readonly namespaced: readonly string[];
+    readonly cluster: readonly string[];
+    readonly custom?: readonly string[];
 }
 export interface ManifestSource {
     readonly file: string;
@@ -1191,6 +1232,7 @@ export declare class SchemaValidator {
     private readonly ajv;
     private readonly walker;
     private readonly crdsDir;
+    readonly scopes: ResourceScopes;
     private readonly apiVersionsByKind;
     private readonly knownGroups;
     private readonly compiled;
@@ -1233,6 +1275,7 @@ export interface ValidateManifestsOptions {
     readonly policy?: ValidationPolicy;
     readonly projects?: boolean;
     readonly requireExplicitWave?: boolean;
+    readonly objectSet?: boolean;
 }
 export type ValidationPolicy = 'restricted' | 'baseline' | 'none';
 export interface ValidationResult {

@@ -16,6 +16,7 @@ export { type Problem, reportProblem, SynthError } from './core/problems.js';
 // ---- platform: the platform, its environments and controllers --------------------------------------------------
 export { EnvironmentChart, Platform, type PlatformProps } from './platform/platform.js';
 export { DeliveryStage } from './platform/output-folder.js';
+export { DeliveryUnit, type DeliveryUnitProps } from './platform/guests.js';
 export { type ArgoRolloutsControllerOptions, type ControllerOptions, CpuArchitecture, PlatformControllers, type PlatformControllersProps } from './platform/controllers.js';
 
 // ---- pods: probes, shutdown, security --------------------------------------------------------------------------
@@ -101,6 +102,8 @@ export { type SynthesizedObject, synthesize, type SynthesizeOptions } from './sy
 // ---- validation: upstream schemas and controller rules for any manifests ----------------------------------------
 export { type Finding, formatFinding } from './validation/finding.js';
 export { type Manifest } from './validation/manifest.js';
+export { GITOPS_INSTANCE_ANNOTATION, type GitOpsTree, readGitOpsTree } from './validation/gitops-tree.js';
+export { ResourceScopes, type ScopeTable } from './validation/schema/scopes.js';
 export { type ManifestSource } from './validation/manifest-files.js';
 export { type PodSecurityLevel } from './validation/pod-security-rules.js';
 export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from './validation/schema-validator.js';

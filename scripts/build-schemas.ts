@@ -5,7 +5,9 @@
  *                                    (../shared/crds, or $CDK8S_DELIVERY_PINNED_CRDS), without schemas;
  * - schemas/crds/<group>.json.gz     the schemas of one API group, descriptions removed, gzip-compressed
  *                                    (read per group on demand: see lib/validation/schema/pinned.ts);
- * - schemas/core.json.gz             the core kind catalogue from kubernetes-models and client-node's model fields.
+ * - schemas/core.json.gz             the core kind catalogue from kubernetes-models and client-node's model fields;
+ * - schemas/scopes.json              which kinds are namespaced and which cluster-scoped (core: client-node's request
+ *                                    paths; CRDs: spec.scope), read synchronously at synth (lib/validation/schema/scopes.ts).
  *
  * Incremental: schemas/inputs.sha256 holds a hash of every input (the CRD files, the two libraries' versions, this
  * script and the loaders it uses); when it matches, nothing is rewritten. `--force` regenerates anyway.
@@ -85,7 +87,7 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   }
   for (const file of files) hash.update(`${path.relative(crdsDir, file)}\0`).update(readFileSync(file)).update('\0');
   hash.update(`kubernetes-models@${versionOf(modelsDir)} @kubernetes/client-node@${versionOf(clientNodeDir)}\0`);
-  for (const source of ['scripts/build-schemas.ts', 'lib/validation/schema/core.ts', 'lib/validation/schema/crd.ts', 'lib/validation/schema/pinned.ts']) {
+  for (const source of ['scripts/build-schemas.ts', 'lib/validation/schema/core.ts', 'lib/validation/schema/crd.ts', 'lib/validation/schema/pinned.ts', 'lib/validation/schema/scopes.ts']) {
     hash.update(readFileSync(path.join(ROOT, source)));
   }
   const digest = hash.digest('hex');
@@ -98,10 +100,10 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   }
   if (!options.force && stamp === digest) return { written: false, crds: 0, kinds: 0, outDir };
 
-  const [{ loadCrds }, { scanCoreCatalogue }] = await Promise.all([import('../lib/validation/schema/crd.js'), import('../lib/validation/schema/core.js')]);
+  const [{ loadCrds }, { scanCoreCatalogue }, { scanCoreScopes, scopeTable, SCOPES_FILE }] = await Promise.all([import('../lib/validation/schema/crd.js'), import('../lib/validation/schema/core.js'), import('../lib/validation/schema/scopes.js')]);
   const crdVersions = await loadCrds(crdsDir);
   const versions = crdVersions
-    .map((c) => ({ crd: { group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/') } satisfies PinnedCrd, schema: withoutDescriptions(c.schema()) }))
+    .map((c) => ({ crd: { group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source.split(path.sep).join('/'), scope: c.namespaced ? 'Namespaced' : 'Cluster' } satisfies PinnedCrd, schema: withoutDescriptions(c.schema()) }))
     .sort((a, b) => `${a.crd.apiVersion}/${a.crd.kind}`.localeCompare(`${b.crd.apiVersion}/${b.crd.kind}`, 'en'));
   const groups = new Map<string, PinnedGroupSchemas>();
   for (const { crd, schema } of versions) {
@@ -112,6 +114,7 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   // Deep import: client-node's entry point also loads its HTTP client. Only its generated models are needed.
   const models = (await import(pathToFileURL(path.join(clientNodeDir, 'dist/gen/models/ObjectSerializer.js')).href)) as ClientNodeModels;
   const core = await scanCoreCatalogue(modelsDir, models);
+  const scopes = scopeTable(core.kinds, await scanCoreScopes(clientNodeDir), crdVersions);
 
   // Nothing of an earlier layout (or of a group no longer pinned) stays behind.
   rmSync(outDir, { recursive: true, force: true });
@@ -122,6 +125,7 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   for (const [group, schemas] of [...groups].sort(([a], [b]) => a.localeCompare(b, 'en'))) writeAtomically(path.join(crdsOut, groupSchemaFile(group)), gzip(schemas));
   writeAtomically(path.join(crdsOut, 'index.json'), `${JSON.stringify({ crds: versions.map((v) => v.crd) })}\n`);
   writeAtomically(path.join(outDir, 'core.json.gz'), gzip(core));
+  writeAtomically(path.join(outDir, SCOPES_FILE), `${JSON.stringify(scopes)}\n`);
   writeAtomically(stampFile, `${digest}\n`);
   return { written: true, crds: versions.length, kinds: core.kinds.length, outDir };
 }

@@ -17,9 +17,9 @@ export interface HelmInstallation {
 
 /**
  * How a chart is installed, whatever the GitOps tool. The fields are those of an Argo CD Application; under
- * Flux, `name`, `destinationNamespace`, `wave`, `labels`, `createNamespace` and `deletionProtection` apply,
- * and the Argo CD-only ones (`argoCdNamespace`, `project`, `destinationServer`, `automated`,
- * `serverSideApply`, `syncOptions`) are ignored: the Flux namespace and interval come from the platform's
+ * Flux, `name`, `destinationNamespace`, `labels`, `createNamespace` and `deletionProtection` apply,
+ * and the Argo CD-only ones (`argoCdNamespace`, `project`, `destinationServer`, `wave`, `automated`,
+ * `serverSideApply`, `syncOptions`) are ignored (Flux orders units by `dependsOn`, not waves): the Flux namespace and interval come from the platform's
  * Flux target, and a HelmRelease is always reconciled automatically.
  */
 export type HelmRenderOptions = Omit<ArgoCdHelmApplicationProps, 'chart'>;
@@ -38,7 +38,6 @@ export function renderHelmChart(scope: Construct, id: string, chart: HelmChart, 
       name: options.name,
       chart,
       targetNamespace: options.destinationNamespace,
-      wave: options.wave,
       labels: options.labels,
       fluxNamespace: flux?.namespace,
       interval: flux?.interval,

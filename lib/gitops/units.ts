@@ -1,4 +1,5 @@
 import { DeliveryStage, DELIVERY_STAGES } from '../platform/output-folder.js';
+import { ResourceScopes } from '../validation/schema/scopes.js';
 
 /** One object as the GitOps layer sees it. */
 export interface UnitObject {
@@ -48,12 +49,15 @@ export function namespacesOf(units: readonly GitOpsUnit[]): string[] {
   return [...out].sort();
 }
 
-/** The cluster-scoped kinds among the objects, as `group/kind` pairs. */
-export function clusterKindsOf(units: readonly GitOpsUnit[]): { group: string; kind: string }[] {
+/**
+ * The cluster-scoped kinds among the objects, as `group/kind` pairs: by the schemas' scope (`scopes`), or, for a kind
+ * no schema knows, by the manifest naming no namespace.
+ */
+export function clusterKindsOf(units: readonly GitOpsUnit[], scopes: ResourceScopes = ResourceScopes.pinned()): { group: string; kind: string }[] {
   const out = new Map<string, { group: string; kind: string }>();
   for (const u of units) {
     for (const o of u.objects) {
-      if (o.manifest.metadata?.namespace) continue;
+      if (scopes.isNamespaced(o.manifest.apiVersion, o.manifest.kind) ?? Boolean(o.manifest.metadata?.namespace)) continue;
       const apiVersion = String(o.manifest.apiVersion);
       const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
       out.set(`${group}/${o.manifest.kind}`, { group, kind: o.manifest.kind });

@@ -175,7 +175,9 @@ export class PlatformControllers extends Construct {
     const pinned = CONTROLLER_CHARTS[key];
     const crds = options.crds ?? HelmCrdPolicy.CREATE_REPLACE;
     // These charts template their CRDs: the policy must reach them through the chart's own values.
-    const crdValues = chartFactsOf(pinned.repoURL, pinned.chart, pinned.version)?.crdValues?.[crds] ?? {};
+    const catalogued = chartFactsOf(pinned.repoURL, pinned.chart, pinned.version)?.crdValues?.[crds] ?? {};
+    // Under Flux the CRDs are kept by `helm.sh/resource-policy: keep` alone: Argo CD's Prune=false means nothing there.
+    const crdValues = EnvironmentChart.of(this).platform.gitops?.kind === 'flux' ? withoutArgoCdKeys(catalogued) : catalogued;
     return HelmChart.of({ repoURL: pinned.repoURL, chart: pinned.chart, version: options.chartVersion ?? pinned.version, values: deepMerge(crdValues, values), crds });
   }
 
@@ -224,4 +226,17 @@ export class PlatformControllers extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.argoRolloutsServiceAccount, namespace }],
     });
   }
+}
+
+/** A copy of chart values without `argocd.argoproj.io/…` keys (annotations for Argo CD), and without maps left empty. */
+function withoutArgoCdKeys(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key.startsWith('argocd.argoproj.io/')) continue;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner = withoutArgoCdKeys(value as Record<string, unknown>);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else out[key] = value;
+  }
+  return out;
 }

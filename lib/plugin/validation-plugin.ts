@@ -89,7 +89,8 @@ export class DeliveryValidation implements Validation {
         const id = `${isRecord(object) ? object.kind ?? '?' : '?'}/${typeof meta.namespace === 'string' ? meta.namespace : '-'}/${name}`;
         const location = resources.has(id) ? `${id} (${file} #${index + 1})` : id;
         const source = sourceOf(doc);
-        manifests.push({ object, location });
+        // The GitOps tree reads folders from file paths: the `# Source:` path below dist/ where runSynth wrote one.
+        manifests.push({ object, location, file: source ?? file });
         resources.set(location, { resourceName: source !== undefined && context.metadata[source] ? source : name, manifestPath: file });
       });
     }

@@ -18,6 +18,12 @@ export interface ManifestCheckOptions {
    * @default none: schemas are not checked
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Whether the objects of a platform must carry an explicit Argo CD sync wave: not under Flux, which orders the
+   * units by `dependsOn` and is given no Argo CD annotation.
+   * @default every platform
+   */
+  readonly syncWaves?: (platform: string) => boolean;
 }
 
 /**
@@ -25,8 +31,8 @@ export interface ManifestCheckOptions {
  * platform and environment (the set one Argo CD sync applies) — the same engine as
  * `cdk8s-delivery validate` (lib/validation/validate-manifests.ts), reporting construct paths:
  * - the upstream schema of every object, when a validator is given;
- * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086), and hook, delete
- *   policy and sync-option values are ones Argo CD knows;
+ * - every object has an explicit integer Argo CD sync wave (argoproj/argo-cd#5086), unless its platform is
+ *   delivered by Flux, and hook, delete policy and sync-option values are ones Argo CD knows;
  * - Argo Rollouts' own validation of Rollouts and AnalysisTemplates, including the cross-object
  *   references, which the controller only reports at reconcile time, one error at a time;
  * - KEDA's admission rules for ScaledObjects;
@@ -34,10 +40,11 @@ export interface ManifestCheckOptions {
  * - no Secret carries inline values.
  * - every HTTPRoute parentRef to a Gateway of the same output attaches to it (name, namespace, listener,
  *   allowed namespaces, hostnames).
- * Warning-level rules are left to `validate`; a synth fails on errors only.
+ * Warnings (the same rules `validate` calls warnings) are returned apart: a synth prints them and fails on errors only.
  */
-export function checkManifests(manifests: readonly LocatedManifest[], options: ManifestCheckOptions = {}): Finding[] {
+export function checkManifests(manifests: readonly LocatedManifest[], options: ManifestCheckOptions = {}): { readonly errors: Finding[]; readonly warnings: Finding[] } {
   const findings: Finding[] = [];
+  const warnings: Finding[] = [];
   const groups = new Map<string, LocatedManifest[]>();
   for (const m of manifests) {
     const key = m.path.split('/').slice(0, 2).join('/');
@@ -47,8 +54,10 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   }
   for (const group of groups.values()) {
     const set = group.map((m) => ({ object: m.object, location: m.location }));
-    findings.push(...validateManifests(set, { schema: options.validator, requireExplicitWave: true, projects: false }).errors);
+    const result = validateManifests(set, { schema: options.validator, requireExplicitWave: options.syncWaves?.(group[0]!.path.split('/')[0]!) ?? true, objectSet: false });
+    findings.push(...result.errors);
+    warnings.push(...result.warnings);
     findings.push(...checkGatewayRoutes(set));
   }
-  return findings;
+  return { errors: findings, warnings };
 }

@@ -7,8 +7,9 @@ import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
-import { collectProblems } from '../core/problems.js';
-import type { Finding } from '../validation/finding.js';
+import { collectProblems, groupAcrossEnvironments } from '../core/problems.js';
+import { type Finding, formatFinding } from '../validation/finding.js';
+import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
 import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 
@@ -54,21 +55,25 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     const app = build();
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
-    const { objects, findings } = synthesizeWithFindings(app);
+    const { objects, findings, warnings } = synthesizeWithFindings(app);
     // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
     // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
     // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
     const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
     const toCheck = validateAll ? objects : objects.filter((o) => !unchangedOnDisk(outdir, o));
     const all: Finding[] = [...findings];
+    const warned: Finding[] = [...warnings];
     if (toCheck.length > 0) {
       const validator = options.validator ?? (await SchemaValidator.load({ crdsDir: options.crds }));
-      all.push(...withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app)));
+      // One severity per rule everywhere: what `validate` and the plugin call a warning (a kind of an API group no
+      // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
+      for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
     }
     all.push(...(await checkMigrations(app, objects, { outdir })));
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     writeAtomically(objects, outdir, rolloutPlans(objects));
+    for (const f of groupAcrossEnvironments(warned)) console.error(`warning: ${formatFinding(f)}`);
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);

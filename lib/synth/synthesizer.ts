@@ -8,7 +8,12 @@ import { unitsOf } from '../gitops/units.js';
 import { EnvironmentChart, Platform, PLATFORM_FOLDER } from '../platform/platform.js';
 import { Finding } from '../validation/finding.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
+import { readGitOpsTree } from '../validation/gitops-tree.js';
+import type { Manifest } from '../validation/manifest.js';
+import { checkDuplicateObjects } from '../validation/object-set-rules.js';
+import { ResourceScopes } from '../validation/schema/scopes.js';
 import { checkManifests } from './manifest-checks.js';
+import { completeManifest, guestFolderName } from '../platform/guests.js';
 
 /** One synthesized object and where it goes. */
 export interface SynthesizedObject {
@@ -31,6 +36,11 @@ export interface SynthesizeOptions {
    * @default none: construct props and the controller, Argo CD and Pod Security rules only
    */
   readonly validator?: SchemaValidator;
+  /**
+   * Which kinds are namespaced: decides the namespace of plain cdk8s objects and the cluster-scoped kinds an
+   * AppProject allows. @default the validator's, or the core kinds and the pinned CRDs
+   */
+  readonly scopes?: ResourceScopes;
 }
 
 /**
@@ -50,19 +60,33 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * Security, secrets) — so a user fixes them at once rather than in rounds. Objects of a construct that reported
  * prop problems are still rendered (constructs keep going after reporting), but findings about them, and the
  * cross-object manifest rules, would only restate those problems in manifest terms: they are left out until the
- * props are fixed.
+ * props are fixed. `warnings` are the findings `cdk8s-delivery validate` reports as warnings: printed, never fatal.
  */
-export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[] } {
+export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[]; readonly warnings: Finding[] } {
   const problems = collectProblems(app);
   const duplicates: Finding[] = [];
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
   const byIdentity = new Map<string, string>();
+  const stageOfFolder = new Map<string, { stage: DeliveryStage; by: string }>();
+  const scopes = options.scopes ?? options.validator?.scopes ?? ResourceScopes.pinned();
   for (const c of app.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
     const stem = fileStemOf(c);
     const place = placeOf(c);
+    if (place.chart) {
+      const target = place.chart.platform.gitops;
+      completeManifest(manifest, { namespace: place.chart.targetNamespace, platform: place.chart.platform.name, scopes, syncWaves: target?.kind !== 'flux' });
+      target?.adapt?.(manifest);
+    }
+    // A folder is one unit, synced in one stage: two constructs may not put it in two.
+    const folderStage = stageOfFolder.get(place.folder);
+    if (folderStage === undefined) stageOfFolder.set(place.folder, { stage: place.stage, by: c.node.path });
+    else if (folderStage.stage !== place.stage) {
+      duplicates.push({ location: c.node.path, field: 'folder', value: place.folder, rule: 'synth/unit-stage', message: `puts folder ${place.folder} in stage ${place.stage}, where ${folderStage.by} puts it in stage ${folderStage.stage}: one folder is one unit, synced at one point`, fix: 'give one of the two its own folder (another construct id, or a DeliveryUnit with its own `folder`)' });
+      continue;
+    }
     const natural = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     // The GitOps target may move its own objects (Argo CD Applications) out of the unit folders.
     const relocated = platformOf(c)?.gitops?.relocate?.(natural, manifest);
@@ -83,13 +107,17 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     byIdentity.set(identity, c.node.path);
     objects.push({ path, constructPath: c.node.path, manifest, ...(relocated ? { relocated: true } : { stage: place.stage }) });
   }
-  objects.push(...renderGitOps(app, objects));
+  objects.push(...renderGitOps(app, objects, scopes));
   const findings: Finding[] = [...problems, ...withoutFindingsBelow(duplicates, problems)];
+  const warnings: Finding[] = [];
   if (problems.length === 0) {
-    findings.push(...checkTrees(app, objects));
-    findings.push(...checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator }));
+    findings.push(...checkTrees(app, objects, scopes));
+    const flux = new Set(app.node.children.filter((c): c is Platform => c instanceof Platform && c.gitops?.kind === 'flux').map((p) => p.name));
+    const checked = checkManifests(objects.map((o) => ({ object: o.manifest, location: o.constructPath, path: o.path })), { validator: options.validator, syncWaves: (platform) => !flux.has(platform) });
+    findings.push(...checked.errors);
+    warnings.push(...checked.warnings);
   }
-  return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings };
+  return { objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), findings, warnings };
 }
 
 /**
@@ -111,7 +139,7 @@ export function toYaml(manifest: unknown): string {
 }
 
 /** Adds each platform's GitOps objects (root Application, Kustomizations, ...) for every environment. */
-function renderGitOps(app: App, objects: readonly SynthesizedObject[]): SynthesizedObject[] {
+function renderGitOps(app: App, objects: readonly SynthesizedObject[], scopes: ResourceScopes): SynthesizedObject[] {
   const out: SynthesizedObject[] = [];
   for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
     if (!platform.gitops) continue;
@@ -120,7 +148,7 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
       const mine = objects.filter((o) => o.path.startsWith(prefix));
       const units = unitsOf(mine.filter((o) => !o.relocated).map((o) => ({ path: o.path, manifest: o.manifest, stage: o.stage ?? DeliveryStage.APP })));
       const relocated = mine.filter((o) => o.relocated).map((o) => ({ path: o.path, manifest: o.manifest }));
-      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath, relocated });
+      const rendered = platform.gitops.render({ platform: platform.name, environment: chart.environment.name, namespace: chart.targetNamespace, units, outputPath: platform.outputPath, relocated, scopes, environments: platform.environments.map((e) => e.environment.name) });
       // Relocated objects are already in `objects`; a target that lists them again does not add them twice.
       const already = new Set(relocated.map((r) => r.path));
       for (const r of rendered) if (!already.has(r.path)) out.push({ path: r.path, constructPath: `${chart.node.path}/gitops`, manifest: r.manifest });
@@ -130,29 +158,21 @@ function renderGitOps(app: App, objects: readonly SynthesizedObject[]): Synthesi
 }
 
 /**
- * What one GitOps tool syncs, checked as a whole: the target's own checks over every environment of the
- * platform (Argo CD: one Argo CD's namespace and each destination cluster), and otherwise no object twice in
- * one environment's tree, its GitOps folders included.
+ * What the GitOps tools sync, checked as a whole per platform (every environment): no object twice in one cluster
+ * (../validation/object-set-rules.ts, the check `cdk8s-delivery validate` and the validation plugin run on the
+ * written files, reading the clusters from the same tree), and the target's own checks (Argo CD: charts installed
+ * twice, AppProjects). Without a GitOps target nothing says which environments share a cluster: objects may not
+ * repeat within an environment.
  */
-function checkTrees(app: App, objects: readonly SynthesizedObject[]): Finding[] {
+function checkTrees(app: App, objects: readonly SynthesizedObject[], scopes: ResourceScopes): Finding[] {
   const findings: Finding[] = [];
   const locationOf = new Map(objects.map((o) => [o.path, o.constructPath]));
   for (const platform of app.node.children.filter((c): c is Platform => c instanceof Platform)) {
     if (!platform.gitops) continue;
-    const mine = objects.filter((o) => o.path.startsWith(`${platform.name}/`));
-    const environments = platform.environments.map((e) => e.environment.name);
-    if (platform.gitops.checkTree) {
-      for (const f of platform.gitops.checkTree(platform.name, environments, mine)) findings.push({ ...f, location: `${locationOf.get(f.location) ?? f.location} (${f.location})` });
-      continue;
-    }
-    const seen = new Map<string, SynthesizedObject>();
-    for (const o of mine) {
-      const m = o.manifest;
-      const identity = `${o.path.split('/')[1]}|${groupOf(m.apiVersion)}|${m.kind}|${m.metadata?.namespace ?? ''}|${m.metadata?.name}`;
-      const first = seen.get(identity);
-      if (!first) seen.set(identity, o);
-      else findings.push({ location: `${o.constructPath} (${o.path})`, field: 'metadata.name', value: m.metadata?.name, rule: 'gitops/duplicate-object', message: `is the same ${m.kind} as ${first.path}, in the tree one ${platform.gitops.kind} syncs: one overwrites the other`, fix: 'rename one of the two objects' });
-    }
+    const mine = objects.filter((o) => o.path.startsWith(`${platform.name}/`)).map((o): Manifest => ({ object: o.manifest, location: o.path, file: o.path }));
+    const tree = readGitOpsTree(mine);
+    const found = [...checkDuplicateObjects(mine, { tree, scopes }), ...(platform.gitops.checkTree?.(mine, tree, scopes) ?? [])];
+    for (const f of found) findings.push({ ...f, location: `${locationOf.get(f.location) ?? f.location} (${f.location})` });
   }
   return findings;
 }
@@ -166,21 +186,30 @@ function platformOf(c: IConstruct): Platform | undefined {
   return undefined;
 }
 
-/** The output folder and delivery stage of an object, from one walk over its ancestors. */
-function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage } {
+/**
+ * The output folder and delivery stage of an object, and its environment, from one walk over its ancestors. An
+ * object of an environment below no folder — a plain cdk8s object created directly in the environment — gets a
+ * unit of its own, named after its top-level construct id, in the app stage.
+ */
+function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage; chart?: EnvironmentChart } {
   const scopes = c.node.scopes;
   let chart: EnvironmentChart | undefined;
+  let chartIndex = -1;
   let info: OutputFolder | undefined;
   for (let i = scopes.length - 1; i >= 0 && (!chart || !info); i--) {
     const scope = scopes[i]!;
     if (!info) info = folderInfoOfScope(scope);
-    if (!chart && scope instanceof EnvironmentChart) chart = scope as EnvironmentChart;
+    if (!chart && scope instanceof EnvironmentChart) {
+      chart = scope as EnvironmentChart;
+      chartIndex = i;
+    }
   }
-  const folder = info?.name ?? PLATFORM_FOLDER;
-  const stage = info?.stage ?? DeliveryStage.PLATFORM;
-  if (chart) return { folder: `${chart.platform.name}/${chart.environment.name}/${folder}`, stage };
+  if (chart) {
+    const own = info ?? { name: guestFolderName(scopes[chartIndex + 1]?.node.id ?? ''), stage: DeliveryStage.APP };
+    return { folder: `${chart.platform.name}/${chart.environment.name}/${own.name}`, stage: own.stage, chart };
+  }
   // Objects outside a platform keep their top-level construct id as the folder.
-  return { folder: `${scopes[1]?.node.id ?? 'default'}/${folder}`, stage };
+  return { folder: `${scopes[1]?.node.id ?? 'default'}/${info?.name ?? PLATFORM_FOLDER}`, stage: info?.stage ?? DeliveryStage.PLATFORM };
 }
 
 function fileName(manifest: Record<string, any>): string {

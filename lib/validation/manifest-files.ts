@@ -333,7 +333,7 @@ export async function readManifestFiles(target: string): Promise<ManifestFiles> 
         const source: ManifestSource = { file: display(file), document: index + 1, ...(item === undefined ? {} : { item }), object: identity(value) };
         let location = `${source.file}: ${source.object}`;
         if (sources.has(location)) location = `${source.file}#${source.document}${item === undefined ? '' : `.items[${item}]`}: ${source.object}`;
-        manifests.push({ object: value, location });
+        manifests.push({ object: value, location, file: source.file });
         sources.set(location, source);
       };
       if (isList(object)) {

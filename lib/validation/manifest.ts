@@ -9,6 +9,11 @@ import { type Finding } from './finding.js';
 export interface Manifest {
   readonly object: any;
   readonly location: string;
+  /**
+   * The file the object was read from (its path as the GitOps tree names folders: below the folder validated, or
+   * below the synth's output folder). @default the part of `location` before `: `
+   */
+  readonly file?: string;
 }
 
 /** Appends findings for one object; keeps the rule code free of `location` plumbing. */

@@ -1,6 +1,8 @@
 import { isDestinationPermitted, isSourcePermitted } from './argocd-project-rules.js';
 import type { Finding } from './finding.js';
-import { FindingSink, type Manifest, isKind, isRecord, nameOf, namespaceOf } from './manifest.js';
+import { type GitOpsTree, readGitOpsTree } from './gitops-tree.js';
+import { FindingSink, type Manifest, isKind, isRecord, nameOf } from './manifest.js';
+import { ResourceScopes } from './schema/scopes.js';
 
 /** Rules over the whole set of manifests: what one Argo CD (or Flux) would sync together. */
 export const OBJECT_SET_RULES = {
@@ -16,52 +18,60 @@ export const OBJECT_SET_WARNING_RULES: ReadonlySet<string> = new Set([OBJECT_SET
 
 const groupOf = (apiVersion: unknown) => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
+/** What {@link checkDuplicateObjects} knows beyond the manifests. */
+export interface ObjectSetOptions {
+  /** The GitOps tree of the set. @default read from the manifests themselves */
+  readonly tree?: GitOpsTree;
+  /** Which kinds are namespaced. @default the core kinds and the pinned CRDs */
+  readonly scopes?: ResourceScopes;
+}
+
 /**
- * No two objects with the same group, kind, namespace and name: applied together (one Argo CD
- * Application tree, one Flux Kustomization), the later one silently replaces the earlier, and two
- * Applications that own them fight forever under selfHeal. Validate one sync's tree at a time, the
- * GitOps folders (argocd/, bootstrap/, flux/) included.
+ * No two objects with the same group, kind, namespace and name in one cluster: applied together (one Argo CD
+ * Application tree, one Flux Kustomization), the later one silently replaces the earlier, and two Applications that
+ * own them fight forever under selfHeal. Which cluster each object goes to is read from the GitOps tree in the set
+ * (./gitops-tree.ts: the roots' instance annotation, each Application's and Kustomization's folder and
+ * destination), never from folder names; a set without GitOps objects is one cluster. The synth runs the same
+ * check on what it is about to write, so both give the same verdict.
  */
-export function checkDuplicateObjects(manifests: readonly Manifest[]): Finding[] {
-  const clusterOf = destinationClusters(manifests);
+export function checkDuplicateObjects(manifests: readonly Manifest[], options: ObjectSetOptions = {}): Finding[] {
+  const tree = options.tree ?? readGitOpsTree(manifests);
+  const scopes = options.scopes ?? ResourceScopes.pinned();
   const seen = new Map<string, Manifest>();
   const out: Finding[] = [];
   for (const m of manifests) {
     if (!isRecord(m.object) || typeof m.object.kind !== 'string' || !nameOf(m.object)) continue;
-    const key = `${clusterOf(m)}|${groupOf(m.object.apiVersion)}|${m.object.kind}|${namespaceOf(m.object) ?? ''}|${nameOf(m.object)}`;
-    const first = seen.get(key);
-    if (!first) {
-      seen.set(key, m);
-      continue;
+    const namespace = scopes.isNamespaced(m.object.apiVersion, m.object.kind) === false ? '' : (tree.namespaceOf(m) ?? '');
+    const identity = `${groupOf(m.object.apiVersion)}|${m.object.kind}|${namespace}|${nameOf(m.object)}`;
+    for (const cluster of tree.clustersOf(m)) {
+      const first = seen.get(`${cluster}|${identity}`);
+      if (!first) {
+        seen.set(`${cluster}|${identity}`, m);
+        continue;
+      }
+      const sink = new FindingSink(m.location);
+      sink.add(
+        'metadata.name',
+        nameOf(m.object),
+        OBJECT_SET_RULES.duplicate,
+        `is the same ${groupOf(m.object.apiVersion) || 'core'}/${m.object.kind} ${namespace ? `${namespace}/` : ''}${nameOf(m.object)} as ${first.location}, and both are applied to ${cluster}: each apply overwrites the other, and two Applications that own it fight forever under selfHeal`,
+        duplicateFix(m, sameSet(tree.appliersOf(first), tree.appliersOf(m))),
+      );
+      out.push(...sink.findings);
     }
-    const sink = new FindingSink(m.location);
-    sink.add('metadata.name', nameOf(m.object), OBJECT_SET_RULES.duplicate, `is the same ${groupOf(m.object.apiVersion) || 'core'}/${m.object.kind} as ${first.location}: applied together, one overwrites the other (Argo CD reports the resource as appearing twice and syncs one of them)`, 'rename one of the two, or validate the trees of different clusters separately');
-    out.push(...sink.findings);
   }
   return out;
 }
 
-/**
- * Which cluster a manifest is applied to, as far as the set tells: the destination server of the Argo CD
- * Application whose directory source holds the manifest's file (so one Argo CD's tree spanning several
- * clusters is not one namespace of names); Argo CD's own objects go to Argo CD's cluster; anything else to
- * the one cluster the set is assumed to be.
- */
-function destinationClusters(manifests: readonly Manifest[]): (m: Manifest) => string {
-  const sources: { path: string; server: string }[] = [];
-  for (const m of manifests) {
-    if (!isKind(m.object, 'argoproj.io', 'Application')) continue;
-    const path = m.object.spec?.source?.path;
-    const server = m.object.spec?.destination?.server ?? m.object.spec?.destination?.name;
-    if (typeof path === 'string' && path !== '' && typeof server === 'string') sources.push({ path: path.replace(/\/+$/, ''), server });
+const sameSet = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+/** How to resolve a duplicate: within one folder's owner a rename; across owners, what the platform should say. */
+function duplicateFix(m: Manifest, sameOwners: boolean): string {
+  if (sameOwners) return 'rename one of the two objects';
+  if (isKind(m.object, 'argoproj.io', 'Application') || isKind(m.object, 'argoproj.io', 'AppProject')) {
+    return 'give each environment\'s Applications names of their own (PlatformControllers `namePrefix`, the data service\'s name): one Argo CD holds the Applications of every environment it syncs in one namespace; or, if each environment has an Argo CD of its own, leave out `sharedArgoCd`';
   }
-  return (m) => {
-    if (isKind(m.object, 'argoproj.io', 'Application') || isKind(m.object, 'argoproj.io', 'AppProject')) return 'argocd';
-    const file = m.location.split(': ')[0]!;
-    const dir = file.slice(0, file.lastIndexOf('/'));
-    const owner = sources.find((s) => dir === s.path || dir.endsWith(`/${s.path}`) || s.path.endsWith(`/${dir}`));
-    return owner ? owner.server : '';
-  };
+  return 'rename one of the two; for cluster-wide objects (controllers, GatewayClass, ClusterRoles) of environments that really share this cluster, emit them in one environment only (PlatformControllers `enabled: false` in the others); if the environments do not share it, say where each one goes (`destinationServers` names each environment\'s cluster; without `sharedArgoCd` each environment has an Argo CD of its own, in its own cluster)';
 }
 
 /**
@@ -70,16 +80,20 @@ function destinationClusters(manifests: readonly Manifest[]): (m: Manifest) => s
  * exist in the cluster), and the built-in `default` project (every repository, destination and
  * cluster-scoped kind) is a policy finding.
  */
-export function checkApplicationProjects(manifests: readonly Manifest[]): Finding[] {
+export function checkApplicationProjects(manifests: readonly Manifest[], options: Pick<ObjectSetOptions, 'tree'> = {}): Finding[] {
+  const tree = options.tree ?? readGitOpsTree(manifests);
+  // An Application is governed by the AppProjects of its own Argo CD: those applied to the same cluster (a manifest
+  // may leave its namespace to `kubectl apply -n argocd`, so the namespace is not compared).
+  const home = (m: Manifest) => tree.clustersOf(m)[0];
   const projects = new Map<string, Record<string, any>>();
-  for (const m of manifests) if (isKind(m.object, 'argoproj.io', 'AppProject')) projects.set(nameOf(m.object), isRecord(m.object.spec) ? m.object.spec : {});
+  for (const m of manifests) if (isKind(m.object, 'argoproj.io', 'AppProject')) projects.set(`${home(m)}|${nameOf(m.object)}`, isRecord(m.object.spec) ? m.object.spec : {});
   const out: Finding[] = [];
   for (const m of manifests) {
     if (!isKind(m.object, 'argoproj.io', 'Application')) continue;
     const spec = isRecord(m.object.spec) ? m.object.spec : {};
     const name = typeof spec.project === 'string' && spec.project !== '' ? spec.project : 'default';
     const sink = new FindingSink(m.location);
-    const project = projects.get(name);
+    const project = projects.get(`${home(m)}|${name}`);
     if (!project) {
       if (name === 'default') sink.add('spec.project', name, OBJECT_SET_RULES.defaultProject, 'is the built-in "default" AppProject, which allows every repository, destination and cluster-scoped kind', 'use an AppProject that lists exactly the repositories, destinations and cluster-scoped kinds this Application needs');
       else sink.add('spec.project', name, OBJECT_SET_RULES.projectNotInSet, `names AppProject "${name}", which is not among the manifests checked: Argo CD refuses to sync the Application until it exists`, 'validate the AppProject together with its Applications, or create it first');

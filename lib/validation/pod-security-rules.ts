@@ -76,6 +76,11 @@ function at(object: unknown, dotted: string): unknown {
   return dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '').reduce<any>((o, key) => (isRecord(o) || Array.isArray(o) ? (o as any)[key] : undefined), object);
 }
 
+/** The pod specs of an object's pod templates (the same kinds {@link checkPodSecurityStandards} checks), as live references. */
+export function podSpecsOf(object: unknown): Record<string, any>[] {
+  return templatePaths(object).map((p) => at(object, p)).filter((t): t is Record<string, any> => isRecord(t) && isRecord(t.spec)).map((t) => t.spec);
+}
+
 /** One container of the template, with its field path. */
 interface Container {
   readonly path: string;

@@ -22,6 +22,7 @@ import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema
 import { applySchemaDefaults } from './schema/defaults.js';
 import { celFindings } from './schema/cel.js';
 import { quantityFindings } from './schema/quantity.js';
+import { ResourceScopes } from './schema/scopes.js';
 
 export interface SchemaValidatorOptions {
   /**
@@ -54,6 +55,8 @@ export class SchemaValidator {
     private readonly ajv: Ajv,
     private readonly walker: UnknownFieldWalker,
     private readonly crdsDir: string | undefined,
+    /** Which kinds are namespaced: the core kinds, the pinned CRDs and those of `crdsDir`. */
+    public readonly scopes: ResourceScopes,
   ) {
     for (const { apiVersion, kind } of [...core.values(), ...crds.values()]) {
       this.apiVersionsByKind.set(kind, [...(this.apiVersionsByKind.get(kind) ?? []), apiVersion]);
@@ -78,6 +81,7 @@ export class SchemaValidator {
       createCrdAjv(),
       new UnknownFieldWalker(models),
       crdsDir,
+      ResourceScopes.pinned().with(extra),
     );
   }
 

@@ -13,6 +13,7 @@ import { checkInlineSecrets } from './secret-rules.js';
 import { categoryOf } from './categories.js';
 import { checkExperiments } from './experiment-rules.js';
 import { checkApplicationProjects, checkDuplicateObjects, OBJECT_SET_WARNING_RULES } from './object-set-rules.js';
+import { readGitOpsTree } from './gitops-tree.js';
 
 export type { ManifestSource };
 
@@ -39,6 +40,12 @@ export interface ValidateManifestsOptions {
   readonly projects?: boolean;
   /** Every object must carry an Argo CD sync wave. @default false */
   readonly requireExplicitWave?: boolean;
+  /**
+   * Check the set as a whole: no object twice in one cluster, Applications allowed by their AppProjects (the synth
+   * runs these on the whole tree of a platform instead, lib/synth/synthesizer.ts).
+   * @default true
+   */
+  readonly objectSet?: boolean;
 }
 
 /** How much of our policy `validateManifests` applies on top of validity. */
@@ -78,7 +85,9 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) findings.push(...checkAnalysisTemplate(m));
   }
   const objects = manifests.filter((m) => isRecord(m.object));
-  findings.push(...checkExperiments(objects), ...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects), ...checkDuplicateObjects(objects), ...(options.projects ?? true ? checkApplicationProjects(objects) : []));
+  const tree = readGitOpsTree(objects);
+  findings.push(...checkExperiments(objects), ...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects));
+  if (options.objectSet ?? true) findings.push(...checkDuplicateObjects(objects, { tree, scopes: options.schema?.scopes }), ...(options.projects ?? true ? checkApplicationProjects(objects, { tree }) : []));
   if (policy === 'none') {
     const kept = findings.filter((f) => categoryOf(f.rule) !== 'policy');
     findings.length = 0;

@@ -293,10 +293,15 @@ describe('the pinned charts rendered by a real helm with the values the library 
     expect(skipped.length, 'a shaped platform skips the CRDs of every controller chart').toBeGreaterThan(0);
     for (const r of skipped) expect(crds(r).map((c) => c.metadata.name), r.installs[0]!.source).toEqual([]);
     // CloudNativePG 0.29.0 has no value for CRD annotations: its CRDs carry `keep` only (see the README).
-    const annotations = chartFolder === 'cloudnative-pg-0.29.0' ? { 'helm.sh/resource-policy': 'keep' } : { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' };
+    // Under Flux the CRDs are kept by `keep` alone: Argo CD's Prune=false means nothing there (issue 20: Flux speaks Flux).
+    const annotations = (r: Render) => (chartFolder === 'cloudnative-pg-0.29.0' || r.installs[0]!.tool === 'Flux' ? { 'helm.sh/resource-policy': 'keep' } : { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' });
+    expect(created.some((r) => r.installs[0]!.tool === 'Flux')).toBe(true);
     for (const r of created) {
       expect(crds(r).length, r.installs[0]!.source).toBeGreaterThan(0);
-      for (const crd of crds(r)) expect(crd.metadata.annotations, `${r.installs[0]!.source}: ${crd.metadata.name}`).toMatchObject(annotations);
+      for (const crd of crds(r)) {
+        expect(crd.metadata.annotations, `${r.installs[0]!.source}: ${crd.metadata.name}`).toMatchObject(annotations(r));
+        if (r.installs[0]!.tool === 'Flux') expect(Object.keys(crd.metadata.annotations ?? {}).filter((k) => k.startsWith('argocd.argoproj.io/')), r.installs[0]!.source).toEqual([]);
+      }
     }
   });
 

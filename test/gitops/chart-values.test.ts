@@ -106,12 +106,15 @@ describe('chart values against the upstream charts (issue 12)', () => {
     expect(unknownKeys({ promExporter: { merge: { securityContext: {} } }, promExporter2: { enabled: true } }, keyList('nats-2.12.3'))).toEqual(['promExporter2', 'promExporter2.enabled']);
   });
 
-  it('keeps the CRDs the controller charts template when the release goes (helm.sh/resource-policy: keep, Argo CD Prune=false)', () => {
+  it('keeps the CRDs the controller charts template when the release goes (helm.sh/resource-policy: keep; under Argo CD also Prune=false, which means nothing to Flux)', () => {
     for (const install of installs.filter((i) => i.chart === 'keda')) {
-      expect(install.values.crds, install.source).toEqual({ install: true, additionalAnnotations: { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' } });
+      const annotations = install.tool === 'Argo CD' ? { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false' } : { 'helm.sh/resource-policy': 'keep' };
+      expect(install.values.crds, install.source).toEqual({ install: true, additionalAnnotations: annotations });
     }
-    for (const install of installs.filter((i) => i.chart === 'argo-rollouts')) {
-      expect([install.values.installCRDs, install.values.keepCRDs, install.values.crdAnnotations], install.source).toEqual([true, true, { 'argocd.argoproj.io/sync-options': 'Prune=false' }]);
+    const rollouts = installs.filter((i) => i.chart === 'argo-rollouts');
+    expect(rollouts.some((i) => i.tool === 'Flux')).toBe(true);
+    for (const install of rollouts) {
+      expect([install.values.installCRDs, install.values.keepCRDs, install.values.crdAnnotations], install.source).toEqual([true, true, install.tool === 'Argo CD' ? { 'argocd.argoproj.io/sync-options': 'Prune=false' } : undefined]);
     }
   });
 });

@@ -27,6 +27,8 @@ describe('ArgoCdHelmApplication', () => {
       namespace: 'argocd',
       annotations: { 'argocd.argoproj.io/sync-wave': '-10', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      // Every object of an environment carries the platform's labels (lib/platform/guests.ts completeManifest).
+      labels: { 'app.kubernetes.io/part-of': 'acme', 'app.kubernetes.io/managed-by': 'cdk8s-delivery' },
     });
     expect(app.spec).toEqual({
       project: 'default',

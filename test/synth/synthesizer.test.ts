@@ -98,12 +98,15 @@ describe('synthesize', () => {
     expect(findings[0].fix.length).toBeGreaterThan(0);
   });
 
-  it('rejects an object without an explicit sync wave', () => {
+  it('gives an object without a sync wave the wave of its kind, and rejects a wave that is not an integer (issue 20: plain cdk8s objects)', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.dev()] });
-    new ApiObject(platform.environments[0], 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'acme-dev' } });
+    new ApiObject(platform.environments[0]!, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'acme-dev' } });
+    const [cm] = synthesize(app).filter((o) => o.constructPath === 'acme/dev/cm');
+    expect(cm!.manifest.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '5' });
+    new ApiObject(platform.environments[0]!, 'other', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'acme-dev', annotations: { 'argocd.argoproj.io/sync-wave': 'early' } } });
     const findings = synthFindings(() => synthesize(app));
-    expect(findings).toEqual([expect.objectContaining({ location: 'acme/dev/cm', rule: 'argocd/explicit-wave', value: undefined })]);
+    expect(findings.map((f) => [f.location, f.rule, f.value])).toEqual([['acme/dev/other', 'argocd/sync-wave', 'early']]);
   });
 });
 

@@ -85,7 +85,7 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
         recommendation: 'has no effect: the object is not a hook',
         fix: 'add argocd.argoproj.io/hook (e.g. PreSync), or remove the delete policy',
         violatingConstructs: [{
-          resourceName: 'acme/prod/platform/configmap-settings.yaml',
+          resourceName: 'acme/prod/settings/configmap-settings.yaml',
           manifestPath: path.join(outdir, 'acme-prod.k8s.yaml'),
           constructPath: 'acme/prod/settings',
           locations: ['ConfigMap/acme-prod/settings: metadata.annotations["argocd.argoproj.io/hook-delete-policy"] = "HookSucceeded": has no effect: the object is not a hook'],

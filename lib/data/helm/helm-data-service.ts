@@ -8,7 +8,11 @@ import { checkStorageSize } from '../storage-size.js';
 
 /** What may differ per environment for a chart-based data service. */
 export interface HelmDataServiceOverrides {
-  /** Members before the environment's replica scale. @default the service's `replicas` */
+  /**
+   * Members in this environment, as is: the environment's replica scale (and the rounding to an odd count) applies
+   * to the service's `replicas`, never to this override.
+   * @default the service's `replicas`, scaled by the environment's replica scale
+   */
   readonly replicas?: number;
   /** Volume size per member. @default the service's `storageSize` */
   readonly storageSize?: string;
@@ -113,7 +117,7 @@ export abstract class HelmDataService extends DataService {
       return;
     }
     const overrides = this.overridesFor(props.environments) ?? {};
-    this.replicas = this.resolveReplicas(overrides.replicas ?? props.replicas ?? 3, this.fieldOf('replicas', overrides.replicas !== undefined), props.allowFewerThanThreeReplicas ?? false);
+    this.replicas = this.resolveReplicas(overrides.replicas ?? props.replicas ?? 3, this.fieldOf('replicas', overrides.replicas !== undefined), props.allowFewerThanThreeReplicas ?? false, overrides.replicas !== undefined);
     this.storageSize = overrides.storageSize ?? props.storageSize ?? defaults.storageSize;
     for (const p of checkStorageSize(this.storageSize, this.fieldOf('storageSize', overrides.storageSize !== undefined))) this.problem(p);
     const requirements = { ...defaults.resources, ...(overrides.resources ?? props.resources) };
@@ -179,7 +183,8 @@ export abstract class HelmDataService extends DataService {
     };
   }
 
-  private resolveReplicas(requested: number, field: string, allowFewer: boolean): number {
+  /** The members: `requested` scaled by the environment (rounded up to odd), or as is when the environment's own override (`final`). */
+  private resolveReplicas(requested: number, field: string, allowFewer: boolean, final: boolean): number {
     if (!(Number.isInteger(requested) && requested >= 1)) {
       this.problem({ field, value: requested, message: 'must be a whole number of at least 1', fix: 'set replicas to 3' });
       return 1;
@@ -187,8 +192,8 @@ export abstract class HelmDataService extends DataService {
     if (requested > 1 && requested % 2 === 0) {
       this.problem({ field, value: requested, rule: 'data/odd-members', message: `is even: a quorum of ${requested} members survives as many failures as ${requested - 1}`, fix: `use ${requested - 1} or ${requested + 1}` });
     }
-    const scaled = this.environment.scaleReplicas(requested);
-    const replicas = scaled > 1 && scaled % 2 === 0 ? scaled + 1 : scaled;
+    const scaled = final ? requested : this.environment.scaleReplicas(requested);
+    const replicas = !final && scaled > 1 && scaled % 2 === 0 ? scaled + 1 : scaled;
     if (this.isProductionLike && replicas < 3 && !allowFewer) {
       this.problem({
         field,

@@ -33,7 +33,11 @@ export enum PrimaryUpdateMethod {
 export interface PostgresClusterOverrides {
   /** PostgreSQL operand image in this environment. @default the cluster's `image` */
   readonly image?: string;
-  /** Instances before the environment's replica scale. @default the cluster's `instances` */
+  /**
+   * Instances in this environment, as is: the environment's replica scale applies to the cluster's `instances`,
+   * never to this override.
+   * @default the cluster's `instances`, scaled by the environment's replica scale
+   */
   readonly instances?: number;
   /** Data volume size. @default the cluster's `storageSize` */
   readonly storageSize?: string;
@@ -205,7 +209,8 @@ export class PostgresCluster extends DataService {
       this.problem({ field, value: requested, message: 'must be a whole number of at least 1', fix: 'set instances to 3 (one primary, two replicas)' });
       return 1;
     }
-    const instances = this.environment.scaleReplicas(requested);
+    // The environment's own override is final; the cluster-wide count follows the environment's replica scale.
+    const instances = overrides.instances !== undefined ? requested : this.environment.scaleReplicas(requested);
     if (this.isProductionLike && instances < 3 && !props.allowFewerThanThreeInstances) {
       this.problem({
         field,

@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { goDuration } from '../../core/duration.js';
 import { reportProblem } from '../../core/problems.js';
 import { checkProps } from '../../core/props/check-props.js';
-import { syncWaveAnnotations } from '../../core/sync-wave.js';
 import { HelmChart, HelmCrdPolicy } from '../helm-chart.js';
 import { FLUX_NAMESPACE } from './flux-target.js';
 import { FLUX_PRUNE_DISABLED } from './kustomization-spec.js';
@@ -17,8 +16,6 @@ export interface FluxHelmReleaseProps {
   readonly chart: HelmChart;
   /** Namespace the chart's objects are installed into (Helm keeps the release record beside the HelmRelease). */
   readonly targetNamespace: string;
-  /** Argo CD sync wave annotation, kept so every emitted object carries one (Flux orders by `dependsOn`). */
-  readonly wave: number;
   /** Labels of both objects. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /** Namespace of the HelmRelease and HelmRepository. @default 'flux-system' */
@@ -74,15 +71,13 @@ export class FluxHelmRelease extends Construct {
     const namespace = props.fluxNamespace ?? FLUX_NAMESPACE;
     const interval = goDuration(props.interval ?? Duration.minutes(10));
     const labels = { ...(props.labels ?? {}) };
-    const annotations = (): Record<string, string> => {
-      const a = syncWaveAnnotations(props.wave);
-      return props.deletionProtection ? { ...a, [FLUX_PRUNE_DISABLED.key]: FLUX_PRUNE_DISABLED.value } : a;
-    };
+    // No Argo CD wave: Flux orders the units by their Kustomizations' dependsOn.
+    const annotations = (): Record<string, string> | undefined => (props.deletionProtection ? { [FLUX_PRUNE_DISABLED.key]: FLUX_PRUNE_DISABLED.value } : undefined);
 
     this.repository = new ApiObject(this, 'helm-repository', {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmRepository',
-      metadata: { name: props.name, namespace, labels: { ...labels }, annotations: annotations() },
+      metadata: { name: props.name, namespace, labels: { ...labels }, ...(annotations() ? { annotations: annotations() } : {}) },
       spec: { url: chart.repoURL, interval },
     });
 
@@ -101,7 +96,7 @@ export class FluxHelmRelease extends Construct {
     this.apiObject = new ApiObject(this, 'helm-release', {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata: { name: props.name, namespace, labels, annotations: annotations() },
+      metadata: { name: props.name, namespace, labels, ...(annotations() ? { annotations: annotations() } : {}) },
       spec,
     });
   }

@@ -1,12 +1,11 @@
 import { Duration } from 'cdk8s';
 import { goDuration, isWholeSeconds } from '../../core/duration.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../../core/labels.js';
-import { syncWaveAnnotations } from '../../core/sync-wave.js';
 import { Finding } from '../../validation/finding.js';
-import { STAGE_WAVES } from '../argocd/argocd-target.js';
+import { GITOPS_INSTANCE_ANNOTATION } from '../../validation/gitops-tree.js';
 import { GitOpsObject, GitOpsRenderContext, IGitOpsTarget } from '../gitops-target.js';
 import { GitOpsUnit } from '../units.js';
-import { deletionProtectionPatches, dependenciesOf, isMigrationUnit, pluginManagedRouteIgnores, rolloutHealthChecks } from './kustomization-spec.js';
+import { adaptForFlux, dependenciesOf, isMigrationUnit, pluginManagedRouteIgnores, rolloutHealthChecks } from './kustomization-spec.js';
 
 /** The namespace `flux install` and `flux bootstrap` put Flux in. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -75,9 +74,10 @@ export interface FluxTargetProps {
  * Flux per environment:
  * - `<platform>/<env>/flux/`: a GitRepository for the repository and one Kustomization per unit folder, with
  *   `dependsOn` reproducing the stage order (platform → data → migrations → apps), `prune` and `wait`; the
- *   migration units are forced (a new image recreates the immutable Job); Rollouts get CEL health checks,
- *   plugin-managed HTTPRoute weights are ignored, and objects protected from pruning for Argo CD
- *   (`Prune=false`) are protected for Flux too;
+ *   migration units are forced (a new image recreates the immutable Job); Rollouts get CEL health checks and
+ *   plugin-managed HTTPRoute weights are ignored;
+ * - every object of the unit folders speaks Flux ({@link FluxTarget.adapt}): no Argo CD annotation is written, the
+ *   deletion protection of data services is `kustomize.toolkit.fluxcd.io/prune: disabled`;
  * - `<platform>/<env>/bootstrap/kustomization-<platform>-<env>.yaml`: the root Kustomization, which applies the
  *   `flux/` folder. Apply it and the GitRepository once by hand; from then on Git drives everything.
  *
@@ -147,8 +147,7 @@ export class FluxTarget implements IGitOpsTarget {
     if (this.props.secretName) source.secretRef = { name: this.props.secretName };
     out.push({
       path: `${base}/flux/gitrepository-${name}.yaml`,
-      // The Argo CD wave annotation means nothing to Flux; it is kept because every emitted object carries one.
-      manifest: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: this.metadata(name, labels, -20), spec: source },
+      manifest: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: this.metadata(name, labels), spec: source },
     });
 
     for (const unit of ctx.units) {
@@ -161,7 +160,8 @@ export class FluxTarget implements IGitOpsTarget {
       manifest: {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
-        metadata: this.metadata(name, labels, 0),
+        // Applied by hand into this environment's Flux, one per cluster: the root every check reads the clusters from.
+        metadata: { ...this.metadata(name, labels), annotations: { [GITOPS_INSTANCE_ANNOTATION]: name } },
         // Only applies the Flux objects; each unit Kustomization carries the health of its own folder.
         spec: { ...this.timing(), path: inRepo(`${base}/flux`), sourceRef: { kind: 'GitRepository', name }, prune: true, wait: false },
       },
@@ -179,17 +179,20 @@ export class FluxTarget implements IGitOpsTarget {
     if (health.length > 0) spec.healthCheckExprs = health;
     const ignore = pluginManagedRouteIgnores(unit);
     if (ignore.length > 0) spec.ignore = ignore;
-    const patches = deletionProtectionPatches(unit);
-    if (patches.length > 0) spec.patches = patches;
-    return { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: this.metadata(name, labels, STAGE_WAVES[unit.stage]), spec };
+    return { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: this.metadata(name, labels), spec };
   }
 
   private timing(): Record<string, string> {
     return { interval: goDuration(this.interval), retryInterval: goDuration(this.retryInterval), timeout: goDuration(this.timeout) };
   }
 
-  private metadata(name: string, labels: Record<string, string>, wave: number): Record<string, unknown> {
-    return { name, namespace: this.namespace, labels: { ...labels }, annotations: syncWaveAnnotations(wave) };
+  /** Rewrites the constructs' Argo CD annotations for Flux (./kustomization-spec.ts): no Argo CD wording in Flux output. */
+  public adapt(manifest: Record<string, any>): void {
+    adaptForFlux(manifest);
+  }
+
+  private metadata(name: string, labels: Record<string, string>): Record<string, unknown> {
+    return { name, namespace: this.namespace, labels: { ...labels } };
   }
 }
 

@@ -71,25 +71,25 @@ export function pluginManagedRouteIgnores(unit: GitOpsUnit): Record<string, unkn
 /** The annotation kustomize-controller reads to leave an object alone when it leaves Git (or the Kustomization is deleted). */
 export const FLUX_PRUNE_DISABLED = { key: 'kustomize.toolkit.fluxcd.io/prune', value: 'disabled' } as const;
 
+/** The annotation kustomize-controller reads to recreate an object whose immutable fields changed. */
+export const FLUX_FORCE_ENABLED = { key: 'kustomize.toolkit.fluxcd.io/force', value: 'enabled' } as const;
+
+const ARGOCD_PREFIX = 'argocd.argoproj.io/';
+
 /**
- * Patches that carry Argo CD's per-object deletion protection over to Flux. Data services mark their main
- * object `argocd.argoproj.io/sync-options: Prune=false,Delete=false`; Flux ignores that annotation, so without
- * a translation removing a PostgresCluster from Git would delete the database. Each such object gets
- * `kustomize.toolkit.fluxcd.io/prune: disabled` through the unit's Kustomization (a JSON 6902 patch), which
- * leaves the unit's files identical under both tools.
+ * Rewrites an object for Flux, in place: the constructs write Argo CD's per-object annotations (sync waves, hooks,
+ * sync options), which mean nothing to Flux; each goes, and the two with a Flux counterpart become it —
+ * `Prune=false` or `Delete=false` (a data service's main object) becomes `kustomize.toolkit.fluxcd.io/prune:
+ * disabled`, so removing a PostgresCluster from Git does not delete the database; `Replace=true` or `Force=true`
+ * becomes `kustomize.toolkit.fluxcd.io/force: enabled`. Order comes from the units' `dependsOn` instead of waves,
+ * and a migration unit's Job is replaced by its forced Kustomization instead of a PreSync hook.
  */
-export function deletionProtectionPatches(unit: GitOpsUnit): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const o of unit.objects) {
-    const options = String(o.manifest.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '').split(',');
-    if (!options.includes('Prune=false')) continue;
-    const apiVersion = String(o.manifest.apiVersion);
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    const target: Record<string, string> = { group, version, kind: o.manifest.kind, name: o.manifest.metadata.name };
-    if (o.manifest.metadata.namespace) target.namespace = o.manifest.metadata.namespace;
-    // RFC 6901: "/" in the annotation key is written "~1".
-    const path = `/metadata/annotations/${FLUX_PRUNE_DISABLED.key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    out.push({ patch: `- op: add\n  path: ${path}\n  value: ${FLUX_PRUNE_DISABLED.value}\n`, target });
-  }
-  return out;
+export function adaptForFlux(manifest: Record<string, any>): void {
+  const annotations = manifest.metadata?.annotations;
+  if (typeof annotations !== 'object' || annotations === null) return;
+  const options = String(annotations[`${ARGOCD_PREFIX}sync-options`] ?? '').split(',').map((o) => o.trim());
+  for (const key of Object.keys(annotations)) if (key.startsWith(ARGOCD_PREFIX)) delete annotations[key];
+  if (options.includes('Prune=false') || options.includes('Delete=false')) annotations[FLUX_PRUNE_DISABLED.key] = FLUX_PRUNE_DISABLED.value;
+  if (options.includes('Replace=true') || options.includes('Force=true')) annotations[FLUX_FORCE_ENABLED.key] = FLUX_FORCE_ENABLED.value;
+  if (Object.keys(annotations).length === 0) delete manifest.metadata.annotations;
 }

@@ -34,6 +34,8 @@ export interface CrdVersion {
   readonly kind: string;
   /** File the CRD came from, relative to the CRD folder. */
   readonly source: string;
+  /** `spec.scope` of the CRD: true for `Namespaced`, false for `Cluster`. */
+  readonly namespaced: boolean;
   /** The raw `openAPIV3Schema` (parsed on first call); undefined when the CRD declares none (anything goes then). */
   readonly schema: () => unknown;
 }
@@ -62,6 +64,7 @@ export async function loadCrds(dir: string): Promise<CrdVersion[]> {
           apiVersion: `${crd.spec.group}/${v.name}`,
           kind: crd.spec.names.kind,
           source: path.relative(dir, file),
+          namespaced: crd.spec.scope !== 'Cluster',
           schema: () => full()[docIndex]?.spec.versions.find((fv) => fv.name === v.name)?.schema?.openAPIV3Schema,
         });
       }
@@ -104,6 +107,7 @@ interface CrdDocument {
   kind: string;
   spec: {
     group: string;
+    scope?: string;
     names: { kind: string };
     versions: { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }[];
   };

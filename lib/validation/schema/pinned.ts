@@ -40,6 +40,8 @@ export interface PinnedCrd {
   readonly apiVersion: string;
   readonly kind: string;
   readonly source: string;
+  /** `Namespaced` or `Cluster`, the CRD's `spec.scope`. */
+  readonly scope: 'Namespaced' | 'Cluster';
 }
 
 /** The contents of schemas/crds/index.json. */
@@ -125,7 +127,7 @@ export function loadedPinnedGroups(): string[] {
 /** The pinned CRD versions shipped with the package; a version's schema is read when first asked for. */
 export async function loadPinnedCrds(): Promise<CrdVersion[]> {
   const { crds } = await readSchemaFile<PinnedCrdIndex>(`${CRDS_FOLDER}/index.json`);
-  return crds.map((c) => ({ group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source, schema: () => schemasOfGroup(c.group)[schemaKey(c.apiVersion, c.kind)] }));
+  return crds.map((c) => ({ group: c.group, version: c.version, apiVersion: c.apiVersion, kind: c.kind, source: c.source, namespaced: c.scope !== 'Cluster', schema: () => schemasOfGroup(c.group)[schemaKey(c.apiVersion, c.kind)] }));
 }
 
 /** The core kind catalogue shipped with the package. */

@@ -253,6 +253,10 @@ export abstract class WorkloadBase extends Construct {
     // A fixed count comes from `replicas`, so report it under that name.
     for (const p of problems) this.problem(autoscaling ? p : { ...p, field: replicasField });
     if (problems.length > 0) return chosen;
+    // A per-environment `replicas` or `autoscaling` says what this environment runs: a final value. The
+    // environment's replica scale applies to the workload-wide values only.
+    const own = autoscaling ? this.overrides.autoscaling !== undefined : this.overrides.replicas !== undefined;
+    if (own) return chosen;
     const scale = (n: number) => this.environment.scaleReplicas(n);
     return chosen.withBounds(scale(chosen.props.minReplicas), scale(chosen.props.maxReplicas));
   }

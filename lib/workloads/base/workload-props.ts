@@ -11,9 +11,16 @@ import { PodSecurityOptions } from '../../pod/security.js';
 export interface WorkloadOverrides {
   /** Image for this environment (e.g. dev runs a newer build). @default the workload's `image` */
   readonly image?: string;
-  /** Replica count before the environment's replica scale. @default the workload's `replicas` */
+  /**
+   * Replica count in this environment, as is: the environment's replica scale applies to the workload's `replicas`,
+   * never to this override.
+   * @default the workload's `replicas`, scaled by the environment's replica scale
+   */
   readonly replicas?: number;
-  /** Autoscaling in this environment. @default the workload's `autoscaling` */
+  /**
+   * Autoscaling in this environment, its bounds as is (not scaled by the environment's replica scale).
+   * @default the workload's `autoscaling`, its bounds scaled by the environment's replica scale
+   */
   readonly autoscaling?: Autoscaling;
   /** Requests and limits before the environment's resource scale. @default the workload's `resources` */
   readonly resources?: ResourceRequirements;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { adaptForFlux } from '../../../lib/gitops/flux/kustomization-spec.js';
 import { GitOpsTarget } from '../../../lib/gitops/targets.js';
 import { SynthesizedObject, toYaml } from '../../../lib/synth/synthesizer.js';
 import { synthWith } from './fixture.js';
@@ -17,12 +18,19 @@ describe('the same workloads, synthesized for Argo CD and for Flux', () => {
   const flux = synthWith(GitOpsTarget.flux({ url: 'https://github.com/acme/platform.git' }));
   const none = synthWith(undefined);
 
-  it('writes every non-Helm unit file byte for byte the same', () => {
+  it('writes every non-Helm unit file the same, except that Flux gets no Argo CD annotation (issue 20: Flux output speaks Flux)', () => {
     const argoFiles = unitFiles(argo);
     const fluxFiles = unitFiles(flux);
     expect(argoFiles.size).toBeGreaterThan(40);
     expect([...fluxFiles.keys()]).toEqual([...argoFiles.keys()]);
-    for (const [path, yaml] of argoFiles) expect(fluxFiles.get(path), path).toBe(yaml);
+    // The Argo CD file with its Argo CD annotations dropped (and Prune=false turned into Flux's prune: disabled) is the Flux file.
+    for (const o of argo.filter((x) => argoFiles.has(x.path))) {
+      const manifest = structuredClone(o.manifest);
+      adaptForFlux(manifest);
+      expect(fluxFiles.get(o.path), o.path).toBe(toYaml(manifest));
+    }
+    // Not a word of Argo CD in any Flux file, GitOps folders included (Argo Rollouts' kinds are argoproj.io, not argocd).
+    expect(flux.filter((o) => /argocd|Argo CD/.test(toYaml(o.manifest))).map((o) => o.path)).toEqual([]);
     // Choosing a target does not touch the units: no target gives the Argo CD units too.
     expect(unitFiles(none)).toEqual(unitFiles(argo));
   });

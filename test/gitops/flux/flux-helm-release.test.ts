@@ -70,7 +70,9 @@ describe('Helm charts under a Flux target', () => {
       expect(release.spec.chart.spec.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(release.spec.releaseName).toBe(application.spec.source.helm.releaseName);
       expect(release.spec.targetNamespace).toBe(application.spec.destination.namespace);
-      expect(release.spec.values).toEqual(application.spec.source.helm.valuesObject);
+      // The same values, without the Argo CD annotation the Application gives the CRDs (Prune=false): Flux's CRDs are kept by helm.sh/resource-policy.
+      expect(release.spec.values).toEqual(withoutArgoCdKeys(application.spec.source.helm.valuesObject));
+      expect(JSON.stringify(release)).not.toContain('argocd.argoproj.io');
       expect([release.spec.install.crds, release.spec.upgrade.crds]).toEqual(['CreateReplace', 'CreateReplace']);
       return [release.metadata.namespace, release.metadata.name, release.spec.targetNamespace, release.spec.install.createNamespace];
     });
@@ -98,9 +100,10 @@ describe('Helm charts under a Flux target', () => {
 
   it('keeps the deletion protection of data services: a HelmRelease removed from Git is not pruned', () => {
     const [redis] = of(objects, 'prod', 'HelmRelease').filter((r) => r.metadata.name === 'acme-prod-redis');
-    expect(redis.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '0', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(redis.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    // No Argo CD sync wave under Flux (issue 20): the units' dependsOn order them.
     const [controller] = of(objects, 'prod', 'HelmRelease').filter((r) => r.metadata.name === 'keda');
-    expect(controller.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-10' });
+    expect(controller.metadata.annotations).toBeUndefined();
   });
 
   it('validates every object against the pinned Flux CRDs and the core schemas', () => {
@@ -110,7 +113,7 @@ describe('Helm charts under a Flux target', () => {
 
 describe('FluxHelmRelease', () => {
   const chart = HelmChart.of({ repoURL: 'https://charts.example.com', chart: 'thing', version: '1.2.3', values: { replicas: 2 } });
-  const base: FluxHelmReleaseProps = { name: 'thing', chart, targetNamespace: 'things', wave: -10 };
+  const base: FluxHelmReleaseProps = { name: 'thing', chart, targetNamespace: 'things' };
   const synth = (props: Partial<FluxHelmReleaseProps> = {}, environments?: Environment[]) => synthWith(flux, (env) => new FluxHelmRelease(env, 'thing', { ...base, ...props }), environments);
 
   it('leaves CRDs alone with HelmCrdPolicy.SKIP, and uses the given Flux namespace and interval', () => {
@@ -131,7 +134,20 @@ describe('FluxHelmRelease', () => {
 
   it.each(ENVIRONMENTS)('%s: snapshot', (env) => {
     const objects = synth();
-    const yaml = objects.filter((o) => o.path.startsWith(`acme/${env}/platform/helm`)).map((o) => `# ${o.path}\n${toYaml(o.manifest)}`).join('---\n');
+    const yaml = objects.filter((o) => o.path.startsWith(`acme/${env}/thing/helm`)).map((o) => `# ${o.path}\n${toYaml(o.manifest)}`).join('---\n');
     expect(yaml).toMatchSnapshot();
   });
 });
+
+/** Chart values without Argo CD's annotation keys, and without the maps that leaves empty. */
+function withoutArgoCdKeys(values: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key.startsWith('argocd.argoproj.io/')) continue;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const inner = withoutArgoCdKeys(value);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else out[key] = value;
+  }
+  return out;
+}

@@ -121,19 +121,17 @@ describe('the Flux tree', () => {
     }
   });
 
-  it('protects what Argo CD may not prune (Prune=false) from Flux pruning too, by a patch in the Kustomization', () => {
-    // GIVEN the database custom resource, whose file carries only the Argo CD protection
-    expect(inEnv('prod', 'orders-db')[0].manifest.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true,Prune=false,Delete=false');
-    // THEN its Kustomization adds Flux's prune: disabled to it, and only to it
-    const unit = kustomizations('prod').find((k) => k.metadata.name === 'acme-prod-orders-db')!;
-    expect(unit.spec.patches).toEqual([{
-      patch: '- op: add\n  path: /metadata/annotations/kustomize.toolkit.fluxcd.io~1prune\n  value: disabled\n',
-      target: { group: 'postgresql.cnpg.io', version: 'v1', kind: 'Cluster', name: 'orders-db', namespace: 'acme-prod' },
-    }]);
-    expect(kustomizations('prod').filter((k) => k.spec.patches).map((k) => k.metadata.name)).toEqual(['acme-prod-orders-db']);
-    // AND the Helm-based Redis, a Flux object itself, carries the annotation directly
+  it('protects the data from Flux pruning the way Flux reads it: prune disabled on the object itself, no Argo CD annotation (issue 20)', () => {
+    // GIVEN the database custom resource, deletion-protected (Argo CD: Prune=false,Delete=false)
+    const cluster = inEnv('prod', 'orders-db')[0].manifest;
+    // THEN under Flux it carries kustomize-controller's annotation, and nothing of Argo CD's
+    expect(cluster.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(kustomizations('prod').filter((k) => k.spec.patches).map((k) => k.metadata.name)).toEqual([]);
+    // AND the Helm-based Redis, a Flux object itself, carries it too
     const redis = inEnv('prod', 'redis').find((o) => o.manifest.kind === 'HelmRelease')!.manifest;
-    expect(redis.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    expect(redis.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    // AND no object of the tree, the Flux objects included, has an Argo CD annotation or sync wave
+    expect(objects.filter((o) => Object.keys(o.manifest.metadata?.annotations ?? {}).some((k) => k.startsWith('argocd.argoproj.io/'))).map((o) => o.path)).toEqual([]);
   });
 
   it('validates every Flux object against the pinned Flux CRDs', async () => {
