@@ -218,6 +218,79 @@ sed -e "s|^import { App, Duration } from 'cdk8s';|const { App, Duration } = requ
 strict_props "$B" misspelt-props.cjs
 # ---- end of strict props
 
+# ---- our own platform (issue 20): a shop shaped like no reference platform (.ci/consumer/shop: per-environment
+# controllers and Gateway, canaries with SLOs, blue-green, KEDA/NATS, Postgres + migrations, Redis, NATS, cdk8s-plus
+# objects), written into the project the README's install block made, and taken through the starter's own CI workflow
+# (its `run:` steps, literally), on Argo CD and on Flux, with a fake `gh` that refuses a comment GitHub would refuse.
+echo "-- (e) our own platform in the README-made project, through the starter's CI workflow"
+E="$D/my-platform"
+export GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.com GIT_COMMITTER_NAME=ci GIT_COMMITTER_EMAIL=ci@example.com
+SHOP="$REPO/.ci/consumer/shop"
+expect "npm install cdk8s-plus-28 (plain cdk8s-plus objects beside the workloads)" 0 bash -c "cd '$E' && ${NPM_INSTALL[*]} cdk8s-plus-28@2.5.6"
+cp "$SHOP/platform.ts" "$SHOP/main.ts" "$E/apps/" && rm -rf "$E/migrations" && cp -r "$SHOP/migrations" "$E/migrations"
+mkdir -p "$WORK/bin"
+cat >"$WORK/bin/gh" <<'GH'
+#!/usr/bin/env bash
+# A stand-in for GitHub's CLI: records the comment, and refuses a body over GitHub's 65,536-character limit as GitHub does.
+body=
+while [ $# -gt 0 ]; do [ "$1" = --body-file ] && body=$2; shift; done
+[ -n "$body" ] || { echo "gh: no --body-file" >&2; exit 1; }
+cp "$body" "$GH_RECORD"
+node -e 'const n = [...require("fs").readFileSync(process.argv[1], "utf8")].length; console.log(`gh: comment of ${n} characters`); if (n > 65536) { console.error("gh: Body is too long (maximum is 65536 characters)"); process.exit(1); }' "$body"
+GH
+chmod +x "$WORK/bin/gh"
+# workflow_steps <event>: the `run:` steps of the starter's workflow for this event, as one bash script (set -e), with
+# the step's env and the expressions GitHub would substitute.
+workflow_steps() {
+  node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { createRequire } from "node:module";
+    const YAML = createRequire(process.argv[1] + "/")("yaml");
+    const wf = YAML.parse(readFileSync(".github/workflows/platform.yaml", "utf8"));
+    const event = process.argv[2];
+    const sub = (s) => String(s).replace(/\$\{\{\s*github\.base_ref\s*\}\}/g, "main").replace(/\$\{\{\s*github\.token\s*\}\}/g, "fake-token")
+      .replace(/\$\{\{\s*github\.event\.pull_request\.number\s*\}\}/g, "7");
+    const out = ["set -euo pipefail"];
+    for (const [k, v] of Object.entries(wf.jobs.platform.env ?? {})) out.push(`export ${k}=${JSON.stringify(sub(v))}`);
+    for (const step of wf.jobs.platform.steps) {
+      if (!step.run) continue;
+      if (step.if && !(step.if === "github.event_name == \x27pull_request\x27" && event === "pull_request")) continue;
+      out.push(`echo "::step:: ${step.name ?? step.run.split("\n")[0]}"`, "(", ...Object.entries(step.env ?? {}).map(([k, v]) => `export ${k}=${JSON.stringify(sub(v))}`), sub(step.run), ")");
+    }
+    console.log(out.join("\n"));
+  ' "$REPO/node_modules" "$1"
+}
+(cd "$E" && workflow_steps push >"$WORK/workflow-push.sh" && workflow_steps pull_request >"$WORK/workflow-pr.sh")
+that "the starter's workflow has the steps the README describes (npm ci, typecheck, synth, validate, diff, gh)" bash -c \
+  "grep -q '^npm ci$' '$WORK/workflow-pr.sh' && grep -q '^npm run validate$' '$WORK/workflow-pr.sh' && grep -q 'cdk8s-delivery diff --base \"origin/main\"' '$WORK/workflow-pr.sh' && grep -q '^gh pr comment' '$WORK/workflow-pr.sh' && ! grep -q 'gh pr comment' '$WORK/workflow-push.sh'"
+expect "npm run typecheck of the shop" 0 bash -c "cd '$E' && npm run typecheck"
+expect "npm run synth of the shop (Argo CD, 20 more canary services)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run synth"
+that "... one Argo CD per environment: an Application per unit, an AppProject per environment" bash -c \
+  "for e in dev staging prod; do test -f '$E'/dist/shop/\$e/argocd/appproject-*.yaml || exit 1; done"
+expect "git: main with the shop, pushed to an origin" 0 bash -c "cd '$E' && git branch -M main && git add -A && git commit -qm shop && git init -q --bare '$WORK/origin.git' && git remote add origin '$WORK/origin.git' && git push -q origin main && git fetch -q origin"
+expect "the starter's workflow on a push to main (npm ci, typecheck, synth = committed dist/, validate)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 bash '$WORK/workflow-push.sh'"
+expect "npm run check (cdk8s synth: the app, then the validation plugin) of the shop" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run check"
+that "... the plugin's report succeeded" log_has 'Validations ended succesfully'
+# A pull request that changes the SLO of every one of the 22 canary services, in every environment.
+expect "a pull request changing every service's SLO: synth and commit" 0 bash -c "cd '$E' && git checkout -qb slo-change && SHOP_SERVICES=20 SHOP_RELEASE=2 npm run synth && git add -A && git commit -qm 'looser SLOs'"
+expect "the starter's workflow on that pull request (diff of dist/ posted with gh)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 SHOP_RELEASE=2 GH_RECORD='$WORK/comment.md' PATH='$WORK/bin':\$PATH bash '$WORK/workflow-pr.sh'"
+that "... the comment fits GitHub's limit and names the changed services" bash -c \
+  "test -s '$WORK/comment.md' && [ \$(node -e 'console.log([...require(\"fs\").readFileSync(process.argv[1], \"utf8\")].length)' '$WORK/comment.md') -le 65536 ] && grep -q 'svc-20' '$WORK/comment.md'"
+git -C "$E" checkout -q main
+# Flux: the same platform, delivered by Flux.
+expect "SHOP_GITOPS=flux npm run synth" 0 bash -c "cd '$E' && rm -rf dist && SHOP_GITOPS=flux npm run synth"
+that "... Flux objects, no Argo CD ones" bash -c "grep -rlq '^kind: Kustomization$' '$E/dist' && ! grep -rlq '^kind: Application$' '$E/dist'"
+expect "npm run validate (Flux)" 0 bash -c "cd '$E' && npm run validate"
+expect "npm run check (Flux)" 0 bash -c "cd '$E' && SHOP_GITOPS=flux npm run check"
+# A misspelt prop in the TypeScript of the shop, under tsx (no type-check): the synth fails naming the nearest prop.
+before=$(cd "$E" && find dist -type f -exec sha256sum {} + | sort | sha256sum)
+sed -i 's/      autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 8 }),/      autoscalling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 8 }),/' "$E/apps/platform.ts"
+that "(the shop's orders service now says autoscalling)" grep -q 'autoscalling:' "$E/apps/platform.ts"
+expect "npm run synth with a misspelt prop fails" 1 bash -c "cd '$E' && SHOP_GITOPS=flux npm run synth"
+that "... names it and the nearest valid prop, with no stack trace" bash -c "grep -q 'shop/[^ ]*/orders: autoscalling = .*\\[props/unknown\\] Fix: did you mean \`autoscaling\`?' '$WORK/expect.log' && ! grep -qE '^ +at ' '$WORK/expect.log'"
+that "... and leaves dist/ as it was" test "$before" = "$(cd "$E" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
+# ---- end of our own platform
+
 echo "-- the three projects synthesized the same manifests"
 that "(a) = (b)" diff -r "$A/dist" "$B/dist"
 that "(a) = (c)" diff -r "$A/dist" "$C/dist"

@@ -85,7 +85,7 @@ export function checkArgoCdAnnotations(manifest: Manifest, options: ArgoCdRuleOp
   const wave = annotations[SYNC_WAVE_ANNOTATION];
   if (wave === undefined) {
     if (options.requireExplicitWave) {
-      sink.add(field(SYNC_WAVE_ANNOTATION), undefined, ARGOCD_RULES.explicitWave, 'every object needs an explicit integer sync wave, or it may sync before what it depends on (argoproj/argo-cd#5086)', 'add the annotation with a SyncWave constant (syncWaveAnnotations(SyncWave.APP))');
+      sink.add(field(SYNC_WAVE_ANNOTATION), undefined, ARGOCD_RULES.explicitWave, 'every object needs an explicit integer sync wave, or it may sync before what it depends on (argoproj/argo-cd#5086)', 'annotate it `argocd.argoproj.io/sync-wave: "<n>"` with the wave of its kind (exported as SyncWave: e.g. String(SyncWave.CONFIG) for a ConfigMap, String(SyncWave.APP) for a workload); objects created inside an environment of a Platform get theirs');
     }
   } else if (!GO_INT.test(String(wave))) {
     sink.add(field(SYNC_WAVE_ANNOTATION), wave, ARGOCD_RULES.syncWave, 'is not an integer: Argo CD silently ignores it and syncs the object in wave 0 (or its Helm hook weight), likely before what it depends on', 'use a whole number such as "-10", "0" or "20" (quoted, annotations are strings)');

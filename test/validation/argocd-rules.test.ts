@@ -30,7 +30,7 @@ describe('checkArgoCdAnnotations: sync waves', () => {
     expect(check('ConfigMap', {}, {}, true)).toEqual<Finding[]>([{
       location: LOCATION, field: WAVE, value: undefined, rule: R.explicitWave,
       message: 'every object needs an explicit integer sync wave, or it may sync before what it depends on (argoproj/argo-cd#5086)',
-      fix: 'add the annotation with a SyncWave constant (syncWaveAnnotations(SyncWave.APP))',
+      fix: 'annotate it `argocd.argoproj.io/sync-wave: "<n>"` with the wave of its kind (exported as SyncWave: e.g. String(SyncWave.CONFIG) for a ConfigMap, String(SyncWave.APP) for a workload); objects created inside an environment of a Platform get theirs',
     }]);
   });
 });
