@@ -46,6 +46,9 @@ export async function buildPackage(): Promise<void> {
     // class _Probe`), and the props check finds a construct's schema, and checks class-typed props (a Duration, a
     // Probe), by class name (test/package/pack.test.ts).
     keepNames: true,
+    // Whitespace only: identifiers and syntax stay as written (error messages name classes and props), and the two bundles
+    // shrink from 723 KB to 667 KB packed (2.32 MB to 1.99 MB unpacked; `npm pack --dry-run --json`).
+    minifyWhitespace: true,
   };
   await Promise.all([
     build({ ...common, format: 'esm', splitting: true, outdir: path.join(OUT, 'esm'), chunkNames: 'chunks/[name]-[hash]' }),
