@@ -10,6 +10,7 @@ import { PostgresBackup } from '../../lib/data/postgres/postgres-backup.js';
 import { PostgresCluster } from '../../lib/data/postgres/postgres-cluster.js';
 import { STAGE_WAVES } from '../../lib/gitops/argocd/argocd-target.js';
 import { Migration } from '../../lib/migrations/migration.js';
+import { MigrationRunner } from '../../lib/migrations/migration-runner.js';
 import { checkMigrations } from '../../lib/migrations/synth-check.js';
 import { DeliveryStage } from '../../lib/platform/output-folder.js';
 import { Platform } from '../../lib/platform/platform.js';
@@ -80,7 +81,7 @@ function platformWith(migrationsDir: string, image: string) {
     const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
     const api = new StatelessService(env, 'api', { image, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
     const worker = new QueueWorker(env, 'worker', { image: DIGEST_IMAGE });
-    new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'], migrationsDir, usedBy: [api, worker] });
+    new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir, usedBy: [api, worker] });
   });
   return app;
 }
@@ -141,12 +142,12 @@ describe('migration checks at synth', () => {
       platform.forEachEnvironment((env) => {
         const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
         const api = new StatelessService(env, 'api', { image: OLD, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
-        new Migration(env, 'api-migrations', { database: db, release: api, command: [], migrationsDir: join(repo, 'nope'), backoffLimit: 9, activeDeadlineSeconds: 600 });
+        new Migration(env, 'api-migrations', { database: db, release: api, runner: MigrationRunner.command([]), migrationsDir: join(repo, 'nope'), backoffLimit: 9, activeDeadlineSeconds: 600 });
       });
       synthesize(app);
     });
     expect(findings.map((f) => [f.location, f.field])).toEqual([
-      ['shop/prod/api-migrations', 'command'],
+      ['shop/prod/api-migrations', 'runner'],
       ['shop/prod/api-migrations', 'migrationsDir'],
       ['shop/prod/api-migrations', 'backoffLimit'],
       ['shop/prod/api-migrations', 'activeDeadlineSeconds'],
