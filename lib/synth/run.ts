@@ -69,7 +69,7 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
       for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
     }
-    all.push(...(await checkMigrations(app, objects, { outdir })));
+    all.push(...(await checkMigrations(app, objects, { outdir, warnings: warned })));
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     writeAtomically(objects, outdir, rolloutPlans(objects));

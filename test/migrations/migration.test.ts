@@ -19,6 +19,7 @@ import { synthesize, SynthesizedObject, toYaml } from '../../lib/synth/synthesiz
 import { QueueWorker } from '../../lib/workloads/queue-worker.js';
 import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE, synthFindings } from '../helpers.js';
+import { type Finding } from '../../lib/validation/finding.js';
 import { shopWith } from './runner/job-runner.js';
 
 let objects: SynthesizedObject[];
@@ -93,14 +94,14 @@ describe('the bitvaultd Migration', () => {
 });
 
 // A small platform whose migrations live in a temporary git repository.
-function platformWith(migrationsDir: string, image: string) {
+function platformWith(migrationsDir: string, image: string, runner?: MigrationRunner) {
   const app = new App();
   const platform = new Platform(app, 'shop', { environments: [Environment.prod()] });
   platform.forEachEnvironment((env) => {
     const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
     const api = new StatelessService(env, 'api', { image, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
     const worker = new QueueWorker(env, 'worker', { image: DIGEST_IMAGE });
-    new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir, usedBy: [api, worker] });
+    new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir, usedBy: [api, worker], runner });
   });
   return app;
 }
@@ -130,10 +131,36 @@ describe('migration checks at synth', () => {
     writeFileSync(join(repo, 'migrations', '0002_drop_owner_name.sql'), "-- migration: contract\nSET lock_timeout = '2s';\nSET statement_timeout = '5min';\nALTER TABLE accounts DROP COLUMN IF EXISTS owner_name;\n");
   });
 
-  async function check(image: string) {
-    const app = platformWith(join(repo, 'migrations'), image);
-    return checkMigrations(app, synthesize(app), { outdir: join(repo, 'dist'), baseRef: 'HEAD' });
+  async function check(image: string, runner?: MigrationRunner, warnings?: Finding[]) {
+    const app = platformWith(join(repo, 'migrations'), image, runner);
+    return checkMigrations(app, synthesize(app), { outdir: join(repo, 'dist'), baseRef: 'HEAD', warnings });
   }
+
+  it('GIVEN MigrationRunner.command WHEN the contract migration ships with an image change THEN the synth warns that it needs an image of its own, and does not fail', async () => {
+    const warnings: Finding[] = [];
+    expect(await check(NEW, MigrationRunner.command(['api', 'migrate']), warnings)).toEqual([]);
+    expect(warnings.map((f) => [f.location.replace(repo, '<repo>'), f.rule])).toEqual([['shop/prod/api-migrations: <repo>/migrations/0002_drop_owner_name.sql:1:1', 'migration/contract-with-image-change']]);
+    expect(warnings[0].message).toContain('with MigrationRunner.command the SQL only reaches the database inside a new image, so a contract release needs an image of its own');
+  });
+
+  it('GIVEN MigrationRunner.command WHEN the contract migration ships without an image change THEN the synth warns that it does not reach the database', async () => {
+    const warnings: Finding[] = [];
+    expect(await check(OLD, MigrationRunner.command(['api', 'migrate']), warnings)).toEqual([]);
+    expect(warnings.map((f) => [f.location.replace(repo, '<repo>'), f.rule])).toEqual([['shop/prod/api-migrations: <repo>/migrations/0002_drop_owner_name.sql:1:1', 'migration/not-delivered']]);
+  });
+
+  it('GIVEN the psql runner WHEN a shipped migration\'s comment is edited THEN the synth fails: the runner would stop at its checksum', async () => {
+    const file = join(repo, 'migrations', '0001_accounts.sql');
+    const shipped = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, `-- a note added later\n${shipped}`);
+      const findings = await check(OLD);
+      expect(findings.map((f) => [f.location.replace(repo, '<repo>'), f.rule])).toEqual([['shop/prod/api-migrations: <repo>/migrations/0001_accounts.sql:1:1', 'migration/applied-migration-changed']]);
+      expect(findings[0].message).toContain('the runner checks the sha256 of every applied file');
+    } finally {
+      writeFileSync(file, shipped);
+    }
+  });
 
   it('rejects a contract migration that ships with an image change of a workload using the database', async () => {
     const findings = await check(NEW);
