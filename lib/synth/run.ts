@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
+import { loadSqlParser } from '../migrations/runner/delivered-files.js';
 import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
@@ -52,6 +53,8 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
   try {
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
     recoverOutput(outdir);
+    // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
+    await loadSqlParser();
     const app = build();
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.

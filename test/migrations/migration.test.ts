@@ -21,6 +21,7 @@ import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE, synthFindings } from '../helpers.js';
 import { type Finding } from '../../lib/validation/finding.js';
 import { shopWith } from './runner/job-runner.js';
+import { shopApp } from '../fixtures/shop/shop.js';
 
 let objects: SynthesizedObject[];
 beforeAll(() => {
@@ -271,5 +272,19 @@ describe('how the SQL reaches the database (issue 21)', () => {
       ['shop/prod/api-migrations', 'migrationsDir', '0001_big.sql', 'migration/file-too-large'],
     ]);
     expect(findings[0].message).toBe(`0001_big.sql is ${Buffer.byteLength(big) + '0001_big.sql'.length} bytes: one file must fit in one ConfigMap (921600 bytes of data, below Kubernetes' 1 MiB object limit), and a split cannot cut a file`);
+  });
+});
+
+describe('the delivered SQL under Flux (issue 21)', () => {
+  it('GIVEN the shop on Flux WHEN synthesized THEN the SQL ConfigMaps are plain objects of the migration unit, whose Kustomization is forced and waited on', () => {
+    const flux = synthesize(shopApp({ delivery: 'flux' }));
+    const unit = flux.filter((o) => o.path.startsWith('shop/prod/orders-migrations/'));
+    const configMaps = unit.filter((o) => o.manifest.kind === 'ConfigMap');
+    expect(configMaps.map((o) => o.manifest.metadata.name)).toEqual([expect.stringMatching(/^orders-migrate-sql-[0-9a-f]{10}$/)]);
+    expect(configMaps[0]!.manifest.metadata.annotations).toBeUndefined();
+    const job = unit.find((o) => o.manifest.kind === 'Job')!.manifest;
+    expect(job.spec.template.spec.volumes.find((v: any) => v.name === 'migrations').projected.sources).toEqual([{ configMap: { name: configMaps[0]!.manifest.metadata.name } }]);
+    const kustomization = flux.find((o) => o.manifest.kind === 'Kustomization' && o.manifest.metadata.name === 'shop-prod-orders-migrations')!.manifest;
+    expect(kustomization.spec).toMatchObject({ force: true, wait: true, prune: true });
   });
 });

@@ -58,6 +58,14 @@ export function readDeliveredMigrations(dir: string): DeliveredMigration[] {
   return read.map((f) => ({ ...f, mode: MODES.get(f.checksum)! }));
 }
 
+/**
+ * Finishes loading the PostgreSQL parser's WebAssembly module, so that Migrations built afterwards parse
+ * their files in-process (see {@link parseAll}). runSynth awaits it before building the app.
+ */
+export async function loadSqlParser(): Promise<void> {
+  await pgQuery.loadModule();
+}
+
 type Parsed = readonly StatementNode[] | undefined;
 
 function statementsOf(tree: { stmts?: readonly { stmt?: object }[] }): StatementNode[] {
@@ -85,7 +93,8 @@ function parseAll(texts: readonly string[]): Parsed[] {
   }
 }
 
-function parseInChildProcess(texts: readonly string[]): Parsed[] {
+/** {@link parseAll} in a child Node process: the same library, loaded there, for a construct built before it loaded here. */
+export function parseInChildProcess(texts: readonly string[]): Parsed[] {
   const entry = pathToFileURL(createRequire(import.meta.url).resolve('libpg-query')).href;
   const script = `
     const m = await import(${JSON.stringify(entry)});
