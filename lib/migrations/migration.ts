@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { existsSync, statSync } from 'node:fs';
 import { exactSeconds, isWholeSeconds } from '../core/duration.js';
+import { checkImage } from '../core/image.js';
 import { commonLabels } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { checkProps } from '../core/props/check-props.js';
@@ -165,6 +166,10 @@ export class Migration extends Construct {
     const backoffLimit = props.backoffLimit ?? 2;
     const deadline = props.activeDeadlineSeconds ?? 1800;
     const problem = (p: Parameters<typeof reportProblem>[1]) => reportProblem(this, p);
+    if (psql && this.runner.image !== undefined) {
+      const imageProblem = checkImage(this.runner.image, chart.environment.imagePolicy, this.environment);
+      if (imageProblem) problem({ field: 'runner.image', value: this.runner.image, rule: 'props/image', ...imageProblem });
+    }
     const command = this.runner.command ?? [];
     if (!psql && command.some((c) => typeof c !== 'string' || c === '')) problem({ field: 'runner', value: command, message: 'MigrationRunner.command() takes non-empty strings only', fix: "give the command as an array of strings, e.g. ['bitvaultd', 'migrate', 'up']" });
     if (!psql && command.length === 0) problem({ field: 'runner', value: [], message: 'MigrationRunner.command() was given an empty command', fix: "give the image's migrate command, e.g. MigrationRunner.command(['bitvaultd', 'migrate', 'up']), or use the default MigrationRunner.psql()" });

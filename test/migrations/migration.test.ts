@@ -248,6 +248,23 @@ describe('how the SQL reaches the database (issue 21)', () => {
     expect(out.filter((o) => o.manifest.kind === 'ConfigMap')).toEqual([]);
   });
 
+  it('GIVEN MigrationRunner.psql({ image }) WHEN synthesized THEN the Job runs that image, which must be pinned like any other in prod', () => {
+    const build = (image: string) => () => {
+      const app = new App();
+      const platform = new Platform(app, 'shop', { environments: [Environment.prod()] });
+      platform.forEachEnvironment((env) => {
+        const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
+        const api = new StatelessService(env, 'api', { image: DIGEST_IMAGE, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
+        new Migration(env, 'api-migrations', { database: db, release: api, runner: MigrationRunner.psql({ image }), migrationsDir: dirWith({}) });
+      });
+      return synthesize(app);
+    };
+    const pinned = `ghcr.io/acme/psql@sha256:${'c'.repeat(64)}`;
+    expect(build(pinned)().find((o) => o.manifest.kind === 'Job')!.manifest.spec.template.spec.containers[0].image).toBe(pinned);
+    const findings = synthFindings(build('ghcr.io/acme/psql:17'));
+    expect(findings.map((f) => [f.location, f.field, f.rule])).toEqual([['shop/prod/api-migrations', 'runner.image', 'props/image']]);
+  });
+
   it('GIVEN the `command` prop of earlier versions WHEN synthesized THEN the problem says what replaced it, with the command to keep', () => {
     const findings = synthFindings(() => {
       const app = new App();
