@@ -19,6 +19,7 @@ import { synthesize, SynthesizedObject, toYaml } from '../../lib/synth/synthesiz
 import { QueueWorker } from '../../lib/workloads/queue-worker.js';
 import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE, synthFindings } from '../helpers.js';
+import { rolloutPlans } from '../../lib/review/diagrams/rollout-plan.js';
 import { type Finding } from '../../lib/validation/finding.js';
 import { shopWith } from './runner/job-runner.js';
 import { shopApp } from '../fixtures/shop/shop.js';
@@ -210,7 +211,11 @@ describe('how the SQL reaches the database (issue 21)', () => {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return dir;
   };
-  const rendered = (dir: string) => new Map(synthesize(shopWith(dir)).map((o) => [o.path, toYaml(o.manifest)]));
+  // Everything synth writes to dist/: the manifests and the rollout plans (ROLLOUT-PLAN.md).
+  const rendered = (dir: string) => {
+    const objects = synthesize(shopWith(dir));
+    return new Map([...objects.map((o): [string, string] => [o.path, toYaml(o.manifest)]), ...rolloutPlans(objects).map((p): [string, string] => [p.path, p.text])]);
+  };
 
   it('GIVEN a release WHEN a contract migration ships alone THEN exactly the Job and its SQL ConfigMaps change in dist/, in every environment', () => {
     const dir = dirWith({ '0001_accounts.sql': `${TIMEOUTS}CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, owner_name text);\n` });
