@@ -743,6 +743,7 @@ export declare class PostgresCluster extends DataService {
     readonly readWriteServiceName: string;
     readonly readOnlyServiceName: string;
     readonly backup?: PostgresBackup;
+    readonly image: string;
     constructor(scope: Construct, id: string, props: PostgresClusterProps);
     private resolveInstances;
     private checkIdentifiers;
@@ -932,6 +933,8 @@ export declare class Migration extends Construct {
     readonly jobName: string;
     readonly namespace: string;
     readonly image: string;
+    readonly runner: MigrationRunner;
+    readonly sqlConfigMaps: readonly string[];
     readonly migrationsDir: string;
     readonly verify: boolean;
     readonly compatibilityQueries?: string;
@@ -939,11 +942,12 @@ export declare class Migration extends Construct {
     readonly environment: string;
     readonly platformName: string;
     constructor(scope: Construct, id: string, props: MigrationProps);
+    private deliverSql;
 }
 export interface MigrationProps {
     readonly database: PostgresCluster;
     readonly release: WorkloadBase;
-    readonly command: readonly string[];
+    readonly runner?: MigrationRunner;
     readonly migrationsDir: string;
     readonly verify?: boolean;
     readonly compatibilityQueries?: string;
@@ -954,6 +958,21 @@ export interface MigrationProps {
     readonly activeDeadlineSeconds?: number;
     readonly resources?: ResourceRequirements;
     readonly name?: string;
+}
+export declare class MigrationRunner {
+    readonly kind: MigrationRunnerKind;
+    readonly command: readonly string[] | undefined;
+    readonly image: string | undefined;
+    static psql(options?: PsqlMigrationRunnerOptions): MigrationRunner;
+    static command(command: readonly string[]): MigrationRunner;
+    private constructor();
+}
+export declare enum MigrationRunnerKind {
+    PSQL = "psql",
+    COMMAND = "command"
+}
+export interface PsqlMigrationRunnerOptions {
+    readonly image?: string;
 }
 export interface ClassifiedStatement extends StatementClassification {
     readonly file: string;

@@ -110,7 +110,7 @@ function teamPlatform(app: App, name: string, first: number, count: number, with
         users.push(service(env, first + local, database, `${nats.name}-headless.${ns}.svc.cluster.local:8222`, release));
       }
       // The first service of the group owns the schema; every service of the group uses the database.
-      new Migration(env, `postgres-${d}-migrations`, { database, release: users[0]!, command: ['migrate', 'up'], migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR, usedBy: users, name: `postgres-${d}-migrate` });
+      new Migration(env, `postgres-${d}-migrations`, { database, release: users[0]!, migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR, usedBy: users, name: `postgres-${d}-migrate` });
     }
   });
   return platform;

@@ -70,6 +70,7 @@ export { CustomDataResource, type CustomDataResourceProps } from './data/custom-
 
 // ---- migrations ------------------------------------------------------------------------------------------------------
 export { Migration, type MigrationProps } from './migrations/migration.js';
+export { MigrationRunner, MigrationRunnerKind, type PsqlMigrationRunnerOptions } from './migrations/migration-runner.js';
 export {
   type ClassifiedStatement,
   type ExcusedFinding,

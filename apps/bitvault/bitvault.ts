@@ -176,11 +176,11 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       }),
     });
 
-    // bitvaultd owns the schema: its image migrates the database before any app of the release syncs.
+    // bitvaultd's schema: its SQL files travel with the manifests and psql (from the database's own image)
+    // applies them before any app of the release syncs.
     new Migration(env, 'bitvaultd-migrations', {
       database: postgres,
       release: bitvaultd,
-      command: ['bitvaultd', 'migrate', 'up'],
       migrationsDir: 'apps/bitvault/migrations/bitvaultd',
       usedBy: [bitvaultd, workers],
     });

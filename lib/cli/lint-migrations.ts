@@ -22,7 +22,9 @@ options:
   --assume-in-transaction   the migration runner wraps every file in a transaction
   --pg-version <version>    PostgreSQL version of the database, e.g. 16 (default: squawk's newest)
   --verify                  also run the migrations on PostgreSQL (PGlite, in-process): the previous
-                            release's, then the new ones twice. A rerun that fails or changes the
+                            release's, then the new ones twice, each file as the default runner
+                            applies it (in one transaction unless PostgreSQL refuses one of its
+                            statements there, e.g. CREATE INDEX CONCURRENTLY). A rerun that fails or changes the
                             schema or rows is not idempotent; what the new ones drop, rename, retype
                             or make stricter is a contract change, whatever the statements look like
   --database-url <url>      with --verify: run on this server instead, in a scratch database the tool

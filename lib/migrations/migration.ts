@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { existsSync, statSync } from 'node:fs';
 import { exactSeconds, isWholeSeconds } from '../core/duration.js';
+import { checkImage } from '../core/image.js';
 import { commonLabels } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { checkProps } from '../core/props/check-props.js';
@@ -12,18 +13,32 @@ import { DeliveryStage, setOutputFolder } from '../platform/output-folder.js';
 import { EnvironmentChart } from '../platform/platform.js';
 import { renderPodTemplate } from '../pod/pod-template.js';
 import { WorkloadBase } from '../workloads/base/workload-base.js';
+import { MigrationRunner, MigrationRunnerKind } from './migration-runner.js';
+import { readDeliveredMigrations } from './runner/delivered-files.js';
+import { DELIVERABLE_NAME, psqlRunnerScript, RUNNER_SCRIPT } from './runner/psql-script.js';
+import { CONFIG_MAP_DATA_BUDGET, packSqlConfigMaps } from './runner/sql-config-maps.js';
+
+/** Where the psql runner's pod mounts the delivered files (its working directory). */
+export const MIGRATIONS_MOUNT_PATH = '/var/run/cdk8s-delivery/migrations';
+
+/** The psql runner's command, run in {@link MIGRATIONS_MOUNT_PATH}. */
+export const PSQL_RUNNER_COMMAND: readonly string[] = ['psql', '--no-psqlrc', '--set=ON_ERROR_STOP=1', `--file=${RUNNER_SCRIPT}`];
 
 /** Props of a {@link Migration}. */
 export interface MigrationProps {
   /** The database the migrations change. Its operator-created app Secret (`<cluster>-app`) must exist: it does once the cluster is up, in the data stage before this one. */
   readonly database: PostgresCluster;
-  /** The release whose image runs the migrations: the Job uses the same image (the same digest) as this workload in each environment. */
+  /** The release the migrations belong to: it names the Job, and its image changes are checked against contract migrations. */
   readonly release: WorkloadBase;
-  /** The migrate command in that image, e.g. `['bitvaultd', 'migrate', 'up']`. Forward-only: there is no down-migration in this API. */
-  readonly command: readonly string[];
+  /**
+   * How the Job applies the migrations. Forward-only either way: there is no down-migration in this API.
+   * @default `MigrationRunner.psql()`: the files of `migrationsDir` are delivered with the manifests (content-named ConfigMaps) and applied by `psql` from the database's own image, with a history table, checksums, an advisory lock and one transaction per file
+   */
+  readonly runner?: MigrationRunner;
   /**
    * Directory of the SQL migration files (applied in lexical order), relative to the working directory
-   * of the synth. Every synth lints it (expand/contract, squawk lock safety) against the committed dist/.
+   * of the synth. Every synth lints it (expand/contract, squawk lock safety) against the committed dist/,
+   * and with the default runner delivers it to the Job.
    */
   readonly migrationsDir: string;
   /**
@@ -63,15 +78,21 @@ const MIGRATIONS = new WeakSet<Migration>();
 
 /**
  * A database migration: a Job that Argo CD runs as a `PreSync` hook (wave 0) of its own unit, which syncs
- * after the data services and before every app (delivery stage MIGRATION). It runs the release's image
- * and migrate command with `lock_timeout` and `statement_timeout` set for the session, bounded by
- * backoffLimit and activeDeadlineSeconds, in a restricted pod. `BeforeHookCreation` deletes the previous
- * Job first, so the next image bump never fails on an immutable Job; there is no `ttlSecondsAfterFinished`
- * (combined with HookSucceeded it races Argo CD, argo-cd PR #29409). PreSync hooks run on every sync,
- * config-only ones too (argoproj/argo-cd#3837): migrations must be idempotent, which the checker enforces.
+ * after the data services and before every app (delivery stage MIGRATION), with `lock_timeout` and
+ * `statement_timeout` set for the session, bounded by backoffLimit and activeDeadlineSeconds, in a
+ * restricted pod. `BeforeHookCreation` deletes the previous Job first, so the next change never fails on an
+ * immutable Job; there is no `ttlSecondsAfterFinished` (combined with HookSucceeded it races Argo CD,
+ * argo-cd PR #29409). PreSync hooks run on every sync, config-only ones too (argoproj/argo-cd#3837).
  *
- * Flux has no hooks: the same Job sits in a unit whose Kustomization the Flux target forces (a new image
- * recreates the immutable Job) and waits on, and every app depends on it.
+ * With the default runner (`MigrationRunner.psql()`) the SQL files travel with the manifests: ConfigMaps
+ * `<job>-sql-<hash>` named after their content (split below the 1 MiB object limit), PreSync hooks in wave
+ * -1 so they exist before the Job, which mounts them (one projected volume) and runs `psql` from the
+ * database's pinned image on a generated script. Any change of a file changes the ConfigMaps' names and so
+ * the Job: Argo CD syncs, the hook runs, with or without an image change. With
+ * `MigrationRunner.command([...])` the Job runs the release image's own command instead, as before.
+ *
+ * Flux has no hooks: the same objects sit in a unit whose Kustomization the Flux target forces (a changed
+ * Job is recreated) and waits on, and every app depends on it.
  */
 export class Migration extends Construct {
   /** True for constructs created by this class. */
@@ -83,8 +104,12 @@ export class Migration extends Construct {
   public readonly jobName: string;
   /** The namespace. */
   public readonly namespace: string;
-  /** The image the Job runs (the release's image in this environment). */
+  /** The image the Job runs: the database's (psql runner) or the release's (command runner) in this environment. */
   public readonly image: string;
+  /** How the Job applies the migrations. */
+  public readonly runner: MigrationRunner;
+  /** The names of the ConfigMaps that deliver the SQL (psql runner; none with a command runner). */
+  public readonly sqlConfigMaps: readonly string[];
   /** The migrations directory. */
   public readonly migrationsDir: string;
   /** Whether the synth runs changed migrations on PostgreSQL. */
@@ -100,13 +125,25 @@ export class Migration extends Construct {
 
   constructor(scope: Construct, id: string, props: MigrationProps) {
     super(scope, id);
-    const usable = checkProps(this, props);
+    const usable = checkProps(this, props, { explainedKeys: ['command'] });
+    if (props && typeof props === 'object' && 'command' in props) {
+      const command = (props as { command?: unknown }).command;
+      reportProblem(this, {
+        field: 'command',
+        value: command,
+        rule: 'props/replaced',
+        message: 'was replaced by `runner`: the default runner now applies the files of migrationsDir itself, delivered with the manifests',
+        fix: `remove \`command\` to use the default (MigrationRunner.psql()), or keep the image's own migrate command with \`runner: MigrationRunner.command(${Array.isArray(command) && command.length > 0 ? JSON.stringify(command) : "['<binary>', 'migrate']"})\``,
+      });
+    }
     const chart = EnvironmentChart.of(this);
     this.environment = chart.environment.name;
     this.platformName = chart.platform.name;
     this.namespace = chart.targetNamespace;
+    this.runner = props?.runner instanceof MigrationRunner ? props.runner : MigrationRunner.psql();
+    this.sqlConfigMaps = [];
     if (!usable) {
-      // Reported by the props check (a missing command, database or release): nothing to build or to lint.
+      // Reported by the props check (a missing database or release): nothing to build or to lint.
       this.jobName = typeof props.name === 'string' ? props.name : id;
       this.image = '';
       this.migrationsDir = '';
@@ -116,7 +153,8 @@ export class Migration extends Construct {
     }
     MIGRATIONS.add(this);
     this.jobName = props.name ?? `${props.release.name}-migrate`;
-    this.image = props.release.image;
+    const psql = this.runner.kind === MigrationRunnerKind.PSQL;
+    this.image = psql ? (this.runner.image ?? props.database.image) : props.release.image;
     this.migrationsDir = props.migrationsDir;
     this.verify = props.verify ?? true;
     this.compatibilityQueries = props.compatibilityQueries;
@@ -128,7 +166,13 @@ export class Migration extends Construct {
     const backoffLimit = props.backoffLimit ?? 2;
     const deadline = props.activeDeadlineSeconds ?? 1800;
     const problem = (p: Parameters<typeof reportProblem>[1]) => reportProblem(this, p);
-    if (props.command.length === 0) problem({ field: 'command', value: [], message: 'is empty', fix: "give the image's migrate command, e.g. ['bitvaultd', 'migrate', 'up']" });
+    if (psql && this.runner.image !== undefined) {
+      const imageProblem = checkImage(this.runner.image, chart.environment.imagePolicy, this.environment);
+      if (imageProblem) problem({ field: 'runner.image', value: this.runner.image, rule: 'props/image', ...imageProblem });
+    }
+    const command = this.runner.command ?? [];
+    if (!psql && command.some((c) => typeof c !== 'string' || c === '')) problem({ field: 'runner', value: command, message: 'MigrationRunner.command() takes non-empty strings only', fix: "give the command as an array of strings, e.g. ['bitvaultd', 'migrate', 'up']" });
+    if (!psql && command.length === 0) problem({ field: 'runner', value: [], message: 'MigrationRunner.command() was given an empty command', fix: "give the image's migrate command, e.g. MigrationRunner.command(['bitvaultd', 'migrate', 'up']), or use the default MigrationRunner.psql()" });
     if (!existsSync(props.migrationsDir) || !statSync(props.migrationsDir).isDirectory()) {
       problem({ field: 'migrationsDir', value: props.migrationsDir, message: 'is not a directory (paths are relative to where the synth runs)', fix: 'point it at the folder of *.sql migration files, e.g. "apps/bitvault/migrations/bitvaultd"' });
     }
@@ -148,16 +192,27 @@ export class Migration extends Construct {
     }
 
     const secret = (key: string) => ({ secretKeyRef: { name: props.database.appSecretName, key } });
+    const pgOptions = `-c lock_timeout=${exactSeconds(lockTimeout) * 1000} -c statement_timeout=${exactSeconds(statementTimeout) * 1000}`;
+    const labels = commonLabels(this.platformName, this.jobName, 'migration');
+    const connection = { PGHOST: secret('host'), PGPORT: secret('port'), PGDATABASE: secret('dbname'), PGUSER: secret('username'), PGPASSWORD: secret('password') };
+    const delivered = psql ? this.deliverSql(props.migrationsDir, labels) : [];
     const template = renderPodTemplate({
-      labels: commonLabels(this.platformName, this.jobName, 'migration'),
+      labels,
       containerName: 'migrate',
       image: this.image,
-      command: props.command,
-      env: { PGOPTIONS: `-c lock_timeout=${exactSeconds(lockTimeout) * 1000} -c statement_timeout=${exactSeconds(statementTimeout) * 1000}` },
-      secretEnv: { DATABASE_URL: secret('uri'), PGHOST: secret('host'), PGPORT: secret('port'), PGDATABASE: secret('dbname'), PGUSER: secret('username'), PGPASSWORD: secret('password') },
+      command: psql ? PSQL_RUNNER_COMMAND : this.runner.command,
+      env: psql ? { PGOPTIONS: pgOptions, PGAPPNAME: this.jobName, PGCONNECT_TIMEOUT: '10' } : { PGOPTIONS: pgOptions },
+      secretEnv: psql ? connection : { DATABASE_URL: secret('uri'), ...connection },
       resources: resolveResources(props.resources ?? { cpuRequestMillis: 100, memoryRequestMebibytes: 256 }, 1),
       terminationGracePeriodSeconds: 30,
-    }) as { metadata: unknown; spec: Record<string, unknown> };
+    }) as { metadata: unknown; spec: Record<string, any> };
+    if (psql) {
+      // One directory holding every delivered file, whichever ConfigMap carries it; the script includes them relative to itself.
+      const container = template.spec.containers[0];
+      container.workingDir = MIGRATIONS_MOUNT_PATH;
+      container.volumeMounts = [...(container.volumeMounts ?? []), { name: 'migrations', mountPath: MIGRATIONS_MOUNT_PATH, readOnly: true }];
+      template.spec.volumes = [...(template.spec.volumes ?? []), { name: 'migrations', projected: { sources: delivered.map((name) => ({ configMap: { name } })) } }];
+    }
 
     new ApiObject(this, 'job', {
       apiVersion: 'batch/v1',
@@ -165,7 +220,7 @@ export class Migration extends Construct {
       metadata: {
         name: this.jobName,
         namespace: this.namespace,
-        labels: commonLabels(this.platformName, this.jobName, 'migration'),
+        labels,
         annotations: {
           ...syncWaveAnnotations(SyncWave.MIGRATION),
           'argocd.argoproj.io/hook': 'PreSync',
@@ -178,5 +233,50 @@ export class Migration extends Construct {
         template: { ...template, spec: { ...template.spec, restartPolicy: 'Never' } },
       },
     });
+  }
+
+  /**
+   * The SQL files and the runner script, in ConfigMaps named after their content: PreSync hooks one wave
+   * before the Job (Argo CD creates them first; `BeforeHookCreation` replaces one of the same name), plain
+   * objects of the unit under Flux. Returns their names.
+   */
+  private deliverSql(dir: string, labels: Record<string, string>): string[] {
+    const files = readDeliveredMigrations(dir);
+    const badNames = files.filter((f) => !DELIVERABLE_NAME.test(f.name) || f.name.length > 253).map((f) => f.name);
+    if (badNames.length > 0) {
+      reportProblem(this, { field: 'migrationsDir', value: badNames, message: 'holds file names a ConfigMap key cannot carry (letters, digits, ".", "-" and "_" only, at most 253 characters)', fix: 'rename the files, e.g. 0005_add_email.sql, before they ship (shipped names never change)' });
+    }
+    const deliverable = files.filter((f) => !badNames.includes(f.name));
+    const entries = [{ key: RUNNER_SCRIPT, value: psqlRunnerScript(deliverable) }, ...deliverable.map((f) => ({ key: f.name, value: f.text }))];
+    const packed = packSqlConfigMaps(this.jobName, entries);
+    for (const big of packed.tooLarge) {
+      reportProblem(this, {
+        field: 'migrationsDir',
+        value: big.key,
+        rule: 'migration/file-too-large',
+        message: `${big.key} is ${big.bytes} bytes: one file must fit in one ConfigMap (${CONFIG_MAP_DATA_BUDGET} bytes of data, below Kubernetes' 1 MiB object limit), and a split cannot cut a file`,
+        fix: 'split it into several migration files of under 900 KiB each (a bulk data load belongs in a batched job, not in a migration)',
+      });
+    }
+    packed.configMaps.forEach((configMap, i) => {
+      new ApiObject(this, `sql-${i}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: configMap.name,
+          namespace: this.namespace,
+          labels: { ...labels, 'app.kubernetes.io/component': 'migration-sql' },
+          annotations: {
+            ...syncWaveAnnotations(SyncWave.MIGRATION - 1),
+            'argocd.argoproj.io/hook': 'PreSync',
+            'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+          },
+        },
+        immutable: true,
+        data: configMap.data,
+      });
+    });
+    (this as { sqlConfigMaps: readonly string[] }).sqlConfigMaps = packed.configMaps.map((c) => c.name);
+    return packed.configMaps.map((c) => c.name);
   }
 }

@@ -10,6 +10,8 @@ import { isMigrationFileName } from './checker/sql-file.js';
 import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
 import { readMigrationDirectory } from './checker/sql-file.js';
 import { Migration } from './migration.js';
+import { MigrationRunnerKind } from './migration-runner.js';
+import { MigrationRule } from './checker/rules.js';
 import { type SqlEngine } from './verify/engine.js';
 import { mergeVerified } from './verify/lint-verified.js';
 import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
@@ -23,6 +25,12 @@ export interface CheckMigrationsOptions {
   readonly baseRef?: string;
   /** Opens the PostgreSQL session of a `verify` Migration (tests count or share them). @default PGlite, initdb once per synth */
   readonly engine?: () => Promise<SqlEngine>;
+  /**
+   * Where findings that do not fail the synth go (printed as warnings): with `MigrationRunner.command`, a
+   * contract migration that ships with an image change, or without one.
+   * @default - dropped
+   */
+  readonly warnings?: Finding[];
 }
 
 /**
@@ -106,7 +114,13 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
     const images = workloadImagesOf(current, names);
     const linted = await lintMigrations(m.migrationsDir, { previous, current: { images } });
     const result = verifyOnce ? mergeVerified(linted, await verifyOnce(m, previous), previous, images) : linted;
-    return result.findings.map((f) => ({ ...f, location: `${m.node.path}: ${f.location}` }));
+    const at = (f: Finding) => ({ ...f, location: `${m.node.path}: ${f.location}` });
+    if (m.runner.kind === MigrationRunnerKind.COMMAND) {
+      const { errors, warnings } = commandRunnerFindings(result.findings, result.migrations.filter((s) => s.isNew && s.contract).map((s) => s.name), m);
+      options.warnings?.push(...warnings.map(at));
+      return errors.map(at);
+    }
+    return [...result.findings, ...editedBytesFindings(m, previous, result.findings)].map(at);
   } catch (error) {
     if (!(error instanceof MigrationInputError)) throw error;
     return error.problems.map((p) => ({
@@ -120,3 +134,61 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
   }
 }
 
+
+/**
+ * With `MigrationRunner.command`, the SQL reaches the database only inside a new image of the release, so a
+ * contract migration cannot ship without an image change: the image change the contract rule refuses is,
+ * here, the only way to deliver it. That rule's findings become warnings saying what the image must be
+ * (the previous release's code and the new migration, nothing else), and a contract migration with no
+ * image change is a warning too: it does not reach the database at all.
+ */
+function commandRunnerFindings(findings: readonly Finding[], newContracts: readonly string[], m: Migration): { errors: Finding[]; warnings: Finding[] } {
+  const errors = findings.filter((f) => f.rule !== MigrationRule.CONTRACT_WITH_IMAGE_CHANGE);
+  const warnings: Finding[] = findings.filter((f) => f.rule === MigrationRule.CONTRACT_WITH_IMAGE_CHANGE).map((f) => ({
+    ...f,
+    message: `${f.message}; with MigrationRunner.command the SQL only reaches the database inside a new image, so a contract release needs an image of its own`,
+    fix: 'make this image the previous release\'s code plus the new migration and nothing else (ship code changes in the release before), or use the default MigrationRunner.psql(), which delivers the SQL without an image change',
+  }));
+  const flagged = new Set(warnings.map((w) => String(w.location)));
+  for (const name of newContracts) {
+    const location = `${join(m.migrationsDir, name)}:1:1`;
+    if ([...flagged].some((l) => l.startsWith(join(m.migrationsDir, name)))) continue;
+    warnings.push({
+      location,
+      field: 'runner',
+      value: m.runner.command,
+      rule: 'migration/not-delivered',
+      message: `contract migration ${name} ships without an image change, but MigrationRunner.command runs the migrations built into the release image: it does not reach the database until an image that contains it ships`,
+      fix: 'ship it in an image of its own (the current code plus this migration), or use the default MigrationRunner.psql(), which delivers the SQL with the manifests',
+    });
+  }
+  return { errors, warnings };
+}
+
+/**
+ * The psql runner records the sha256 of every applied file and stops at an applied file whose bytes changed.
+ * The checker lets a shipped file's comments and whitespace change (the statements are the same); for this
+ * runner that edit would fail the next sync, so it is an error here.
+ */
+function editedBytesFindings(m: Migration, previous: ReleaseState | undefined, findings: readonly Finding[]): Finding[] {
+  if (!previous?.contents) return [];
+  const out: Finding[] = [];
+  for (const name of previous.migrations) {
+    const before = previous.contents[name];
+    const file = join(m.migrationsDir, name);
+    if (before === undefined || !existsSync(file)) continue;
+    let now: string;
+    try {
+      now = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (now === before || findings.some((f) => f.rule === MigrationRule.APPLIED_MIGRATION_CHANGED && f.location.startsWith(file))) continue;
+    out.push({
+      location: `${file}:1:1`, field: 'migration', value: name, rule: MigrationRule.APPLIED_MIGRATION_CHANGED,
+      message: 'a migration that already shipped was edited (comments or whitespace only): the runner checks the sha256 of every applied file, so the next sync would stop at it',
+      fix: 'restore the shipped text byte for byte; put notes in a new migration or in the commit message',
+    });
+  }
+  return out;
+}

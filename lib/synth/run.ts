@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
+import { loadSqlParser } from '../migrations/runner/delivered-files.js';
 import { checkMigrations } from '../migrations/synth-check.js';
 import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
 import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
@@ -52,6 +53,8 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
   try {
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
     recoverOutput(outdir);
+    // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
+    await loadSqlParser();
     const app = build();
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
@@ -69,7 +72,7 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
       for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
     }
-    all.push(...(await checkMigrations(app, objects, { outdir })));
+    all.push(...(await checkMigrations(app, objects, { outdir, warnings: warned })));
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     writeAtomically(objects, outdir, rolloutPlans(objects));

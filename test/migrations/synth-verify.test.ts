@@ -25,7 +25,7 @@ function platformWith(migrationsDir: string, image: string, verify?: boolean) {
   platform.forEachEnvironment((env) => {
     const db = new PostgresCluster(env, 'db', { image: `ghcr.io/cloudnative-pg/postgresql:17@sha256:${'b'.repeat(64)}`, storageSize: '10Gi', backup: PostgresBackup.none('test') });
     const api = new StatelessService(env, 'api', { image, readinessProbe: Probe.httpGet('/readyz'), replicas: 10 });
-    new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'], migrationsDir, verify });
+    new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir, verify });
   });
   return app;
 }

@@ -39,10 +39,11 @@ describe('the npm package', () => {
   // the class names the props check needs (esbuild keepNames: 16 KB packed, 74 KB unpacked over the two bundles):
   // 699 KB packed, 2.24 MB unpacked (issue 20, strict props, merged with the review-comment work). With the GitOps
   // tree, the scope table (schemas/scopes.json, 5 KB) and the plain-object completion (issue 20, gitops; README
-  // sections included): 723 KB packed, 2.32 MB unpacked.
-  it('stays small: under 740 KB packed, under 2.4 MB unpacked, schemas compressed', () => {
-    expect(pack.size).toBeLessThan(740_000);
-    expect(pack.unpackedSize).toBeLessThan(2_400_000);
+  // sections included): 723 KB packed, 2.32 MB unpacked. With the migration runner (issue 21: SQL delivery, the psql
+  // script, the review of delivered SQL, README section +7 KB, 2.5 KB gzip-compressed): 745 KB packed, 2.39 MB unpacked.
+  it('stays small: under 760 KB packed, under 2.45 MB unpacked, schemas compressed', () => {
+    expect(pack.size).toBeLessThan(760_000);
+    expect(pack.unpackedSize).toBeLessThan(2_450_000);
     const schemaBytes = pack.files.filter((f) => f.path.startsWith('schemas/')).reduce((n, f) => n + f.size, 0);
     expect(schemaBytes).toBeLessThan(150_000);
   });

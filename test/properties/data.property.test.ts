@@ -9,6 +9,7 @@ import { ObjectStoreCredentials } from '../../lib/data/postgres/object-store-cre
 import { PostgresBackup } from '../../lib/data/postgres/postgres-backup.js';
 import { PostgresCluster, PrimaryUpdateMethod, PrimaryUpdateStrategy } from '../../lib/data/postgres/postgres-cluster.js';
 import { Migration } from '../../lib/migrations/migration.js';
+import { MigrationRunner } from '../../lib/migrations/migration-runner.js';
 import { EnvironmentChart } from '../../lib/platform/platform.js';
 import { Probe } from '../../lib/pod/probe.js';
 import { SchemaValidator } from '../../lib/validation/schema-validator.js';
@@ -51,7 +52,8 @@ const migrationProps = fc.record({
   name: arb.name.filter((n) => n !== 'db'), image: arb.digestImage, command: fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { minLength: 1, maxLength: 3 }),
   lockSeconds: fc.integer({ min: 1, max: 60 }), statementSeconds: fc.integer({ min: 1, max: 3600 }), slack: fc.integer({ min: 1, max: 3600 }),
   backoffLimit: fc.integer({ min: 0, max: 6 }), resources: fc.option(arb.resources, { nil: undefined }),
-}).map((m) => ({ name: m.name, props: { image: m.image, command: m.command, migrationsDir: MIGRATIONS_DIR, lockTimeout: Duration.seconds(m.lockSeconds), statementTimeout: Duration.seconds(m.statementSeconds), activeDeadlineSeconds: m.statementSeconds + m.slack, backoffLimit: m.backoffLimit, resources: m.resources } }));
+  ownCommand: fc.boolean(),
+}).map((m) => ({ name: m.name, props: { image: m.image, runner: m.ownCommand ? MigrationRunner.command(m.command) : MigrationRunner.psql(), migrationsDir: MIGRATIONS_DIR, lockTimeout: Duration.seconds(m.lockSeconds), statementTimeout: Duration.seconds(m.statementSeconds), activeDeadlineSeconds: m.statementSeconds + m.slack, backoffLimit: m.backoffLimit, resources: m.resources } }));
 
 /** A Migration needs its database and release workload: both are built in every environment too. */
 function buildMigration(env: EnvironmentChart, name: string, p: any) {
@@ -128,7 +130,7 @@ const FAMILIES: Readonly<Record<string, Family>> = {
     classes: ['Migration'],
     breakProps: fc.oneof(
       fc.integer({ min: 7, max: 50 }).map((backoffLimit) => ({ patch: (p: any) => ({ ...p, backoffLimit }), expected: (n: string) => [{ location: at('prod', `${n}-migrations`), field: 'backoffLimit', value: backoffLimit }] })),
-      fc.constant({ patch: (p: any) => ({ ...p, command: [] }), expected: (n: string) => [{ location: at('prod', `${n}-migrations`), field: 'command', value: [] }] }),
+      fc.constant({ patch: (p: any) => ({ ...p, runner: MigrationRunner.command([]) }), expected: (n: string) => [{ location: at('prod', `${n}-migrations`), field: 'runner', value: [] }] }),
       fc.constant({ patch: (p: any) => ({ ...p, migrationsDir: 'test/fixtures/migrations/missing' }), expected: (n: string) => [{ location: at('prod', `${n}-migrations`), field: 'migrationsDir', value: 'test/fixtures/migrations/missing' }] }),
     ),
   },

@@ -89,7 +89,7 @@ describe('runSynth: one synth, every problem', () => {
       new ApiObject(api, 'twin', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('twin'), data: {} });
       new ApiObject(api, 'twin2', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('twin'), data: {} });
       new ApiObject(api, 'typo', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('typo'), dataz: {} });
-      new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'], migrationsDir: migrations, usedBy: [api] });
+      new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir: migrations, usedBy: [api] });
       return app;
     };
     await runSynth(build, { outdir, validator });

@@ -132,6 +132,8 @@ export class PostgresCluster extends DataService {
   public readonly readOnlyServiceName: string;
   /** The backup configuration in this environment, if any. */
   public readonly backup?: PostgresBackup;
+  /** The PostgreSQL operand image in this environment (pinned): a Migration's default runner runs its `psql`. */
+  public readonly image: string;
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps) {
     super(scope, id, props, 'postgres-cluster');
@@ -140,10 +142,12 @@ export class PostgresCluster extends DataService {
     this.readOnlyServiceName = `${this.name}-ro`;
     if (!this.propsUsable) {
       this.instances = 0;
+      this.image = typeof props.image === 'string' ? props.image : '';
       return;
     }
     const overrides = this.overridesFor(props.environments) ?? {};
     const image = overrides.image ?? props.image;
+    this.image = image;
     const imageProblem = checkImage(image, this.environment.imagePolicy, this.environment.name);
     if (imageProblem) this.problem({ field: this.fieldOf('image', overrides.image !== undefined), value: image, rule: 'props/image', ...imageProblem });
 

@@ -15,6 +15,16 @@ export interface ExcusedFinding {
 
 const KNOWN_MIGRATION_RULES: ReadonlySet<string> = new Set(Object.values(MigrationRule));
 
+/** Why a rule cannot be excused from inside a migration, and what to do instead. */
+const NOT_EXCUSABLE: Readonly<Record<string, string>> = {
+  [MigrationRule.CONTRACT_WITH_IMAGE_CHANGE]: 'it judges the release, not a statement: old pods of the changed images still run during the rollout and use what the contract removes. Ship the image change in one release and the contract migration alone in a later one; with the default runner (MigrationRunner.psql()) a commit that only adds the file is such a release',
+  [MigrationRule.APPLIED_MIGRATION_CHANGED]: 'databases that applied the file never run it again (the runner stops at a changed checksum). Restore the shipped text and put the change in a new migration',
+  [MigrationRule.APPLIED_MIGRATION_REMOVED]: 'databases that applied the file keep its changes. Restore it and undo its effect in a new migration',
+  [MigrationRule.OUT_OF_ORDER]: 'databases that applied the later files would run it out of order. Rename it to sort after the last shipped migration',
+};
+
+const excusableList = () => `${[...EXCUSABLE_MIGRATION_RULES].sort().join(', ')} and every squawk/… rule`;
+
 /** Whether an excuse may name this rule: our statement rules and every squawk rule. */
 export function isExcusableRule(rule: string): boolean {
   return EXCUSABLE_MIGRATION_RULES.has(rule) || (rule.startsWith('squawk/') && rule.slice('squawk/'.length) in SQUAWK_RULES);
@@ -44,7 +54,10 @@ export function applyExcuses(
         : KNOWN_MIGRATION_RULES.has(excuse.rule)
           ? `${excuse.rule} is checked per release or per file and cannot be excused from inside a migration`
           : `the excuse names an unknown rule "${excuse.rule}"`;
-      problems.push(excuseFinding(excuse, MigrationRule.EXCUSE_UNKNOWN_RULE, message, `name the rule exactly as the finding prints it (migration/… or squawk/…): ${syntax}`));
+      const fix = KNOWN_MIGRATION_RULES.has(excuse.rule)
+        ? `remove the excuse: ${excuse.rule} cannot be excused because ${NOT_EXCUSABLE[excuse.rule] ?? 'it is about the markers and excuses themselves. Fix what it reports'}. An excuse can waive only ${excusableList()}`
+        : `name the rule exactly as the finding prints it (migration/… or squawk/…): ${syntax}`;
+      problems.push(excuseFinding(excuse, MigrationRule.EXCUSE_UNKNOWN_RULE, message, fix));
       continue;
     }
     if (excuse.reason === '') {

@@ -4,6 +4,7 @@ import { readMarker } from '../checker/annotations.js';
 import { MigrationInputError } from '../checker/errors.js';
 import { type ContractMigration, type ReleaseState } from '../checker/release.js';
 import { type MigrationFile, type ParsedStatement, locationOf, parseMigration } from '../checker/sql-file.js';
+import { applyModeOf } from '../runner/apply-mode.js';
 import { applyFile } from './apply.js';
 import { type CompatibilityFailure, readCompatibilityQueries, runCompatibilityQueries } from './compatibility.js';
 import { type SchemaChange, dataChanges, diffSchemas } from './diff.js';
@@ -21,7 +22,10 @@ export interface VerifyOptions {
    * @default - an in-process PGlite (PostgreSQL 18)
    */
   readonly databaseUrl?: string;
-  /** The migration runner wraps every file in a transaction. @default false (statement by statement, like psql) */
+  /**
+   * Wrap every file in a transaction, whatever it holds.
+   * @default - as the default runner (`MigrationRunner.psql()`) applies them: each file in one transaction, unless PostgreSQL refuses one of its statements in a transaction (CREATE INDEX CONCURRENTLY, …) or the file has its own BEGIN/COMMIT; then statement by statement
+   */
   readonly assumeInTransaction?: boolean;
   /**
    * A folder of the previous release's queries (`*.sql`, `$n` parameters, `-- params: [...]`), run in a
@@ -111,7 +115,9 @@ class StepRecorder {
  * Runs a service's migrations on a real PostgreSQL and judges them by what they did:
  *
  * 1. applies the previous release's migrations (their committed text) to an empty database and
- *    snapshots the schema from the catalogs;
+ *    snapshots the schema from the catalogs; every file is applied the way the default runner applies
+ *    it (lexical order, one transaction per file unless PostgreSQL refuses one of its statements in a
+ *    transaction), so a file that fails leaves nothing behind here either;
  * 2. applies the new migrations, snapshotting after each statement; then applies them a second time:
  *    any error, or any difference in schema or rows after the second run, is a non-idempotent
  *    migration (Argo CD reruns PreSync hooks on every sync), reported at the statement with the
@@ -135,9 +141,10 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
   const engineReady = performance.now();
   const findings: Finding[] = [];
   try {
-    const inTransaction = options.assumeInTransaction;
+    // The runner's semantics (lib/migrations/runner/apply-mode.ts): the same files, in the same order, in the same transactions.
+    const modeOf = (file: MigrationFile) => options.assumeInTransaction || applyModeOf(file.statements).inTransaction;
     for (const file of old) {
-      const failure = await applyFile(engine, file, { inTransaction });
+      const failure = await applyFile(engine, file, { inTransaction: modeOf(file) });
       if (failure) {
         throw new MigrationInputError([{
           location: failure.location,
@@ -161,7 +168,7 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
     const first = new StepRecorder(engine, base);
     let applyFailed = false;
     for (const file of fresh) {
-      const failure = await applyFile(engine, file, { inTransaction, afterStatement: first.after(file) });
+      const failure = await applyFile(engine, file, { inTransaction: modeOf(file), afterStatement: first.after(file) });
       if (!failure) continue;
       applyFailed = true;
       findings.push({
@@ -171,7 +178,8 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
       });
       break;
     }
-    const migrated = first.last;
+    // After a failure the file's transaction was rolled back: what is left is what the catalogs say now.
+    const migrated = applyFailed ? await snapshotSchema(engine) : first.last;
     const applied = performance.now();
     const schemaDiff = diffSchemas(base, migrated);
 
@@ -200,7 +208,7 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
       const second = new StepRecorder(engine, migrated);
       let rerunFailed = false;
       for (const file of fresh) {
-        const failure = await applyFile(engine, file, { inTransaction, afterStatement: second.after(file) });
+        const failure = await applyFile(engine, file, { inTransaction: modeOf(file), afterStatement: second.after(file) });
         if (!failure) continue;
         rerunFailed = true;
         findings.push({

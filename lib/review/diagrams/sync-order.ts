@@ -22,12 +22,25 @@ export function gitOpsToolOf(objects: readonly ReviewObject[]): GitOpsTool {
 /** Objects of one wave as label lines: `Kind: a, b, c +2`. */
 function contents(objects: readonly ReviewObject[]): string[] {
   const byKind = new Map<string, string[]>();
-  for (const o of objects) byKind.set(o.manifest.kind, [...(byKind.get(o.manifest.kind) ?? []), String(o.manifest.metadata?.name)]);
+  for (const o of objects) {
+    const names = byKind.get(o.manifest.kind) ?? [];
+    const name = displayName(o);
+    if (!names.includes(name)) byKind.set(o.manifest.kind, [...names, name]);
+  }
   return [...byKind.entries()].sort(([a], [b]) => compareText(a, b)).map(([kind, names]) => {
     const sorted = names.sort(compareText);
     const more = sorted.length > MAX_NAMES ? ` +${sorted.length - MAX_NAMES}` : '';
     return `${kind}: ${sorted.slice(0, MAX_NAMES).join(', ')}${more}`;
   });
+}
+
+/**
+ * The name shown for an object. A Migration's SQL ConfigMaps are named after their content: the plan shows
+ * them without the hash, so that shipping a migration changes the manifests that carry it, not the plan.
+ */
+function displayName(o: ReviewObject): string {
+  const name = String(o.manifest.metadata?.name);
+  return o.manifest.metadata?.labels?.['app.kubernetes.io/component'] === 'migration-sql' ? name.replace(/-[0-9a-f]{10}$/, '-* (named by content)') : name;
 }
 
 /** A unit folder of the environment with its stage and objects. */

@@ -3,6 +3,7 @@ import { byEnvironment, hookOf, locationOf, ReviewObject } from '../manifests.js
 import { Change, DiffReport, risk } from './change.js';
 import { compareManifests, sortChanges } from './compare.js';
 import { DiffInputError, parseManifests, readManifestsAtRef, readManifestsOnDisk } from './load.js';
+import { explainDeliveredSql } from './delivered-sql.js';
 import { findNewMigrations, NewMigration } from './migrations.js';
 
 /** Options of {@link semanticDiff}. */
@@ -77,7 +78,8 @@ export async function semanticDiff(options: SemanticDiffOptions = {}): Promise<D
     const after = parseManifests(await readManifestsOnDisk(absolute), 'working tree');
     const before = parseManifests(await readManifestsAtRef(base, absolute), base);
     const migrations = await findNewMigrations({ base, directories: options.migrations, cwd });
-    return { base, dir, changes: sortChanges([...compareManifests(before, after), ...migrationChanges(migrations, after)]) };
+    const changes = explainDeliveredSql([...compareManifests(before, after), ...migrationChanges(migrations, after)], before, after);
+    return { base, dir, changes: sortChanges(changes) };
   } catch (error) {
     // Locations read the way the folder was given, not as the absolute path git was run in.
     if (error instanceof DiffInputError) throw new DiffInputError(error.problems.map((p) => ({ location: p.location.split(absolute).join(dir), message: p.message.split(absolute).join(dir) })));

@@ -44,25 +44,25 @@ describe('strict props at run time (issue 20)', () => {
     expect(new Set(summary(findings).map((s) => s.join(' ')))).toEqual(new Set(['enviroments props/unknown did you mean `environments`?']));
   });
 
-  it('GIVEN a Migration without its required `command` THEN the synth reports it (and the other problems) instead of crashing with a TypeError', () => {
+  it('GIVEN a Migration without its required `migrationsDir` THEN the synth reports it (and the other problems) instead of crashing with a TypeError', () => {
     const app = new App();
     const platform = new Platform(app, 'acme', { environments: [Environment.prod()] });
     platform.forEachEnvironment((env) => {
       const db = new PostgresCluster(env, 'db', { image: DIGEST_IMAGE, storageSize: '10Gi' });
       const api = new StatelessService(env, 'api', service);
-      new Migration(env, 'migrate', js({ database: db, release: api, migrationsDir: 'apps/bitvault/migrations/bitvaultd' }));
+      new Migration(env, 'migrate', js({ database: db, release: api }));
       // A later construct's problem is reported in the same run.
       new StatelessService(env, 'web', js({ ...service, replicas: '3' }));
     });
     const findings = synthFindings(() => synthesize(app));
     expect(findings.map((f) => [f.location, f.field, f.rule])).toEqual([
       ['acme/prod/db', 'backup', 'data/backup-required'],
-      ['acme/prod/migrate', 'command', 'props/required'],
+      ['acme/prod/migrate', 'migrationsDir', 'props/required'],
       ['acme/prod/web', 'replicas', 'props/type'],
     ]);
     const command = findings[1]!;
     expect(command.message).toBe('is required by MigrationProps');
-    expect(command.fix).toBe('set `command` to an array of strings');
+    expect(command.fix).toBe('set `migrationsDir` to a string');
     expect(findings[2]!.message).toBe('must be a number, not a string ("3")');
   });
 

@@ -88,6 +88,8 @@ describe('excuses (-- cdk8s-delivery:allow <rule> reason: <why>)', () => {
       rule: 'migration/excuse-unknown-rule',
       message: 'migration/contract-with-image-change is checked per release or per file and cannot be excused from inside a migration',
     });
+    // Issue 21: the fix says it cannot be excused, why, what to do, and what can be excused.
+    expect(findings[0]!.fix).toBe('remove the excuse: migration/contract-with-image-change cannot be excused because it judges the release, not a statement: old pods of the changed images still run during the rollout and use what the contract removes. Ship the image change in one release and the contract migration alone in a later one; with the default runner (MigrationRunner.psql()) a commit that only adds the file is such a release. An excuse can waive only migration/concurrently-in-transaction, migration/contract-unmarked, migration/explicit-lock, migration/non-idempotent, migration/table-rewrite, migration/unbatched-backfill, migration/unclassifiable and every squawk/… rule');
   });
 
   it('GIVEN an excuse for a rule that does not fire on the statement below WHEN linted THEN it is reported as unused', async () => {
