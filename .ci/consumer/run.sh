@@ -206,7 +206,8 @@ strict_props() { # strict_props <project dir> <file>
   # The location reads shop/{dev,prod}/api: one line for a problem in both environments.
   that "... names autoscalling and the nearest valid prop" log_has 'shop/[^ ]*/api: autoscalling = "<Autoscaling>": is not a prop of StatelessServiceProps, so it would be silently ignored \[props/unknown\] Fix: did you mean `autoscaling`?'
   that "... names slo.latencyP99FailAbov and latencyP99FailAbove" log_has 'shop/[^ ]*/api: slo.latencyP99FailAbov = .*\[props/unknown\] Fix: did you mean `latencyP99FailAbove`?'
-  that "... reports the Migration's missing command instead of crashing" bash -c "grep -q 'shop/[^ ]*/api-migrations: command = undefined: is required by MigrationProps \[props/required\]' '$WORK/expect.log' && ! grep -q 'Cannot read properties' '$WORK/expect.log'"
+  that "... reports the Migration's missing migrationsDir instead of crashing" bash -c "grep -q 'shop/[^ ]*/api-migrations: migrationsDir = undefined: is required by MigrationProps \[props/required\]' '$WORK/expect.log' && ! grep -q 'Cannot read properties' '$WORK/expect.log'"
+  that "... says what replaced the Migration's command prop, with the line to write" log_has 'shop/[^ ]*/api-migrations: command = \["api","migrate"\]: was replaced by `runner`.*\[props/replaced\] Fix: remove `command` to use the default (MigrationRunner.psql()), or keep .*`runner: MigrationRunner.command(\["api","migrate"\])`'
   that "... prints no stack trace" bash -c "! grep -qE '^ +at ' '$WORK/expect.log'"
   that "... and leaves dist/ as it was" test "$before" = "$(cd "$p" && find dist -type f -exec sha256sum {} + | sort | sha256sum)"
 }

@@ -1,5 +1,6 @@
 // Strict props (issue 20): a plain JavaScript app (no TypeScript to catch it) with a misspelt prop, a misspelt
-// nested prop and a Migration without its required `command`. The synth must fail naming each one, with the nearest
+// nested prop and a Migration with the `command` prop an earlier version had (replaced by `runner`) and without its
+// required `migrationsDir`. The synth must fail naming each one, with the nearest
 // valid prop, and leave dist/ as it was. Run from a consumer project with `node misspelt-props.mjs`.
 import { App, Duration } from 'cdk8s';
 import { Autoscaling, Environment, Migration, Platform, PostgresBackup, PostgresCluster, Probe, runSynth, StatelessService } from 'cdk8s-delivery';
@@ -19,7 +20,7 @@ await runSynth(() => {
       autoscalling: Autoscaling.horizontal({ minReplicas: 10, maxReplicas: 20 }),
       slo: { latencyP99: Duration.millis(250), latencyP99FailAbov: Duration.millis(500) },
     });
-    new Migration(env, 'api-migrations', { database: db, release: api, migrationsDir: 'migrations' });
+    new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'] });
   });
   return app;
 });

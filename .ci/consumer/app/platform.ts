@@ -5,6 +5,7 @@ import {
   Environment,
   GitOpsTarget,
   Migration,
+  MigrationRunner,
   Platform,
   PostgresBackup,
   PostgresCluster,
@@ -41,7 +42,7 @@ export function platform(): App {
       image: `ghcr.io/shop/worker@sha256:${digest('b')}`,
       autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 6 }),
     });
-    new Migration(env, 'api-migrations', { database: db, release: api, command: ['api', 'migrate'], migrationsDir: 'migrations', usedBy: [api, worker] });
+    new Migration(env, 'api-migrations', { database: db, release: api, runner: MigrationRunner.command(['api', 'migrate']), migrationsDir: 'migrations', usedBy: [api, worker] });
   });
   return app;
 }

@@ -108,7 +108,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
           : { successRate: 0.995, latencyP99: Duration.millis(250) },
       });
     }
-    new Migration(env, 'orders-migrations', { database: db, release: orders, command: ['orders', 'migrate'], migrationsDir: 'migrations', usedBy: [orders, fulfilment] });
+    new Migration(env, 'orders-migrations', { database: db, release: orders, migrationsDir: 'migrations', usedBy: [orders, fulfilment] });
 
     // Plain cdk8s-plus objects next to the workloads: a ConfigMap, a nightly CronJob and a small Deployment.
     new kplus.ConfigMap(env, 'feature-flags', { data: { checkout_v2: 'false' } });
