@@ -131,7 +131,7 @@ export interface ServiceLevelObjectives {
   /**
    * Wait before the first measurement. The counts cover the evidence window, initialDelay +
    * (count − 1) × interval, which ends at the step's last measurement and so starts when the step's
-   * analysis began. @default interval
+   * analysis began. At least the scrape interval. @default interval (at least the scrape interval)
    */
   readonly initialDelay?: Duration;
   /** The metrics source. @default see {@link PrometheusSource} */
@@ -219,9 +219,9 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   for (const path of slo.excludePaths ?? []) {
     if (!PATH.test(path)) problems.push({ field: `${field}.excludePaths`, value: path, message: 'must be an absolute path of letters, digits and / _ . ~ -', fix: "use e.g. '/metrics'" });
   }
-  const initialDelay = slo.initialDelay ?? interval;
+  const initialDelay = slo.initialDelay ?? (exactSeconds(interval) >= exactSeconds(scrapeInterval) ? interval : scrapeInterval);
   if (slo.initialDelay !== undefined && !isWholeSeconds(slo.initialDelay, 0)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(slo.initialDelay), message: 'must be a whole number of seconds', fix: 'omit it (the interval)' });
-  else if (exactSeconds(initialDelay) < exactSeconds(scrapeInterval)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(initialDelay), message: `is shorter than the scrape interval (${exactSeconds(scrapeInterval)}s): the first measurement could come before any scrape of the canary`, fix: 'omit it (the interval)' });
+  else if (slo.initialDelay !== undefined && exactSeconds(initialDelay) < exactSeconds(scrapeInterval)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(initialDelay), message: `is shorter than the scrape interval (${exactSeconds(scrapeInterval)}s): the first measurement could come before any scrape of the canary`, fix: 'omit it (the interval)' });
   const evidenceWindow = Duration.seconds(Math.round(exactSeconds(initialDelay) + Math.max(0, count - 1) * exactSeconds(interval)));
   let saturation: ResolvedSlo['saturation'];
   if (slo.cpuSaturationPassBelow !== undefined || slo.cpuSaturationFailAbove !== undefined) {
