@@ -45,3 +45,41 @@ describe('expectedRequestsPerSecond: can every analysis step reach a pass?', () 
     expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('the analysis at canary.steps[2] (canary weight 5%) counts about 36 canary requests in its 360 s evidence window (initialDelay 120 s + 2 × 120 s)')]);
   });
 });
+
+describe('the score 2·(√E − √(N·F)) the queries compute', () => {
+  // P(X ≥ k) for X ~ Binomial(n, p), summing the pmf iteratively (exact to double precision for these n).
+  const upperTail = (k: number, n: number, p: number): number => {
+    let pmf = (1 - p) ** n;
+    let below = 0;
+    for (let i = 0; i < k; i++) {
+      below += pmf;
+      pmf *= ((n - i) / (i + 1)) * (p / (1 - p));
+    }
+    return Math.max(0, 1 - below);
+  };
+  const z = 2.326;
+
+  it('GIVEN a canary exactly at the abort line THEN a measurement fails with probability ≤ 1 − confidence at every N from 1 to 3,000', () => {
+    let worst = 0;
+    for (const f of [0.002, 0.01, 0.015, 0.03]) {
+      for (let n = 1; n <= 3000; n += n < 300 ? 1 : 37) {
+        // The fewest bad events whose score exceeds z.
+        const k = Math.floor((Math.sqrt(n * f) + z / 2) ** 2) + 1;
+        if (k > n) continue;
+        worst = Math.max(worst, upperTail(k, n, f));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(0.01);
+    expect(worst).toBeGreaterThan(0.005);
+  });
+
+  it('GIVEN 100 % 5xx THEN 2 requests fail a measurement against a 1 % line, 1 does not; the former (E − λ)/√λ failed a healthy canary on one 5xx in 10 requests', () => {
+    const score = (e: number, n: number, f: number) => 2 * (Math.sqrt(e) - Math.sqrt(n * f));
+    expect(score(2, 2, 0.01)).toBeGreaterThan(z);
+    expect(score(1, 1, 0.01)).toBeLessThanOrEqual(z);
+    expect(score(1, 10, 0.01)).toBeLessThanOrEqual(z);
+    expect((1 - 10 * 0.01) / Math.sqrt(10 * 0.01)).toBeGreaterThan(z);
+    // …where P(X ≥ 1 | n = 10, p = 1 %) is 9.6 %, far above 1 − confidence.
+    expect(upperTail(1, 10, 0.01)).toBeGreaterThan(0.09);
+  });
+});
