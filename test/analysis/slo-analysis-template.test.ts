@@ -22,27 +22,34 @@ describe('expectedRequestsPerSecond: can every analysis step reach a pass?', () 
       ['slo.expectedRequestsPerSecond', 1, 'analysis/evidence-unreachable'],
       ['slo.expectedRequestsPerSecond', 1, 'analysis/evidence-unreachable'],
     ]);
-    expect(findings[0]!.message).toBe('at 1 req/s, the analysis at canary.steps[1] (canary weight 10%) counts about 30 canary requests in its 300 s evidence window (initialDelay 60 s + 4 × 60 s), fewer than the 100 a pass needs (slo.minRequests): a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)');
-    expect(findings[0]!.fix).toBe('lengthen the analysis to at least 1000 s (slo.count: 17 at the 1m interval, or a longer slo.interval); raise the weight before canary.steps[1] to at least 34%; lower slo.minRequests to 30 (a weaker pass); or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)');
-    expect(findings[1]!.message).toContain('the analysis at canary.steps[3] (canary weight 30%) counts about 90 canary requests');
+    expect(findings[0]!.message).toBe('at 1 req/s, the analysis at canary.steps[1] (canary weight 10%) counts about 24 canary requests by its measurement 4 (240 s into the step: initialDelay 60 s + inconclusiveLimit 3 × 60 s), the last one that may still pass; a pass needs 100 (slo.minRequests), about 123 on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)');
+    expect(findings[0]!.fix).toBe('lengthen the analysis so that measurement 4 comes at least 1230 s into the step (slo.count: 22 at the 1m interval with the default inconclusiveLimit, or a longer slo.interval); raise the weight before canary.steps[1] to at least 52%; lower slo.minRequests to 14 (a weaker pass); or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)');
+    expect(findings[1]!.message).toContain('the analysis at canary.steps[3] (canary weight 30%) counts about 72 canary requests');
   });
 
-  it('GIVEN 5 req/s THEN the defaults reach a pass at every step (150 and 450 requests), and the annotation states the traffic', () => {
-    const objects = api({ expectedRequestsPerSecond: 5 })();
+  it('GIVEN 5 req/s THEN the 10% step is short by a little (120 on average by minute 4) and count 6 is the fix that works', () => {
+    const findings = synthFindings(api({ expectedRequestsPerSecond: 5 }));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.fix).toContain('(slo.count: 6 at the 1m interval');
+    expect(() => api({ expectedRequestsPerSecond: 5, count: 6 })()).not.toThrow();
+  });
+
+  it('GIVEN 6 req/s THEN the defaults reach a pass at every step (144 and 432 requests by minute 4), and the annotation states the traffic', () => {
+    const objects = api({ expectedRequestsPerSecond: 6 })();
     const parameters = JSON.parse(manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo').metadata.annotations[ANALYSIS_PARAMETERS_ANNOTATION]);
-    expect(parameters).toMatchObject({ expectedRequestsPerSecond: 5, evidenceWindowSeconds: 300, minRequests: 100, maxRestarts: 0, baselineCap: 2, scrapeIntervalSeconds: 30 });
+    expect(parameters).toMatchObject({ expectedRequestsPerSecond: 6, evidenceWindowSeconds: 300, minRequests: 100, maxRestarts: 0, baselineCap: 2, scrapeIntervalSeconds: 30 });
   });
 
-  it('GIVEN 1 req/s with a longer analysis (count 17) THEN no problem; GIVEN steps 100% at 0.2 req/s THEN no weight is enough', () => {
-    expect(() => api({ expectedRequestsPerSecond: 1, count: 17 })()).not.toThrow();
+  it('GIVEN 1 req/s with a longer analysis (count 22) THEN no problem; GIVEN steps 100% at 0.2 req/s THEN no weight is enough', () => {
+    expect(() => api({ expectedRequestsPerSecond: 1, count: 22 })()).not.toThrow();
     const findings = synthFindings(api({ expectedRequestsPerSecond: 0.2 }, [CanaryStep.setWeight(100), CanaryStep.analysis()]));
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.fix).toContain('no weight is enough: even 100% of 0.2 req/s for 300 s is 60 requests');
+    expect(findings[0]!.fix).toContain('no weight is enough: even 100% of 0.2 req/s for 240 s is 48 requests');
   });
 
-  it('GIVEN a pause before the analysis and a longer interval THEN the window counts initialDelay + (count − 1) × interval only', () => {
+  it('GIVEN a pause before the analysis and a longer interval THEN only the analysis counts, up to its last measurement that may still pass', () => {
     const findings = synthFindings(api({ expectedRequestsPerSecond: 2, interval: Duration.minutes(2), count: 3 }, [CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(10)), CanaryStep.analysis()]));
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('the analysis at canary.steps[2] (canary weight 5%) counts about 36 canary requests in its 360 s evidence window (initialDelay 120 s + 2 × 120 s)')]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('the analysis at canary.steps[2] (canary weight 5%) counts about 24 canary requests by its measurement 2 (240 s into the step: initialDelay 120 s + inconclusiveLimit 1 × 120 s)')]);
   });
 });
 

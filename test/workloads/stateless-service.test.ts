@@ -89,7 +89,7 @@ describe('StatelessService in prod (canary)', () => {
     expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts']);
     for (const m of template.spec.metrics) {
       // Evidence accumulates over the step: the early measurements of a low-traffic canary may be no data (inconclusive), the last decides.
-      expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 4, consecutiveErrorLimit: 2 });
+      expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 3, consecutiveErrorLimit: 2 });
       expect(m.count).toBeGreaterThanOrEqual(m.failureLimit + 1);
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
