@@ -107,11 +107,11 @@ const P99_TAIL = 0.01;
  *
  * - `increase(x[w])` is blind to a series' first increment (OTel creates the 5xx series at 1 on the
  *   first error, so a canary's first errors would never show), and extrapolates to the window's ends.
- * - Each step adds `x - x offset s` when that is ≥ 0; when it is negative the counter was reset (the
- *   container restarted and its OTel counters began again at 0 under the same labels), and the step adds
- *   `x`, the count since the restart; a series that did not exist s ago (newborn, or back after a
- *   restart's gap) adds its whole value. A plain difference over the window would lose every request
- *   of a series that restarted.
+ * - Each step adds x minus its last value s ago when that is ≥ 0; when it is negative the counter was
+ *   reset (the container restarted and its OTel counters began again at 0 under the same labels), and
+ *   the step adds `x`, the count since the restart; a series without a value in the window before
+ *   (newborn) adds its whole value. A plain difference over the window would lose every request of a
+ *   series that restarted.
  * - A missing error series is zero errors (`or vector(0)`); a missing total is no data (empty result).
  *
  * The decision is a one-sided test of E against what a canary exactly at the abort line F would
@@ -136,12 +136,16 @@ export class SliQueries {
 
   /**
    * The increments of the counters matching a selector over the evidence window, summed: per series
-   * and per step s, `x - x offset s` when ≥ 0, else `x` (a reset: the count since the restart), and `x`
-   * for a series that did not exist s ago. The steps telescope, so the count is exact whatever the
-   * scrape interval; only increments between the last scrape before a restart and the restart are lost.
+   * and per step s, x minus its last value s ago when ≥ 0, else `x` (a reset: the count since the
+   * restart), and `x` for a series without any value in the window before (newborn). The last value is
+   * `last_over_time(x[window] offset s)`, not `x offset s`: after a scrape gap longer than Prometheus'
+   * 5 m lookback (a pod that crash-looped in back-off, a scrape outage) the series continues from its
+   * value before the gap instead of counting its whole value again. The steps telescope, so the count is
+   * exact whatever the scrape interval; only increments between the last scrape before a restart and the
+   * restart are lost.
    */
   public static count(selector: string, window: string, step: string): string {
-    return `sum_over_time(sum(((${selector} - ${selector} offset ${step}) >= 0) or ${selector})[${window}:${step}])`;
+    return `sum_over_time(sum(((${selector} - last_over_time(${selector}[${window}] offset ${step})) >= 0) or ${selector})[${window}:${step}])`;
   }
 
   private count(metric: string, hashArg: string, extra: readonly string[] = [], excludePaths = true): string {

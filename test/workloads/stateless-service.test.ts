@@ -101,7 +101,7 @@ describe('StatelessService in prod (canary)', () => {
     // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
     expect(success.provider.prometheus.query).toContain('0.01, 0.02) or vector(0.01)');
     // Counted over the 5 m evidence window at the 30 s scrape step.
-    expect(success.provider.prometheus.query).toContain('offset 30s) >= 0)');
+    expect(success.provider.prometheus.query).toContain('[5m] offset 30s)) >= 0)');
     expect(success.provider.prometheus.query).toContain('[5m:30s])');
     expect(success.provider.prometheus.query).toContain('http_response_status_code=~"5.."');
     expect(latency.provider.prometheus.query).toContain('le=~"0[.]750*"');
