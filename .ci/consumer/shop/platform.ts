@@ -4,7 +4,7 @@
 // plain cdk8s-plus objects beside the workloads, a low-traffic service; delivered by Argo CD or by Flux
 // (SHOP_GITOPS=flux). Written against the installed package's entry point only, as a platform team would.
 // For the review-comment test, SHOP_SERVICES=N adds N more canary services with SLOs, and SHOP_RELEASE=2 changes
-// every service's SLO (a looser abort line, a longer window, an excluded path) as one pull request would.
+// every service's SLO (a looser abort line, fewer requests for a pass, restarts tolerated, excluded paths) as one pull request would.
 import { App, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
@@ -74,7 +74,8 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
       readinessProbe: Probe.httpGet('/ready'),
       replicas: 3,
       trafficRouter: gateway.router({ hostnames: ['catalog.shop.example'] }),
-      slo: { successRate: 0.99, latencyP99: Duration.millis(500), excludePaths: ['/metrics'] },
+      // A low-traffic service: 5 req/s of user traffic, so each analysis step takes longer to see enough requests.
+      slo: { successRate: 0.99, latencyP99: Duration.millis(500), excludePaths: ['/metrics'], expectedRequestsPerSecond: 5, count: 6 },
     });
     new WebFrontend(env, 'storefront', {
       image: `ghcr.io/shop/storefront@${digest('d')}`,
@@ -104,7 +105,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
         replicas: 2,
         trafficRouter: gateway.router({ hostnames: [`svc-${i}.shop.example`] }),
         slo: release2
-          ? { successRate: 0.995, successRateFailBelow: 0.97, latencyP99: Duration.millis(500), rateWindow: Duration.minutes(5), excludePaths: ['/metrics', '/internal/batch'] }
+          ? { successRate: 0.995, successRateFailBelow: 0.97, latencyP99: Duration.millis(500), minRequests: 50, maxRestarts: 2, excludePaths: ['/metrics', '/internal/batch'] }
           : { successRate: 0.995, latencyP99: Duration.millis(250) },
       });
     }
