@@ -121,8 +121,9 @@ const P99_TAIL = 0.01;
  * them is. A pass needs N ≥ minRequests: below it a score under z is no data (empty result).
  *
  * With `compareWithStable`, F is the stable pods' own ratio when that is worse than the abort line, up
- * to baselineCap × the line; a stable past the abort line (significantly, by the same test) or past
- * the cap makes the result NaN: the canary cannot be judged against a broken baseline.
+ * to baselineCap × the line; a stable significantly past the abort line (by the same test) makes the
+ * result NaN: the canary cannot be judged against a broken baseline. A stable whose ratio is past the
+ * cap without that evidence (a chance error among few requests) only raises the line to the cap.
  */
 export class SliQueries {
   constructor(private readonly slo: ResolvedSlo) {}
@@ -182,7 +183,9 @@ export class SliQueries {
     // A score above z decides at any N; a pass needs minRequests: below them, the score must beat z.
     const decided = `${canary} > on() ((vector(${z}) and on() (${this.total(c)} < ${min})) or on() vector(-Inf))`;
     if (!this.slo.compareWithStable) return decided;
-    const stableBroken = `(2 * (sqrt(${bad(s)}) - sqrt(${this.total(s)} * ${f})) > ${z}) or on() ((${bad(s)} / (${this.total(s)} >= ${min})) > ${cap})`;
+    // Only evidence breaks the baseline: a stable significantly past the line. Its raw ratio past the cap is not enough
+    // (one chance 5xx among a low-traffic stable's 250 requests is past 2 × a 0.2 % line): then the line is the cap.
+    const stableBroken = `2 * (sqrt(${bad(s)}) - sqrt(${this.total(s)} * ${f})) > ${z}`;
     return `(vector(NaN) and on() (${stableBroken})) or on() (${decided})`;
   }
 

@@ -112,6 +112,8 @@ scenario('stablebroken', { total: 500, errors: 0, born: T - 250 }, { ok: every(0
 scenario('raised', { total: 1000, errors: 20, born: T - 250 }, { ok: every(45), errors: periodic(15) });
 // The stable at 3 of 113 (2.65 %): past the cap, not significantly past 1 % (score 1.34).
 scenario('pastcap', { total: 500, errors: 0, born: T - 250 }, { ok: every(5), errors: periodic(3) });
+// The same stable, a canary answering 100 % 5xx at 1 req/s (74 of 74): the failure the cap must not hide.
+scenario('pastcapbad', { total: 74, errors: 74, born: T - 250 }, { ok: every(5), errors: periodic(3) });
 // A canary that restarts: its OTel counters start again at 0 twice, 40 % 5xx.
 scenarios.push(counter(`${HIST}_count`, requests('crashc', '200'), T - 280, every(3), [T - 190, T - 100]));
 scenarios.push(counter(`${HIST}_count`, requests('crashc', '500'), T - 280, every(2), [T - 190, T - 100]));
@@ -221,9 +223,12 @@ describe('the success-rate score of the default SLO (on a real Prometheus)', () 
     expect(w).toBeGreaterThan(z);
   });
 
-  it('GIVEN the stable at 3 % of few requests (past the 2 % cap, not significant) THEN NaN', async () => {
-    const values = await score('pastcap');
-    expect(Number.isNaN(values[0])).toBe(true);
+  it('GIVEN the stable at 3 % of few requests (past the 2 % cap, not significant) THEN no NaN: the line is the cap, a healthy canary passes and one at 100 % 5xx fails', async () => {
+    const [healthy] = await score('pastcap');
+    expect(Number.isNaN(healthy)).toBe(false);
+    expect(healthy).toBeLessThanOrEqual(z);
+    const [bad] = await score('pastcapbad');
+    expect(bad).toBeGreaterThan(z);
   });
 
   it('GIVEN a canary whose counters restart twice, at 40 % 5xx THEN every request counts and the score fails', async () => {
