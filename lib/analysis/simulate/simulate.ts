@@ -144,10 +144,34 @@ interface Dataset {
   /** A power rung, not an acceptance scenario. */
   readonly power: boolean;
   readonly namespace: string;
-  readonly base: number;
+  /** Seconds between the canary starts of two trials side by side in one backfill group. */
   readonly spacing: number;
   readonly stepStarts: readonly number[];
   readonly end: number;
+}
+
+/**
+ * Where trials sit in time: groups of `groupSeconds` (a multiple of Prometheus' 2 h block), each with
+ * `perGroup(d)` trials of every dataset side by side. Each group is its own OpenMetrics part, so each
+ * promtool process reads one part once per 2 h block it spans (promtool 2.42 re-reads its whole input
+ * for every block: one part over days of trials was read dozens of times).
+ */
+interface Layout {
+  readonly base: number;
+  readonly groupSeconds: number;
+  readonly groups: number;
+}
+
+const BLOCK_SECONDS = 7200;
+
+function perGroup(d: Dataset, layout: Pick<Layout, 'groupSeconds'>): number {
+  return Math.max(1, Math.floor(layout.groupSeconds / d.spacing));
+}
+
+/** Unix seconds at which trial `k` of `d`'s canary starts. */
+function originOf(d: Dataset, layout: Layout, k: number): number {
+  const n = perGroup(d, layout);
+  return layout.base + Math.floor(k / n) * layout.groupSeconds + (k % n) * d.spacing + 60;
 }
 
 function podSuffix(random: () => number): string {
@@ -178,7 +202,6 @@ export async function simulate(subjects: readonly Subject[], options: SimulateOp
   const rps = options.rps ?? 40;
   const skipped: { template: string; reason: string }[] = [];
   const datasets: Dataset[] = [];
-  const base = Math.floor(Date.now() / 1000 / 3600) * 3600 - 96 * 3600;
   const powerRps = new Map<string, { rps: number; from: PowerReport['rpsFrom'] }>();
   for (const s of subjects) {
     if (s.kind === 'skipped') { skipped.push({ template: s.template, reason: s.reason }); continue; }
@@ -190,7 +213,7 @@ export async function simulate(subjects: readonly Subject[], options: SimulateOp
       const stepStarts = Array.from({ length: steps }, (_, j) => ANALYSIS_START + j * duration);
       const end = Math.ceil((ANALYSIS_START + steps * duration + SCRAPE_SECONDS) / SCRAPE_SECONDS) * SCRAPE_SECONDS;
       const spacing = Math.ceil((2 * end + TRIAL_GAP) / 60) * 60;
-      datasets.push({ subject: s, scenario, rps: scenario.rps ?? rps, trials: power ? options.powerTrials ?? trials : trials, power, namespace: `sim${datasets.length}`, base, spacing, stepStarts, end });
+      datasets.push({ subject: s, scenario, rps: scenario.rps ?? rps, trials: power ? options.powerTrials ?? trials : trials, power, namespace: `sim${datasets.length}`, spacing, stepStarts, end });
     };
     for (const scenario of sloScenarios(s.objectives)) {
       if (options.scenarios && !options.scenarios.includes(scenario.id)) continue;
@@ -207,11 +230,16 @@ export async function simulate(subjects: readonly Subject[], options: SimulateOp
   const rungs: { d: Dataset; r: ScenarioResult }[] = [];
   if (datasets.length > 0) {
     const t0 = Date.now();
-    const prometheus = await LocalPrometheus.start({ openMetrics: partsOf(datasets).map((part) => (write: (chunk: string) => void) => writeDatasets(part, seed, write)), binaries: options.binaries, onPhase: timing });
+    const groupSeconds = BLOCK_SECONDS * Math.max(...datasets.map((d) => Math.ceil((d.spacing + 120) / BLOCK_SECONDS)));
+    const groups = Math.max(...datasets.map((d) => Math.ceil(d.trials / perGroup(d, { groupSeconds }))));
+    const now = Math.floor(Date.now() / 1000 / BLOCK_SECONDS) * BLOCK_SECONDS;
+    const layout: Layout = { base: now - (groups + 2) * groupSeconds, groupSeconds, groups };
+    const parts = Array.from({ length: groups }, (_, g) => (write: (chunk: string) => void) => writeGroup(datasets, layout, g, seed, write));
+    const prometheus = await LocalPrometheus.start({ openMetrics: parts, binaries: options.binaries, onPhase: timing });
     timing(`prometheus ready after ${Date.now() - t0} ms`);
     try {
       for (const d of datasets) {
-        const r = await runDataset(prometheus.client, d, seed);
+        const r = await runDataset(prometheus.client, d, layout, seed);
         if (d.power) rungs.push({ d, r });
         else results.push(r);
       }
@@ -278,14 +306,6 @@ function weightAt(d: Dataset, t: number): number {
   return (d.subject.steps[j]?.weight ?? 100) / 100;
 }
 
-/** The datasets in about four parts of similar size, so writing and backfilling overlap. */
-function partsOf(datasets: readonly Dataset[]): Dataset[][] {
-  const n = Math.min(4, datasets.length);
-  const parts: Dataset[][] = Array.from({ length: n }, () => []);
-  datasets.forEach((d, i) => parts[i % n]!.push(d));
-  return parts;
-}
-
 /**
  * The `le` buckets the queries of a template can see: when every `…_bucket` selector of its queries
  * has an `le` matcher, only the buckets those matchers select are written (a query cannot tell the
@@ -317,14 +337,16 @@ function canaryPodsOf(d: Dataset): readonly Scenario['canary'][] {
   return d.scenario.canaryPods ?? [d.scenario.canary];
 }
 
-function writeDatasets(datasets: readonly Dataset[], seed: number, write: (chunk: string) => void): void {
+/** Writes backfill group `g`: the trials of every dataset that sit in it. */
+function writeGroup(datasets: readonly Dataset[], layout: Layout, g: number, seed: number, write: (chunk: string) => void): void {
   const pods: { ns: string; pod: string; from: number; to: number; cpu?: number; restarts: readonly number[] }[] = [];
   write(HISTOGRAM_HEADER);
   for (const d of datasets) {
     const storeBucket = bucketFilter(d.subject.metrics.map((m) => m.query));
-    for (let k = 0; k < d.trials; k++) {
+    const n = perGroup(d, layout);
+    for (let k = g * n; k < Math.min(d.trials, (g + 1) * n); k++) {
       const random = trialRandom(seed, d, k);
-      const origin = d.base + k * d.spacing;
+      const origin = originOf(d, layout, k);
       const route = '/api';
       const stablePod = `${d.subject.workload}-${STABLE_HASH}-${podSuffix(random)}`;
       const stableFrom = origin - 2 * SCRAPE_SECONDS;
@@ -371,7 +393,7 @@ async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: number): Pro
   return out;
 }
 
-async function runDataset(client: PrometheusClient, d: Dataset, seed: number): Promise<ScenarioResult> {
+async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, seed: number): Promise<ScenarioResult> {
   const trials = d.trials;
   const args = (step: number): Record<string, string> => ({
     ...(d.subject.steps[step]?.args ?? {}),
@@ -380,34 +402,40 @@ async function runDataset(client: PrometheusClient, d: Dataset, seed: number): P
     'canary-hash': CANARY_HASH,
     'stable-hash': STABLE_HASH,
   });
-  // Every time each metric could be measured, on one grid per metric and query text (a step's args may
-  // change the query): one range query each.
+  // Every time each metric could be measured, on one grid per metric, query text (a step's args may
+  // change the query) and backfill group: one range query each. Prometheus 2.42 steps every series a
+  // query selects through every step of the range, so a query over one group's trials is much cheaper
+  // than one over all of them.
   const cache = new Map<string, Map<number, ProviderOutcome>>(d.subject.metrics.map((m) => [m.name, new Map()]));
   const tasks: (() => Promise<void>)[] = [];
+  const n = perGroup(d, layout);
   for (const m of d.subject.metrics) {
-    const byQuery = new Map<string, number[]>();
+    const byQuery = new Map<string, number[][]>();
     d.stepStarts.forEach((start, j) => {
       const query = substitute(m.query, args(j));
-      const times = byQuery.get(query) ?? [];
+      const groups = byQuery.get(query) ?? [];
       for (let k = 0; k < trials; k++) {
-        for (let i = 0; i < (m.count ?? 1); i++) times.push(d.base + k * d.spacing + start + (m.initialDelaySeconds ?? 0) + i * (m.intervalSeconds ?? 0));
+        const times = (groups[Math.floor(k / n)] ??= []);
+        for (let i = 0; i < (m.count ?? 1); i++) times.push(originOf(d, layout, k) + start + (m.initialDelaySeconds ?? 0) + i * (m.intervalSeconds ?? 0));
       }
-      byQuery.set(query, times);
+      byQuery.set(query, groups);
     });
-    for (const [query, times] of byQuery) {
-      tasks.push(async () => {
-        const first = Math.min(...times);
-        const step = times.reduce((g, t) => gcd(g, t - first), 0) || 60;
-        const r = await client.queryRange(query, first, Math.max(...times), step);
-        const byTime = cache.get(m.name)!;
-        for (const t of times) byTime.set(t, 'error' in r ? { error: r.error } : { result: r.byTime.get(t) ?? [], value: JSON.stringify(r.byTime.get(t) ?? []) });
-      });
+    for (const [query, groups] of byQuery) {
+      for (const times of groups) {
+        tasks.push(async () => {
+          const first = Math.min(...times);
+          const step = times.reduce((g, t) => gcd(g, t - first), 0) || 60;
+          const r = await client.queryRange(query, first, Math.max(...times), step);
+          const byTime = cache.get(m.name)!;
+          for (const t of times) byTime.set(t, 'error' in r ? { error: r.error } : { result: r.byTime.get(t) ?? [], value: JSON.stringify(r.byTime.get(t) ?? []) });
+        });
+      }
     }
   }
   await pool(tasks, 2);
 
   const list: Trial[] = [];
-  for (let k = 0; k < trials; k++) list.push(await runTrial(client, d, k, cache, args, seed));
+  for (let k = 0; k < trials; k++) list.push(await runTrial(client, d, originOf(d, layout, k), k, cache, args, seed));
   const counts: Record<Verdict, number> = { Successful: 0, Failed: 0, Inconclusive: 0, Error: 0 };
   const reasons = new Map<string, number>();
   let abortedInFirstStep = 0;
@@ -445,8 +473,7 @@ function drawFor(seed: number, d: Dataset, k: number, metric: string, t: number)
   return seededRandom(h >>> 0);
 }
 
-async function runTrial(client: PrometheusClient, d: Dataset, k: number, cache: Map<string, Map<number, ProviderOutcome>>, args: (step: number) => Record<string, string>, seed: number): Promise<Trial> {
-  const origin = d.base + k * d.spacing;
+async function runTrial(client: PrometheusClient, d: Dataset, origin: number, k: number, cache: Map<string, Map<number, ProviderOutcome>>, args: (step: number) => Record<string, string>, seed: number): Promise<Trial> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const missing: { metric: QueryMetric; at: number; step: number }[] = [];
     const steps: StepTrace[] = [];
