@@ -368,6 +368,7 @@ export interface PrometheusSource {
     readonly routeLabel?: string;
     readonly statusCodeLabel?: string;
     readonly errorStatusRegex?: string;
+    readonly scrapeInterval?: Duration;
 }
 export interface ServiceLevelObjectives {
     readonly successRate?: number;
@@ -379,6 +380,10 @@ export interface ServiceLevelObjectives {
     readonly confidence?: number;
     readonly minRequests?: number;
     readonly compareWithStable?: boolean;
+    readonly baselineCap?: number;
+    readonly analyseRestarts?: boolean;
+    readonly maxRestarts?: number;
+    readonly expectedRequestsPerSecond?: number;
     readonly excludePaths?: readonly string[];
     readonly latencyNoData?: NoData;
     readonly cpuSaturationPassBelow?: number;

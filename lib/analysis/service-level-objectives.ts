@@ -17,6 +17,13 @@ export interface PrometheusSource {
   readonly statusCodeLabel?: string;
   /** Regex of status codes that count as errors. @default '5..' */
   readonly errorStatusRegex?: string;
+  /**
+   * How often Prometheus scrapes the service (and kube-state-metrics): the step at which the analysis
+   * adds up counter increments. Counts stay exact with any step (the increments telescope); a step at the
+   * scrape interval loses the fewest requests around a container restart, a shorter one only costs
+   * query time. @default 30 seconds
+   */
+  readonly scrapeInterval?: Duration;
 }
 
 /**
@@ -55,14 +62,42 @@ export interface ServiceLevelObjectives {
    * the abort line fails by chance, and a step fails only after failureLimit + 1 such measurements
    */
   readonly confidence?: number;
-  /** Requests in the rate window below which a measurement has no data (Inconclusive). @default 100 */
+  /**
+   * Canary requests the analysis must have counted (since the analysis step began) before a measurement
+   * can pass; with fewer, a measurement fails only on significant evidence and is otherwise no data.
+   * @default 100
+   */
   readonly minRequests?: number;
   /**
    * Compare the canary against the stable pods over the same window: the abort line becomes the
-   * stable's own error (or slow) ratio when that is worse, so a stable incident does not abort the
-   * canary (Kayenta's baseline-vs-canary idea). @default true
+   * stable's own error (or slow) ratio when that is worse, up to `baselineCap` × the abort line, so a
+   * stable hiccup does not abort the canary (Kayenta's baseline-vs-canary idea). A stable that is itself
+   * past the abort line (with `confidence`), or past the cap, cannot judge the canary: the measurement
+   * is Inconclusive, never Successful and never Failed. @default true
    */
   readonly compareWithStable?: boolean;
+  /**
+   * How far the stable's own ratio may raise an abort line, as a multiple of the line (at least 1).
+   * @default 2: a 1 % abort line rises at most to 2 %
+   */
+  readonly baselineCap?: number;
+  /**
+   * Add a `restarts` metric: container restarts of the canary pods (kube-state-metrics
+   * `kube_pod_container_status_restarts_total`) counted since the analysis step began. No series at all
+   * (no kube-state-metrics) is Inconclusive, never a pass. @default true
+   */
+  readonly analyseRestarts?: boolean;
+  /**
+   * Container restarts of the canary pods tolerated in the analysis step; a measurement with more fails.
+   * @default 0: a canary container that restarts (crash, OOMKill, failed liveness probe) aborts the step
+   */
+  readonly maxRestarts?: number;
+  /**
+   * The service's user traffic (requests per second, probes excluded) across all its pods. When given,
+   * the synth checks that every analysis step can reach a pass: the step's weight × this rate × the
+   * evidence window must reach `minRequests`. @default not checked
+   */
+  readonly expectedRequestsPerSecond?: number;
   /**
    * Request paths (routes) the analysis leaves out, in addition to the workload's own HTTP probe paths:
    * the kubelet's probes are no user traffic, and a canary that only answers them proved nothing.
@@ -83,13 +118,21 @@ export interface ServiceLevelObjectives {
   readonly count?: number;
   /** Failed measurements tolerated before the step fails. @default 1 */
   readonly failureLimit?: number;
-  /** Inconclusive measurements tolerated before the rollout pauses. @default 1 */
+  /**
+   * Inconclusive measurements tolerated before the rollout pauses.
+   * @default count − 1: evidence accumulates over the step, so the early measurements of a low-traffic
+   * canary are no data yet; the rollout pauses when no measurement of the step could decide
+   */
   readonly inconclusiveLimit?: number;
   /** Consecutive query errors tolerated. @default 2 */
   readonly consecutiveErrorLimit?: number;
-  /** Window of the queries. @default 2 minutes */
+  /** Window of the `rate()` of the CPU saturation SLI. @default 2 minutes */
   readonly rateWindow?: Duration;
-  /** Wait before the first measurement, so the window holds canary data. @default rateWindow */
+  /**
+   * Wait before the first measurement. The counts cover the evidence window, initialDelay +
+   * (count − 1) × interval, which ends at the step's last measurement and so starts when the step's
+   * analysis began. At least the scrape interval. @default interval (at least the scrape interval)
+   */
   readonly initialDelay?: Duration;
   /** The metrics source. @default see {@link PrometheusSource} */
   readonly prometheus?: PrometheusSource;
@@ -109,8 +152,15 @@ export interface ResolvedSlo {
   readonly z: number;
   readonly minRequests: number;
   readonly compareWithStable: boolean;
+  /** Multiple of an abort line the stable's ratio may raise it to. */
+  readonly baselineCap: number;
+  /** The restarts metric, when analysed. */
+  readonly restarts?: { readonly max: number };
+  readonly expectedRequestsPerSecond?: number;
   readonly excludePaths: readonly string[];
   readonly initialDelay: Duration;
+  /** initialDelay + (count − 1) × interval: the counts of the last measurement cover the whole step. */
+  readonly evidenceWindow: Duration;
   readonly saturation?: { readonly passBelow: number; readonly failAbove: number; readonly noData: NoData };
   readonly interval: Duration;
   readonly count: number;
@@ -136,8 +186,12 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   const rateWindow = slo.rateWindow ?? Duration.minutes(2);
   const count = slo.count ?? 5;
   const failureLimit = slo.failureLimit ?? 1;
-  const inconclusiveLimit = slo.inconclusiveLimit ?? 1;
+  const inconclusiveLimit = slo.inconclusiveLimit ?? Math.max(0, count - 1);
   const interval = slo.interval ?? Duration.minutes(1);
+  const p = slo.prometheus ?? {};
+  const scrapeInterval = p.scrapeInterval ?? Duration.seconds(30);
+  const baselineCap = slo.baselineCap ?? 2;
+  const maxRestarts = slo.maxRestarts ?? 0;
 
   if (!(successRate > 0 && successRate < 1)) problems.push({ field: `${field}.successRate`, value: successRate, message: 'must be a fraction between 0 and 1 (exclusive)', fix: 'use e.g. 0.995 for 99.5 %' });
   if (!(successRateFailBelow > 0 && successRateFailBelow <= successRate)) problems.push({ field: `${field}.successRateFailBelow`, value: successRateFailBelow, message: `must be above 0 and at most the objective (${successRate})`, fix: 'use a value a little below successRate, e.g. 0.99' });
@@ -148,6 +202,10 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   else if (failureLimit >= count) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: `must be below count (${count}), or the analysis could never fail`, fix: `use a failureLimit below ${count}` });
   if (!(Number.isInteger(inconclusiveLimit) && inconclusiveLimit >= 0 && inconclusiveLimit <= count)) problems.push({ field: `${field}.inconclusiveLimit`, value: inconclusiveLimit, message: `must be a whole number from 0 to count (${count})`, fix: 'use e.g. 1' });
   if (!isWholeSeconds(interval, 1)) problems.push({ field: `${field}.interval`, value: exactSeconds(interval), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.minutes(1)' });
+  if (!isWholeSeconds(scrapeInterval, 1)) problems.push({ field: `${field}.prometheus.scrapeInterval`, value: exactSeconds(scrapeInterval), message: 'must be a whole number of seconds, at least 1', fix: "use the scrape interval of the service's ServiceMonitor or PodMonitor, e.g. Duration.seconds(30)" });
+  if (!(Number.isFinite(baselineCap) && baselineCap >= 1)) problems.push({ field: `${field}.baselineCap`, value: baselineCap, message: 'must be a number of at least 1 (a multiple of the abort line)', fix: 'use e.g. 2, or compareWithStable: false to ignore the stable' });
+  if (!(Number.isInteger(maxRestarts) && maxRestarts >= 0)) problems.push({ field: `${field}.maxRestarts`, value: maxRestarts, message: 'must be a whole number of at least 0', fix: 'use e.g. 0 (any restart fails), or analyseRestarts: false without kube-state-metrics' });
+  if (slo.expectedRequestsPerSecond !== undefined && !(Number.isFinite(slo.expectedRequestsPerSecond) && slo.expectedRequestsPerSecond > 0)) problems.push({ field: `${field}.expectedRequestsPerSecond`, value: slo.expectedRequestsPerSecond, message: 'must be a number above 0', fix: "use the service's user traffic in requests per second, probes excluded, e.g. 5" });
 
   if (slo.rateWindow !== undefined && !isWholeSeconds(slo.rateWindow, 30)) problems.push({ field: `${field}.rateWindow`, value: exactSeconds(slo.rateWindow), message: 'must be a whole number of seconds, at least 30 (a window needs two scrapes)', fix: 'use e.g. Duration.minutes(2)' });
   if (!(buckets.length > 0 && buckets.every((b, i) => Number.isFinite(b) && b > 0 && (i === 0 || b > buckets[i - 1]!)))) {
@@ -161,9 +219,10 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   for (const path of slo.excludePaths ?? []) {
     if (!PATH.test(path)) problems.push({ field: `${field}.excludePaths`, value: path, message: 'must be an absolute path of letters, digits and / _ . ~ -', fix: "use e.g. '/metrics'" });
   }
-  const initialDelay = slo.initialDelay ?? rateWindow;
-  if (slo.initialDelay !== undefined && !isWholeSeconds(slo.initialDelay, 0)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(slo.initialDelay), message: 'must be a whole number of seconds', fix: 'omit it (the rate window)' });
-  else if (exactSeconds(initialDelay) < exactSeconds(rateWindow)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(initialDelay), message: `is shorter than the rate window (${exactSeconds(rateWindow)}s): the first measurements would read a window the canary has not filled yet`, fix: 'omit it (the rate window)' });
+  const initialDelay = slo.initialDelay ?? (exactSeconds(interval) >= exactSeconds(scrapeInterval) ? interval : scrapeInterval);
+  if (slo.initialDelay !== undefined && !isWholeSeconds(slo.initialDelay, 0)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(slo.initialDelay), message: 'must be a whole number of seconds', fix: 'omit it (the interval)' });
+  else if (slo.initialDelay !== undefined && exactSeconds(initialDelay) < exactSeconds(scrapeInterval)) problems.push({ field: `${field}.initialDelay`, value: exactSeconds(initialDelay), message: `is shorter than the scrape interval (${exactSeconds(scrapeInterval)}s): the first measurement could come before any scrape of the canary`, fix: 'omit it (the interval)' });
+  const evidenceWindow = Duration.seconds(Math.round(exactSeconds(initialDelay) + Math.max(0, count - 1) * exactSeconds(interval)));
   let saturation: ResolvedSlo['saturation'];
   if (slo.cpuSaturationPassBelow !== undefined || slo.cpuSaturationFailAbove !== undefined) {
     const passBelow = slo.cpuSaturationPassBelow ?? 0.8;
@@ -171,7 +230,6 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
     if (!(passBelow > 0 && failAbove >= passBelow)) problems.push({ field: `${field}.cpuSaturationFailAbove`, value: failAbove, message: `must be at least the pass threshold (${passBelow}), which must be above 0`, fix: 'use e.g. cpuSaturationPassBelow: 0.8, cpuSaturationFailAbove: 0.95' });
     saturation = { passBelow, failAbove, noData: slo.saturationNoData ?? NoData.INCONCLUSIVE };
   }
-  const p = slo.prometheus ?? {};
   return {
     problems,
     resolved: {
@@ -186,8 +244,12 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
       z: round3(normalQuantile(confidence)),
       minRequests,
       compareWithStable: slo.compareWithStable ?? true,
+      baselineCap,
+      restarts: slo.analyseRestarts === false ? undefined : { max: maxRestarts },
+      expectedRequestsPerSecond: slo.expectedRequestsPerSecond,
       excludePaths,
       initialDelay,
+      evidenceWindow,
       saturation,
       interval,
       count,
@@ -201,6 +263,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
         routeLabel: p.routeLabel ?? 'http_route',
         statusCodeLabel: p.statusCodeLabel ?? 'http_response_status_code',
         errorStatusRegex: p.errorStatusRegex ?? '5..',
+        scrapeInterval,
       },
     },
   };

@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { goDuration, promDuration } from '../core/duration.js';
+import { exactSeconds, goDuration, promDuration } from '../core/duration.js';
 import { checkProps } from '../core/props/check-props.js';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { ANALYSIS_PARAMETERS_ANNOTATION, analysisParameters } from './analysis-parameters.js';
-import { conditions } from './no-data.js';
+import { conditions, NoData } from './no-data.js';
 import { ResolvedSlo } from './service-level-objectives.js';
 
 /** Argument names of the SLO AnalysisTemplate. */
@@ -50,7 +50,7 @@ export interface SloAnalysisTemplateProps {
 
 /**
  * An Argo Rollouts AnalysisTemplate derived from service level objectives: success rate and p99 latency
- * always, error-budget burn and CPU saturation when asked for. Every metric has a count, so the
+ * always, the canary's container restarts unless switched off, CPU saturation when asked for. Every metric has a count, so the
  * analysis terminates; failureLimit and inconclusiveLimit bound how much noise it tolerates.
  */
 export class SloAnalysisTemplate extends Construct {
@@ -98,36 +98,54 @@ const P99_TAIL = 0.01;
 
 /**
  * The SLI queries, as PromQL text. Every SLI is a count of bad events E (5xx answers, or requests
- * slower than the abort line) out of N requests of the canary's pods in the window, probe paths left
- * out. Counts, not `rate()`:
+ * slower than the abort line) out of N requests of the canary's pods, probe paths left out, counted
+ * over the evidence window: from the analysis step's start to its last measurement, so the evidence
+ * grows with every measurement and a low-traffic canary reaches a verdict by the end of its step.
  *
- * - `increase(x[w])` is blind to a series' first increment: OTel creates the 5xx series at 1 on the
- *   first error, so a canary's first errors never show. The count over the window is instead the
- *   difference with the value one window ago, or the whole value for a series that did not exist then
- *   (`clamp_min(x - x offset w, 0) or x`; a counter reset inside the window counts as 0).
- * - A missing error series is zero errors (`or vector(0)`); a missing total is no data (empty result),
- *   and so is a total below `minRequests` (`N >= min` filters it out).
+ * Counts, not `rate()` or `increase()`, summed per series at the scrape interval s
+ * ({@link SliQueries.count}):
  *
- * The decision is a one-sided test, not a fixed line: the result is how many standard deviations E
- * lies above what a canary exactly at the abort line F would produce, `(E - N·F) / sqrt(N·F)`
- * (Poisson approximation of the binomial score test; Wilson's interval is this test inverted). It
- * fails above z of the confidence, so one 5xx in 480 requests is no evidence, and 5 % of them is.
- * With `compareWithStable`, F is the stable pods' own ratio when that is worse than the abort line.
+ * - `increase(x[w])` is blind to a series' first increment (OTel creates the 5xx series at 1 on the
+ *   first error, so a canary's first errors would never show), and extrapolates to the window's ends.
+ * - Each step adds `x - x offset s` when that is ≥ 0; when it is negative the counter was reset (the
+ *   container restarted and its OTel counters began again at 0 under the same labels), and the step adds
+ *   `x`, the count since the restart; a series that did not exist s ago (newborn, or back after a
+ *   restart's gap) adds its whole value. A plain difference over the window would lose every request
+ *   of a series that restarted.
+ * - A missing error series is zero errors (`or vector(0)`); a missing total is no data (empty result).
+ *
+ * The decision is a one-sided test of E against what a canary exactly at the abort line F would
+ * produce, λ = N·F: the result is the score 2·(√E − √λ), the variance-stabilised Poisson statistic
+ * (≈ N(0,1) at the line, and, unlike (E − λ)/√λ, not wildly optimistic at a handful of events). It fails
+ * above z of the confidence at any N: 2 errors in 2 requests is evidence, one 5xx in 480 is not, 5 % of
+ * them is. A pass needs N ≥ minRequests: below it a score under z is no data (empty result).
+ *
+ * With `compareWithStable`, F is the stable pods' own ratio when that is worse than the abort line, up
+ * to baselineCap × the line; a stable past the abort line (significantly, by the same test) or past
+ * the cap makes the result NaN: the canary cannot be judged against a broken baseline.
  */
 export class SliQueries {
   constructor(private readonly slo: ResolvedSlo) {}
 
-  private selector(metric: string, hashArg: string, extra: readonly string[]): string {
+  private selector(metric: string, hashArg: string, extra: readonly string[], excludePaths = true): string {
     const p = this.slo.prometheus;
     const parts = [`namespace="${arg(ANALYSIS_ARGS.NAMESPACE)}"`, `pod=~"${arg(ANALYSIS_ARGS.WORKLOAD)}-${arg(hashArg)}-[a-z0-9]+"`];
-    if (this.slo.excludePaths.length > 0) parts.push(`${p.routeLabel}!~"${this.slo.excludePaths.map(escapeRegex).join('|')}"`);
+    if (excludePaths && this.slo.excludePaths.length > 0) parts.push(`${p.routeLabel}!~"${this.slo.excludePaths.map(escapeRegex).join('|')}"`);
     return `${metric}{${[...parts, ...extra].join(', ')}}`;
   }
 
-  private count(metric: string, hashArg: string, extra: readonly string[] = []): string {
-    const s = this.selector(metric, hashArg, extra);
-    const w = promDuration(this.slo.rateWindow);
-    return `sum(clamp_min(${s} - ${s} offset ${w}, 0) or ${s})`;
+  /**
+   * The increments of the counters matching a selector over the evidence window, summed: per series
+   * and per step s, `x - x offset s` when ≥ 0, else `x` (a reset: the count since the restart), and `x`
+   * for a series that did not exist s ago. The steps telescope, so the count is exact whatever the
+   * scrape interval; only increments between the last scrape before a restart and the restart are lost.
+   */
+  public static count(selector: string, window: string, step: string): string {
+    return `sum_over_time(sum(((${selector} - ${selector} offset ${step}) >= 0) or ${selector})[${window}:${step}])`;
+  }
+
+  private count(metric: string, hashArg: string, extra: readonly string[] = [], excludePaths = true): string {
+    return SliQueries.count(this.selector(metric, hashArg, extra, excludePaths), promDuration(this.slo.evidenceWindow), promDuration(this.slo.prometheus.scrapeInterval));
   }
 
   private total(hashArg: string): string {
@@ -144,25 +162,39 @@ export class SliQueries {
     return `(${this.total(hashArg)} - ${this.count(`${p.requestDurationHistogram}_bucket`, hashArg, [`le=~"${leRegex(seconds)}"`])})`;
   }
 
-  /** The score of E out of N against the abort ratio f, optionally raised to the stable's ratio. */
+  /**
+   * The score of E out of N against the abort ratio f (raised to the stable's ratio up to the cap), or
+   * NaN when the stable is past the line; empty when there is no total, or too few requests and no
+   * significant excess.
+   */
   private score(bad: (hashArg: string) => string, f: number): string {
     const c = ANALYSIS_ARGS.CANARY_HASH;
     const s = ANALYSIS_ARGS.STABLE_HASH;
     const min = this.slo.minRequests;
-    const line = this.slo.compareWithStable
-      ? `(clamp_min(${bad(s)} / (${this.total(s)} >= ${min}), ${f}) or vector(${f}))`
-      : `${f}`;
-    return `(${bad(c)} - (${this.total(c)} >= ${min}) * ${line}) / sqrt(${this.total(c)} * ${line})`;
+    const z = this.slo.z;
+    const cap = round(f * this.slo.baselineCap);
+    const line = this.slo.compareWithStable ? `(clamp(${bad(s)} / (${this.total(s)} >= ${min}), ${f}, ${cap}) or vector(${f}))` : `${f}`;
+    const canary = `2 * (sqrt(${bad(c)}) - sqrt(${this.total(c)} * ${line}))`;
+    // A score above z decides at any N; a pass needs minRequests: below them, the score must beat z.
+    const decided = `${canary} > on() ((vector(${z}) and on() (${this.total(c)} < ${min})) or on() vector(-Inf))`;
+    if (!this.slo.compareWithStable) return decided;
+    const stableBroken = `(2 * (sqrt(${bad(s)}) - sqrt(${this.total(s)} * ${f})) > ${z}) or on() ((${bad(s)} / (${this.total(s)} >= ${min})) > ${cap})`;
+    return `(vector(NaN) and on() (${stableBroken})) or on() (${decided})`;
   }
 
-  /** Standard deviations by which the canary's 5xx count exceeds the abort line. */
+  /** The canary's 5xx count against the success-rate abort line. */
   public errorScore(): string {
     return this.score((h) => this.errors(h), round(1 - this.slo.successRateFailBelow));
   }
 
-  /** Standard deviations by which the canary's count of requests slower than the p99 abort line exceeds 1 %. */
+  /** The canary's count of requests slower than the p99 abort line against 1 %. */
   public latencyScore(): string {
     return this.score((h) => this.slower(h, this.slo.latencyP99FailAboveSeconds), P99_TAIL);
+  }
+
+  /** Container restarts of the canary pods over the evidence window (kube-state-metrics, never reset by a restart). */
+  public restarts(): string {
+    return this.count('kube_pod_container_status_restarts_total', ANALYSIS_ARGS.CANARY_HASH, [], false);
   }
 
   /** CPU usage ÷ CPU request of the canary pods. */
@@ -196,6 +228,9 @@ function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
     metric('success-rate', q.errorScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.successRateNoData)),
     metric('latency-p99', q.latencyScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.latencyNoData)),
   ];
+  if (slo.restarts) {
+    metrics.push(metric('restarts', q.restarts(), conditions(`result[0] <= ${slo.restarts.max}`, `result[0] > ${slo.restarts.max}`, NoData.INCONCLUSIVE)));
+  }
   if (slo.saturation) {
     metrics.push(metric('cpu-saturation', q.cpuSaturation(), conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData)));
   }
@@ -214,4 +249,52 @@ function escapeRegex(path: string): string {
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** A canary step as the evidence check needs it. */
+export interface EvidenceStep {
+  readonly action: string;
+  readonly weight?: number;
+}
+
+/**
+ * With `expectedRequestsPerSecond`, whether every analysis step can reach a pass: the canary's share of
+ * the traffic (the weight of the setWeight step before it) over the evidence window must reach
+ * minRequests, or a healthy canary pauses at that step instead of being promoted. Traffic before the
+ * analysis step began is not counted (the window may not cover it). One problem per step that cannot,
+ * with the numbers and the three ways out.
+ */
+export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSlo, stepsField: string, field = 'slo'): { field: string; value: unknown; rule: string; message: string; fix: string }[] {
+  const rps = slo.expectedRequestsPerSecond;
+  if (rps === undefined || !(rps > 0)) return [];
+  const out: { field: string; value: unknown; rule: string; message: string; fix: string }[] = [];
+  const window = exactSeconds(slo.evidenceWindow);
+  const interval = exactSeconds(slo.interval);
+  const delay = exactSeconds(slo.initialDelay);
+  const min = slo.minRequests;
+  let weight = 0;
+  steps.forEach((step, i) => {
+    if (step.action === 'setWeight') weight = step.weight ?? 0;
+    if (step.action !== 'analysis' || !(weight > 0)) return;
+    const perSecond = (weight / 100) * rps;
+    const expected = Math.floor(perSecond * window);
+    if (expected >= min) return;
+    const neededSeconds = Math.ceil(min / perSecond);
+    const neededCount = Math.max(1, Math.ceil((neededSeconds - delay) / interval) + 1);
+    const neededWeight = Math.ceil((100 * min) / (rps * window));
+    const ways = [
+      `lengthen the analysis to at least ${neededSeconds} s (slo.count: ${neededCount} at the ${goDuration(slo.interval)} interval, or a longer slo.interval)`,
+      neededWeight <= 100 ? `raise the weight before ${stepsField}[${i}] to at least ${neededWeight}%` : `no weight is enough: even 100% of ${rps} req/s for ${window} s is ${Math.floor(rps * window)} requests`,
+      `lower slo.minRequests to ${Math.max(1, expected)} (a weaker pass)`,
+      'or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)',
+    ];
+    out.push({
+      field: `${field}.expectedRequestsPerSecond`,
+      value: rps,
+      rule: 'analysis/evidence-unreachable',
+      message: `at ${rps} req/s, the analysis at ${stepsField}[${i}] (canary weight ${weight}%) counts about ${expected} canary requests in its ${window} s evidence window (initialDelay ${delay} s + ${slo.count - 1} × ${interval} s), fewer than the ${min} a pass needs (slo.minRequests): a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)`,
+      fix: ways.join('; '),
+    });
+  });
+  return out;
 }

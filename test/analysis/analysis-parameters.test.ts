@@ -26,8 +26,12 @@ describe('the analysis-parameters annotation of an SLO AnalysisTemplate', () => 
       confidence: 0.99,
       minRequests: 100,
       windowSeconds: 120,
+      evidenceWindowSeconds: 300,
+      scrapeIntervalSeconds: 30,
       compareWithStable: true,
+      baselineCap: 2,
       excludePaths: ['/metrics', '/readyz'],
+      maxRestarts: 0,
       cpuSaturationPassBelow: 0.8,
       cpuSaturationFailAbove: 0.95,
     });

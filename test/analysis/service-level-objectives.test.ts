@@ -18,18 +18,25 @@ describe('resolveSlo', () => {
     expect(problems).toEqual([]);
   });
 
-  it('defaults the abort line to the first boundary at or above 1.5 × the objective, and the delay to the window', () => {
+  it('defaults the abort line to the first boundary at or above 1.5 × the objective, the delay to the interval, and the evidence window to the step', () => {
     const { resolved, problems } = resolveSlo({ latencyP99: Duration.millis(250) }, 'slo', ['/readyz']);
     expect(problems).toEqual([]);
     expect(resolved.latencyP99FailAboveSeconds).toBe(0.5);
     expect(resolved.z).toBe(2.326);
     expect(resolved.excludePaths).toEqual(['/readyz']);
-    expect(resolved.initialDelay.toSeconds()).toBe(120);
+    expect(resolved.initialDelay.toSeconds()).toBe(60);
+    expect(resolved.evidenceWindow.toSeconds()).toBe(300);
+    expect(resolved.inconclusiveLimit).toBe(4);
+    expect([resolved.baselineCap, resolved.restarts, resolved.prometheus.scrapeInterval.toSeconds()]).toEqual([2, { max: 0 }, 30]);
+    // An interval shorter than the scrape interval: the first measurement waits for a scrape.
+    expect(resolveSlo({ interval: Duration.seconds(10), count: 3 }).resolved.evidenceWindow.toSeconds()).toBe(50);
+    expect(resolveSlo({ analyseRestarts: false }).resolved.restarts).toBeUndefined();
   });
 
-  it('rejects an initial delay shorter than the window, a bad confidence, minRequests and paths', () => {
-    const { problems } = resolveSlo({ initialDelay: Duration.seconds(30), confidence: 0.5, minRequests: 0, excludePaths: ['metrics'] });
-    expect(problems.map((p) => p.field)).toEqual(['slo.confidence', 'slo.minRequests', 'slo.excludePaths', 'slo.initialDelay']);
+  it('rejects an initial delay shorter than the scrape interval, a bad confidence, minRequests, paths, cap, restarts and traffic', () => {
+    const { problems } = resolveSlo({ initialDelay: Duration.seconds(20), confidence: 0.5, minRequests: 0, excludePaths: ['metrics'], baselineCap: 0.5, maxRestarts: -1, expectedRequestsPerSecond: 0 });
+    expect(problems.map((p) => p.field)).toEqual(['slo.baselineCap', 'slo.maxRestarts', 'slo.expectedRequestsPerSecond', 'slo.confidence', 'slo.minRequests', 'slo.excludePaths', 'slo.initialDelay']);
+    expect(problems.at(-1)!.message).toBe('is shorter than the scrape interval (30s): the first measurement could come before any scrape of the canary');
   });
 
   it('computes normal quantiles', () => {

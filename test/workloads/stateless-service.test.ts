@@ -86,32 +86,40 @@ describe('StatelessService in prod (canary)', () => {
 
   it('derives a terminating AnalysisTemplate from the SLO', () => {
     const template = manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo');
-    expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99']);
+    expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts']);
     for (const m of template.spec.metrics) {
-      expect(m).toMatchObject({ initialDelay: '2m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 1, consecutiveErrorLimit: 2 });
+      // Evidence accumulates over the step: the early measurements of a low-traffic canary may be no data (inconclusive), the last decides.
+      expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 4, consecutiveErrorLimit: 2 });
       expect(m.count).toBeGreaterThanOrEqual(m.failureLimit + 1);
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
-    const [success, latency] = template.spec.metrics;
+    const [success, latency, restarts] = template.spec.metrics;
     // Both are scores (standard deviations above the abort line): fail above z(0.99) = 2.326.
-    // Success rate: no data is inconclusive (neither condition holds).
+    // Success rate: no data is inconclusive (neither condition holds), and so is NaN (a stable past the abort line).
     expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326');
     expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
     // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
-    expect(success.provider.prometheus.query).toContain('0.01) or vector(0.01)');
+    expect(success.provider.prometheus.query).toContain('0.01, 0.02) or vector(0.01)');
+    // Counted over the 5 m evidence window at the 30 s scrape step.
+    expect(success.provider.prometheus.query).toContain('offset 30s) >= 0)');
+    expect(success.provider.prometheus.query).toContain('[5m:30s])');
     expect(success.provider.prometheus.query).toContain('http_response_status_code=~"5.."');
     expect(latency.provider.prometheus.query).toContain('le=~"0[.]750*"');
     // Latency: no data passes.
-    expect(latency.successCondition).toBe('(len(result) == 0 || isNaN(result[0])) || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326)');
+    expect(latency.successCondition).toBe('len(result) == 0 || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326)');
     expect(latency.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
+    // Restarts: any container restart of a canary pod fails; no series at all is inconclusive.
+    expect(restarts.provider.prometheus.query).toContain('kube_pod_container_status_restarts_total{namespace="{{args.namespace}}", pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"}');
+    expect(restarts.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 0');
+    expect(restarts.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 0');
   });
 
   it('adds the saturation SLI when asked', () => {
     const objs = synthApi({ slo: { cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
     const metrics = manifestOf(objs, 'prod', 'AnalysisTemplate', 'api-slo').spec.metrics;
-    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'cpu-saturation']);
-    expect(metrics[2].successCondition).toContain('result[0] <= 0.7');
-    expect(metrics[2].failureCondition).toContain('result[0] > 0.85');
+    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts', 'cpu-saturation']);
+    expect(metrics[3].successCondition).toContain('result[0] <= 0.7');
+    expect(metrics[3].failureCondition).toContain('result[0] > 0.85');
   });
 
   it('has a PDB that always allows a drain', () => {

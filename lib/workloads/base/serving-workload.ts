@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { analysisStepArgs, SloAnalysisTemplate } from '../../analysis/slo-analysis-template.js';
+import { analysisStepArgs, evidenceProblems, SloAnalysisTemplate } from '../../analysis/slo-analysis-template.js';
 import { resolveSlo, ServiceLevelObjectives } from '../../analysis/service-level-objectives.js';
 import { checkCanarySteps } from '../../delivery/canary-step.js';
 import { emitDeployment } from '../../delivery/deployment.js';
@@ -117,6 +117,7 @@ export abstract class ServingWorkload extends WorkloadBase {
     const probePaths = [this.servingProps.readinessProbe, this.servingProps.livenessProbe, this.servingProps.startupProbe].map((p) => p?.httpPath).filter((p): p is string => p !== undefined);
     const { resolved, problems } = resolveSlo(this.servingProps.slo, 'slo', probePaths);
     for (const p of problems) this.problem(p);
+    if (problems.length === 0) for (const p of evidenceProblems(strategy.steps, resolved, `${field}.steps`)) this.problem(p);
     const analysisTemplateName = `${this.name}-slo`;
     new SloAnalysisTemplate(this, 'analysis', { name: analysisTemplateName, namespace: this.namespace, labels: this.labels, slo: resolved });
 

@@ -54,8 +54,8 @@ describe('compareAnalysisParameters', () => {
       ['metric success-rate query', expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), undefined, []],
     ]);
     expect(changes[0].risks[0].reason).toBe('success-rate abort line 0.998 → 0.98: the analysis tolerates more');
-    // The error score compares with 1 − abort line: 0.002 → 0.02, in each place of the query, and nothing else.
-    expect(changes[1].lineDiff).toEqual(['@@ 2 places @@', '-, 0.002', '+, 0.02', '@@ 2 places @@', '-0.002', '+0.02']);
+    // The error score compares with 1 − abort line (0.002 → 0.02) and with its cap, twice that (0.004 → 0.04), in each place of the query, and nothing else.
+    expect(changes[1].lineDiff).toEqual(['@@', '-) * 0.002', '+) * 0.02', '@@', '-) > 0.004', '+) > 0.04', '@@', '-, 0.002', '-, 0.004', '+, 0.02', '+, 0.04', '@@', '-0.002', '+0.02']);
   });
 
   it('GIVEN excludePaths gaining /metrics THEN the paths line is flagged analysis-weakened, and the query diff shows the changed matcher once', () => {
@@ -107,8 +107,11 @@ describe('compareAnalysisParameters', () => {
       ['confidence of an abort', '0.99', '0.999', undefined, ['analysis-weakened']],
       ['metric latency-p99 successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric latency-p99 failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
+      // z is in the queries too: below minRequests a score must clear it to count (a pass needs minRequests).
+      ['metric latency-p99 query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), undefined, []],
       ['metric success-rate successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric success-rate failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
+      ['metric success-rate query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), undefined, []],
     ]);
   });
 
