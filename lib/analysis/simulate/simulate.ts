@@ -63,7 +63,7 @@ export interface ScenarioResult {
   readonly reasons: readonly { readonly reason: string; readonly count: number }[];
   /** Per trial, seconds from canary start to the verdict (undefined when paused). */
   readonly times: readonly (number | undefined)[];
-  /** The first trial, for the chart. */
+  /** The first trial (the first promoted one when a bad canary was promoted), for the chart. */
   readonly example: Trial;
   /** The metric thresholds, for the chart: name → success line (when a plain `result[0] <= x`). */
   readonly lines: Readonly<Record<string, number | undefined>>;
@@ -130,11 +130,32 @@ export interface SimulationResult {
 const CANARY_HASH = '7c9d8f5b4';
 const STABLE_HASH = '5f6b8d9c7';
 const ANALYSIS_START = 15;
+/** Prometheus' lookback delta: an instant selector sees a series' last sample up to 5 m old. */
+const LOOKBACK_DELTA = 300;
+
 /**
- * Seconds between trials beyond twice their own length: a query looking back over the whole analysis
- * never reaches the previous trial's pods, and old pods leave Prometheus' 5 m lookback.
+ * How far back in time the queries of a template can see: the longest range (`[5m]`, `[5m:30s]`) plus
+ * the longest `offset`, plus Prometheus' lookback delta. Trials of one dataset sit at least this far
+ * apart (after the previous trial's end), so no query of a trial sees the previous trial's pods.
  */
-const TRIAL_GAP = 600;
+export function lookbackSeconds(queries: readonly string[]): number {
+  const seconds = (n: string, unit: string) => Number(n) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 } as Record<string, number>)[unit]!;
+  let range = 0;
+  let offset = 0;
+  for (const q of queries) {
+    for (const m of q.matchAll(/\[\s*((?:[0-9]+(?:ms|s|m|h|d|w|y))+)\s*(?::[^\]]*)?\]/g)) {
+      let total = 0;
+      for (const part of m[1]!.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += seconds(part[1]!, part[2]!);
+      range = Math.max(range, total);
+    }
+    for (const m of q.matchAll(/offset\s+((?:[0-9]+(?:ms|s|m|h|d|w|y))+)/g)) {
+      let total = 0;
+      for (const part of m[1]!.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += seconds(part[1]!, part[2]!);
+      offset = Math.max(offset, total);
+    }
+  }
+  return range + offset + LOOKBACK_DELTA;
+}
 
 interface Dataset {
   readonly subject: SloSubject;
@@ -208,11 +229,12 @@ export async function simulate(subjects: readonly Subject[], options: SimulateOp
     if (s.kind === 'web') continue;
     if (!s.objectives) { skipped.push({ template: s.template, reason: 'no objectives: the template lacks the delivery.cdk8s.io/slo-* annotations the scenarios are built around' }); continue; }
     const duration = stepSeconds(s.metrics);
+    const lookback = lookbackSeconds(s.metrics.map((m) => m.query));
     const add = (scenario: Scenario, power: boolean) => {
       const steps = scenario.steps === 'first' ? 1 : s.steps.length;
       const stepStarts = Array.from({ length: steps }, (_, j) => ANALYSIS_START + j * duration);
       const end = Math.ceil((ANALYSIS_START + steps * duration + SCRAPE_SECONDS) / SCRAPE_SECONDS) * SCRAPE_SECONDS;
-      const spacing = Math.ceil((2 * end + TRIAL_GAP) / 60) * 60;
+      const spacing = Math.ceil((end + lookback + 120) / 60) * 60;
       datasets.push({ subject: s, scenario, rps: scenario.rps ?? rps, trials: power ? options.powerTrials ?? trials : trials, power, namespace: `sim${datasets.length}`, spacing, stepStarts, end });
     };
     for (const scenario of sloScenarios(s.objectives)) {
@@ -432,7 +454,7 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
       }
     }
   }
-  await pool(tasks, 2);
+  await pool(tasks, 3);
 
   const list: Trial[] = [];
   for (let k = 0; k < trials; k++) list.push(await runTrial(client, d, originOf(d, layout, k), k, cache, args, seed));
@@ -461,7 +483,8 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
     why: sorted[0]![0],
     reasons: sorted.map(([reason, count]) => ({ reason, count })),
     times: list.map((t) => (t.verdict === 'Inconclusive' ? undefined : t.at)),
-    example: list[0]!,
+    // A bad canary that was promoted is the trial worth looking at.
+    example: (d.scenario.bad ? list.find((t) => t.verdict === 'Successful') : undefined) ?? list[0]!,
     lines,
   };
 }

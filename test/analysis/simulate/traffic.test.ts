@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../lib/analysis/simulate/scenarios.js';
-import { bucketFilter } from '../../../lib/analysis/simulate/simulate.js';
+import { bucketFilter, lookbackSeconds } from '../../../lib/analysis/simulate/simulate.js';
 import { binomial, writePodHistogram, writePodRestarts } from '../../../lib/analysis/simulate/traffic.js';
 
 describe('synthetic traffic', () => {
@@ -114,5 +114,13 @@ describe('bucketFilter', () => {
     expect(['0.25', '0.250', '+Inf', '0.5', '2.5'].map(f)).toEqual([true, true, true, false, false]);
     expect(bucketFilter(['histogram_quantile(0.99, sum by (le) (rate(x_bucket{namespace="a"}[2m])))'])).toBeUndefined();
     expect(bucketFilter(['sum(x_bucket{le!="0.5"})'])).toBeUndefined();
+  });
+});
+
+describe('lookbackSeconds', () => {
+  it('is the longest range plus the longest offset plus the 5 m lookback delta', () => {
+    expect(lookbackSeconds(['sum_over_time(sum((x - x offset 30s) >= 0 or x)[5m:30s])', 'rate(y[2m])'])).toBe(300 + 30 + 300);
+    expect(lookbackSeconds(['sum(x - x offset 2m)'])).toBe(120 + 300);
+    expect(lookbackSeconds(['increase(x[1h30m])'])).toBe(5400 + 300);
   });
 });
