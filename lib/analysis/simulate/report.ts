@@ -83,12 +83,23 @@ export function markdownReport(sim: SimulationResult): string {
     '',
     `${sim.trials} seeded trials per template and scenario, run on a local Prometheus with the emitted queries, the conditions evaluated and the AnalysisRun loop applied as Argo Rollouts v1.9.1 does. Verdicts: successful = promoted, failed/error = aborted, paused = inconclusive (the rollout waits for a human).`,
     '',
+    '## Verdicts',
+    '',
+    markdownMatrix(sim),
+    '',
+    '## Per template and scenario: what decided',
+    '',
     '| template | scenario | verdicts | aborted in step 1 | expected | acceptance | deciding (most trials) |',
     '|---|---|---|---|---|---|---|',
     ...sim.results.map((r) => `| ${r.template} | ${r.title} | ${verdicts(r)} | ${r.counts.Failed + r.counts.Error > 0 ? `${r.abortedInFirstStep}/${r.counts.Failed + r.counts.Error}` : '-'} | ${r.expectation} | ${r.accepted ? 'met' : '**not met**'} | ${r.why.replace(/\|/g, '\\|')} |`),
     '',
   ];
   for (const s of sim.skipped) out.push(`- skipped ${s.template}: ${s.reason}`);
+  const pauses = sim.results.filter((r) => r.counts.Inconclusive > 0);
+  if (pauses.length > 0) {
+    out.push('', '## Pauses', '', 'Every template × scenario with paused trials (Inconclusive: the rollout waits for a human), and why:', '');
+    for (const r of pauses) out.push(`- ${r.template} · \`${r.scenario}\`: ${r.counts.Inconclusive}/${r.trials} paused · ${r.reasons.filter((x) => /inconclusive/.test(x.reason)).map((x) => `${x.count} × ${x.reason}`).join('; ')}`);
+  }
   if (sim.power.length > 0) {
     out.push('', '## Power', '', 'The smallest regression each template aborts in its first analysis step in ≥ 95 % of trials (in brackets: the rung below and its abort rate), at the declared traffic (the analysis-parameters annotation\'s `expectedRequestsPerSecond`), `--rps`, or the default; then the time to a verdict at low traffic.', '', markdownPower(sim.power));
   }
@@ -159,6 +170,32 @@ export function markdownPower(power: readonly PowerReport[]): string {
     const ids = [...new Set(low.flatMap((p) => p.lowTraffic.map((t) => t.scenario)))];
     out.push('', `| template | ${ids.join(' | ')} |`, `|---|${ids.map(() => '---').join('|')}|`);
     for (const p of low) out.push(`| ${p.template} | ${ids.map((id) => { const t = p.lowTraffic.find((x) => x.scenario === id); return t ? verdictTime(t) : '-'; }).join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+/** One cell of the verdict matrix: "100 % aborted · 100/100 in step 1", "97 % promoted, 3 % paused". */
+function cellText(r: ScenarioResult): string {
+  const parts: string[] = [];
+  for (const [k, label] of [['Successful', 'promoted'], ['Failed', 'aborted'], ['Error', 'error (aborted)'], ['Inconclusive', 'paused']] as const) {
+    if (r.counts[k] > 0) parts.push(`${pct(r.counts[k], r.trials)} ${label}`);
+  }
+  const aborted = r.counts.Failed + r.counts.Error;
+  return `${parts.join(', ')}${aborted > 0 ? ` · ${r.abortedInFirstStep}/${aborted} in step 1` : ''}${r.accepted ? '' : ' · **not met**'}`;
+}
+
+/** The verdict matrix of the Prometheus templates: a row per scenario (with its acceptance), a column per template. */
+export function markdownMatrix(sim: SimulationResult): string {
+  const slo = sim.results.filter((r) => r.kind === 'prometheus');
+  const templates = [...new Set(slo.map((r) => r.template))];
+  const scenarios = [...new Set(slo.map((r) => r.scenario))];
+  const out = [
+    `| scenario | acceptance | ${templates.join(' | ')} |`,
+    `|---|---|${templates.map(() => '---').join('|')}|`,
+  ];
+  for (const id of scenarios) {
+    const first = slo.find((r) => r.scenario === id)!;
+    out.push(`| \`${id}\`: ${first.title.replace(/\|/g, '\\|')} | ${first.expectation} | ${templates.map((t) => { const r = slo.find((x) => x.template === t && x.scenario === id); return r ? cellText(r) : '-'; }).join(' | ')} |`);
   }
   return out.join('\n');
 }

@@ -47,6 +47,8 @@ export interface Trial extends TrialVerdict {
 /** A template × scenario cell. */
 export interface ScenarioResult {
   readonly template: string;
+  /** A Prometheus (SLO) template or a web smoke test. */
+  readonly kind: 'prometheus' | 'web';
   readonly scenario: string;
   readonly title: string;
   readonly expectation: string;
@@ -472,6 +474,7 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
   for (const m of d.subject.metrics) lines[m.name] = threshold(m.successCondition);
   return {
     template: d.subject.template,
+    kind: 'prometheus',
     scenario: d.scenario.id,
     title: d.scenario.title,
     expectation: d.scenario.expectation + (d.scenario.bad && !/never Successful/.test(d.scenario.expectation) ? '; a bad canary: never Successful' : ''),
@@ -552,6 +555,7 @@ function simulateWeb(s: WebSubject, trials: number, seed: number): ScenarioResul
     const first = list[0]!;
     return {
       template: s.template,
+      kind: 'web',
       scenario: scenario.id,
       title: scenario.title,
       expectation: scenario.expectation,
