@@ -259,11 +259,13 @@ export async function simulate(subjects: readonly Subject[], options: SimulateOp
     const now = Math.floor(Date.now() / 1000 / BLOCK_SECONDS) * BLOCK_SECONDS;
     const layout: Layout = { base: now - (groups + 2) * groupSeconds, groupSeconds, groups };
     const parts = Array.from({ length: groups }, (_, g) => (write: (chunk: string) => void) => writeGroup(datasets, layout, g, seed, write));
-    const prometheus = await LocalPrometheus.start({ openMetrics: parts, binaries: options.binaries, onPhase: timing });
+    // Killed after an hour whatever happens (the full suite takes minutes).
+    const prometheus = await LocalPrometheus.start({ openMetrics: parts, binaries: options.binaries, onPhase: timing, maxLifetimeMs: 60 * 60_000 });
     timing(`prometheus ready after ${Date.now() - t0} ms`);
     try {
       for (const d of datasets) {
         const r = await runDataset(prometheus.client, d, layout, seed);
+        timing(`${d.subject.template} · ${d.scenario.id} after ${Date.now() - t0} ms`);
         if (d.power) rungs.push({ d, r });
         else results.push(r);
       }
@@ -458,8 +460,7 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
   }
   await pool(tasks, 3);
 
-  const list: Trial[] = [];
-  for (let k = 0; k < trials; k++) list.push(await runTrial(client, d, originOf(d, layout, k), k, cache, args, seed));
+  const list = await runTrials(client, d, layout, cache, args, seed);
   const counts: Record<Verdict, number> = { Successful: 0, Failed: 0, Inconclusive: 0, Error: 0 };
   const reasons = new Map<string, number>();
   let abortedInFirstStep = 0;
@@ -499,40 +500,61 @@ function drawFor(seed: number, d: Dataset, k: number, metric: string, t: number)
   return seededRandom(h >>> 0);
 }
 
-async function runTrial(client: PrometheusClient, d: Dataset, origin: number, k: number, cache: Map<string, Map<number, ProviderOutcome>>, args: (step: number) => Record<string, string>, seed: number): Promise<Trial> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const missing: { metric: QueryMetric; at: number; step: number }[] = [];
-    const steps: StepTrace[] = [];
-    let verdict: Trial | undefined;
-    for (let j = 0; j < d.stepStarts.length; j++) {
-      const startedAt = d.stepStarts[j]!;
-      const outcome = runAnalysis(d.subject.metrics, (m, at) => {
-        const t = origin + startedAt + at;
-        // Prometheus unreachable or timing out: the provider's error, whatever the data.
-        const down = d.scenario.provider?.(startedAt + at, drawFor(seed, d, k, m.name, t));
-        if (down !== undefined) return { error: down };
-        const hit = cache.get(m.name)?.get(t);
-        if (hit) return hit;
-        missing.push({ metric: m as QueryMetric, at: t, step: j });
-        return { error: 'not measured yet' };
-      }, 3600);
-      steps.push({ step: j + 1, weight: d.subject.steps[j]?.weight ?? 100, startedAt, outcome });
-      if (outcome.phase !== 'Successful') {
-        verdict = { verdict: outcome.phase, step: j + 1, at: startedAt + outcome.endedAt, metric: outcome.decidingMetric, message: outcome.message, steps };
-        break;
-      }
-    }
-    if (missing.length === 0) {
-      const last = steps[steps.length - 1]!;
-      return verdict ?? { verdict: 'Successful', step: steps.length, at: last.startedAt + last.outcome.endedAt, steps };
-    }
-    // Times off the grid (an error retry): instant queries, then decide the trial again.
-    for (const miss of missing) {
-      const r = await client.query(substitute(miss.metric.query, args(miss.step)), miss.at);
-      cache.get(miss.metric.name)!.set(miss.at, 'error' in r ? { error: r.error } : { result: r.values, value: JSON.stringify(r.values) });
+interface Miss {
+  readonly metric: QueryMetric;
+  readonly at: number;
+  readonly step: number;
+}
+
+/** Decides trial `k` from the measurements at hand, or lists the measurement times not queried yet. */
+function decideTrial(d: Dataset, origin: number, k: number, cache: Map<string, Map<number, ProviderOutcome>>, seed: number): Trial | Miss[] {
+  const missing: Miss[] = [];
+  const steps: StepTrace[] = [];
+  let verdict: Trial | undefined;
+  for (let j = 0; j < d.stepStarts.length; j++) {
+    const startedAt = d.stepStarts[j]!;
+    const outcome = runAnalysis(d.subject.metrics, (m, at) => {
+      const t = origin + startedAt + at;
+      // Prometheus unreachable or timing out: the provider's error, whatever the data.
+      const down = d.scenario.provider?.(startedAt + at, drawFor(seed, d, k, m.name, t));
+      if (down !== undefined) return { error: down };
+      const hit = cache.get(m.name)?.get(t);
+      if (hit) return hit;
+      missing.push({ metric: m as QueryMetric, at: t, step: j });
+      return { error: 'not measured yet' };
+    }, 3600);
+    steps.push({ step: j + 1, weight: d.subject.steps[j]?.weight ?? 100, startedAt, outcome });
+    if (outcome.phase !== 'Successful') {
+      verdict = { verdict: outcome.phase, step: j + 1, at: startedAt + outcome.endedAt, metric: outcome.decidingMetric, message: outcome.message, steps };
+      break;
     }
   }
-  throw new Error(`trial ${k} of ${d.subject.template}/${d.scenario.id} did not settle`);
+  if (missing.length > 0) return missing;
+  const last = steps[steps.length - 1]!;
+  return verdict ?? { verdict: 'Successful', step: steps.length, at: last.startedAt + last.outcome.endedAt, steps };
+}
+
+/**
+ * Decides every trial of a dataset: measurement times off the range-query grid (the 10 s retries after
+ * an Error) are queried at once with instant queries, a few at a time, and the trials decided again.
+ */
+async function runTrials(client: PrometheusClient, d: Dataset, layout: Layout, cache: Map<string, Map<number, ProviderOutcome>>, args: (step: number) => Record<string, string>, seed: number): Promise<Trial[]> {
+  const out: (Trial | undefined)[] = new Array(d.trials).fill(undefined);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const missing: Miss[] = [];
+    for (let k = 0; k < d.trials; k++) {
+      if (out[k]) continue;
+      const r = decideTrial(d, originOf(d, layout, k), k, cache, seed);
+      if (Array.isArray(r)) missing.push(...r);
+      else out[k] = r;
+    }
+    if (missing.length === 0) return out as Trial[];
+    await pool(missing.map((miss) => async () => {
+      const r = await client.query(substitute(miss.metric.query, args(miss.step)), miss.at);
+      cache.get(miss.metric.name)!.set(miss.at, 'error' in r ? { error: r.error } : { result: r.values, value: JSON.stringify(r.values) });
+    }), 3);
+  }
+  throw new Error(`the trials of ${d.subject.template}/${d.scenario.id} did not settle`);
 }
 
 /** The x of a success condition ending in `result[0] <= x` or `result[0] >= x`, for charts. */
