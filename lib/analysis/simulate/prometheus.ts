@@ -180,6 +180,10 @@ export class LocalPrometheus {
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--storage.tsdb.retention.time=100y',
+        // No compaction: the backfilled 2 h blocks would otherwise be merged in the background while
+        // they are queried (hidden flags of Prometheus 2.x).
+        '--storage.tsdb.min-block-duration=2h',
+        '--storage.tsdb.max-block-duration=2h',
         '--log.level=error',
       ], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
