@@ -8,10 +8,10 @@ import { subjectsOf } from '../analysis/simulate/subjects.js';
 import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
 import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
 
-const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
+const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir ...] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
        cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
 
-simulate  runs every AnalysisTemplate of an environment's manifests (default: the current directory)
+simulate  runs every AnalysisTemplate of the environments' manifests (default: the current directory)
           through the scenario suite: synthetic OpenTelemetry HTTP traffic and kube-state-metrics
           restart counters for each scenario (healthy, 5 % and 100 % 5xx, p99 at 3 × the objective, no
           traffic, probes only, stable erroring, errors oscillating at the objective, crash loops and
@@ -101,9 +101,11 @@ function parseEvery(text: string | undefined): number {
   return Number(m[1]) * (m[2] === 's' ? 1 : m[2] === 'm' ? 60 : 3600);
 }
 
-async function load(dir: string, io: CliIo, json: boolean) {
+async function load(dirs: readonly string[], io: CliIo, json: boolean) {
   try {
-    return subjectsOf((await loadManifests(dir)).manifests.map((m) => m.object));
+    const objects = [];
+    for (const dir of dirs) objects.push(...(await loadManifests(dir)).manifests.map((m) => m.object));
+    return subjectsOf(objects);
   } catch (error) {
     if (!(error instanceof ManifestInputError)) throw error;
     if (json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
@@ -125,13 +127,14 @@ export const analysisCommand: Command = {
       return ExitCode.OK;
     }
     if (sub !== 'simulate' && sub !== 'replay') throw new UsageError(sub === undefined ? 'missing the subcommand (simulate or replay)' : `unknown subcommand "${sub}"`);
-    if (positionals.length > 1) throw new UsageError(`expected at most one env-dir, got ${positionals.length}`);
-    const dir = positionals[0] ?? '.';
+    if (sub === 'replay' && positionals.length > 1) throw new UsageError(`expected at most one env-dir, got ${positionals.length}`);
+    const dirs = positionals.length > 0 ? positionals : ['.'];
+    const dir = dirs.join(', ');
     if (sub === 'simulate') {
       const trials = positiveInt(values.trials, 'trials', 100);
       const seed = positiveInt(values.seed, 'seed', 1);
       const rps = positiveNumber(values.rps, 'rps');
-      const subjects = await load(dir, io, values.json === true);
+      const subjects = await load(dirs, io, values.json === true);
       if (!subjects) return ExitCode.INPUT_ERROR;
       if (subjects.length === 0) {
         io.err(`error: ${dir}: no AnalysisTemplate to simulate`);
@@ -165,7 +168,7 @@ export const analysisCommand: Command = {
     const from = parseTime(values.from, 'from');
     const to = parseTime(values.to, 'to');
     if (!(to > from)) throw new UsageError('--to must be after --from');
-    const subjects = await load(dir, io, values.json === true);
+    const subjects = await load(dirs, io, values.json === true);
     if (!subjects) return ExitCode.INPUT_ERROR;
     let result;
     try {
