@@ -103,8 +103,12 @@ describe('canary analysis verdicts of the reference platforms, against a real Pr
     it('reports its power: the 5xx and p99 regressions it aborts in step 1, none below its abort line', () => {
       const p = sim.power.find((x) => x.template === template)!;
       expect(p.trials).toBe(TRIALS);
-      expect(p.errorMultiple).toBeDefined();
-      expect(p.latencyMultiple).toBeDefined();
+      // the smallest rung reported is one from which every rung aborts in step 1 in ≥ 95 % (or none: "> 20 ×")
+      for (const [multiple, ladder] of [[p.errorMultiple, p.errorLadder], [p.latencyMultiple, p.latencyLadder]] as const) {
+        const from = multiple === undefined ? ladder.length : ladder.findIndex((r) => r.multiple === multiple);
+        for (const r of ladder.slice(from)) expect(r.abortedInFirstStep).toBeGreaterThanOrEqual(0.95);
+        if (from > 0) expect(ladder[from - 1]!.abortedInFirstStep).toBeLessThan(0.95);
+      }
       // 1.5 × the budget is at or below every abort line: aborted at most as often as the confidence allows
       expect(p.errorLadder[0]!.abortedInFirstStep).toBeLessThanOrEqual(0.05);
       expect(p.lowTraffic.map((t) => t.scenario)).toEqual(['healthy-1rps', 'errors-100pct-1rps', 'healthy-5rps', 'errors-5pct-5rps', 'healthy-10rps']);
