@@ -120,8 +120,8 @@ export interface ServiceLevelObjectives {
   readonly failureLimit?: number;
   /**
    * Inconclusive measurements tolerated before the rollout pauses.
-   * @default count − 1: evidence accumulates over the step, so the early measurements of a low-traffic
-   * canary are no data yet; the rollout pauses when no measurement of the step could decide
+   * @default count − 1 − failureLimit: evidence accumulates over the step, so the early measurements of a
+   * low-traffic canary are no data yet; a step passes only with at least one passing measurement
    */
   readonly inconclusiveLimit?: number;
   /** Consecutive query errors tolerated. @default 2 */
@@ -186,7 +186,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   const rateWindow = slo.rateWindow ?? Duration.minutes(2);
   const count = slo.count ?? 5;
   const failureLimit = slo.failureLimit ?? 1;
-  const inconclusiveLimit = slo.inconclusiveLimit ?? Math.max(0, count - 1);
+  const inconclusiveLimit = slo.inconclusiveLimit ?? Math.max(0, count - 1 - failureLimit);
   const interval = slo.interval ?? Duration.minutes(1);
   const p = slo.prometheus ?? {};
   const scrapeInterval = p.scrapeInterval ?? Duration.seconds(30);
@@ -201,6 +201,7 @@ export function resolveSlo(slo: ServiceLevelObjectives = {}, field = 'slo', prob
   if (!(Number.isInteger(failureLimit) && failureLimit >= 0)) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: 'must be a whole number of at least 0', fix: 'use e.g. 1' });
   else if (failureLimit >= count) problems.push({ field: `${field}.failureLimit`, value: failureLimit, message: `must be below count (${count}), or the analysis could never fail`, fix: `use a failureLimit below ${count}` });
   if (!(Number.isInteger(inconclusiveLimit) && inconclusiveLimit >= 0 && inconclusiveLimit <= count)) problems.push({ field: `${field}.inconclusiveLimit`, value: inconclusiveLimit, message: `must be a whole number from 0 to count (${count})`, fix: 'use e.g. 1' });
+  else if (Number.isInteger(failureLimit) && failureLimit >= 0 && failureLimit < count && inconclusiveLimit + failureLimit >= count) problems.push({ field: `${field}.inconclusiveLimit`, value: inconclusiveLimit, message: `plus failureLimit (${failureLimit}) reaches count (${count}): a step could end Successful without a single passing measurement (Argo Rollouts passes a metric whose failed and inconclusive measurements stay within their limits)`, fix: `use at most ${count - 1 - failureLimit}, or omit it` });
   if (!isWholeSeconds(interval, 1)) problems.push({ field: `${field}.interval`, value: exactSeconds(interval), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.minutes(1)' });
   if (!isWholeSeconds(scrapeInterval, 1)) problems.push({ field: `${field}.prometheus.scrapeInterval`, value: exactSeconds(scrapeInterval), message: 'must be a whole number of seconds, at least 1', fix: "use the scrape interval of the service's ServiceMonitor or PodMonitor, e.g. Duration.seconds(30)" });
   if (!(Number.isFinite(baselineCap) && baselineCap >= 1)) problems.push({ field: `${field}.baselineCap`, value: baselineCap, message: 'must be a number of at least 1 (a multiple of the abort line)', fix: 'use e.g. 2, or compareWithStable: false to ignore the stable' });

@@ -107,11 +107,11 @@ const P99_TAIL = 0.01;
  *
  * - `increase(x[w])` is blind to a series' first increment (OTel creates the 5xx series at 1 on the
  *   first error, so a canary's first errors would never show), and extrapolates to the window's ends.
- * - Each step adds `x - x offset s` when that is ≥ 0; when it is negative the counter was reset (the
- *   container restarted and its OTel counters began again at 0 under the same labels), and the step adds
- *   `x`, the count since the restart; a series that did not exist s ago (newborn, or back after a
- *   restart's gap) adds its whole value. A plain difference over the window would lose every request
- *   of a series that restarted.
+ * - Each step adds x minus its last value s ago when that is ≥ 0; when it is negative the counter was
+ *   reset (the container restarted and its OTel counters began again at 0 under the same labels), and
+ *   the step adds `x`, the count since the restart; a series without a value in the window before
+ *   (newborn) adds its whole value. A plain difference over the window would lose every request of a
+ *   series that restarted.
  * - A missing error series is zero errors (`or vector(0)`); a missing total is no data (empty result).
  *
  * The decision is a one-sided test of E against what a canary exactly at the abort line F would
@@ -136,12 +136,16 @@ export class SliQueries {
 
   /**
    * The increments of the counters matching a selector over the evidence window, summed: per series
-   * and per step s, `x - x offset s` when ≥ 0, else `x` (a reset: the count since the restart), and `x`
-   * for a series that did not exist s ago. The steps telescope, so the count is exact whatever the
-   * scrape interval; only increments between the last scrape before a restart and the restart are lost.
+   * and per step s, x minus its last value s ago when ≥ 0, else `x` (a reset: the count since the
+   * restart), and `x` for a series without any value in the window before (newborn). The last value is
+   * `last_over_time(x[window] offset s)`, not `x offset s`: after a scrape gap longer than Prometheus'
+   * 5 m lookback (a pod that crash-looped in back-off, a scrape outage) the series continues from its
+   * value before the gap instead of counting its whole value again. The steps telescope, so the count is
+   * exact whatever the scrape interval; only increments between the last scrape before a restart and the
+   * restart are lost.
    */
   public static count(selector: string, window: string, step: string): string {
-    return `sum_over_time(sum(((${selector} - ${selector} offset ${step}) >= 0) or ${selector})[${window}:${step}])`;
+    return `sum_over_time(sum(((${selector} - last_over_time(${selector}[${window}] offset ${step})) >= 0) or ${selector})[${window}:${step}])`;
   }
 
   private count(metric: string, hashArg: string, extra: readonly string[] = [], excludePaths = true): string {
@@ -258,41 +262,46 @@ export interface EvidenceStep {
 }
 
 /**
- * With `expectedRequestsPerSecond`, whether every analysis step can reach a pass: the canary's share of
- * the traffic (the weight of the setWeight step before it) over the evidence window must reach
- * minRequests, or a healthy canary pauses at that step instead of being promoted. Traffic before the
- * analysis step began is not counted (the window may not cover it). One problem per step that cannot,
- * with the numbers and the three ways out.
+ * With `expectedRequestsPerSecond`, whether every analysis step can reach a pass. Argo Rollouts ends a
+ * metric Inconclusive once more than inconclusiveLimit measurements were, so the measurement number
+ * inconclusiveLimit + 1, at initialDelay + inconclusiveLimit × interval into the step, must already pass:
+ * the canary's share of the traffic (the weight of the setWeight step before it) over that time must
+ * reach minRequests, with a margin for Poisson noise (a mean μ with μ − 2√μ ≥ minRequests: ~98 % of
+ * healthy canaries get there). Traffic before the analysis step began is not counted. One problem per
+ * step that cannot, with the numbers and the ways out.
  */
 export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSlo, stepsField: string, field = 'slo'): { field: string; value: unknown; rule: string; message: string; fix: string }[] {
   const rps = slo.expectedRequestsPerSecond;
   if (rps === undefined || !(rps > 0)) return [];
   const out: { field: string; value: unknown; rule: string; message: string; fix: string }[] = [];
-  const window = exactSeconds(slo.evidenceWindow);
   const interval = exactSeconds(slo.interval);
   const delay = exactSeconds(slo.initialDelay);
+  const limit = Math.min(slo.inconclusiveLimit, slo.count - 1);
+  const deciding = delay + limit * interval;
   const min = slo.minRequests;
+  const needed = Math.ceil((1 + Math.sqrt(1 + min)) ** 2);
   let weight = 0;
   steps.forEach((step, i) => {
     if (step.action === 'setWeight') weight = step.weight ?? 0;
     if (step.action !== 'analysis' || !(weight > 0)) return;
     const perSecond = (weight / 100) * rps;
-    const expected = Math.floor(perSecond * window);
-    if (expected >= min) return;
-    const neededSeconds = Math.ceil(min / perSecond);
-    const neededCount = Math.max(1, Math.ceil((neededSeconds - delay) / interval) + 1);
-    const neededWeight = Math.ceil((100 * min) / (rps * window));
+    const expected = perSecond * deciding;
+    if (expected - 2 * Math.sqrt(expected) >= min) return;
+    const neededSeconds = Math.ceil(needed / perSecond);
+    const neededCount = Math.max(1, Math.ceil((neededSeconds - delay) / interval)) + 1 + slo.failureLimit;
+    const neededWeight = Math.ceil((100 * needed) / (rps * deciding));
+    const lowerMin = Math.max(1, Math.floor((Math.sqrt(expected) - 1) ** 2 - 1));
     const ways = [
-      `lengthen the analysis to at least ${neededSeconds} s (slo.count: ${neededCount} at the ${goDuration(slo.interval)} interval, or a longer slo.interval)`,
-      neededWeight <= 100 ? `raise the weight before ${stepsField}[${i}] to at least ${neededWeight}%` : `no weight is enough: even 100% of ${rps} req/s for ${window} s is ${Math.floor(rps * window)} requests`,
-      `lower slo.minRequests to ${Math.max(1, expected)} (a weaker pass)`,
+      `lengthen the analysis so that measurement ${limit + 1} comes at least ${neededSeconds} s into the step (slo.count: ${neededCount} at the ${goDuration(slo.interval)} interval with the default inconclusiveLimit, or a longer slo.interval)`,
+      neededWeight <= 100 ? `raise the weight before ${stepsField}[${i}] to at least ${neededWeight}%` : `no weight is enough: even 100% of ${rps} req/s for ${deciding} s is ${Math.floor(rps * deciding)} requests`,
+      `lower slo.minRequests to ${lowerMin} (a weaker pass)`,
       'or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)',
     ];
     out.push({
       field: `${field}.expectedRequestsPerSecond`,
       value: rps,
       rule: 'analysis/evidence-unreachable',
-      message: `at ${rps} req/s, the analysis at ${stepsField}[${i}] (canary weight ${weight}%) counts about ${expected} canary requests in its ${window} s evidence window (initialDelay ${delay} s + ${slo.count - 1} × ${interval} s), fewer than the ${min} a pass needs (slo.minRequests): a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)`,
+      message: `at ${rps} req/s, the analysis at ${stepsField}[${i}] (canary weight ${weight}%) counts about ${Math.floor(expected)} canary requests by its measurement ${limit + 1} (${deciding} s into the step: initialDelay ${delay} s + inconclusiveLimit ${limit} × ${interval} s), the last one that may still pass; a pass needs ${min} (slo.minRequests), about ${needed} on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)`,
       fix: ways.join('; '),
     });
   });

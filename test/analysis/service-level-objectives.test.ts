@@ -26,11 +26,17 @@ describe('resolveSlo', () => {
     expect(resolved.excludePaths).toEqual(['/readyz']);
     expect(resolved.initialDelay.toSeconds()).toBe(60);
     expect(resolved.evidenceWindow.toSeconds()).toBe(300);
-    expect(resolved.inconclusiveLimit).toBe(4);
+    // count − 1 − failureLimit: a step that passes has at least one passing measurement.
+    expect(resolved.inconclusiveLimit).toBe(3);
     expect([resolved.baselineCap, resolved.restarts, resolved.prometheus.scrapeInterval.toSeconds()]).toEqual([2, { max: 0 }, 30]);
     // An interval shorter than the scrape interval: the first measurement waits for a scrape.
     expect(resolveSlo({ interval: Duration.seconds(10), count: 3 }).resolved.evidenceWindow.toSeconds()).toBe(50);
     expect(resolveSlo({ analyseRestarts: false }).resolved.restarts).toBeUndefined();
+  });
+
+  it('rejects an inconclusiveLimit that lets a step pass without a passing measurement', () => {
+    const { problems } = resolveSlo({ count: 5, failureLimit: 1, inconclusiveLimit: 4 });
+    expect(problems).toEqual([{ field: 'slo.inconclusiveLimit', value: 4, message: 'plus failureLimit (1) reaches count (5): a step could end Successful without a single passing measurement (Argo Rollouts passes a metric whose failed and inconclusive measurements stay within their limits)', fix: 'use at most 3, or omit it' }]);
   });
 
   it('rejects an initial delay shorter than the scrape interval, a bad confidence, minRequests, paths, cap, restarts and traffic', () => {

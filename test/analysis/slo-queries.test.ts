@@ -77,6 +77,13 @@ const shapes = {
   resets: counter(`${HIST}_count`, requests('resets', '200'), START, every(11), [T - 405, T - 255, T - 105]),
   newbornResets: counter(`${HIST}_count`, requests('newbornresets', '500'), T - 280, every(4), [T - 190, T - 40]),
 } as const;
+// A series not scraped for 7 minutes (longer than Prometheus' 5 m lookback), then scraped again: its
+// requests during the gap show up at once after it, and nothing is counted twice.
+const gap = (() => {
+  const s = counter(`${HIST}_count`, requests('gap', '200'), T - 900, every(5));
+  const samples = new Map([...s.samples].filter(([t]) => t <= T - 600 || t > T - 180));
+  return { ...s, samples };
+})();
 
 // Scenarios of the success-rate score, one canary hash and one stable hash each (default SLO: abort line 1 %,
 // cap 2 %, z 2.326, minRequests 100, evidence window 5 m at 30 s: the stable's counts cover 22 scrapes).
@@ -118,7 +125,7 @@ const restarts = [
 
 let prometheus: LocalPrometheus;
 beforeAll(async () => {
-  prometheus = await LocalPrometheus.start({ openMetrics: openMetrics([...Object.values(shapes), ...scenarios, ...restarts]) });
+  prometheus = await LocalPrometheus.start({ openMetrics: openMetrics([...Object.values(shapes), gap, ...scenarios, ...restarts]) });
 }, 120_000);
 afterAll(async () => {
   await prometheus?.stop();
@@ -152,6 +159,13 @@ describe('reset-aware counts over the evidence window (on a real Prometheus)', (
     const [resets] = await value(SliQueries.count(selector('resets'), '5m', '30s'));
     expect(resets).toBeLessThanOrEqual(shapes.resets.truth(window + 30));
     expect(resets).toBeGreaterThanOrEqual(shapes.resets.truth(window + 30) - 2 * 11);
+  });
+
+  it('GIVEN a 7-minute scrape gap inside a 10-minute window THEN the count is still exact: the series continues from its value before the gap', async () => {
+    expect(await value(SliQueries.count(selector('gap'), '10m', '15s'))).toEqual([gap.truth(600 + 15)]);
+    // x offset s alone would count the whole value again after the gap (its last sample is older than the 5 m lookback).
+    const [naive] = await value(`sum_over_time(sum(((${selector('gap')} - ${selector('gap')} offset 15s) >= 0) or ${selector('gap')})[10m:15s])`);
+    expect(naive).toBeGreaterThan(gap.truth(600 + 15) + 100);
   });
 
   it('GIVEN the former expression (difference over the window, negative clamped to 0) THEN it loses every request of a series that restarted: the reason for the per-step sum', async () => {

@@ -89,7 +89,7 @@ describe('StatelessService in prod (canary)', () => {
     expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts']);
     for (const m of template.spec.metrics) {
       // Evidence accumulates over the step: the early measurements of a low-traffic canary may be no data (inconclusive), the last decides.
-      expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 4, consecutiveErrorLimit: 2 });
+      expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 3, consecutiveErrorLimit: 2 });
       expect(m.count).toBeGreaterThanOrEqual(m.failureLimit + 1);
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
@@ -101,7 +101,7 @@ describe('StatelessService in prod (canary)', () => {
     // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
     expect(success.provider.prometheus.query).toContain('0.01, 0.02) or vector(0.01)');
     // Counted over the 5 m evidence window at the 30 s scrape step.
-    expect(success.provider.prometheus.query).toContain('offset 30s) >= 0)');
+    expect(success.provider.prometheus.query).toContain('[5m] offset 30s)) >= 0)');
     expect(success.provider.prometheus.query).toContain('[5m:30s])');
     expect(success.provider.prometheus.query).toContain('http_response_status_code=~"5.."');
     expect(latency.provider.prometheus.query).toContain('le=~"0[.]750*"');

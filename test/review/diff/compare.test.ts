@@ -93,12 +93,12 @@ describe('compareManifests', () => {
       ['api', 'AnalysisTemplate/api-slo', 'success-rate abort line', '0.998', '0.98', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'p99 latency objective (s)', '0.25', '0.5', undefined, ['analysis-weakened']],
       ['api', 'AnalysisTemplate/api-slo', 'p99 latency abort line (s)', '0.5', '0.75', undefined, ['analysis-weakened']],
-      // Fewer measurements shorten the evidence window (initialDelay + (count − 1) × interval) and the default inconclusiveLimit (count − 1).
+      // Fewer measurements shorten the evidence window (initialDelay + (count − 1) × interval) and the default inconclusiveLimit (count − 1 − failureLimit).
       ['api', 'AnalysisTemplate/api-slo', 'evidence window (s)', '300', '240', undefined, []],
       ...['latency-p99', 'restarts', 'success-rate'].flatMap((metric) => [
         ['api', 'AnalysisTemplate/api-slo', `metric ${metric} count`, '5', '4', undefined, ['analysis-weakened']],
         ['api', 'AnalysisTemplate/api-slo', `metric ${metric} failureLimit`, '1', '2', undefined, ['analysis-weakened']],
-        ['api', 'AnalysisTemplate/api-slo', `metric ${metric} inconclusiveLimit`, '4', '3', undefined, []],
+        ['api', 'AnalysisTemplate/api-slo', `metric ${metric} inconclusiveLimit`, '3', '1', undefined, []],
         ['api', 'AnalysisTemplate/api-slo', `metric ${metric} query`, query, query, undefined, []],
       ]),
       ['api', 'HorizontalPodAutoscaler/api', 'minReplicas', '3', '1', undefined, ['min-replicas-one']],
