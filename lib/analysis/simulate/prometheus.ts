@@ -126,6 +126,8 @@ export interface LocalPrometheusOptions {
    */
   readonly openMetrics: string | ((write: (chunk: string) => void) => void) | readonly ((write: (chunk: string) => void) => void)[];
   readonly binaries?: PrometheusBinaries;
+  /** promtool processes at a time. @default 2 */
+  readonly backfillConcurrency?: number;
   /** Called with a line after each phase (series written, backfilled). */
   readonly onPhase?: (message: string) => void;
   /** The server is killed after this long, whatever happens. @default 10 minutes */
@@ -147,7 +149,11 @@ export class LocalPrometheus {
       const t0 = Date.now();
       let bytes = 0;
       const backfills: Promise<void>[] = [];
+      const running = new Set<Promise<void>>();
+      const limit = options.backfillConcurrency ?? 2;
       for (const [i, part] of parts.entries()) {
+        // Write the next part while at most `limit` promtool processes backfill the previous ones.
+        while (running.size >= limit) await Promise.race(running).catch(() => undefined);
         const input = join(dir, `series-${i}.om`);
         if (typeof part === 'string') writeFileSync(input, part);
         else {
@@ -159,7 +165,10 @@ export class LocalPrometheus {
           }
         }
         bytes += statSync(input).size;
-        backfills.push(backfill(promtool, input, join(dir, 'data')));
+        const job = backfill(promtool, input, join(dir, 'data'));
+        running.add(job);
+        job.then(() => running.delete(job), () => running.delete(job));
+        backfills.push(job);
       }
       options.onPhase?.(`series written (${Math.round(bytes / 1e6)} MB in ${parts.length} part(s)) after ${Date.now() - t0} ms`);
       await Promise.all(backfills);
@@ -171,6 +180,10 @@ export class LocalPrometheus {
         `--storage.tsdb.path=${join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--storage.tsdb.retention.time=100y',
+        // No compaction: the backfilled 2 h blocks would otherwise be merged in the background while
+        // they are queried (hidden flags of Prometheus 2.x).
+        '--storage.tsdb.min-block-duration=2h',
+        '--storage.tsdb.max-block-duration=2h',
         '--log.level=error',
       ], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';

@@ -1,4 +1,5 @@
 import { goDurationSeconds, type RunMetric, runMetricOf } from '../evaluate/analysis-run.js';
+import { ANALYSIS_PARAMETERS_ANNOTATION } from '../analysis-parameters.js';
 import { ANALYSIS_ANNOTATIONS } from '../slo-analysis-template.js';
 import type { Objectives } from './scenarios.js';
 
@@ -27,6 +28,8 @@ export interface SloSubject {
   readonly probes: readonly { readonly path: string; readonly periodSeconds: number }[];
   readonly cpuRequestCores: number;
   readonly buckets: readonly number[];
+  /** The service's expected user traffic, from the analysis-parameters annotation (`expectedRequestsPerSecond`), when declared. */
+  readonly declaredRps?: number;
 }
 
 /** A `web`-provider AnalysisTemplate (a smoke test). */
@@ -93,6 +96,8 @@ export function subjectsOf(objects: readonly Obj[]): Subject[] {
       const ann = t.metadata?.annotations ?? {};
       const successRate = Number(ann[ANALYSIS_ANNOTATIONS.SUCCESS_RATE]);
       const latency = Number(ann[ANALYSIS_ANNOTATIONS.LATENCY_P99]);
+      const parameters = parseParameters(ann[ANALYSIS_PARAMETERS_ANNOTATION]);
+      const declaredRps = Number(parameters.expectedRequestsPerSecond);
       const buckets = String(ann[ANALYSIS_ANNOTATIONS.BUCKETS] ?? '').split(',').filter(Boolean).map(Number);
       out.push({
         kind: 'prometheus',
@@ -105,12 +110,23 @@ export function subjectsOf(objects: readonly Obj[]): Subject[] {
         probes,
         cpuRequestCores: cpuCores(container.resources?.requests?.cpu),
         buckets: buckets.length > 0 ? buckets : [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+        ...(declaredRps > 0 ? { declaredRps } : {}),
       });
     } catch (e) {
       out.push({ kind: 'skipped', template: name, reason: (e as Error).message });
     }
   }
   return out;
+}
+
+function parseParameters(text: unknown): Record<string, unknown> {
+  if (typeof text !== 'string') return {};
+  try {
+    const v = JSON.parse(text);
+    return v !== null && typeof v === 'object' ? v : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Seconds an analysis step of these metrics takes when nothing errors: the last metric's last measurement. */

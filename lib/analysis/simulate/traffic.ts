@@ -3,8 +3,9 @@ import { type Behaviour, normal, poisson } from './scenarios.js';
 /**
  * Synthetic OpenTelemetry HTTP server metrics as a Prometheus scrape of them would store them: the
  * `http_server_request_duration_seconds` histogram per pod, route and status code, scraped every 15 s,
- * each series created at its first request (so a 5xx series appears already at 1, as OTel SDKs do),
- * plus cAdvisor CPU usage and the kube-state-metrics CPU request of the canary pods.
+ * each series created at its first request (so a 5xx series appears already at 1, as OTel SDKs do) and
+ * started again at 0 after a container restart, plus cAdvisor CPU usage, the kube-state-metrics CPU
+ * request of the canary pods and the kube-state-metrics restart counter of every pod.
  */
 
 export const SCRAPE_SECONDS = 15;
@@ -27,13 +28,22 @@ export interface PodTraffic {
   readonly probes: readonly { readonly path: string; readonly periodSeconds: number }[];
   /** Route of user requests. */
   readonly route: string;
+  /** Unix seconds at which the container dies (OOMKilled); it serves again `restartDownSeconds` later with its counters at 0. @default none */
+  readonly restarts?: readonly number[];
+  /** @default 20 */
+  readonly restartDownSeconds?: number;
+  /** Whether the scrape at Unix second `t` failed (no samples stored). @default none fails */
+  readonly scrapeMissing?: (t: number) => boolean;
+  /** The `le` buckets to store (the count is always stored). @default every bucket */
+  readonly storeBucket?: (le: string) => boolean;
 }
 
 interface Series {
   readonly route: string;
   readonly status: string;
+  /** Scrape index of the first sample. */
   readonly first: number;
-  /** counts[scrape][bucket], cumulative over time, per bucket (not cumulative over buckets). */
+  /** counts[scrape - first][bucket], cumulative over time within the container's life, per bucket (not cumulative over buckets). */
   readonly counts: number[][];
 }
 
@@ -77,67 +87,124 @@ function bucketIndex(latency: number, buckets: readonly number[]): number {
   return buckets.length;
 }
 
-/** Writes the histogram samples of one pod (OpenMetrics lines, no TYPE header). */
+/**
+ * Writes the histogram samples of one pod (OpenMetrics lines, no TYPE header). A container restart
+ * starts every series again at 0 under the same labels, each reappearing at its first request after
+ * the restart (OTel SDKs create a series at its first measurement); while the container is down,
+ * scrapes fail and nothing is stored.
+ */
 export function writePodHistogram(p: PodTraffic, buckets: readonly number[], random: () => number, write: (chunk: string) => void): void {
+  // Series per container life ("epoch") and route|status: the epochs of one label set are written one
+  // after the other, so each label set's samples stay in time order.
   const series = new Map<string, Series>();
   const scrapes = Math.floor((p.to - p.from) / SCRAPE_SECONDS) + 1;
   const width = buckets.length + 1;
+  const down = p.restartDownSeconds ?? 20;
+  const restarts = [...(p.restarts ?? [])].sort((a, b) => a - b);
+  /** The container life at Unix second `t`: its index, when it started serving, or undefined while down. */
+  const lifeAt = (t: number): { epoch: number; since: number } | undefined => {
+    let epoch = 0;
+    let since = -Infinity;
+    for (const r of restarts) {
+      if (r > t) break;
+      if (t < r + down) return undefined;
+      epoch++;
+      since = r + down;
+    }
+    return { epoch, since };
+  };
   const bump = (key: string, route: string, status: string, scrape: number, bucket: number, n: number) => {
     let s = series.get(key);
     if (!s) {
-      s = { route, status, first: scrape, counts: [] };
+      s = { route, status, first: scrape, counts: [new Array(width).fill(0)] };
       series.set(key, s);
     }
-    while (s.counts.length <= scrape) s.counts.push(s.counts.length === 0 ? new Array(width).fill(0) : [...s.counts[s.counts.length - 1]!]);
-    s.counts[scrape]![bucket]! += n;
+    while (s.first + s.counts.length <= scrape) s.counts.push([...s.counts[s.counts.length - 1]!]);
+    s.counts[scrape - s.first]![bucket]! += n;
   };
   const probeBucket = bucketIndex(0.002, buckets);
+  const routes = p.behaviour.routes ?? [];
+  const mainShare = 1 - routes.reduce((a, r) => a + r.share, 0);
   for (let k = 1; k < scrapes; k++) {
     const end = p.from + k * SCRAPE_SECONDS;
     const t = end - p.origin;
-    const n = poisson(p.rps(t) * p.behaviour.traffic * SCRAPE_SECONDS, random);
-    const errorRate = p.behaviour.errorRate(t);
+    const life = lifeAt(end);
+    if (!life) continue;
+    // Requests of the container's current life only: those before a crash were never scraped.
+    const upSeconds = Math.min(SCRAPE_SECONDS, end - Math.max(end - SCRAPE_SECONDS, life.since));
+    const n = poisson(p.rps(t) * p.behaviour.traffic * upSeconds, random);
     const median = p.behaviour.p99(t) / Math.exp(Z99 * SIGMA);
-    // The interval's requests: 5xx ~ Binomial(n, errorRate), then each status' latencies into the buckets
-    // as a multinomial (conditional binomials), which is exact in distribution and needs no draw per request.
-    const errors = binomial(n, errorRate, random);
     const mass = bucketMass(median, buckets);
-    for (const [status, count] of [['200', n - errors], ['500', errors]] as const) {
-      if (count === 0) continue;
-      let remaining = count;
-      let left = 1;
-      for (let b = 0; b < mass.length && remaining > 0; b++) {
-        const c = b === mass.length - 1 ? remaining : binomial(remaining, left > 0 ? Math.min(1, mass[b]! / left) : 1, random);
-        left -= mass[b]!;
-        if (c > 0) bump(`${p.route}|${status}`, p.route, status, k, b, c);
-        remaining -= c;
+    // The interval's requests per route: 5xx ~ Binomial, then 404s among the rest, then each status'
+    // latencies into the buckets as a multinomial (conditional binomials), exact in distribution with
+    // no draw per request.
+    let left = n;
+    const perRoute = routes.map((r, i) => {
+      const c = binomial(left, Math.min(1, r.share / Math.max(1e-12, mainShare + routes.slice(i).reduce((a, x) => a + x.share, 0))), random);
+      left -= c;
+      return { route: r.route, n: c, errorRate: r.errorRate ?? p.behaviour.errorRate };
+    });
+    for (const r of [{ route: p.route, n: left, errorRate: p.behaviour.errorRate }, ...perRoute]) {
+      if (r.n === 0) continue;
+      const errors = binomial(r.n, r.errorRate(t), random);
+      const client = binomial(r.n - errors, p.behaviour.clientErrorRate?.(t) ?? 0, random);
+      for (const [status, count] of [['200', r.n - errors - client], ['404', client], ['500', errors]] as const) {
+        if (count === 0) continue;
+        let remaining = count;
+        let massLeft = 1;
+        for (let b = 0; b < mass.length && remaining > 0; b++) {
+          const c = b === mass.length - 1 ? remaining : binomial(remaining, massLeft > 0 ? Math.min(1, mass[b]! / massLeft) : 1, random);
+          massLeft -= mass[b]!;
+          if (c > 0) bump(`${life.epoch}|${r.route}|${status}`, r.route, status, k, b, c);
+          remaining -= c;
+        }
       }
     }
     for (const probe of p.probes) {
-      // A probe every periodSeconds: the ones that fell in this scrape interval.
-      const before = Math.floor((end - SCRAPE_SECONDS - p.from) / probe.periodSeconds);
+      // A probe every periodSeconds: the ones that fell in this scrape interval while the container served.
+      const start = Math.max(end - SCRAPE_SECONDS, life.since);
+      const before = Math.floor((start - p.from) / probe.periodSeconds);
       const now = Math.floor((end - p.from) / probe.periodSeconds);
-      if (now > before) bump(`${probe.path}|200`, probe.path, '200', k, probeBucket, now - before);
+      if (now > before) bump(`${life.epoch}|${probe.path}|200`, probe.path, '200', k, probeBucket, now - before);
     }
-    // Carry every series forward to this scrape.
-    for (const s of series.values()) while (s.counts.length <= k) s.counts.push([...s.counts[s.counts.length - 1]!]);
+    // Carry every series of this life forward to this scrape.
+    for (const [key, s] of series) if (key.startsWith(`${life.epoch}|`)) while (s.first + s.counts.length <= k) s.counts.push([...s.counts[s.counts.length - 1]!]);
   }
   const les = [...buckets.map(String), '+Inf'];
-  for (const s of series.values()) {
-    const labels = `namespace="${p.namespace}",pod="${p.pod}",http_route="${s.route}",http_response_status_code="${s.status}"`;
+  const stored = (k: number) => !(p.scrapeMissing?.(p.from + k * SCRAPE_SECONDS) ?? false);
+  // Label sets in a stable order, each label set's lives in time order.
+  const keys = [...series.keys()].sort((a, b) => {
+    const [ea, ...ra] = a.split('|');
+    const [eb, ...rb] = b.split('|');
+    return ra.join('|').localeCompare(rb.join('|')) || Number(ea) - Number(eb);
+  });
+  const groups = new Map<string, Series[]>();
+  for (const key of keys) {
+    const labelsKey = key.slice(key.indexOf('|') + 1);
+    groups.set(labelsKey, [...(groups.get(labelsKey) ?? []), series.get(key)!]);
+  }
+  for (const lives of groups.values()) {
+    const { route, status } = lives[0]!;
+    const labels = `namespace="${p.namespace}",pod="${p.pod}",http_route="${route}",http_response_status_code="${status}"`;
     const lines: string[] = [];
     for (let b = 0; b < les.length; b++) {
-      for (let k = s.first; k < s.counts.length; k++) {
-        let cumulative = 0;
-        const row = s.counts[k]!;
-        for (let j = 0; j <= b; j++) cumulative += row[j]!;
-        lines.push(`${METRIC}_bucket{${labels},le="${les[b]}"} ${cumulative} ${p.from + k * SCRAPE_SECONDS}`);
+      if (p.storeBucket && !p.storeBucket(les[b]!)) continue;
+      for (const s of lives) {
+        for (let i = 0; i < s.counts.length; i++) {
+          if (!stored(s.first + i)) continue;
+          let cumulative = 0;
+          const row = s.counts[i]!;
+          for (let j = 0; j <= b; j++) cumulative += row[j]!;
+          lines.push(`${METRIC}_bucket{${labels},le="${les[b]}"} ${cumulative} ${p.from + (s.first + i) * SCRAPE_SECONDS}`);
+        }
       }
     }
-    for (let k = s.first; k < s.counts.length; k++) {
-      lines.push(`${METRIC}_count{${labels}} ${s.counts[k]!.reduce((a, c) => a + c, 0)} ${p.from + k * SCRAPE_SECONDS}`);
+    for (const s of lives) {
+      for (let i = 0; i < s.counts.length; i++) {
+        if (stored(s.first + i)) lines.push(`${METRIC}_count{${labels}} ${s.counts[i]!.reduce((a, c) => a + c, 0)} ${p.from + (s.first + i) * SCRAPE_SECONDS}`);
+      }
     }
-    write(`${lines.join('\n')}\n`);
+    if (lines.length > 0) write(`${lines.join('\n')}\n`);
   }
 }
 
@@ -145,6 +212,7 @@ export function writePodHistogram(p: PodTraffic, buckets: readonly number[], ran
 export const HISTOGRAM_HEADER = `# TYPE ${METRIC} histogram\n`;
 export const CPU_HEADER = '# TYPE container_cpu_usage_seconds counter\n';
 export const REQUESTS_HEADER = '# TYPE kube_pod_container_resource_requests gauge\n';
+export const RESTARTS_HEADER = '# TYPE kube_pod_container_status_restarts counter\n';
 
 /** cAdvisor CPU usage of a pod at `utilisation` of its request. */
 export function writePodCpu(namespace: string, pod: string, from: number, to: number, requestCores: number, utilisation: number, write: (chunk: string) => void): void {
@@ -160,6 +228,18 @@ export function writePodRequests(namespace: string, pod: string, from: number, t
   const lines: string[] = [];
   for (let t = from; t <= to; t += SCRAPE_SECONDS) {
     lines.push(`kube_pod_container_resource_requests{namespace="${namespace}",pod="${pod}",container="app",resource="cpu",unit="core"} ${requestCores} ${t}`);
+  }
+  write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * kube-state-metrics' container restart counter of a pod: 0 from the pod's start, one more at each
+ * restart (Unix seconds), scraped every 15 s like the rest.
+ */
+export function writePodRestarts(namespace: string, pod: string, from: number, to: number, restarts: readonly number[], write: (chunk: string) => void): void {
+  const lines: string[] = [];
+  for (let t = from; t <= to; t += SCRAPE_SECONDS) {
+    lines.push(`kube_pod_container_status_restarts_total{namespace="${namespace}",pod="${pod}",container="app"} ${restarts.filter((r) => r <= t).length} ${t}`);
   }
   write(`${lines.join('\n')}\n`);
 }
