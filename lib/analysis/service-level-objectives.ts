@@ -94,8 +94,10 @@ export interface ServiceLevelObjectives {
   readonly maxRestarts?: number;
   /**
    * The service's user traffic (requests per second, probes excluded) across all its pods. When given,
-   * the synth checks that every analysis step can reach a pass: the step's weight × this rate × the
-   * evidence window must reach `minRequests`. @default not checked
+   * the synth checks that every analysis step can reach a pass: at the step's weight, the canary's requests by
+   * the last measurement that may still pass must reach `minRequests` with a margin for Poisson noise
+   * (mean − 2·√mean ≥ minRequests), else `analysis/evidence-unreachable` with the numbers and the fixes.
+   * @default not checked
    */
   readonly expectedRequestsPerSecond?: number;
   /**

@@ -196,6 +196,7 @@ export class Migration extends Construct {
     const labels = commonLabels(this.platformName, this.jobName, 'migration');
     const connection = { PGHOST: secret('host'), PGPORT: secret('port'), PGDATABASE: secret('dbname'), PGUSER: secret('username'), PGPASSWORD: secret('password') };
     const delivered = psql ? this.deliverSql(props.migrationsDir, labels) : [];
+    this.sqlConfigMaps = delivered;
     const template = renderPodTemplate({
       labels,
       containerName: 'migrate',
@@ -221,11 +222,7 @@ export class Migration extends Construct {
         name: this.jobName,
         namespace: this.namespace,
         labels,
-        annotations: {
-          ...syncWaveAnnotations(SyncWave.MIGRATION),
-          'argocd.argoproj.io/hook': 'PreSync',
-          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-        },
+        annotations: preSyncHook(SyncWave.MIGRATION),
       },
       spec: {
         backoffLimit,
@@ -266,17 +263,20 @@ export class Migration extends Construct {
           name: configMap.name,
           namespace: this.namespace,
           labels: { ...labels, 'app.kubernetes.io/component': 'migration-sql' },
-          annotations: {
-            ...syncWaveAnnotations(SyncWave.MIGRATION - 1),
-            'argocd.argoproj.io/hook': 'PreSync',
-            'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-          },
+          annotations: preSyncHook(SyncWave.MIGRATION - 1),
         },
         immutable: true,
         data: configMap.data,
       });
     });
-    (this as { sqlConfigMaps: readonly string[] }).sqlConfigMaps = packed.configMaps.map((c) => c.name);
     return packed.configMaps.map((c) => c.name);
   }
+}
+
+/**
+ * An Argo CD PreSync hook in `wave`: `BeforeHookCreation` deletes the previous object of the same name before
+ * the hook is created again (a Job is immutable; a ConfigMap of the same content is recreated, not patched).
+ */
+function preSyncHook(wave: number): Record<string, string> {
+  return { ...syncWaveAnnotations(wave), 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' };
 }
