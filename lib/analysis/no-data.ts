@@ -22,7 +22,7 @@ export const NO_DATA_GUARD = 'len(result) == 0';
  * everything (argoproj/argo-rollouts#180), so without this guard it would match neither condition anyway;
  * with it, the conditions say so: a NaN is Inconclusive whatever the no-data choice.
  */
-export const JUDGED_GUARD = '(len(result) > 0 && !isNaN(result[0]))';
+const JUDGED_GUARD = '(len(result) > 0 && !isNaN(result[0]))';
 
 /**
  * successCondition and failureCondition for a threshold SLI, as Argo Rollouts v1.9.1 evaluates them

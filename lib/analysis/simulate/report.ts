@@ -133,7 +133,7 @@ function verdictTime(t: TimeToVerdict): string {
 }
 
 /** Rows of the power table: template, traffic, step 1, smallest 5xx and p99 regressions aborted in step 1. */
-export function powerRows(power: readonly PowerReport[]): string[][] {
+function powerRows(power: readonly PowerReport[]): string[][] {
   return power.map((p) => [
     p.template,
     `${num(p.rps)} req/s (${p.rpsFrom === 'declared' ? 'declared' : p.rpsFrom === 'given' ? '--rps' : 'default'})`,
@@ -159,7 +159,7 @@ export function formatPower(power: readonly PowerReport[]): string {
 }
 
 /** The power report as Markdown tables. */
-export function markdownPower(power: readonly PowerReport[]): string {
+function markdownPower(power: readonly PowerReport[]): string {
   const out = [
     `| template | traffic | step 1 | smallest 5xx regression aborted in step 1 (≥ 95 % of ${power[0]?.trials ?? 0}) | smallest p99 regression aborted in step 1 (≥ 95 %) |`,
     '|---|---|---|---|---|',
@@ -185,7 +185,7 @@ function cellText(r: ScenarioResult): string {
 }
 
 /** The verdict matrix of the Prometheus templates: a row per scenario (with its acceptance), a column per template. */
-export function markdownMatrix(sim: SimulationResult): string {
+function markdownMatrix(sim: SimulationResult): string {
   const slo = sim.results.filter((r) => r.kind === 'prometheus');
   const templates = [...new Set(slo.map((r) => r.template))];
   const scenarios = [...new Set(slo.map((r) => r.scenario))];

@@ -92,7 +92,7 @@ const aborted = (v: TrialVerdict) => v.verdict === 'Failed' || v.verdict === 'Er
 const failed = (v: TrialVerdict) => v.verdict === 'Failed';
 
 /** Restart times of a crash loop: every `every` s (± 20 %), the first one after 0.5–1 period. */
-export function crashLoop(every: number): (random: () => number, until: number) => number[] {
+function crashLoop(every: number): (random: () => number, until: number) => number[] {
   return (random, until) => {
     const out: number[] = [];
     for (let t = every * (0.5 + 0.5 * random()); t < until; t += every * (0.8 + 0.4 * random())) out.push(Math.round(t));
@@ -101,7 +101,7 @@ export function crashLoop(every: number): (random: () => number, until: number) 
 }
 
 /** The Go error texts of Argo Rollouts' prometheus provider when Prometheus cannot be queried. */
-export const PROVIDER_ERRORS = {
+const PROVIDER_ERRORS = {
   unreachable: 'Post "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/query": dial tcp 10.96.12.7:9090: connect: connection refused',
   timeout: 'Post "http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/query": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
 } as const;
