@@ -283,12 +283,12 @@ expect "SHOP_GITOPS=flux npm run synth" 0 bash -c "cd '$E' && rm -rf dist && SHO
 that "... Flux objects, no Argo CD ones" bash -c "grep -rlq '^kind: Kustomization$' '$E/dist' && ! grep -rlq '^kind: Application$' '$E/dist'"
 expect "npm run validate (Flux)" 0 bash -c "cd '$E' && npm run validate"
 expect "npm run check (Flux)" 0 bash -c "cd '$E' && SHOP_GITOPS=flux npm run check"
-# The low-traffic catalog (5 req/s) declares its traffic: without its longer analysis the synth says a healthy canary
+# The low-traffic catalog (3 req/s) declares its traffic: without its longer analysis the synth says a healthy canary
 # could not reach a pass, with the numbers and the fix.
 cp "$E/apps/platform.ts" "$WORK/platform.ts.orig"
-sed -i 's/expectedRequestsPerSecond: 5, count: 6 }/expectedRequestsPerSecond: 5 }/' "$E/apps/platform.ts"
-expect "a 5 req/s service whose analysis steps cannot reach a pass fails the synth" 1 bash -c "cd '$E' && SHOP_GITOPS=flux npm run synth"
-that "... with the numbers and the fix" log_has 'shop/prod/catalog: slo.expectedRequestsPerSecond = 5: at 5 req/s.*\[analysis/evidence-unreachable\] Fix: lengthen the analysis.*slo.count: 6'
+sed -i 's/expectedRequestsPerSecond: 3, count: 7 }/expectedRequestsPerSecond: 3 }/' "$E/apps/platform.ts"
+expect "a 3 req/s service whose analysis steps cannot reach a pass fails the synth" 1 bash -c "cd '$E' && SHOP_GITOPS=flux npm run synth"
+that "... with the numbers and the fix" log_has 'shop/prod/catalog: slo.expectedRequestsPerSecond = 3: at 3 req/s.*\[analysis/evidence-unreachable\] Fix: lengthen the analysis.*slo.count: 7'
 cp "$WORK/platform.ts.orig" "$E/apps/platform.ts"
 # A misspelt prop in the TypeScript of the shop, under tsx (no type-check): the synth fails naming the nearest prop.
 before=$(cd "$E" && find dist -type f -exec sha256sum {} + | sort | sha256sum)

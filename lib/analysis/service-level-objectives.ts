@@ -40,7 +40,11 @@ export interface ServiceLevelObjectives {
    * @default twice the error budget below 100%, e.g. 0.99 for 0.995
    */
   readonly successRateFailBelow?: number;
-  /** No-data handling for the success rate. @default NoData.INCONCLUSIVE: a canary that got no traffic proved nothing */
+  /**
+   * No-data handling for the success rate, at the step's verdict (no data during the step passes, as the evidence is
+   * still accumulating; NoData.FAIL also fails those measurements).
+   * @default NoData.INCONCLUSIVE: a canary that got no traffic proved nothing
+   */
   readonly successRateNoData?: NoData;
   /** p99 latency objective; must be a boundary of `histogramBuckets`. @default 500 ms */
   readonly latencyP99?: Duration;
@@ -95,7 +99,7 @@ export interface ServiceLevelObjectives {
   /**
    * The service's user traffic (requests per second, probes excluded) across all its pods. When given,
    * the synth checks that every analysis step can reach a pass: at the step's weight, the canary's requests by
-   * the last measurement that may still pass must reach `minRequests` with a margin for Poisson noise
+   * the step's verdict (initialDelay + (count − 1) × interval into the step) must reach `minRequests` with a margin for Poisson noise
    * (mean − 2·√mean ≥ minRequests), else `analysis/evidence-unreachable` with the numbers and the fixes.
    * @default not checked
    */
@@ -121,9 +125,9 @@ export interface ServiceLevelObjectives {
   /** Failed measurements tolerated before the step fails. @default 1 */
   readonly failureLimit?: number;
   /**
-   * Inconclusive measurements tolerated before the rollout pauses.
-   * @default count − 1 − failureLimit: evidence accumulates over the step, so the early measurements of a
-   * low-traffic canary are no data yet; a step passes only with at least one passing measurement
+   * Inconclusive measurements tolerated before the rollout pauses (the measurements every interval are
+   * Inconclusive only when the stable is itself past the abort line; the step's verdicts tolerate none).
+   * @default count − 1 − failureLimit: a step passes only with at least one passing measurement
    */
   readonly inconclusiveLimit?: number;
   /** Consecutive query errors tolerated. @default 2 */

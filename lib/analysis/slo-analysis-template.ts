@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { exactSeconds, goDuration, promDuration } from '../core/duration.js';
 import { checkProps } from '../core/props/check-props.js';
@@ -13,6 +13,8 @@ export const ANALYSIS_ARGS = {
   WORKLOAD: 'workload',
   CANARY_HASH: 'canary-hash',
   STABLE_HASH: 'stable-hash',
+  /** The score at or below which a step's verdict passes ({@link VERDICT_Z} by default, the promotion's line). */
+  VERDICT_PASS_LINE: 'verdict-pass-line',
 } as const;
 
 /**
@@ -27,14 +29,18 @@ export const ANALYSIS_ANNOTATIONS = {
 
 /**
  * The args an analysis step passes to the template. The canary hash comes from the controller
- * (`podTemplateHashValue: Latest`), so every query sees only the canary's pods.
+ * (`podTemplateHashValue: Latest`), so every query sees only the canary's pods. A step before the last
+ * analysis step passes `verdictPassLine` (z: its verdict passes a canary that is not significantly past the
+ * line, and the next step gathers more evidence); the last one passes none, so its verdict is the template's
+ * default, the promotion's {@link VERDICT_Z}.
  */
-export function analysisStepArgs(namespace: string, workload: string): Record<string, unknown>[] {
+export function analysisStepArgs(namespace: string, workload: string, verdictPassLine?: number): Record<string, unknown>[] {
   return [
     { name: ANALYSIS_ARGS.NAMESPACE, value: namespace },
     { name: ANALYSIS_ARGS.WORKLOAD, value: workload },
     { name: ANALYSIS_ARGS.CANARY_HASH, valueFrom: { podTemplateHashValue: 'Latest' } },
     { name: ANALYSIS_ARGS.STABLE_HASH, valueFrom: { podTemplateHashValue: 'Stable' } },
+    ...(verdictPassLine === undefined ? [] : [{ name: ANALYSIS_ARGS.VERDICT_PASS_LINE, value: String(verdictPassLine) }]),
   ];
 }
 
@@ -46,12 +52,19 @@ export interface SloAnalysisTemplateProps {
   readonly labels: Record<string, string>;
   /** The resolved objectives. */
   readonly slo: ResolvedSlo;
+  /**
+   * The window of the step verdicts' counts: the canary's whole life up to the end of the last analysis step
+   * ({@link verdictWindowSeconds}), so the promotion weighs every request the canary answered, not only the last step's.
+   * @default the evidence window (one analysis step)
+   */
+  readonly verdictWindow?: Duration;
 }
 
 /**
  * An Argo Rollouts AnalysisTemplate derived from service level objectives: success rate and p99 latency
- * always, the canary's container restarts unless switched off, CPU saturation when asked for. Every metric has a count, so the
- * analysis terminates; failureLimit and inconclusiveLimit bound how much noise it tolerates.
+ * always, the canary's container restarts unless switched off, CPU saturation when asked for, measured every
+ * interval; then one verdict per SLI at the step's end ({@link VERDICT_Z}) that a promotion needs. Every metric has a
+ * count, so the analysis terminates; failureLimit and inconclusiveLimit bound how much noise it tolerates.
  */
 export class SloAnalysisTemplate extends Construct {
   /** The template name. */
@@ -66,7 +79,7 @@ export class SloAnalysisTemplate extends Construct {
       this.metricNames = [];
       return;
     }
-    const metrics = renderMetrics(props.slo);
+    const metrics = renderMetrics(props.slo, props.verdictWindow ?? props.slo.evidenceWindow);
     this.metricNames = metrics.map((m) => m.name as string);
     new ApiObject(this, 'resource', {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -84,7 +97,7 @@ export class SloAnalysisTemplate extends Construct {
         },
       },
       spec: {
-        args: Object.values(ANALYSIS_ARGS).map((name) => ({ name })),
+        args: Object.values(ANALYSIS_ARGS).map((name) => (name === ANALYSIS_ARGS.VERDICT_PASS_LINE ? { name, value: String(VERDICT_Z) } : { name })),
         metrics,
       },
     });
@@ -126,7 +139,8 @@ const P99_TAIL = 0.01;
  * cap without that evidence (a chance error among few requests) only raises the line to the cap.
  */
 export class SliQueries {
-  constructor(private readonly slo: ResolvedSlo) {}
+  /** @param window the evidence window of the counts (default the SLO's: one analysis step) */
+  constructor(private readonly slo: ResolvedSlo, private readonly window: Duration = slo.evidenceWindow) {}
 
   private selector(metric: string, hashArg: string, extra: readonly string[], excludePaths = true): string {
     const p = this.slo.prometheus;
@@ -150,7 +164,7 @@ export class SliQueries {
   }
 
   private count(metric: string, hashArg: string, extra: readonly string[] = [], excludePaths = true): string {
-    return SliQueries.count(this.selector(metric, hashArg, extra, excludePaths), promDuration(this.slo.evidenceWindow), promDuration(this.slo.prometheus.scrapeInterval));
+    return SliQueries.count(this.selector(metric, hashArg, extra, excludePaths), promDuration(this.window), promDuration(this.slo.prometheus.scrapeInterval));
   }
 
   private total(hashArg: string): string {
@@ -213,9 +227,10 @@ export class SliQueries {
   }
 }
 
-function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
+function renderMetrics(slo: ResolvedSlo, verdictWindow: Duration): Record<string, unknown>[] {
   const p = slo.prometheus;
   const q = new SliQueries(slo);
+  const whole = new SliQueries(slo, verdictWindow);
   const timing = {
     initialDelay: goDuration(slo.initialDelay),
     interval: goDuration(slo.interval),
@@ -231,9 +246,9 @@ function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
     provider: { prometheus: { address: p.address, query } },
   });
   const z = slo.z;
-  const metrics = [
-    metric('success-rate', q.errorScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.successRateNoData)),
-    metric('latency-p99', q.latencyScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, slo.latencyNoData)),
+  const metrics: Record<string, unknown>[] = [
+    metric('success-rate', q.errorScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.successRateNoData))),
+    metric('latency-p99', q.latencyScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.latencyNoData))),
   ];
   if (slo.restarts) {
     metrics.push(metric('restarts', q.restarts(), conditions(`result[0] <= ${slo.restarts.max}`, `result[0] > ${slo.restarts.max}`, NoData.INCONCLUSIVE)));
@@ -241,8 +256,48 @@ function renderMetrics(slo: ResolvedSlo): Record<string, unknown>[] {
   if (slo.saturation) {
     metrics.push(metric('cpu-saturation', q.cpuSaturation(), conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData)));
   }
+  // The verdicts: one measurement of each SLI's score at the step's end, over the whole evidence window.
+  const verdict = (name: string, query: string, noData: NoData) => ({
+    name: `${name}-verdict`,
+    initialDelay: goDuration(slo.evidenceWindow),
+    count: 1,
+    failureLimit: 0,
+    inconclusiveLimit: 0,
+    consecutiveErrorLimit: slo.consecutiveErrorLimit,
+    ...conditions(`result[0] <= ${arg(ANALYSIS_ARGS.VERDICT_PASS_LINE)}`, `result[0] > ${z}`, noData),
+    provider: { prometheus: { address: p.address, query } },
+  });
+  metrics.push(verdict('success-rate', whole.errorScore(), slo.successRateNoData), verdict('latency-p99', whole.latencyScore(), slo.latencyNoData));
   return metrics;
 }
+
+/**
+ * No data during the step (too few requests yet, or none) is left to the step's verdict, which measures the whole
+ * evidence window: only NoData.FAIL also fails a measurement on the way.
+ */
+function duringTheStep(noData: NoData): NoData {
+  return noData === NoData.FAIL ? NoData.FAIL : NoData.PASS;
+}
+
+/**
+ * The score the last analysis step's verdict must not exceed for the canary to be promoted: Φ⁻¹(0.75), the template's
+ * default `verdict-pass-line` (the steps before it pass z: their verdicts only need the data and no significant excess,
+ * and a canary in the grey zone goes on to the next step's larger share and evidence instead of pausing).
+ *
+ * Why verdicts: the measurements every interval abort on significant evidence (a score above z) and let everything
+ * else pass, and Argo Rollouts ends a metric Successful once its count is reached with at most failureLimit failed and
+ * inconclusiveLimit inconclusive measurements, so on their own, early measurements holding little evidence promoted a
+ * canary a little past the abort line that the whole rollout would have caught (bitvaultd at 5 × its budget at
+ * 2,000 req/s: 4 in 100). A verdict measures once, at the step's end, over the canary's whole life so far (the
+ * template's verdict window): it fails on significant evidence like the others, passes at a score ≤ the step's line,
+ * and is Inconclusive in between, where the rollout pauses for a human. At the last step, a canary exactly at the
+ * abort line passes with ~75 %, one at 2.5 × the line with 40 req/s of traffic (~10 expected bad events against ~24)
+ * with ~0.2 %. The line is not 0: one 5xx among ~600 requests against a 0.2 % line (λ = 1.2: score −0.2) or two
+ * (0.64) is no evidence either way, and a healthy low-traffic canary must not pause on it. With too few requests
+ * (N < minRequests) and no significant excess, a verdict is no data: what the SLI's noData says (Inconclusive for the
+ * success rate, by default).
+ */
+export const VERDICT_Z = 0.674;
 
 /** A regex matching the `le` label of a boundary however it is formatted ("1", "1.0", "0.50"). */
 export function leRegex(seconds: number): string {
@@ -262,16 +317,31 @@ function round(value: number): number {
 export interface EvidenceStep {
   readonly action: string;
   readonly weight?: number;
+  readonly duration?: Duration;
 }
 
 /**
- * With `expectedRequestsPerSecond`, whether every analysis step can reach a pass. Argo Rollouts ends a
- * metric Inconclusive once more than inconclusiveLimit measurements were, so the measurement number
- * inconclusiveLimit + 1, at initialDelay + inconclusiveLimit × interval into the step, must already pass:
- * the canary's share of the traffic (the weight of the setWeight step before it) over that time must
- * reach minRequests, with a margin for Poisson noise (a mean μ with μ − 2√μ ≥ minRequests: ~98 % of
- * healthy canaries get there). Traffic before the analysis step began is not counted. One problem per
- * step that cannot, with the numbers and the ways out.
+ * The canary's life up to the end of its last analysis step: each analysis step lasts its verdict's delay (the
+ * evidence window), each timed pause its duration; a pause without one (until a human promotes) counts 0, so the
+ * window never reaches back past the canary's start. At least the evidence window.
+ */
+export function verdictWindowSeconds(steps: readonly EvidenceStep[], slo: ResolvedSlo): number {
+  const last = steps.map((s) => s.action).lastIndexOf('analysis');
+  let seconds = 0;
+  for (const step of steps.slice(0, last + 1)) {
+    if (step.action === 'analysis') seconds += exactSeconds(slo.evidenceWindow);
+    else if (step.action === 'pause' && step.duration) seconds += exactSeconds(step.duration);
+  }
+  return Math.max(seconds, exactSeconds(slo.evidenceWindow));
+}
+
+/**
+ * With `expectedRequestsPerSecond`, whether every analysis step can reach a pass. A step promotes only on its
+ * verdict, measured once at initialDelay + (count − 1) × interval into the step over the whole evidence window
+ * ({@link VERDICT_Z}): the canary's share of the traffic (the weight of the setWeight step before it) over that
+ * time must reach minRequests, with a margin for Poisson noise (a mean μ with μ − 2√μ ≥ minRequests: ~98 % of
+ * healthy canaries get there). Traffic before the analysis step began is not counted. One problem per step that
+ * cannot, with the numbers and the ways out.
  */
 export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSlo, stepsField: string, field = 'slo'): { field: string; value: unknown; rule: string; message: string; fix: string }[] {
   const rps = slo.expectedRequestsPerSecond;
@@ -279,8 +349,7 @@ export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSl
   const out: { field: string; value: unknown; rule: string; message: string; fix: string }[] = [];
   const interval = exactSeconds(slo.interval);
   const delay = exactSeconds(slo.initialDelay);
-  const limit = Math.min(slo.inconclusiveLimit, slo.count - 1);
-  const deciding = delay + limit * interval;
+  const deciding = exactSeconds(slo.evidenceWindow);
   const min = slo.minRequests;
   const needed = Math.ceil((1 + Math.sqrt(1 + min)) ** 2);
   let weight = 0;
@@ -291,11 +360,11 @@ export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSl
     const expected = perSecond * deciding;
     if (expected - 2 * Math.sqrt(expected) >= min) return;
     const neededSeconds = Math.ceil(needed / perSecond);
-    const neededCount = Math.max(1, Math.ceil((neededSeconds - delay) / interval)) + 1 + slo.failureLimit;
+    const neededCount = Math.max(1, Math.ceil((neededSeconds - delay) / interval)) + 1;
     const neededWeight = Math.ceil((100 * needed) / (rps * deciding));
     const lowerMin = Math.max(1, Math.floor((Math.sqrt(expected) - 1) ** 2 - 1));
     const ways = [
-      `lengthen the analysis so that measurement ${limit + 1} comes at least ${neededSeconds} s into the step (slo.count: ${neededCount} at the ${goDuration(slo.interval)} interval with the default inconclusiveLimit, or a longer slo.interval)`,
+      `lengthen the analysis so that its verdict comes at least ${neededSeconds} s into the step (slo.count: ${neededCount} at the ${goDuration(slo.interval)} interval, or a longer slo.interval)`,
       neededWeight <= 100 ? `raise the weight before ${stepsField}[${i}] to at least ${neededWeight}%` : `no weight is enough: even 100% of ${rps} req/s for ${deciding} s is ${Math.floor(rps * deciding)} requests`,
       `lower slo.minRequests to ${lowerMin} (a weaker pass)`,
       'or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)',
@@ -304,7 +373,7 @@ export function evidenceProblems(steps: readonly EvidenceStep[], slo: ResolvedSl
       field: `${field}.expectedRequestsPerSecond`,
       value: rps,
       rule: 'analysis/evidence-unreachable',
-      message: `at ${rps} req/s, the analysis at ${stepsField}[${i}] (canary weight ${weight}%) counts about ${Math.floor(expected)} canary requests by its measurement ${limit + 1} (${deciding} s into the step: initialDelay ${delay} s + inconclusiveLimit ${limit} × ${interval} s), the last one that may still pass; a pass needs ${min} (slo.minRequests), about ${needed} on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)`,
+      message: `at ${rps} req/s, the analysis at ${stepsField}[${i}] (canary weight ${weight}%) counts about ${Math.floor(expected)} canary requests by its verdict (${deciding} s into the step: initialDelay ${delay} s + (count ${slo.count} − 1) × ${interval} s); a pass needs ${min} (slo.minRequests), about ${needed} on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)`,
       fix: ways.join('; '),
     });
   });

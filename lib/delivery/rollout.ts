@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { REVISION_HISTORY_LIMIT } from './deployment.js';
 import { BlueGreenStrategy, CanaryStrategy } from './strategy.js';
+import type { CanaryStep } from './canary-step.js';
 
 /** What every Rollout needs, whatever its strategy. */
 export interface RolloutBaseProps {
@@ -25,6 +26,8 @@ export interface CanaryRolloutProps extends RolloutBaseProps {
   readonly trafficRouting?: Record<string, unknown>;
   /** Body of every analysis step (templates and args). */
   readonly analysis: Record<string, unknown>;
+  /** Body of the last analysis step, the one that promotes the canary. @default `analysis` */
+  readonly lastAnalysis?: Record<string, unknown>;
   /** Pin canary scaling for an HPA (needs trafficRouting). */
   readonly dynamicStableScale: boolean;
 }
@@ -52,7 +55,7 @@ export function emitCanaryRollout(scope: Construct, props: CanaryRolloutProps): 
     canaryService: props.canaryService,
     maxSurge: s.surge.maxSurge,
     maxUnavailable: s.surge.maxUnavailable,
-    steps: s.steps.map((step) => step.render(props.analysis)),
+    steps: s.steps.map((step, i) => step.render(i === lastAnalysisStep(s.steps) ? props.lastAnalysis ?? props.analysis : props.analysis)),
   };
   if (props.trafficRouting) canary.trafficRouting = props.trafficRouting;
   if (props.dynamicStableScale) canary.dynamicStableScale = true;
@@ -103,4 +106,9 @@ function emitRollout(scope: Construct, props: RolloutBaseProps, strategy: Record
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.ROLLOUT, { customResource: true }) },
     spec,
   });
+}
+
+/** The index of the last analysis step, or -1. */
+function lastAnalysisStep(steps: readonly CanaryStep[]): number {
+  return steps.map((step) => step.action).lastIndexOf('analysis');
 }

@@ -1,7 +1,10 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ANALYSIS_PARAMETERS_ANNOTATION } from '../../lib/analysis/analysis-parameters.js';
-import type { ServiceLevelObjectives } from '../../lib/analysis/service-level-objectives.js';
+import { resolveSlo, type ServiceLevelObjectives } from '../../lib/analysis/service-level-objectives.js';
+import { verdictWindowSeconds } from '../../lib/analysis/slo-analysis-template.js';
+import { runAnalysis } from '../../lib/analysis/evaluate/analysis-run.js';
+import { metricsForStep, subjectsOf } from '../../lib/analysis/simulate/subjects.js';
 import { CanaryStep } from '../../lib/delivery/canary-step.js';
 import { Environment } from '../../lib/core/environment.js';
 import { Probe } from '../../lib/pod/probe.js';
@@ -22,34 +25,34 @@ describe('expectedRequestsPerSecond: can every analysis step reach a pass?', () 
       ['slo.expectedRequestsPerSecond', 1, 'analysis/evidence-unreachable'],
       ['slo.expectedRequestsPerSecond', 1, 'analysis/evidence-unreachable'],
     ]);
-    expect(findings[0]!.message).toBe('at 1 req/s, the analysis at canary.steps[1] (canary weight 10%) counts about 24 canary requests by its measurement 4 (240 s into the step: initialDelay 60 s + inconclusiveLimit 3 × 60 s), the last one that may still pass; a pass needs 100 (slo.minRequests), about 123 on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)');
-    expect(findings[0]!.fix).toBe('lengthen the analysis so that measurement 4 comes at least 1230 s into the step (slo.count: 22 at the 1m interval with the default inconclusiveLimit, or a longer slo.interval); raise the weight before canary.steps[1] to at least 52%; lower slo.minRequests to 14 (a weaker pass); or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)');
-    expect(findings[1]!.message).toContain('the analysis at canary.steps[3] (canary weight 30%) counts about 72 canary requests');
+    expect(findings[0]!.message).toBe('at 1 req/s, the analysis at canary.steps[1] (canary weight 10%) counts about 30 canary requests by its verdict (300 s into the step: initialDelay 60 s + (count 5 − 1) × 60 s); a pass needs 100 (slo.minRequests), about 123 on average to get there in ~98 % of steps: a healthy canary would pause there for a human instead of being promoted (a bad one still aborts)');
+    expect(findings[0]!.fix).toBe('lengthen the analysis so that its verdict comes at least 1230 s into the step (slo.count: 21 at the 1m interval, or a longer slo.interval); raise the weight before canary.steps[1] to at least 41%; lower slo.minRequests to 19 (a weaker pass); or deliver this service without a canary (Strategy.rolling(), or Strategy.blueGreen() with a smoke test)');
+    expect(findings[1]!.message).toContain('the analysis at canary.steps[3] (canary weight 30%) counts about 90 canary requests');
   });
 
-  it('GIVEN 5 req/s THEN the 10% step is short by a little (120 on average by minute 4) and count 6 is the fix that works', () => {
-    const findings = synthFindings(api({ expectedRequestsPerSecond: 5 }));
+  it('GIVEN 4 req/s THEN the 10% step is short by a little (120 on average by its verdict at minute 5) and count 6 is the fix that works', () => {
+    const findings = synthFindings(api({ expectedRequestsPerSecond: 4 }));
     expect(findings).toHaveLength(1);
     expect(findings[0]!.fix).toContain('(slo.count: 6 at the 1m interval');
-    expect(() => api({ expectedRequestsPerSecond: 5, count: 6 })()).not.toThrow();
+    expect(() => api({ expectedRequestsPerSecond: 4, count: 6 })()).not.toThrow();
   });
 
-  it('GIVEN 6 req/s THEN the defaults reach a pass at every step (144 and 432 requests by minute 4), and the annotation states the traffic', () => {
-    const objects = api({ expectedRequestsPerSecond: 6 })();
+  it('GIVEN 5 req/s THEN the defaults reach a pass at every step (150 and 450 requests by the verdict at minute 5), and the annotation states the traffic', () => {
+    const objects = api({ expectedRequestsPerSecond: 5 })();
     const parameters = JSON.parse(manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo').metadata.annotations[ANALYSIS_PARAMETERS_ANNOTATION]);
-    expect(parameters).toMatchObject({ expectedRequestsPerSecond: 6, evidenceWindowSeconds: 300, minRequests: 100, maxRestarts: 0, baselineCap: 2, scrapeIntervalSeconds: 30 });
+    expect(parameters).toMatchObject({ expectedRequestsPerSecond: 5, evidenceWindowSeconds: 300, minRequests: 100, maxRestarts: 0, baselineCap: 2, scrapeIntervalSeconds: 30 });
   });
 
-  it('GIVEN 1 req/s with a longer analysis (count 22) THEN no problem; GIVEN steps 100% at 0.2 req/s THEN no weight is enough', () => {
-    expect(() => api({ expectedRequestsPerSecond: 1, count: 22 })()).not.toThrow();
+  it('GIVEN 1 req/s with a longer analysis (count 21) THEN no problem; GIVEN steps 100% at 0.2 req/s THEN no weight is enough', () => {
+    expect(() => api({ expectedRequestsPerSecond: 1, count: 21 })()).not.toThrow();
     const findings = synthFindings(api({ expectedRequestsPerSecond: 0.2 }, [CanaryStep.setWeight(100), CanaryStep.analysis()]));
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.fix).toContain('no weight is enough: even 100% of 0.2 req/s for 240 s is 48 requests');
+    expect(findings[0]!.fix).toContain('no weight is enough: even 100% of 0.2 req/s for 300 s is 60 requests');
   });
 
-  it('GIVEN a pause before the analysis and a longer interval THEN only the analysis counts, up to its last measurement that may still pass', () => {
+  it('GIVEN a pause before the analysis and a longer interval THEN only the analysis counts, up to its verdict', () => {
     const findings = synthFindings(api({ expectedRequestsPerSecond: 2, interval: Duration.minutes(2), count: 3 }, [CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(10)), CanaryStep.analysis()]));
-    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('the analysis at canary.steps[2] (canary weight 5%) counts about 24 canary requests by its measurement 2 (240 s into the step: initialDelay 120 s + inconclusiveLimit 1 × 120 s)')]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('the analysis at canary.steps[2] (canary weight 5%) counts about 36 canary requests by its verdict (360 s into the step: initialDelay 120 s + (count 3 − 1) × 120 s)')]);
   });
 });
 
@@ -88,5 +91,34 @@ describe('the score 2·(√E − √(N·F)) the queries compute', () => {
     expect((1 - 10 * 0.01) / Math.sqrt(10 * 0.01)).toBeGreaterThan(z);
     // …where P(X ≥ 1 | n = 10, p = 1 %) is 9.6 %, far above 1 − confidence.
     expect(upperTail(1, 10, 0.01)).toBeGreaterThan(0.09);
+  });
+});
+
+describe('the step verdicts: the last analysis step promotes only at a score ≤ 0.674 over the canary\'s whole life', () => {
+  const slo = resolveSlo({}, 'slo', []).resolved;
+
+  it('GIVEN 10% → analysis → 30% → pause 2m → analysis → 60% THEN the verdict window covers both analyses and the pause (not what follows)', () => {
+    const steps = [CanaryStep.setWeight(10), CanaryStep.analysis(), CanaryStep.setWeight(30), CanaryStep.pause(Duration.minutes(2)), CanaryStep.analysis(), CanaryStep.setWeight(60), CanaryStep.pause(Duration.minutes(30))];
+    expect(verdictWindowSeconds(steps, slo)).toBe(300 + 120 + 300);
+    // One analysis step is the evidence window.
+    expect(verdictWindowSeconds([CanaryStep.setWeight(10), CanaryStep.analysis(), CanaryStep.setWeight(50)], slo)).toBe(300);
+  });
+
+  it('GIVEN the verdict metrics of a template THEN each step runs them with its own pass line: a score of 1.5 passes the first step, pauses the last', () => {
+    const objects = api({})();
+    const template = manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo');
+    const subject = subjectsOf(objects.map((o) => o.manifest)).find((x) => x.template === 'api-slo');
+    if (subject?.kind !== 'prometheus') throw new Error('no subject');
+    expect(subject.steps.map((st) => st.args['verdict-pass-line'])).toEqual(['2.326', '0.674']);
+    const verdicts = template.spec.metrics.filter((m: any) => m.name.endsWith('-verdict')).map((m: any) => m.name);
+    const phases = subject.steps.map((st) => {
+      const metrics = metricsForStep(subject.metrics, st.args).filter((m) => verdicts.includes(m.name));
+      return runAnalysis(metrics, () => ({ result: [1.5] })).phase;
+    });
+    expect(phases).toEqual(['Successful', 'Inconclusive']);
+    // Significant evidence fails every step; a score at or under the promotion line passes every step.
+    for (const [score, phase] of [[2.4, 'Failed'], [0.6, 'Successful']] as const) {
+      for (const st of subject.steps) expect(runAnalysis(metricsForStep(subject.metrics, st.args).filter((m) => verdicts.includes(m.name)), () => ({ result: [score] })).phase).toBe(phase);
+    }
   });
 });

@@ -51,7 +51,9 @@ describe('StatelessService in prod (canary)', () => {
         { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } },
       ],
     };
-    expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis }, { setWeight: 30 }, { analysis }]);
+    // The step before the last lets a canary that is not significantly bad on to the next step (verdict line z).
+    const before = { ...analysis, args: [...analysis.args, { name: 'verdict-pass-line', value: '2.326' }] };
+    expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis: before }, { setWeight: 30 }, { analysis }]);
     expect(rollout.spec.progressDeadlineAbort).toBe(true);
   });
 
@@ -86,17 +88,18 @@ describe('StatelessService in prod (canary)', () => {
 
   it('derives a terminating AnalysisTemplate from the SLO', () => {
     const template = manifestOf(objects, 'prod', 'AnalysisTemplate', 'api-slo');
-    expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts']);
-    for (const m of template.spec.metrics) {
-      // Evidence accumulates over the step: the early measurements of a low-traffic canary may be no data (inconclusive), the last decides.
+    expect(template.spec.metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts', 'success-rate-verdict', 'latency-p99-verdict']);
+    for (const m of template.spec.metrics.slice(0, 3)) {
+      // Evidence accumulates over the step: measured every minute, they abort on evidence; the verdicts decide a pass.
       expect(m).toMatchObject({ initialDelay: '1m', interval: '1m', count: 5, failureLimit: 1, inconclusiveLimit: 3, consecutiveErrorLimit: 2 });
       expect(m.count).toBeGreaterThanOrEqual(m.failureLimit + 1);
       expect(m.provider.prometheus.query).toContain('pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"');
     }
-    const [success, latency, restarts] = template.spec.metrics;
+    const [success, latency, restarts, successVerdict, latencyVerdict] = template.spec.metrics;
     // Both are scores (standard deviations above the abort line): fail above z(0.99) = 2.326.
-    // Success rate: no data is inconclusive (neither condition holds), and so is NaN (a stable past the abort line).
-    expect(success.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326');
+    // During the step no data (too few requests yet) passes: the verdict at the step's end needs the data. NaN (a stable
+    // past the abort line) is inconclusive.
+    expect(success.successCondition).toBe('len(result) == 0 || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= 2.326)');
     expect(success.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 2.326');
     // The abort line of the success rate (0.99 → 1 % errors) and of latency (0.75 s, 1 % slower) are in the queries.
     expect(success.provider.prometheus.query).toContain('0.01, 0.02) or vector(0.01)');
@@ -112,12 +115,29 @@ describe('StatelessService in prod (canary)', () => {
     expect(restarts.provider.prometheus.query).toContain('kube_pod_container_status_restarts_total{namespace="{{args.namespace}}", pod=~"{{args.workload}}-{{args.canary-hash}}-[a-z0-9]+"}');
     expect(restarts.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= 0');
     expect(restarts.failureCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] > 0');
+    // The verdicts: the same scores, measured once at the step's end over the canary's whole life (10 m: two 5 m
+    // analysis steps), passing at ≤ the step's verdict-pass-line and failing above z; success-rate no data is
+    // inconclusive (a pause), latency no data passes.
+    for (const [verdict, guard] of [[successVerdict, success], [latencyVerdict, latency]]) {
+      expect(verdict).toMatchObject({ initialDelay: '5m', count: 1, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 2 });
+      expect(verdict.interval).toBeUndefined();
+      expect(verdict.provider.prometheus.query).toBe(guard.provider.prometheus.query.replaceAll('[5m', '[10m'));
+      expect(verdict.failureCondition).toBe(guard.failureCondition);
+    }
+    expect(successVerdict.successCondition).toBe('(len(result) > 0 && !isNaN(result[0])) && result[0] <= {{args.verdict-pass-line}}');
+    expect(latencyVerdict.successCondition).toBe('len(result) == 0 || ((len(result) > 0 && !isNaN(result[0])) && result[0] <= {{args.verdict-pass-line}})');
+    // The promotion's line is the template's default; the step before the last passes z: it only needs the data and no
+    // significant excess, and a canary in between goes on to the next step's evidence.
+    expect(template.spec.args).toContainEqual({ name: 'verdict-pass-line', value: '0.674' });
+    const rollout = manifestOf(objects, 'prod', 'Rollout', 'api');
+    const passLines = rollout.spec.strategy.canary.steps.filter((st: any) => st.analysis).map((st: any) => st.analysis.args.find((a: any) => a.name === 'verdict-pass-line')?.value);
+    expect(passLines).toEqual(['2.326', undefined]);
   });
 
   it('adds the saturation SLI when asked', () => {
     const objs = synthApi({ slo: { cpuSaturationPassBelow: 0.7 } }, [Environment.prod()]);
     const metrics = manifestOf(objs, 'prod', 'AnalysisTemplate', 'api-slo').spec.metrics;
-    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts', 'cpu-saturation']);
+    expect(metrics.map((m: any) => m.name)).toEqual(['success-rate', 'latency-p99', 'restarts', 'cpu-saturation', 'success-rate-verdict', 'latency-p99-verdict']);
     expect(metrics[3].successCondition).toContain('result[0] <= 0.7');
     expect(metrics[3].failureCondition).toContain('result[0] > 0.85');
   });

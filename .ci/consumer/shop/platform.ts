@@ -74,8 +74,8 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
       readinessProbe: Probe.httpGet('/ready'),
       replicas: 3,
       trafficRouter: gateway.router({ hostnames: ['catalog.shop.example'] }),
-      // A low-traffic service: 5 req/s of user traffic, so each analysis step takes longer to see enough requests.
-      slo: { successRate: 0.99, latencyP99: Duration.millis(500), excludePaths: ['/metrics'], expectedRequestsPerSecond: 5, count: 6 },
+      // A low-traffic service: 3 req/s of user traffic, so each analysis step takes longer to see enough requests.
+      slo: { successRate: 0.99, latencyP99: Duration.millis(500), excludePaths: ['/metrics'], expectedRequestsPerSecond: 3, count: 7 },
     });
     new WebFrontend(env, 'storefront', {
       image: `ghcr.io/shop/storefront@${digest('d')}`,

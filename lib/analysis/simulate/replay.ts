@@ -1,6 +1,6 @@
 import { type ProviderOutcome, runAnalysis } from '../evaluate/analysis-run.js';
 import type { PrometheusClient } from './prometheus.js';
-import { stepSeconds, type Subject } from './subjects.js';
+import { metricsForStep, stepSeconds, type Subject } from './subjects.js';
 
 /** Options of {@link replay}. */
 export interface ReplayOptions {
@@ -72,7 +72,7 @@ export async function replay(client: PrometheusClient, subjects: readonly Subjec
       let verdict = 'Successful';
       let reason = '';
       for (let j = 0; j < s.steps.length; j++) {
-        const outcome = runAnalysis(s.metrics, (m, at) => cache.get(m.name)?.get(start + j * duration + at) ?? { error: 'measurement off the replay grid (error retry): not replayed' }, 3600);
+        const outcome = runAnalysis(metricsForStep(s.metrics, s.steps[j]?.args ?? {}), (m, at) => cache.get(m.name)?.get(start + j * duration + at) ?? { error: 'measurement off the replay grid (error retry): not replayed' }, 3600);
         if (outcome.phase !== 'Successful') {
           verdict = outcome.phase;
           reason = `step ${j + 1} · ${outcome.decidingMetric} · ${outcome.message}`;

@@ -1,7 +1,7 @@
 import { type Measurement, type ProviderOutcome, runAnalysis, type RunOutcome } from '../evaluate/analysis-run.js';
 import { LocalPrometheus, type PrometheusBinaries, type PrometheusClient } from './prometheus.js';
 import { POWER_ERROR_MULTIPLES, POWER_LATENCY_MULTIPLES, powerScenarios, probesFor, type Scenario, seededRandom, sloScenarios, type TrialVerdict, type Verdict } from './scenarios.js';
-import { type QueryMetric, type SloSubject, stepSeconds, type Subject, type WebSubject } from './subjects.js';
+import { metricsForStep, type QueryMetric, type SloSubject, stepSeconds, substituteArgs, type Subject, type WebSubject } from './subjects.js';
 import { CPU_HEADER, HISTOGRAM_HEADER, REQUESTS_HEADER, RESTARTS_HEADER, SCRAPE_SECONDS, writePodCpu, writePodHistogram, writePodRequests, writePodRestarts } from './traffic.js';
 import { webScenarios } from './web-scenarios.js';
 
@@ -204,9 +204,7 @@ function podSuffix(random: () => number): string {
   return s;
 }
 
-function substitute(query: string, args: Readonly<Record<string, string>>): string {
-  return query.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name: string) => args[name] ?? whole);
-}
+
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
@@ -438,7 +436,7 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
   for (const m of d.subject.metrics) {
     const byQuery = new Map<string, number[][]>();
     d.stepStarts.forEach((start, j) => {
-      const query = substitute(m.query, args(j));
+      const query = substituteArgs(m.query, args(j));
       const groups = byQuery.get(query) ?? [];
       for (let k = 0; k < trials; k++) {
         const times = (groups[Math.floor(k / n)] ??= []);
@@ -472,7 +470,8 @@ async function runDataset(client: PrometheusClient, d: Dataset, layout: Layout, 
   }
   const sorted = [...reasons.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const lines: Record<string, number | undefined> = {};
-  for (const m of d.subject.metrics) lines[m.name] = threshold(m.successCondition);
+  // The lines of the last step (the promotion's).
+  for (const m of metricsForStep(d.subject.metrics, d.subject.steps[d.subject.steps.length - 1]?.args ?? {})) lines[m.name] = threshold(m.successCondition);
   return {
     template: d.subject.template,
     kind: 'prometheus',
@@ -513,7 +512,7 @@ function decideTrial(d: Dataset, origin: number, k: number, cache: Map<string, M
   let verdict: Trial | undefined;
   for (let j = 0; j < d.stepStarts.length; j++) {
     const startedAt = d.stepStarts[j]!;
-    const outcome = runAnalysis(d.subject.metrics, (m, at) => {
+    const outcome = runAnalysis(metricsForStep(d.subject.metrics, d.subject.steps[j]?.args ?? {}), (m, at) => {
       const t = origin + startedAt + at;
       // Prometheus unreachable or timing out: the provider's error, whatever the data.
       const down = d.scenario.provider?.(startedAt + at, drawFor(seed, d, k, m.name, t));
@@ -550,7 +549,7 @@ async function runTrials(client: PrometheusClient, d: Dataset, layout: Layout, c
     }
     if (missing.length === 0) return out as Trial[];
     await pool(missing.map((miss) => async () => {
-      const r = await client.query(substitute(miss.metric.query, args(miss.step)), miss.at);
+      const r = await client.query(substituteArgs(miss.metric.query, args(miss.step)), miss.at);
       cache.get(miss.metric.name)!.set(miss.at, 'error' in r ? { error: r.error } : { result: r.values, value: JSON.stringify(r.values) });
     }), 3);
   }

@@ -79,11 +79,14 @@ export function subjectsOf(objects: readonly Obj[]): Subject[] {
       }
       const rollout = rollouts.find((r) => (r.spec?.strategy?.canary?.steps ?? []).some((s: Obj) => (s.analysis?.templates ?? []).some((x: Obj) => x.templateName === name)));
       const steps: AnalysisStep[] = [];
+      // The template's own defaults, which a step's args override.
+      const defaults: Record<string, string> = {};
+      for (const a of Array.isArray(t.spec?.args) ? t.spec.args : []) if (typeof a?.value === 'string') defaults[a.name] = a.value;
       let weight = 0;
       for (const s of rollout?.spec?.strategy?.canary?.steps ?? []) {
         if (typeof s.setWeight === 'number') weight = s.setWeight;
         if (s.analysis && (s.analysis.templates ?? []).some((x: Obj) => x.templateName === name)) {
-          const args: Record<string, string> = {};
+          const args: Record<string, string> = { ...defaults };
           for (const a of s.analysis.args ?? []) if (typeof a.value === 'string') args[a.name] = a.value;
           steps.push({ weight, args });
         }
@@ -105,7 +108,7 @@ export function subjectsOf(objects: readonly Obj[]): Subject[] {
         namespace,
         workload: rollout?.metadata?.name ?? steps[0]?.args.workload ?? name,
         metrics: metrics.map((m) => ({ ...runMetricOf(m), query: m.provider.prometheus.query })),
-        steps: steps.length > 0 ? steps : DEFAULT_STEPS.map((w) => ({ weight: w, args: {} })),
+        steps: steps.length > 0 ? steps : DEFAULT_STEPS.map((w) => ({ weight: w, args: { ...defaults } })),
         objectives: successRate > 0 && latency > 0 ? { errorBudget: Math.round((1 - successRate) * 1e9) / 1e9, latencyP99: latency } : undefined,
         probes,
         cpuRequestCores: cpuCores(container.resources?.requests?.cpu),
@@ -138,3 +141,17 @@ export function stepSeconds(metrics: readonly RunMetric[]): number {
 }
 
 export { goDurationSeconds };
+
+/** Substitutes `{{args.<name>}}` in a text; unknown names stay as they are. */
+export function substituteArgs(text: string, args: Readonly<Record<string, string>>): string {
+  return text.replace(/\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g, (whole, name: string) => args[name] ?? whole);
+}
+
+/** The metrics as one analysis step runs them: its args substituted in the conditions (Argo Rollouts resolves args in the whole metric). */
+export function metricsForStep<M extends RunMetric>(metrics: readonly M[], args: Readonly<Record<string, string>>): M[] {
+  return metrics.map((m) => ({
+    ...m,
+    ...(m.successCondition === undefined ? {} : { successCondition: substituteArgs(m.successCondition, args) }),
+    ...(m.failureCondition === undefined ? {} : { failureCondition: substituteArgs(m.failureCondition, args) }),
+  }));
+}

@@ -18,26 +18,31 @@ export const FLOW_NODES = {
 
 const MAX_METRICS_PER_LINE = 3;
 
-/** One line describing how a metric measures: `5 × 1m, failureLimit 1`. */
+/** One line describing how a metric measures: `5 × 1m, failureLimit 1`, or `once after 5m, failureLimit 0`. */
 function measurement(metric: Record<string, any>): string {
   const count = metric.count ?? 1;
-  const every = metric.interval ? ` × ${metric.interval}` : '';
-  return `${count}${every}, failureLimit ${metric.failureLimit ?? 0}`;
+  const how = metric.interval ? `${count} × ${metric.interval}` : count === 1 ? `once${metric.initialDelay ? ` after ${metric.initialDelay}` : ''}` : String(count);
+  return `${how}, failureLimit ${metric.failureLimit ?? 0}`;
 }
 
 /**
- * The label of an analysis gate: the templates, their metric names (a few per line), and how they
- * measure (when every metric measures the same way; otherwise per metric).
+ * The label of an analysis gate: the templates, then the metric names (a few per line) grouped by how they
+ * measure, each group followed by its measurement (e.g. the SLI metrics every minute, then their verdicts once
+ * at the step's end).
  */
 export function gateLines(title: string, templateNames: readonly string[], context: FlowContext): string[] {
   const metrics = templateNames.flatMap((t) => (context.templates.get(t)?.spec?.metrics ?? []) as Record<string, any>[]);
   const lines = [`${title}: ${templateNames.join(', ') || 'no template'}`];
   if (metrics.length === 0) return templateNames.length > 0 ? [...lines, '(template not in this environment)'] : lines;
-  const names = metrics.map((m) => String(m.name));
-  for (let i = 0; i < names.length; i += MAX_METRICS_PER_LINE) lines.push(names.slice(i, i + MAX_METRICS_PER_LINE).join(' · '));
-  const ways = [...new Set(metrics.map(measurement))];
-  if (ways.length === 1) lines.push(`each ${ways[0]}`);
-  else for (const m of metrics) lines.push(`${m.name}: ${measurement(m)}`);
+  const groups = new Map<string, string[]>();
+  for (const m of metrics) {
+    const way = measurement(m);
+    groups.set(way, [...(groups.get(way) ?? []), String(m.name)]);
+  }
+  for (const [way, names] of groups) {
+    for (let i = 0; i < names.length; i += MAX_METRICS_PER_LINE) lines.push(names.slice(i, i + MAX_METRICS_PER_LINE).join(' · '));
+    lines.push(names.length > 1 || groups.size === 1 ? `each ${way}` : way);
+  }
   return lines;
 }
 

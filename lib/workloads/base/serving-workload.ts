@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { analysisStepArgs, evidenceProblems, SloAnalysisTemplate } from '../../analysis/slo-analysis-template.js';
+import { analysisStepArgs, evidenceProblems, SloAnalysisTemplate, verdictWindowSeconds } from '../../analysis/slo-analysis-template.js';
 import { resolveSlo, ServiceLevelObjectives } from '../../analysis/service-level-objectives.js';
 import { checkCanarySteps } from '../../delivery/canary-step.js';
 import { emitDeployment } from '../../delivery/deployment.js';
@@ -119,7 +120,7 @@ export abstract class ServingWorkload extends WorkloadBase {
     for (const p of problems) this.problem(p);
     if (problems.length === 0) for (const p of evidenceProblems(strategy.steps, resolved, `${field}.steps`)) this.problem(p);
     const analysisTemplateName = `${this.name}-slo`;
-    new SloAnalysisTemplate(this, 'analysis', { name: analysisTemplateName, namespace: this.namespace, labels: this.labels, slo: resolved });
+    new SloAnalysisTemplate(this, 'analysis', { name: analysisTemplateName, namespace: this.namespace, labels: this.labels, slo: resolved, verdictWindow: Duration.seconds(verdictWindowSeconds(strategy.steps, resolved)) });
 
     const autoscaled = this.autoscaling.isAutoscaled;
     if (strategy.abortScaleDownDelaySeconds !== undefined && autoscaled && router) {
@@ -142,7 +143,9 @@ export abstract class ServingWorkload extends WorkloadBase {
       stableService: this.serviceName,
       canaryService: canaryServiceName,
       trafficRouting: router?.rolloutTrafficRouting(target),
-      analysis: { templates: [{ templateName: analysisTemplateName }], args: analysisStepArgs(this.namespace, this.name) },
+      // The steps before the last analysis step advance a canary that is not significantly bad; the last one promotes only on its verdict.
+      analysis: { templates: [{ templateName: analysisTemplateName }], args: analysisStepArgs(this.namespace, this.name, resolved.z) },
+      lastAnalysis: { templates: [{ templateName: analysisTemplateName }], args: analysisStepArgs(this.namespace, this.name) },
       // One HPA averages over stable and canary pods (argo-rollouts#2857, #3849); scaling the stable
       // down as the canary takes traffic keeps the total, and the HPA's view, honest.
       dynamicStableScale: autoscaled && router !== undefined,

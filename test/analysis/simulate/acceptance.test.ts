@@ -124,27 +124,24 @@ describe('canary analysis verdicts of the reference platforms, against a real Pr
     });
   });
 
-  // The known limits of power (README "Proving the verdicts"), and the only cells allowed to miss their acceptance: bad
-  // canaries only a little past the abort line for the evidence their steps gather (bitvaultd's line is 0.2 %, 4 × its
-  // 0.05 % budget; 5 × the budget is 1.25 × the line), or whose measurements time out. Each two failing measurements
-  // of overlapping windows away from an abort. Measured with seed 1 and 100 trials: 4, 7, 1 and 2 promoted; the
-  // bounds are 1.5 × those, rounded up. Issue 19 stays open on them: a bad canary must never be promoted.
-  const KNOWN_LIMITS: Readonly<Record<string, number>> = {
-    'bitvaultd-slo/errors-5x-2000rps': 6,
-    'bitvaultd-slo/prometheus-timeouts': 11,
-    'bitvaultd-slo/degrading': 2,
-    'inference-slo/errors-5pct-5rps': 3,
-  };
-
-  it('never promotes a bad canary in any scenario of the suite, but for the known limits of power (bounded)', () => {
+  it('never promotes a bad canary in any scenario of the suite', () => {
     const bad = new Set(sloScenarios({ errorBudget: 0.001, latencyP99: 0.25 }).filter((s) => s.bad).map((s) => s.id));
     expect(bad.size).toBeGreaterThanOrEqual(14);
-    const promoted = sim.results.filter((r) => bad.has(r.scenario) && r.counts.Successful > 0);
-    expect(promoted.filter((r) => !(`${r.template}/${r.scenario}` in KNOWN_LIMITS)).map((r) => `${r.template}/${r.scenario}: ${r.counts.Successful} promoted`)).toEqual([]);
-    for (const r of promoted) expect(r.counts.Successful, `${r.template}/${r.scenario}`).toBeLessThanOrEqual(KNOWN_LIMITS[`${r.template}/${r.scenario}`]!);
+    expect(sim.results.filter((r) => bad.has(r.scenario) && r.counts.Successful > 0).map((r) => `${r.template}/${r.scenario}: ${r.counts.Successful} promoted`)).toEqual([]);
   });
 
-  it('meets every scenario acceptance but for the known limits of power', () => {
-    expect(sim.results.filter((r) => !r.accepted && !(`${r.template}/${r.scenario}` in KNOWN_LIMITS)).map((r) => `${r.template}/${r.scenario}`)).toEqual([]);
+  it('meets every scenario acceptance', () => {
+    expect(sim.results.filter((r) => !r.accepted).map((r) => `${r.template}/${r.scenario}`)).toEqual([]);
+  });
+
+  it('promotes only on the step verdicts: every promoted trial ends each analysis step on passing verdict measurements', () => {
+    for (const r of sim.results.filter((x) => x.kind === 'prometheus' && x.counts.Successful > 0)) {
+      for (const step of r.example.steps) {
+        if (r.example.verdict !== 'Successful') break;
+        const verdicts = step.outcome.measurements.filter((m) => m.metric.endsWith('-verdict'));
+        expect(verdicts.map((m) => m.metric).sort(), `${r.template}/${r.scenario}`).toEqual(['latency-p99-verdict', 'success-rate-verdict']);
+        expect(verdicts.every((m) => m.phase === 'Successful'), `${r.template}/${r.scenario}`).toBe(true);
+      }
+    }
   });
 });

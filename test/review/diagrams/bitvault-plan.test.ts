@@ -117,7 +117,7 @@ describe('rollout plans of bitvault', () => {
     // THEN
     expect(summary).toBe('canary 10% → analysis(gateway-slo) → 30% → analysis(gateway-slo) → 100% via Gateway API plugin · HPA 3–12 replicas · PDB maxUnavailable 1');
     expect(text(chart, 'step_1')).toBe('canary 10%\nof traffic via Gateway API plugin');
-    expect(text(chart, 'step_2')).toBe('analysis: gateway-slo\nsuccess-rate · latency-p99 · restarts\ncpu-saturation\neach 5 × 1m, failureLimit 1');
+    expect(text(chart, 'step_2')).toBe('analysis: gateway-slo\nsuccess-rate · latency-p99 · restarts\ncpu-saturation\neach 5 × 1m, failureLimit 1\nsuccess-rate-verdict · latency-p99-verdict\neach once after 5m, failureLimit 0');
     expect(chart.nodes.get('step_2')?.shape).toBe('diamond');
     expect(text(chart, 'step_3')).toBe('canary 30%\nof traffic via Gateway API plugin');
     expect(text(chart, 'abort')).toBe('abort → 100% stable (automatic rollback)\ncanary pods removed after 30 s');

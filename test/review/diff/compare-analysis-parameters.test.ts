@@ -51,7 +51,8 @@ describe('compareAnalysisParameters', () => {
     // THEN
     expect(rows(changes)).toEqual([
       ['success-rate abort line', '0.998', '0.98', undefined, ['analysis-weakened']],
-      ['metric success-rate query', expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), undefined, []],
+      // The step's verdict measures the same query: shown once.
+      ['metric success-rate query', expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), expect.stringMatching(/^\d+ characters, sha256:[0-9a-f]{12}$/), 'also metric success-rate-verdict', []],
     ]);
     expect(changes[0].risks[0].reason).toBe('success-rate abort line 0.998 → 0.98: the analysis tolerates more');
     // The error score compares with 1 − abort line (0.002 → 0.02) and with its cap, twice that (0.004 → 0.04, the clamp of the stable's ratio), in each place of the query, and nothing else.
@@ -67,8 +68,8 @@ describe('compareAnalysisParameters', () => {
     // THEN
     expect(rows(changes)).toEqual([
       ['paths left out of the analysis', '/healthz, /readyz', '/healthz, /metrics, /readyz', 'added /metrics', ['analysis-weakened']],
-      ['metric latency-p99 query', expect.any(String), expect.any(String), undefined, []],
-      ['metric success-rate query', expect.any(String), expect.any(String), undefined, []],
+      ['metric latency-p99 query', expect.any(String), expect.any(String), 'also metric latency-p99-verdict', []],
+      ['metric success-rate query', expect.any(String), expect.any(String), 'also metric success-rate-verdict', []],
     ]);
     expect(changes[0].risks[0].reason).toBe('paths left out of the analysis gained /metrics: the analysis no longer sees them');
     expect(changes[2].lineDiff).toEqual([expect.stringMatching(/^@@ \d+ places @@$/), '-, http_route!~"/readyz|/healthz"', '+, http_route!~"/readyz|/healthz|/metrics"']);
@@ -108,10 +109,13 @@ describe('compareAnalysisParameters', () => {
       ['metric latency-p99 successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric latency-p99 failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
       // z is in the queries too: below minRequests a score must clear it to count (a pass needs minRequests).
-      ['metric latency-p99 query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), undefined, []],
+      ['metric latency-p99 query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), 'also metric latency-p99-verdict', []],
+      // The verdicts fail above z too (they pass at ≤ 1 whatever the confidence).
+      ['metric latency-p99-verdict failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
       ['metric success-rate successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric success-rate failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
-      ['metric success-rate query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), undefined, []],
+      ['metric success-rate query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), 'also metric success-rate-verdict', []],
+      ['metric success-rate-verdict failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
     ]);
   });
 
