@@ -74,7 +74,7 @@ const comparisons = (condition: string) => [...condition.matchAll(COMPARISON)].m
  * are built from them (z of the confidence, saturation lines), so a condition that moved with them is
  * listed without a flag of its own; the parameter's line carries it.
  */
-function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>, explained: boolean, sharedWith: readonly string[] | undefined): ChangeDraft[] {
+function compareMetric(subject: string, name: string, a: Record<string, any>, b: Record<string, any>, explained: boolean): ChangeDraft[] {
   const out: ChangeDraft[] = [];
   const add = (field: string, risks: Risk[] = []) => {
     if (JSON.stringify(a[field]) === JSON.stringify(b[field])) return;
@@ -100,10 +100,7 @@ function compareMetric(subject: string, name: string, a: Record<string, any>, b:
   add('failureLimit', limitRisk('failureLimit', a.failureLimit, b.failureLimit, 0, 'more failed measurements are tolerated before the analysis fails'));
   add('inconclusiveLimit', limitRisk('inconclusiveLimit', a.inconclusiveLimit, b.inconclusiveLimit, 0, 'more inconclusive measurements pass without pausing for a human'));
   add('consecutiveErrorLimit', limitRisk('consecutiveErrorLimit', a.consecutiveErrorLimit, b.consecutiveErrorLimit, 4, 'more measurement errors in a row are tolerated'));
-  // An SLI and its step verdict share their query: the change is shown once, on the first of them.
-  if (sharedWith === undefined) return out;
-  const also = sharedWith.length > 0 ? `also metric ${sharedWith.join(', ')}` : undefined;
-  out.push(...compareProvider(subject, name, a.provider, b.provider).map((c) => (also ? { ...c, note: c.note ? `${c.note}; ${also}` : also } : c)));
+  out.push(...compareProvider(subject, name, a.provider, b.provider));
   return out;
 }
 
@@ -155,19 +152,33 @@ export function compareAnalysisTemplates(before: Record<string, any>, after: Rec
   const changes: ChangeDraft[] = compareAnalysisParameters(subject, before, after);
   const explained = changes.length > 0 && statesParameters(before) && statesParameters(after);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
-  // Metrics whose provider changed in the same way, by the first of them (sorted by name).
-  const sameProvider = new Map<string, string[]>();
-  for (const name of names) {
+  const metricChanges = names.map((name) => {
     const old = a.get(name);
     const now = b.get(name);
-    if (old && now) sameProvider.set(JSON.stringify([old.provider, now.provider]), [...(sameProvider.get(JSON.stringify([old.provider, now.provider])) ?? []), name]);
+    return { name, old, now, changes: old && now ? compareMetric(subject, name, old, now, explained) : [] };
+  });
+  // An SLI and its step verdict measure the same score over other windows: the same edit shows the same provider line
+  // diffs in both. Such a change is shown once, on the first metric, with the others named.
+  const sameEdit = (name: string, c: ChangeDraft) => c.field.startsWith(`metric ${name} `) && c.lineDiff !== undefined;
+  const editKey = (name: string, list: readonly ChangeDraft[]) => JSON.stringify(list.filter((c) => sameEdit(name, c)).map((c) => [c.field.slice(`metric ${name} `.length), c.lineDiff]));
+  const firstWithEdit = new Map<string, string>();
+  const alsoFor = new Map<string, string[]>();
+  for (const m of metricChanges) {
+    if (!m.changes.some((c) => sameEdit(m.name, c))) continue;
+    const key = editKey(m.name, m.changes);
+    const first = firstWithEdit.get(key);
+    if (first === undefined) firstWithEdit.set(key, m.name);
+    else alsoFor.set(first, [...(alsoFor.get(first) ?? []), m.name]);
   }
-  for (const name of names) {
-    const old = a.get(name);
-    const now = b.get(name);
-    const shared = old && now ? sameProvider.get(JSON.stringify([old.provider, now.provider]))! : [];
-    if (old && now) changes.push(...compareMetric(subject, name, old, now, explained, shared[0] === name ? shared.slice(1) : undefined));
-    else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
+  const folded = new Set([...alsoFor.values()].flat());
+  for (const { name, old, now, changes: list } of metricChanges) {
+    const also = alsoFor.get(name);
+    if (old && now) {
+      for (const c of list) {
+        if (!sameEdit(name, c)) changes.push(c);
+        else if (!folded.has(name)) changes.push(also ? { ...c, note: c.note ? `${c.note}; also metric ${also.join(', ')}` : `also metric ${also.join(', ')}` } : c);
+      }
+    } else if (old) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, before: metricSummary(old), note: 'removed', risks: [risk('analysis-weakened', `metric ${name} removed: it no longer gates the rollout`)] });
     else if (now) changes.push({ subject, aspect: 'analysis', field: `metric ${name}`, after: metricSummary(now), note: 'added', risks: [] });
   }
   return { changes, covered: [/^spec\.metrics(\.|\[|$)/, ...PARAMETER_ANNOTATIONS.map(annotationField)] };

@@ -94,6 +94,8 @@ describe('compareAnalysisParameters', () => {
       ['confidence of an abort', '0.999', '0.99', undefined, []],
       ['minimum requests for a verdict', '100', '50', undefined, []],
       ['query window (s)', '120', '300', undefined, []],
+      // z is also the verdict line the Rollout's first analysis step passes to the template.
+      ['other fields', undefined, 'spec.strategy.canary.steps[1].analysis.args[verdict-pass-line].value', undefined, []],
     ]);
   });
 
@@ -109,13 +111,14 @@ describe('compareAnalysisParameters', () => {
       ['metric latency-p99 successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric latency-p99 failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
       // z is in the queries too: below minRequests a score must clear it to count (a pass needs minRequests).
-      ['metric latency-p99 query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), 'also metric latency-p99-verdict', []],
-      // The verdicts fail above z too (they pass at ≤ 1 whatever the confidence).
+      // z is in every SLI query the same way: one line diff, shown once.
+      ['metric latency-p99 query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), 'also metric latency-p99-verdict, success-rate, success-rate-verdict', []],
+      // The verdicts fail above z too (the promotion's pass line is the template's own).
       ['metric latency-p99-verdict failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
       ['metric success-rate successCondition', 'result[0] <= 2.326', 'result[0] <= 3.09', 'follows from the parameters', []],
       ['metric success-rate failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
-      ['metric success-rate query', expect.stringMatching(/^\d+ characters/), expect.stringMatching(/^\d+ characters/), 'also metric success-rate-verdict', []],
       ['metric success-rate-verdict failureCondition', 'result[0] > 2.326', 'result[0] > 3.09', 'follows from the parameters', []],
+      ['other fields', undefined, 'spec.strategy.canary.steps[1].analysis.args[verdict-pass-line].value', undefined, []],
     ]);
   });
 
