@@ -155,18 +155,18 @@ export abstract class WorkloadBase extends Construct {
    * default (a service with an SLO) decides before rendering its pods; for the others the first pod template decides,
    * with scraping off unless asked for. `interval` is the scrape interval (the SLO's, which its analysis counts at).
    */
-  protected scrapeTarget(byDefault: boolean, httpPort: number | undefined, interval: Duration = Duration.seconds(30)): ResolvedScrape | undefined {
-    if (this.scrape) return this.scrape.target;
+  protected scrapeTarget(byDefault: boolean, httpPort: number | undefined, interval: Duration = Duration.seconds(30)): void {
+    if (this.scrape) return;
     const monitoring = this.props.monitoring;
     const target = monitoringProblems(monitoring).length > 0 ? undefined : resolveScrape(monitoring, byDefault, httpPort, interval);
     this.scrape = { target };
     if (target) emitPodMonitor(this, { name: this.name, namespace: this.namespace, labels: { ...this.labels, ...monitoring?.selectorLabels }, podSelector: this.selector, scrape: target });
-    return target;
   }
 
   /** The rendered pod template (secure by default). */
   protected podTemplate(port: number | undefined): Record<string, unknown> {
-    const scrape = this.scrapeTarget(false, port);
+    this.scrapeTarget(false, port);
+    const scrape = this.scrape?.target;
     return renderPodTemplate({
       labels: this.labels,
       containerName: this.name,
