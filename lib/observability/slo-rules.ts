@@ -128,6 +128,11 @@ export class SloIndicator {
     return this.selector(`${p.requestDurationHistogram}_count`, [`${p.statusCodeLabel}=~"${p.errorStatusRegex}"`]);
   }
 
+  /** The histogram's buckets (every `le`). */
+  public get buckets(): string {
+    return this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`);
+  }
+
   /** Counter of the requests at most as slow as the latency objective: the histogram bucket at the objective. */
   public get fastEnough(): string {
     return this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`, [`le=~"${leRegex(this.slo.latencyP99Seconds)}"`]);
@@ -243,13 +248,13 @@ function ruleGroup(props: SloRulesProps, indicator: SloIndicator, objective: Slo
       alert: BURN_RATE_ALERT_NAME,
       expr: `${SLO_RECORDS.burnRate(alert.longWindow)}${match} > ${alert.burnRate} and ${SLO_RECORDS.burnRate(alert.shortWindow)}${match} > ${alert.burnRate}`,
       labels: { severity: alert.severity, slo, service: props.service, environment: props.environment, team: props.team, long_window: alert.longWindow, short_window: alert.shortWindow },
-      annotations: annotations(props, objective, alert, budget, periodDays),
+      annotations: annotations(props, indicator, objective, alert, budget, periodDays),
     });
   }
   return { name: `${props.service}-${slo}`, rules };
 }
 
-function annotations(props: SloRulesProps, objective: SloObjectiveDeclaration, alert: BurnRateAlert, budget: number, periodDays: number): Record<string, string> {
+function annotations(props: SloRulesProps, indicator: SloIndicator, objective: SloObjectiveDeclaration, alert: BurnRateAlert, budget: number, periodDays: number): Record<string, string> {
   const percent = (x: number) => `${round(x * 100)} %`;
   const what = objective.name === 'availability' ? `answered more than ${percent(alert.burnRate * budget)} of its requests with errors (status ${props.slo.prometheus.errorStatusRegex})` : `served more than ${percent(alert.burnRate * budget)} of its requests slower than ${round(objective.thresholdSeconds! * 1000)} ms`;
   const lasts = Math.round((periodDays / alert.burnRate) * 10) / 10;
@@ -258,15 +263,16 @@ function annotations(props: SloRulesProps, objective: SloObjectiveDeclaration, a
     description: `${props.service} in ${props.namespace} ${what} over both the last ${alert.longWindow} and the last ${alert.shortWindow}: ${alert.burnRate} × the ${percent(budget)} error budget of its ${percent(objective.target)} ${objective.name} SLO. At this rate the ${periodDays}-day budget is spent in ${lasts} days.`,
   };
   if (props.runbookUrl) out.runbook_url = props.runbookUrl;
-  else out.runbook = runbook(props, objective);
+  else out.runbook = runbook(props, indicator, objective);
   return out;
 }
 
-function runbook(props: SloRulesProps, objective: SloObjectiveDeclaration): string {
+function runbook(props: SloRulesProps, indicator: SloIndicator, objective: SloObjectiveDeclaration): string {
   const ns = props.namespace;
   const releases = props.workloadKind === 'Rollout' ? `kubectl argo rollouts get rollout ${props.service} -n ${ns} (undo a promoted release: kubectl argo rollouts undo ${props.service} -n ${ns})` : `kubectl rollout history deployment/${props.service} -n ${ns} (undo: kubectl rollout undo deployment/${props.service} -n ${ns})`;
-  const bad = objective.name === 'availability' ? objective.bad! : objective.total;
-  return `1. A recent release? ${releases}. 2. Which pods and routes? sum by (pod, ${props.slo.prometheus.routeLabel}) (rate(${bad}[5m])). 3. Roll back a release that caused it; otherwise find the dependency or the saturation behind it.`;
+  const route = props.slo.prometheus.routeLabel;
+  const which = objective.name === 'availability' ? `sum by (pod, ${route}) (rate(${objective.bad!}[5m]))` : `histogram_quantile(0.99, sum by (le, pod, ${route}) (rate(${indicator.buckets}[5m])))`;
+  return `1. A recent release? ${releases}. 2. Which pods and routes? ${which}. 3. Roll back a release that caused it; otherwise find the dependency or the saturation behind it.`;
 }
 
 function round(value: number): number {
