@@ -10,6 +10,7 @@ export declare class Environment {
     readonly imagePolicy: ImagePolicy;
     readonly statelessDelivery: ServiceDelivery;
     readonly frontendDelivery: FrontendDelivery;
+    readonly sloAlerting: SloAlerting;
     constructor(props: EnvironmentProps);
     scaleReplicas(replicas: number): number;
     problems(): {
@@ -26,6 +27,7 @@ export interface EnvironmentOptions {
     readonly imagePolicy?: ImagePolicy;
     readonly statelessDelivery?: ServiceDelivery;
     readonly frontendDelivery?: FrontendDelivery;
+    readonly sloAlerting?: SloAlerting;
 }
 export interface EnvironmentProps extends EnvironmentOptions {
     readonly name: string;
@@ -38,6 +40,11 @@ export declare enum FrontendDelivery {
 export declare enum ServiceDelivery {
     CANARY = "canary",
     ROLLING = "rolling"
+}
+export declare enum SloAlerting {
+    PAGE_AND_TICKET = "page-and-ticket",
+    TICKET = "ticket",
+    NONE = "none"
 }
 export declare enum ImagePolicy {
     REQUIRE_DIGEST = "require-digest",
@@ -416,6 +423,27 @@ export interface SmokeTestProps {
     readonly failureLimit?: number;
     readonly timeoutSeconds?: number;
 }
+export interface MonitoringProps {
+    readonly scrape?: boolean;
+    readonly metricsPort?: number;
+    readonly metricsPath?: string;
+    readonly selectorLabels?: Readonly<Record<string, string>>;
+    readonly team?: string;
+    readonly runbookUrl?: string;
+    readonly sloPeriod?: Duration;
+}
+export declare enum RolloutNotificationTrigger {
+    ROLLOUT_ABORTED = "on-rollout-aborted",
+    ROLLOUT_PAUSED = "on-rollout-paused",
+    ANALYSIS_RUN_FAILED = "on-analysis-run-failed",
+    ANALYSIS_RUN_ERROR = "on-analysis-run-error",
+    ROLLOUT_COMPLETED = "on-rollout-completed"
+}
+export interface RolloutNotificationsProps {
+    readonly service: string;
+    readonly recipients: readonly string[];
+    readonly triggers?: readonly RolloutNotificationTrigger[];
+}
 export declare class Autoscaling {
     readonly kind: 'fixed' | 'hpa' | 'keda';
     readonly props: HorizontalAutoscalingProps;
@@ -590,6 +618,7 @@ export interface WorkloadProps {
     readonly security?: PodSecurityOptions;
     readonly serviceAccountName?: string;
     readonly disruptionBudget?: DisruptionBudget;
+    readonly monitoring?: MonitoringProps;
 }
 export declare abstract class WorkloadBase extends Construct {
     private readonly defaults;
@@ -608,11 +637,13 @@ export declare abstract class WorkloadBase extends Construct {
     protected readonly props: WorkloadProps;
     protected readonly overrides: WorkloadOverrides;
     protected readonly propsUsable: boolean;
+    private scrape?;
     protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, defaults: ClassDefaults);
     protected static overridesFor<T>(scope: Construct, environments: {
         readonly [environment: string]: T;
     } | undefined): T | undefined;
     protected problem(problem: Parameters<typeof reportProblem>[1]): void;
+    protected scrapeTarget(byDefault: boolean, httpPort: number | undefined, interval?: Duration): void;
     protected podTemplate(port: number | undefined): Record<string, unknown>;
     protected get specReplicas(): number | undefined;
     protected emitDisruptionBudget(): void;
@@ -638,6 +669,8 @@ export declare abstract class ServingWorkload extends WorkloadBase {
         strategy: S;
         field: string;
     };
+    protected get rolloutAnnotations(): Record<string, string>;
+    private get probePaths();
     protected routeTarget(canaryService?: string): RouteTarget;
     protected emitCanary(strategy: CanaryStrategy, field: string): CanaryNames;
     protected emitRolling(strategy: RollingStrategy): void;
@@ -653,6 +686,7 @@ export interface ServingWorkloadProps extends WorkloadProps {
     readonly canary?: CanaryProps;
     readonly rolling?: RollingProps;
     readonly slo?: ServiceLevelObjectives;
+    readonly notifications?: RolloutNotificationsProps;
     readonly environments?: {
         readonly [environment: string]: ServingWorkloadOverrides;
     };

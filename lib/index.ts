@@ -6,7 +6,7 @@
  */
 
 // ---- core: environments, images, durations, sync waves, resources, labels, problems ----------------------------
-export { Environment, type EnvironmentOptions, type EnvironmentProps, FrontendDelivery, ServiceDelivery } from './core/environment.js';
+export { Environment, type EnvironmentOptions, type EnvironmentProps, FrontendDelivery, ServiceDelivery, SloAlerting } from './core/environment.js';
 export { ImagePolicy } from './core/image.js';
 export { SyncWave, type SyncWaveValue } from './core/sync-wave.js';
 export { type ResolvedResources, type ResourceRequirements } from './core/resources.js';
@@ -36,6 +36,10 @@ export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type Ga
 export { NoData } from './analysis/no-data.js';
 export { OTEL_HTTP_BUCKETS, type PrometheusSource, type ServiceLevelObjectives } from './analysis/service-level-objectives.js';
 export { SmokeTestExpectation, type SmokeTestProps } from './analysis/smoke-test-analysis-template.js';
+
+// ---- observability: scrape targets, SLO rules and alerts, rollout notifications (issue 22) ------------------------
+export { type MonitoringProps } from './observability/monitoring.js';
+export { RolloutNotificationTrigger, type RolloutNotificationsProps } from './observability/rollout-notifications.js';
 
 // ---- autoscaling and disruption ------------------------------------------------------------------------------------
 export { Autoscaling, type HorizontalAutoscalingProps, type KedaAutoscalingProps, type KedaBounds, type NatsJetStreamAutoscalingProps } from './autoscaling/autoscaling.js';

@@ -23,6 +23,8 @@ imports=(
   "helmrelease=flux-helm-controller/helm.toolkit.fluxcd.io_helmreleases.yaml"
   "gitrepository=flux-source-controller/source.toolkit.fluxcd.io_gitrepositories.yaml"
   "helmrepository=flux-source-controller/source.toolkit.fluxcd.io_helmrepositories.yaml"
+  "podmonitor=prometheus-operator/monitoring.coreos.com_podmonitors.yaml"
+  "prometheusrule=prometheus-operator/monitoring.coreos.com_prometheusrules.yaml"
 )
 for entry in "${imports[@]}"; do
   prefix="${entry%%=*}"; file="${entry#*=}"

@@ -268,6 +268,11 @@ expect "npm run typecheck of the shop" 0 bash -c "cd '$E' && npm run typecheck"
 expect "npm run synth of the shop (Argo CD, 20 more canary services)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run synth"
 that "... one Argo CD per environment: an Application per unit, an AppProject per environment" bash -c \
   "for e in dev staging prod; do test -f '$E'/dist/shop/\$e/argocd/appproject-shop-\$e.yaml && test -f '$E'/dist/shop/\$e/bootstrap/application-shop-\$e.yaml && [ \$(grep -l '^kind: Application\$' '$E'/dist/shop/\$e/argocd/*.yaml | wc -l) -ge 10 ] || exit 1; done"
+# issue 22: every analysed canary is scraped and watched, and its SLOs export as OpenSLO with the installed bin.
+that "... a PodMonitor and an SLO PrometheusRule beside every analysed canary Rollout (issue 22)" bash -c \
+  "cd '$E' && n=0 && for r in \$(grep -l 'templateName: .*-slo\$' dist/shop/prod/*/rollout-*.yaml); do d=\$(dirname \$r); ls \$d/podmonitor-*.yaml \$d/prometheusrule-*-slo.yaml >/dev/null || exit 1; n=\$((n + 1)); done; [ \$n -ge 20 ]"
+expect "cdk8s-delivery slo export dist/shop/prod --format openslo (installed bin)" 0 bash -c "cd '$E' && npx --no-install cdk8s-delivery slo export dist/shop/prod --format openslo --out '$WORK/slos.yaml'"
+that "... an OpenSLO v1 SLO per objective of every watched service" bash -c "[ \$(grep -c '^kind: SLO\$' '$WORK/slos.yaml') -eq \$((2 * \$(grep -c '^kind: Service\$' '$WORK/slos.yaml'))) ] && grep -q '^apiVersion: openslo/v1\$' '$WORK/slos.yaml' && [ \$(grep -c '^kind: Service\$' '$WORK/slos.yaml') -ge 20 ]"
 expect "git: main with the shop, pushed to an origin" 0 bash -c "cd '$E' && git branch -M main && git add -A && git commit -qm shop && git init -q --bare '$WORK/origin.git' && git remote add origin '$WORK/origin.git' && git push -q origin main && git fetch -q origin"
 expect "the starter's workflow on a push to main (npm ci, typecheck, synth = committed dist/, validate)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 bash '$WORK/workflow-push.sh'"
 expect "npm run check (cdk8s synth: the app, then the validation plugin) of the shop" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run check"

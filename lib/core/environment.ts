@@ -23,6 +23,20 @@ export enum FrontendDelivery {
   ROLLING = 'rolling',
 }
 
+/**
+ * Which SLO alerts an environment emits (issue 22): the multi-window, multi-burn-rate alerts of the Google SRE workbook
+ * ("Alerting on SLOs"), from each service's `slo`. The recording rules (SLI, burn rate, budget remaining) are emitted
+ * whatever the choice.
+ */
+export enum SloAlerting {
+  /** Page on fast burns (14.4 × over 1 h and 5 m, 6 × over 6 h and 30 m), ticket on slow ones (3 × over 1 d and 2 h, 1 × over 3 d and 6 h). The prod default. */
+  PAGE_AND_TICKET = 'page-and-ticket',
+  /** Tickets only (3 × over 1 d and 2 h, 1 × over 3 d and 6 h): nobody is woken for a pre-production burn. The staging default. */
+  TICKET = 'ticket',
+  /** No alerts, the recording rules only. The dev default. */
+  NONE = 'none',
+}
+
 /** Everything an environment decides, apart from its name. */
 export interface EnvironmentOptions {
   /** Namespace the environment's workloads live in. @default `<platform>-<environment name>` */
@@ -40,6 +54,11 @@ export interface EnvironmentOptions {
   readonly statelessDelivery?: ServiceDelivery;
   /** How web frontends ship. @default FrontendDelivery.ROLLING */
   readonly frontendDelivery?: FrontendDelivery;
+  /**
+   * Which SLO burn-rate alerts the services' PrometheusRules hold.
+   * @default SloAlerting.NONE (Environment.prod(): PAGE_AND_TICKET; Environment.staging(): TICKET)
+   */
+  readonly sloAlerting?: SloAlerting;
 }
 
 /** An environment: a name plus {@link EnvironmentOptions}. */
@@ -57,19 +76,19 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * overridden, with types, through {@link EnvironmentOptions}.
  */
 export class Environment {
-  /** Dev: quarter replicas (at least 1), half resources, tags allowed, rolling updates. */
+  /** Dev: quarter replicas (at least 1), half resources, tags allowed, rolling updates, no SLO alerts. */
   public static dev(options: EnvironmentOptions = {}): Environment {
-    return checkFactory(new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'dev' }), 'Environment.dev', [options]);
+    return checkFactory(new Environment({ replicaScale: 0.25, resourceScale: 0.5, imagePolicy: ImagePolicy.ALLOW_TAG, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, sloAlerting: SloAlerting.NONE, ...options, name: 'dev' }), 'Environment.dev', [options]);
   }
 
-  /** Staging: half replicas, full resources, digests required, rolling updates. */
+  /** Staging: half replicas, full resources, digests required, rolling updates, SLO tickets. */
   public static staging(options: EnvironmentOptions = {}): Environment {
-    return checkFactory(new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, ...options, name: 'staging' }), 'Environment.staging', [options]);
+    return checkFactory(new Environment({ replicaScale: 0.5, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.ROLLING, frontendDelivery: FrontendDelivery.ROLLING, sloAlerting: SloAlerting.TICKET, ...options, name: 'staging' }), 'Environment.staging', [options]);
   }
 
-  /** Prod: full replicas and resources, digests required, canary with analysis; web frontends blue-green with a smoke test. */
+  /** Prod: full replicas and resources, digests required, canary with analysis; web frontends blue-green with a smoke test; SLO pages and tickets. */
   public static prod(options: EnvironmentOptions = {}): Environment {
-    return checkFactory(new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, frontendDelivery: FrontendDelivery.BLUE_GREEN, ...options, name: 'prod' }), 'Environment.prod', [options]);
+    return checkFactory(new Environment({ replicaScale: 1, resourceScale: 1, imagePolicy: ImagePolicy.REQUIRE_DIGEST, statelessDelivery: ServiceDelivery.CANARY, frontendDelivery: FrontendDelivery.BLUE_GREEN, sloAlerting: SloAlerting.PAGE_AND_TICKET, ...options, name: 'prod' }), 'Environment.prod', [options]);
   }
 
   /** Environment name. */
@@ -86,6 +105,8 @@ export class Environment {
   public readonly statelessDelivery: ServiceDelivery;
   /** Delivery of web frontends. */
   public readonly frontendDelivery: FrontendDelivery;
+  /** The SLO alerts emitted. */
+  public readonly sloAlerting: SloAlerting;
 
   constructor(props: EnvironmentProps) {
     this.name = props.name;
@@ -95,6 +116,7 @@ export class Environment {
     this.imagePolicy = props.imagePolicy ?? ImagePolicy.REQUIRE_DIGEST;
     this.statelessDelivery = props.statelessDelivery ?? ServiceDelivery.ROLLING;
     this.frontendDelivery = props.frontendDelivery ?? FrontendDelivery.ROLLING;
+    this.sloAlerting = props.sloAlerting ?? SloAlerting.NONE;
   }
 
   /** Scales a replica count by this environment's factor (rounded up, at least 1). */

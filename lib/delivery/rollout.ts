@@ -14,6 +14,8 @@ export interface RolloutBaseProps {
   /** Replica count. @default left out of the spec: an autoscaler owns the count */
   readonly replicas?: number;
   readonly podTemplate: Record<string, unknown>;
+  /** Annotations besides the sync wave (e.g. notification subscriptions). @default none */
+  readonly annotations?: Record<string, string>;
 }
 
 /** Props of {@link emitCanaryRollout}. */
@@ -103,7 +105,7 @@ function emitRollout(scope: Construct, props: RolloutBaseProps, strategy: Record
   return new ApiObject(scope, 'rollout', {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: syncAnnotations(SyncWave.ROLLOUT, { customResource: true }) },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { ...props.annotations, ...syncAnnotations(SyncWave.ROLLOUT, { customResource: true }) } },
     spec,
   });
 }

@@ -12,6 +12,8 @@ export interface PodTemplateInput {
   readonly image: string;
   /** Named container port `http`, if the workload serves traffic. */
   readonly port?: number;
+  /** Named container port `metrics`, when Prometheus scrapes the pods on a port of their own. */
+  readonly metricsPort?: number;
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -49,7 +51,10 @@ export function renderPodTemplate(input: PodTemplateInput): Record<string, unkno
   };
   if (input.command) container.command = [...input.command];
   if (input.args) container.args = [...input.args];
-  if (input.port !== undefined) container.ports = [{ name: 'http', containerPort: input.port, protocol: 'TCP' }];
+  const ports: Record<string, unknown>[] = [];
+  if (input.port !== undefined) ports.push({ name: 'http', containerPort: input.port, protocol: 'TCP' });
+  if (input.metricsPort !== undefined) ports.push({ name: 'metrics', containerPort: input.metricsPort, protocol: 'TCP' });
+  if (ports.length > 0) container.ports = ports;
   const env: Record<string, unknown>[] = [
     ...Object.entries(input.env ?? {}).map(([name, value]) => ({ name, value })),
     ...Object.entries(input.secretEnv ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),

@@ -101,6 +101,7 @@ export class WebFrontend extends ServingWorkload {
       // Left out under an HPA, which then sizes both stacks; previewReplicaCount pins green while previewed.
       replicas: this.specReplicas,
       podTemplate: this.podTemplate(this.port),
+      annotations: this.rolloutAnnotations,
       strategy,
       activeService: this.serviceName,
       previewService,

@@ -35,6 +35,8 @@ describe('StatelessService in prod (canary)', () => {
       'acme/prod/api/horizontalpodautoscaler-api.yaml',
       'acme/prod/api/httproute-api.yaml',
       'acme/prod/api/poddisruptionbudget-api.yaml',
+      'acme/prod/api/podmonitor-api.yaml',
+      'acme/prod/api/prometheusrule-api-slo.yaml',
       'acme/prod/api/rollout-api.yaml',
       'acme/prod/api/service-api-canary.yaml',
       'acme/prod/api/service-api.yaml',

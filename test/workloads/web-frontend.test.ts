@@ -184,7 +184,7 @@ describe('WebFrontend canary, where the environment asks for it', () => {
 
   it('emits exactly the StatelessService canary: same steps, analysis, router and Services', () => {
     expect(objectsOf(objs, 'prod', 'web').map((o) => `${o.manifest.kind}/${o.manifest.metadata.name}/${o.manifest.metadata.annotations[WAVE]}`)).toEqual([
-      'AnalysisTemplate/web-slo/10', 'HorizontalPodAutoscaler/web/30', 'HTTPRoute/web/10', 'PodDisruptionBudget/web/10', 'Rollout/web/30', 'Service/web-canary/10', 'Service/web/10',
+      'AnalysisTemplate/web-slo/10', 'HorizontalPodAutoscaler/web/30', 'HTTPRoute/web/10', 'PodDisruptionBudget/web/10', 'PodMonitor/web/10', 'PrometheusRule/web-slo/10', 'Rollout/web/30', 'Service/web-canary/10', 'Service/web/10',
     ]);
     // GIVEN a StatelessService with the same props; THEN everything but the component label is identical
     const service = synthPlatform((env) => new StatelessService(env, 'web', base), environments);

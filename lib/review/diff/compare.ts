@@ -3,6 +3,7 @@ import { deliveryPlanOf, describePlan } from '../delivery-plan.js';
 import { compareText, HOOK_ANNOTATION, hookOf, isProductionEnvironment, isWorkload, locationOf, ReviewObject, subjectOf, waveOf } from '../manifests.js';
 import { Change, ChangeDraft, risk, Risk } from './change.js';
 import { compareAnalysisTemplates } from './compare-analysis.js';
+import { compareSloRules } from './compare-slo-rules.js';
 import { compareDisruptionBudgets, compareHorizontalAutoscalers, compareScaledObjects } from './compare-capacity.js';
 import { compareImages, compareReplicas, compareStrategies, Comparison } from './compare-workloads.js';
 import { annotationField, changedFields, valueText } from './field-paths.js';
@@ -33,6 +34,7 @@ function kindComparisons(a: Record<string, any>, b: Record<string, any>, product
   if (b.kind === 'PodDisruptionBudget') return [compareDisruptionBudgets(a, b)];
   if (b.kind === 'HorizontalPodAutoscaler') return [compareHorizontalAutoscalers(a, b)];
   if (b.kind === 'ScaledObject') return [compareScaledObjects(a, b)];
+  if (b.kind === 'PrometheusRule') return [compareSloRules(a, b)];
   return [];
 }
 

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { analysisStepArgs, evidenceProblems, SloAnalysisTemplate, verdictWindowSeconds } from '../../analysis/slo-analysis-template.js';
 import { resolveSlo, ServiceLevelObjectives } from '../../analysis/service-level-objectives.js';
+import { notificationAnnotations, notificationProblems, RolloutNotificationsProps } from '../../observability/rollout-notifications.js';
+import { watchSlo } from '../../observability/slo-watch.js';
 import { checkCanarySteps } from '../../delivery/canary-step.js';
 import { emitDeployment } from '../../delivery/deployment.js';
 import { emitCanaryRollout } from '../../delivery/rollout.js';
@@ -34,8 +36,17 @@ export interface ServingWorkloadProps extends WorkloadProps {
   readonly canary?: CanaryProps;
   /** The rolling update, where the environment rolls. @default maxSurge 25%, maxUnavailable 0 */
   readonly rolling?: RollingProps;
-  /** Service level objectives the canary analysis checks. @default success rate 99.5 %, p99 latency 500 ms */
+  /**
+   * Service level objectives the canary analysis checks, and that the service's PrometheusRule watches after it
+   * (recording rules, burn-rate alerts: see `monitoring`). @default success rate 99.5 %, p99 latency 500 ms where a
+   * canary is analysed; elsewhere none
+   */
   readonly slo?: ServiceLevelObjectives;
+  /**
+   * Argo Rollouts notifications of the workload's Rollout (where it has one): subscriptions to the controller's
+   * notification service, by default on abort and on pause. @default none
+   */
+  readonly notifications?: RolloutNotificationsProps;
   /** Per-environment overrides, keyed by environment name. @default none */
   readonly environments?: { readonly [environment: string]: ServingWorkloadOverrides };
 }
@@ -80,6 +91,7 @@ export abstract class ServingWorkload extends WorkloadBase {
       if (!(Number.isInteger(value) && value >= 1 && value <= 65535)) this.problem({ field, value, message: 'must be a port number from 1 to 65535', fix: `set ${field} to e.g. 8080` });
     }
     for (const p of props.trafficRouter?.problems('trafficRouter') ?? []) this.problem(p);
+    for (const p of notificationProblems(props.notifications)) this.problem(p);
     emitService(this, 'service', { name: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector, port: this.servicePort });
     this.emitDisruptionBudget();
   }
@@ -94,7 +106,21 @@ export abstract class ServingWorkload extends WorkloadBase {
     if (strategy instanceof CanaryStrategy || strategy instanceof RollingStrategy) {
       for (const p of checkSurge(strategy.surge, field)) this.problem(p);
     }
+    // With the strategy known and before any pod is rendered: the scrape target and the SLO rules (issue 22).
+    const watch = watchSlo(this, { strategy, slo: this.servingProps.slo, probePaths: this.probePaths, monitoring: this.props.monitoring });
+    for (const p of watch.problems) this.problem(p);
+    this.scrapeTarget(watch.scrapeByDefault, this.port, watch.scrapeInterval);
     return { strategy, field };
+  }
+
+  /** The Rollout's annotations beyond its wave: the notification subscriptions. */
+  protected get rolloutAnnotations(): Record<string, string> {
+    return notificationAnnotations(this.servingProps.notifications);
+  }
+
+  /** The HTTP paths of the probes, left out of the SLIs. */
+  private get probePaths(): string[] {
+    return [this.servingProps.readinessProbe, this.servingProps.livenessProbe, this.servingProps.startupProbe].map((p) => p?.httpPath).filter((p): p is string => p !== undefined);
   }
 
   /** What the router needs to route to this workload. */
@@ -139,6 +165,7 @@ export abstract class ServingWorkload extends WorkloadBase {
       selector: this.selector,
       replicas: this.specReplicas,
       podTemplate: this.podTemplate(this.port),
+      annotations: this.rolloutAnnotations,
       strategy,
       stableService: this.serviceName,
       canaryService: canaryServiceName,

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Autoscaling } from '../../autoscaling/autoscaling.js';
 import { emitHorizontalPodAutoscaler } from '../../autoscaling/horizontal-pod-autoscaler.js';
@@ -12,6 +13,7 @@ import { checkProps } from '../../core/props/check-props.js';
 import { checkResources, resolveResources, ResolvedResources } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
 import { emitPodDisruptionBudget } from '../../disruption/pod-disruption-budget.js';
+import { emitPodMonitor, monitoringProblems, resolveScrape, ResolvedScrape } from '../../observability/monitoring.js';
 import { setOutputFolder } from '../../platform/output-folder.js';
 import { EnvironmentChart } from '../../platform/platform.js';
 import { renderPodTemplate } from '../../pod/pod-template.js';
@@ -61,6 +63,8 @@ export abstract class WorkloadBase extends Construct {
    * then emits nothing, since nothing right could be built from such props, and subclasses build nothing either.
    */
   protected readonly propsUsable: boolean;
+  /** Whether and how Prometheus scrapes the pods, once decided (see {@link scrapeTarget}). */
+  private scrape?: { readonly target: ResolvedScrape | undefined };
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, overrides: WorkloadOverrides | undefined, private readonly defaults: ClassDefaults) {
     super(scope, id);
@@ -132,6 +136,7 @@ export abstract class WorkloadBase extends Construct {
     this.autoscaling = this.resolveAutoscaling();
     const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     for (const p of budget.problems('disruptionBudget')) this.problem(p);
+    for (const p of monitoringProblems(props.monitoring)) this.problem(p);
   }
 
   /** The overrides of the environment `scope` is in, from a per-environment overrides map. */
@@ -144,13 +149,30 @@ export abstract class WorkloadBase extends Construct {
     reportProblem(this, problem);
   }
 
+  /**
+   * Decides, once, whether Prometheus scrapes the pods (`monitoring.scrape`, else `byDefault`), and emits the
+   * PodMonitor when it does; the pod template then declares the metrics port. A class with a reason to scrape by
+   * default (a service with an SLO) decides before rendering its pods; for the others the first pod template decides,
+   * with scraping off unless asked for. `interval` is the scrape interval (the SLO's, which its analysis counts at).
+   */
+  protected scrapeTarget(byDefault: boolean, httpPort: number | undefined, interval: Duration = Duration.seconds(30)): void {
+    if (this.scrape) return;
+    const monitoring = this.props.monitoring;
+    const target = monitoringProblems(monitoring).length > 0 ? undefined : resolveScrape(monitoring, byDefault, httpPort, interval);
+    this.scrape = { target };
+    if (target) emitPodMonitor(this, { name: this.name, namespace: this.namespace, labels: { ...this.labels, ...monitoring?.selectorLabels }, podSelector: this.selector, scrape: target });
+  }
+
   /** The rendered pod template (secure by default). */
   protected podTemplate(port: number | undefined): Record<string, unknown> {
+    this.scrapeTarget(false, port);
+    const scrape = this.scrape?.target;
     return renderPodTemplate({
       labels: this.labels,
       containerName: this.name,
       image: this.image,
       port,
+      metricsPort: scrape?.declarePort ? scrape.containerPort : undefined,
       command: this.props.command,
       args: this.props.args,
       env: this.env,

@@ -3,6 +3,7 @@ import { ConfigSource } from '../../config/config-source.js';
 import { SecretKey } from '../../config/secret-reference.js';
 import { ResourceRequirements } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
+import { MonitoringProps } from '../../observability/monitoring.js';
 import { PreStop } from '../../pod/pre-stop.js';
 import { Probe } from '../../pod/probe.js';
 import { PodSecurityOptions } from '../../pod/security.js';
@@ -74,6 +75,11 @@ export interface WorkloadProps {
   readonly serviceAccountName?: string;
   /** Disruption budget. @default DisruptionBudget.maxUnavailable(1) */
   readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Prometheus scraping of the pods (a PodMonitor) and, for a service with an SLO, its recording rules and burn-rate
+   * alerts (a PrometheusRule). @default see {@link MonitoringProps}: services with an SLO are scraped and watched
+   */
+  readonly monitoring?: MonitoringProps;
 }
 
 /** Defaults that differ by workload class. */

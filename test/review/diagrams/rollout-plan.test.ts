@@ -81,7 +81,7 @@ describe('rollout plan files', () => {
     const chart = await parseFlowchart(mermaidBlocks(plan.text)[0]);
     // THEN
     expect(chart.nodes.get('root')?.text).toBe('root Kustomization acme-prod\nbootstrap/ → flux/');
-    expect(chart.nodes.get('unit_api_all')?.text).toBe('applied together, waited for\nAnalysisTemplate: api-slo\nHTTPRoute: api\nHorizontalPodAutoscaler: api\nPodDisruptionBudget: api\nRollout: api\nService: api, api-canary');
+    expect(chart.nodes.get('unit_api_all')?.text).toBe('applied together, waited for\nAnalysisTemplate: api-slo\nHTTPRoute: api\nHorizontalPodAutoscaler: api\nPodDisruptionBudget: api\nPodMonitor: api\nPrometheusRule: api-slo\nRollout: api\nService: api, api-canary');
     expect(chart.edges.filter((e) => e.from.startsWith('stage_') || e.from === 'root').map((e) => [e.from, e.to, e.label])).toEqual([
       ['root', 'stage_platform', ''],
       ['stage_platform', 'stage_app', 'Ready (dependsOn)'],

@@ -108,6 +108,9 @@ describe('compareManifests', () => {
       ]),
       ['api', 'HorizontalPodAutoscaler/api', 'minReplicas', '3', '1', undefined, ['min-replicas-one']],
       ['api', 'PodDisruptionBudget/api', 'maxUnavailable', '1', '2', undefined, ['pdb-loosened']],
+      // The SLO's rules follow it (issue 22), listed per objective as the rules' declaration states it.
+      ['api', 'PrometheusRule/api-slo', 'SLO availability objective', '0.999', '0.99', undefined, []],
+      ['api', 'PrometheusRule/api-slo', 'SLO latency threshold (s)', '0.25', '0.5', undefined, []],
       ['api', 'Rollout/api', 'image api', 'sha256:aaaaaaaaaaaa', 'sha256:bbbbbbbbbbbb', 'ghcr.io/acme/api', []],
       ['api', 'Rollout/api', 'canary steps', '10% → analysis(api-slo) → 30% → analysis(api-slo) → 100%', '50% → analysis(api-slo) → 100%', undefined, ['canary-step-skipped', 'canary-weight-jump']],
     ]);
@@ -186,7 +189,7 @@ describe('compareManifests', () => {
     const changes = compareManifests(before, []);
     // THEN
     expect(flags(changes)).toEqual([]);
-    expect(changes.map((c) => c.subject)).toEqual(['AnalysisTemplate/api-slo', 'HorizontalPodAutoscaler/api', 'HTTPRoute/api', 'PodDisruptionBudget/api', 'Rollout/api', 'Service/api-canary', 'Service/api', 'Namespace/acme-prod']);
+    expect(changes.map((c) => c.subject)).toEqual(['AnalysisTemplate/api-slo', 'HorizontalPodAutoscaler/api', 'HTTPRoute/api', 'PodDisruptionBudget/api', 'PodMonitor/api', 'PrometheusRule/api-slo', 'Rollout/api', 'Service/api-canary', 'Service/api', 'Namespace/acme-prod']);
   });
 
   it('GIVEN a Service moved to a later wave and a Job that lost its hook THEN both are wave-moved', () => {
