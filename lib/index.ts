@@ -28,6 +28,11 @@ export { type PodSecurityOptions } from './pod/security.js';
 export { type BlueGreenProps, BlueGreenStrategy, type CanaryProps, CanaryStrategy, type PodCount, RecreateStrategy, type RollingProps, RollingStrategy, Strategy, type Surge } from './delivery/strategy.js';
 export { CanaryStep } from './delivery/canary-step.js';
 
+// ---- network: NetworkPolicies of every environment -----------------------------------------------------------------
+export { type ConstructPeerOptions, type NamespacePeerOptions, NetworkPeer, type NetworkPeerOptions } from './network/network-peer.js';
+export { type IsolatedNetworkProps, NetworkPolicies } from './network/network-policies.js';
+export { EnvironmentNetwork, type NetworkController, type NetworkEndpoint, type PolicyPort } from './network/environment-network.js';
+
 // ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
 export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
 export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, RouteNamespaces } from './traffic/gateway.js';

@@ -6,6 +6,7 @@ import {
   GitOpsTarget,
   Migration,
   Nats,
+  NetworkPeer,
   ObjectStoreCredentials,
   OpenSearch,
   Platform,
@@ -104,7 +105,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
     const databaseSecret = { DATABASE_PASSWORD: SecretKey.of(postgres.appSecretName, 'password') };
 
     // Traffic-serving stateless services: canary with SLO analysis in prod, rolling elsewhere.
-    new StatelessService(env, 'gateway', {
+    const gateway = new StatelessService(env, 'gateway', {
       image: images.gateway,
       port: 8080,
       readinessProbe: Probe.httpGet('/readyz'),
@@ -137,6 +138,8 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       replicas: 4,
       env: database,
       secretEnv: databaseSecret,
+      // The gateway forwards to bitvaultd (its routes.yaml): a path the network policies cannot derive.
+      allowFrom: [NetworkPeer.of(gateway)],
       // bitvaultd drains long-lived gRPC streams: a longer grace period.
       terminationGracePeriodSeconds: 45,
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'internal', gatewayNamespace: 'gateway-system', hostnames: ['bitvaultd.bitvault.internal'] }),

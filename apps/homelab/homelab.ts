@@ -6,6 +6,7 @@ import {
   GatewayClass,
   GatewayListener,
   GitOpsTarget,
+  NetworkPolicies,
   Platform,
   PlatformControllers,
   Probe,
@@ -49,6 +50,8 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
   const images = { ...HOMELAB_IMAGES, ...options.images };
   const platform = new Platform(app, 'homelab', {
     environments: [Environment.prod()],
+    // Envoy Gateway runs the Gateway's proxies in its own namespace, not the Gateway's: they reach the apps from there.
+    networkPolicies: NetworkPolicies.isolated({ ingressControllerNamespaces: ['envoy-gateway-system'] }),
     gitops: GitOpsTarget.flux({
       url: 'https://github.com/homelab/platform.git',
       ref: FluxGitRef.branch('main'),

@@ -17,6 +17,11 @@ export const SyncWave = {
   CRD: -25,
   /** ServiceAccounts, Roles, ClusterRoles and their bindings. */
   RBAC: -20,
+  /**
+   * NetworkPolicies of the environment's namespace: the default deny and every allow, together, before any pod of the
+   * environment (data service, migration, workload) starts, so none runs a moment unisolated or cut off.
+   */
+  NETWORK_POLICY: -20,
   /** Operators and controllers (Argo Rollouts, KEDA, CloudNativePG) and their configuration. */
   OPERATOR: -10,
   /** Data services, caches and queues managed by operators. */

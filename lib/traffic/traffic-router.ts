@@ -71,6 +71,12 @@ export abstract class TrafficRouter {
   public abstract rolloutTrafficRouting(target: RouteTarget): Record<string, unknown>;
   /** Emits the route object. */
   public abstract emit(scope: Construct, target: RouteTarget): ApiObject;
+  /**
+   * Namespaces of the proxies that carry the routed traffic to the pods, for the network policies: the Gateway's
+   * namespace (where Istio, NGINX Gateway Fabric and kgateway run them), or `ingress-nginx`. Envoy Gateway runs its
+   * proxies in `envoy-gateway-system`: say so with `NetworkPolicies.isolated({ ingressControllerNamespaces })`.
+   */
+  public abstract proxyNamespaces(workloadNamespace: string): string[];
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -92,6 +98,10 @@ class GatewayApiRouter extends TrafficRouter {
       if (!HOSTNAME.test(h)) out.push({ field: `${field}.hostnames[${i}]`, value: h, message: 'is not a valid hostname', fix: 'use a lower-case DNS name such as "api.example.com"' });
     });
     return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public proxyNamespaces(workloadNamespace: string): string[] {
+    return [this.props.gatewayNamespace ?? workloadNamespace];
   }
 
   public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {
@@ -135,6 +145,10 @@ class NginxRouter extends TrafficRouter {
       out.push({ field: `${field}.host`, value: this.props.host, message: 'is not a valid host name', fix: 'use a lower-case DNS name such as "web.example.com"' });
     }
     return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public proxyNamespaces(): string[] {
+    return ['ingress-nginx'];
   }
 
   public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {

@@ -79,6 +79,11 @@ export abstract class ServingWorkload extends WorkloadBase {
       if (!(Number.isInteger(value) && value >= 1 && value <= 65535)) this.problem({ field, value, message: 'must be a port number from 1 to 65535', fix: `set ${field} to e.g. 8080` });
     }
     for (const p of props.trafficRouter?.problems('trafficRouter') ?? []) this.problem(p);
+    // Network policy (issue 23): clients and the router's proxies reach the container port.
+    if (this.networkEndpoint) {
+      this.networkEndpoint.clientPorts.push(this.port);
+      this.networkEndpoint.ingressNamespaces.push(...(props.trafficRouter?.proxyNamespaces(this.namespace) ?? []));
+    }
     emitService(this, 'service', { name: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector, port: this.servicePort });
     this.emitDisruptionBudget();
   }

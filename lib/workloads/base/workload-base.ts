@@ -14,6 +14,7 @@ import { DisruptionBudget } from '../../disruption/disruption-budget.js';
 import { emitPodDisruptionBudget } from '../../disruption/pod-disruption-budget.js';
 import { setOutputFolder } from '../../platform/output-folder.js';
 import { EnvironmentChart } from '../../platform/platform.js';
+import { NetworkEndpoint } from '../../network/environment-network.js';
 import { renderPodTemplate } from '../../pod/pod-template.js';
 import { PreStop } from '../../pod/pre-stop.js';
 import { checkPodSecurity } from '../../pod/security.js';
@@ -53,6 +54,8 @@ export abstract class WorkloadBase extends Construct {
   public readonly preStop: PreStop;
   /** Names of the content-hashed ConfigMaps this workload reads, by source name. */
   public readonly configMapNames: Readonly<Record<string, string>>;
+  /** Its pods as the environment's network policies see them (issue 23). */
+  protected readonly networkEndpoint?: NetworkEndpoint;
 
   protected readonly props: WorkloadProps;
   protected readonly overrides: WorkloadOverrides;
@@ -129,6 +132,17 @@ export abstract class WorkloadBase extends Construct {
     }
 
     this.configMapNames = this.resolveConfig();
+    // Network policy (issue 23): the pods, what they read and whom they name; serving classes add their port.
+    this.networkEndpoint = chart.network.register({
+      construct: this,
+      name: this.name,
+      podLabels: this.selector,
+      metricsPorts: ['http', 'metrics'],
+      readsSecrets: Object.values(props.secretEnv ?? {}).map((k) => k.secretName),
+      envValues: Object.values(this.env),
+      allowTo: [...(props.allowTo ?? [])],
+      allowFrom: [...(props.allowFrom ?? [])],
+    });
     this.autoscaling = this.resolveAutoscaling();
     const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     for (const p of budget.problems('disruptionBudget')) this.problem(p);

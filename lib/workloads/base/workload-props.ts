@@ -3,6 +3,7 @@ import { ConfigSource } from '../../config/config-source.js';
 import { SecretKey } from '../../config/secret-reference.js';
 import { ResourceRequirements } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
+import { NetworkPeer } from '../../network/network-peer.js';
 import { PreStop } from '../../pod/pre-stop.js';
 import { Probe } from '../../pod/probe.js';
 import { PodSecurityOptions } from '../../pod/security.js';
@@ -74,6 +75,19 @@ export interface WorkloadProps {
   readonly serviceAccountName?: string;
   /** Disruption budget. @default DisruptionBudget.maxUnavailable(1) */
   readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Further peers the pods may connect to, beyond what the network policies derive (the data services whose Secret
+   * keys are in `secretEnv` or whose `<service>.<namespace>` host names are in `env`), e.g.
+   * `[NetworkPeer.of(bitvaultd)]` or `[NetworkPeer.cidr('203.0.113.10/32', { ports: [443] })]`.
+   * @default none beyond the derived paths and DNS
+   */
+  readonly allowTo?: readonly NetworkPeer[];
+  /**
+   * Further peers that may connect to the pods' container port, beyond the derived ones (the ingress controller when
+   * routed, Prometheus on the `http` and `metrics` ports), e.g. `[NetworkPeer.of(gateway)]`.
+   * @default none beyond the derived paths
+   */
+  readonly allowFrom?: readonly NetworkPeer[];
 }
 
 /** Defaults that differ by workload class. */
