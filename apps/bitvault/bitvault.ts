@@ -94,7 +94,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
         dev: { storageSize: '5Gi', backup: PostgresBackup.none('dev data is disposable; recreated from fixtures') },
       },
     });
-    new Redis(env, 'redis', { password: SecretKey.of('redis-auth', 'password'), storageSize: '8Gi' });
+    const redis = new Redis(env, 'redis', { password: SecretKey.of('redis-auth', 'password'), storageSize: '8Gi' });
     const nats = new Nats(env, 'nats', { storageSize: '20Gi' });
     new OpenSearch(env, 'opensearch', { adminPassword: SecretKey.of('opensearch-admin', 'password'), storageSize: '100Gi' });
 
@@ -113,6 +113,10 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 },
       autoscaling: Autoscaling.horizontal({ minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70 }),
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['api.bitvault.example'] }),
+      // The gateway's rate limiter keeps its counters in Redis (through Sentinel); reading the Redis password is what
+      // opens the path to Redis in the network policies.
+      env: { RATE_LIMIT_REDIS_SENTINELS: `${redis.name}.${ns}.svc.cluster.local:26379`, RATE_LIMIT_REDIS_MASTER: 'mymaster' },
+      secretEnv: { RATE_LIMIT_REDIS_PASSWORD: SecretKey.of('redis-auth', 'password') },
       config: [ConfigSource.files('routes', { 'routes.yaml': 'upstreams:\n  bitvaultd: bitvaultd:80\ntimeouts:\n  request: 10s\n' }, { mountPath: '/etc/gateway' })],
       // Latency lines on the OTel bucket boundaries (0.25 s, 0.5 s): between two boundaries the histogram
       // can only interpolate.
