@@ -210,7 +210,7 @@ describe.each(ENVIRONMENTS)('network policies of %s prove every needed path, and
   });
 
   it('keeps the members of each data service in touch (replication, Sentinel, cluster routes)', () => {
-    const groups = [{ 'cnpg.io/cluster': 'postgres' }, { app: 'redis-ha' }, { 'app.kubernetes.io/name': 'nats' }, { 'app.kubernetes.io/name': 'opensearch' }];
+    const groups: Record<string, string>[] = [{ 'cnpg.io/cluster': 'postgres' }, { app: 'redis-ha' }, { 'app.kubernetes.io/name': 'nats' }, { 'app.kubernetes.io/name': 'opensearch' }];
     for (const labels of groups) {
       const members = byLabels(env, labels);
       for (const a of members) for (const b of members) for (const port of b.ports ?? []) expect(env.evaluator.allows(a, b, port.containerPort, port.protocol), `${a.name} → ${b.name}:${port.containerPort}`).toBe(true);
