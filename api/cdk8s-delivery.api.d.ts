@@ -47,6 +47,7 @@ export declare const SyncWave: {
     readonly NAMESPACE: -30;
     readonly CRD: -25;
     readonly RBAC: -20;
+    readonly NETWORK_POLICY: -20;
     readonly OPERATOR: -10;
     readonly DATA: 0;
     readonly MIGRATION: 0;
@@ -89,6 +90,7 @@ export declare class EnvironmentChart extends Chart {
     readonly environment: Environment;
     readonly platform: Platform;
     readonly targetNamespace: string;
+    readonly network: EnvironmentNetwork;
     constructor(platform: Platform, environment: Environment);
 }
 export declare class Platform extends Construct {
@@ -96,6 +98,7 @@ export declare class Platform extends Construct {
     readonly environments: readonly EnvironmentChart[];
     readonly gitops?: IGitOpsTarget;
     readonly outputPath: string;
+    readonly networkPolicies: NetworkPolicies;
     constructor(scope: App, id: string, props: PlatformProps);
     forEachEnvironment(define: (scope: EnvironmentChart) => void): void;
 }
@@ -104,6 +107,7 @@ export interface PlatformProps {
     readonly environments: readonly Environment[];
     readonly gitops?: IGitOpsTarget;
     readonly outputPath?: string;
+    readonly networkPolicies?: NetworkPolicies;
 }
 export declare enum DeliveryStage {
     PLATFORM = "platform",
@@ -265,6 +269,105 @@ export declare class CanaryStep {
     private constructor();
     render(analysis: Record<string, unknown>): Record<string, unknown>;
 }
+export interface ConstructPeerOptions {
+    readonly ports?: readonly number[];
+}
+export interface NamespacePeerOptions extends NetworkPeerOptions {
+    readonly podLabels?: Readonly<Record<string, string>>;
+}
+export declare class NetworkPeer {
+    readonly kind: 'construct' | 'namespace' | 'cidr';
+    readonly peer: {
+        readonly target?: IConstruct;
+        readonly namespace?: string;
+        readonly podLabels?: Readonly<Record<string, string>>;
+        readonly cidr?: string;
+        readonly ports?: readonly number[];
+    };
+    static of(target: IConstruct, options?: ConstructPeerOptions): NetworkPeer;
+    static namespace(name: string, options?: NamespacePeerOptions): NetworkPeer;
+    static cidr(cidr: string, options?: NetworkPeerOptions): NetworkPeer;
+    private constructor();
+    get ports(): readonly number[] | undefined;
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+}
+export interface NetworkPeerOptions {
+    readonly ports?: readonly number[];
+}
+export interface IsolatedNetworkProps {
+    readonly prometheusNamespace?: string;
+    readonly ingressControllerNamespaces?: readonly string[];
+    readonly dns?: NetworkPeer;
+    readonly kubernetesApi?: NetworkPeer;
+    readonly objectStore?: NetworkPeer;
+    readonly controllerNamespaces?: {
+        readonly argoRollouts?: string;
+        readonly keda?: string;
+        readonly cloudNativePg?: string;
+    };
+}
+export declare class NetworkPolicies {
+    readonly enabled: boolean;
+    readonly props: IsolatedNetworkProps;
+    readonly reason: string | undefined;
+    static isolated(props?: IsolatedNetworkProps): NetworkPolicies;
+    static disabled(reason: string): NetworkPolicies;
+    private constructor();
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+}
+export declare class EnvironmentNetwork extends Construct {
+    private readonly namespace;
+    private readonly partOf;
+    readonly policies: NetworkPolicies;
+    static of(scope: IConstruct): EnvironmentNetwork | undefined;
+    private readonly endpoints;
+    private readonly controllerNamespaces;
+    constructor(chart: IConstruct, folder: Construct, namespace: string, partOf: string, policies: NetworkPolicies);
+    get enabled(): boolean;
+    setControllerNamespace(controller: NetworkController, namespace: string): void;
+    register(endpoint: Omit<NetworkEndpoint, 'clientPorts' | 'metricsPorts' | 'members' | 'ingressNamespaces' | 'controllers' | 'needsKubernetesApi' | 'needsObjectStore' | 'credentials' | 'serviceNames' | 'readsSecrets' | 'envValues' | 'connectsTo' | 'allowTo' | 'allowFrom'> & Partial<NetworkEndpoint>): NetworkEndpoint;
+    endpointOf(construct: IConstruct): NetworkEndpoint | undefined;
+    private policy;
+    private edges;
+    private specOf;
+    private controllerNamespace;
+    private peerSelector;
+    private peerRule;
+}
+export type NetworkController = 'argoRollouts' | 'keda' | 'cloudNativePg';
+export interface NetworkEndpoint {
+    readonly construct: IConstruct;
+    readonly name: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    clientPorts: PolicyPort[];
+    metricsPorts: PolicyPort[];
+    members: boolean;
+    ingressNamespaces: string[];
+    controllers: {
+        controller: NetworkController;
+        ports: PolicyPort[];
+    }[];
+    needsKubernetesApi: boolean;
+    needsObjectStore: boolean;
+    credentials: string[];
+    serviceNames: string[];
+    readsSecrets: string[];
+    envValues: string[];
+    connectsTo: IConstruct[];
+    allowTo: NetworkPeer[];
+    allowFrom: NetworkPeer[];
+}
+export type PolicyPort = number | string;
 export interface GatewayApiRouterProps {
     readonly gatewayName: string;
     readonly gatewayNamespace?: string;
@@ -297,6 +400,7 @@ export declare abstract class TrafficRouter {
     }[];
     abstract rolloutTrafficRouting(target: RouteTarget): Record<string, unknown>;
     abstract emit(scope: Construct, target: RouteTarget): ApiObject;
+    abstract proxyNamespaces(workloadNamespace: string): string[];
 }
 export declare class Gateway extends Construct {
     readonly name: string;
@@ -590,6 +694,8 @@ export interface WorkloadProps {
     readonly security?: PodSecurityOptions;
     readonly serviceAccountName?: string;
     readonly disruptionBudget?: DisruptionBudget;
+    readonly allowTo?: readonly NetworkPeer[];
+    readonly allowFrom?: readonly NetworkPeer[];
 }
 export declare abstract class WorkloadBase extends Construct {
     private readonly defaults;
@@ -605,6 +711,7 @@ export declare abstract class WorkloadBase extends Construct {
     readonly terminationGracePeriodSeconds: number;
     readonly preStop: PreStop;
     readonly configMapNames: Readonly<Record<string, string>>;
+    protected readonly networkEndpoint?: NetworkEndpoint;
     protected readonly props: WorkloadProps;
     protected readonly overrides: WorkloadOverrides;
     protected readonly propsUsable: boolean;
@@ -725,6 +832,7 @@ export declare abstract class DataService extends Construct {
     protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: DataServiceProps, component: string);
     get isProductionLike(): boolean;
+    protected registerNetwork(endpoint: Pick<NetworkEndpoint, 'podLabels' | 'clientPorts' | 'metricsPorts' | 'serviceNames'> & Partial<Pick<NetworkEndpoint, 'credentials' | 'controllers' | 'needsKubernetesApi' | 'needsObjectStore'>>): void;
     protected problem(problem: Problem): void;
     protected annotations(main: boolean): Record<string, string>;
     protected metadata(name: string, main: boolean): {
