@@ -132,8 +132,10 @@ export class EnvironmentNetwork extends Construct {
         }
       });
     }
+    // A second construct of the same name already has its own objects reported as duplicates: no third report here.
+    const taken = [...this.endpoints.values()].some((e) => e.name === full.name);
     this.endpoints.set(full.construct, full);
-    if (this.enabled) this.policy(full.name, Lazy.any({ produce: () => this.specOf(full) }), full.construct.node.id);
+    if (this.enabled && !taken) this.policy(full.name, Lazy.any({ produce: () => this.specOf(full) }), full.construct.node.id);
     return full;
   }
 
