@@ -49,6 +49,7 @@ export declare const SyncWave: {
     readonly RBAC: -20;
     readonly NETWORK_POLICY: -20;
     readonly OPERATOR: -10;
+    readonly SECRET: -5;
     readonly DATA: 0;
     readonly MIGRATION: 0;
     readonly CONFIG: 5;
@@ -368,6 +369,22 @@ export interface NetworkEndpoint {
     allowFrom: NetworkPeer[];
 }
 export type PolicyPort = number | string;
+export declare class Certificate extends Construct {
+    readonly secretName: string;
+    constructor(scope: Construct, id: string, props: CertificateProps);
+}
+export interface CertificateProps {
+    readonly secretName?: string;
+    readonly dnsNames: readonly string[];
+    readonly issuerName: string;
+    readonly issuerKind?: IssuerKind;
+    readonly duration?: Duration;
+    readonly renewBefore?: Duration;
+}
+export declare enum IssuerKind {
+    CLUSTER = "ClusterIssuer",
+    NAMESPACED = "Issuer"
+}
 export interface GatewayApiRouterProps {
     readonly gatewayName: string;
     readonly gatewayNamespace?: string;
@@ -379,6 +396,7 @@ export interface NginxRouterProps {
     readonly host: string;
     readonly ingressClassName?: string;
     readonly pathPrefix?: string;
+    readonly tlsSecretName?: string;
 }
 export interface RouteTarget {
     readonly name: string;
@@ -667,6 +685,28 @@ export declare class SecretKey {
         fix: string;
     }[];
     renderValueFrom(): Record<string, unknown>;
+}
+export declare class ExternalSecret extends Construct {
+    readonly secretName: string;
+    readonly keys: readonly string[];
+    constructor(scope: Construct, id: string, props: ExternalSecretProps);
+    key(key: string): SecretKey;
+}
+export interface ExternalSecretProps {
+    readonly name?: string;
+    readonly storeName: string;
+    readonly storeKind?: SecretStoreKind;
+    readonly data: Readonly<Record<string, RemoteSecretKey>>;
+    readonly refreshInterval?: Duration;
+}
+export interface RemoteSecretKey {
+    readonly key: string;
+    readonly property?: string;
+    readonly version?: string;
+}
+export declare enum SecretStoreKind {
+    NAMESPACED = "SecretStore",
+    CLUSTER = "ClusterSecretStore"
 }
 export interface WorkloadOverrides {
     readonly image?: string;

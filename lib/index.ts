@@ -34,6 +34,7 @@ export { type IsolatedNetworkProps, NetworkPolicies } from './network/network-po
 export { EnvironmentNetwork, type NetworkController, type NetworkEndpoint, type PolicyPort } from './network/environment-network.js';
 
 // ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
+export { Certificate, type CertificateProps, IssuerKind } from './traffic/certificate.js';
 export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
 export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, RouteNamespaces } from './traffic/gateway.js';
 
@@ -52,6 +53,7 @@ export { DisruptionBudget } from './disruption/disruption-budget.js';
 // ---- configuration and secrets -------------------------------------------------------------------------------------
 export { type ConfigFilesOptions, ConfigSource } from './config/config-source.js';
 export { SecretKey } from './config/secret-reference.js';
+export { ExternalSecret, type ExternalSecretProps, type RemoteSecretKey, SecretStoreKind } from './config/external-secret.js';
 
 // ---- workload classes ------------------------------------------------------------------------------------------------
 export { type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';

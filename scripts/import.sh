@@ -23,6 +23,8 @@ imports=(
   "helmrelease=flux-helm-controller/helm.toolkit.fluxcd.io_helmreleases.yaml"
   "gitrepository=flux-source-controller/source.toolkit.fluxcd.io_gitrepositories.yaml"
   "helmrepository=flux-source-controller/source.toolkit.fluxcd.io_helmrepositories.yaml"
+  "externalsecret=external-secrets/external-secrets.io_externalsecrets.yaml"
+  "certificate=cert-manager/cert-manager.io_certificates.yaml"
 )
 for entry in "${imports[@]}"; do
   prefix="${entry%%=*}"; file="${entry#*=}"

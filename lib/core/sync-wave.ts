@@ -24,6 +24,11 @@ export const SyncWave = {
   NETWORK_POLICY: -20,
   /** Operators and controllers (Argo Rollouts, KEDA, CloudNativePG) and their configuration. */
   OPERATOR: -10,
+  /**
+   * Secrets created from a secret store (ExternalSecret): after the operators, before every consumer (the data
+   * services' passwords, the migration hook, the workloads' `secretEnv`).
+   */
+  SECRET: -5,
   /** Data services, caches and queues managed by operators. */
   DATA: 0,
   /** The database migration, a PreSync hook Job: it runs before every Sync-phase object. */
