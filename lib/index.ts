@@ -23,6 +23,9 @@ export { type ArgoRolloutsControllerOptions, type ControllerOptions, CpuArchitec
 export { Probe, type ProbeOptions } from './pod/probe.js';
 export { PreStop } from './pod/pre-stop.js';
 export { type PodSecurityOptions } from './pod/security.js';
+export { type ExtraContainer, type ExtraVolumeMount, type SidecarContainer } from './pod/containers.js';
+export { type NodeAffinity, type NodeLabelRequirement, NodeSelectorOperator, TaintEffect, type Toleration } from './pod/scheduling.js';
+export { type EmptyDirOptions, type PersistentVolumeOptions, WorkloadVolume } from './pod/volumes.js';
 
 // ---- delivery strategies ------------------------------------------------------------------------------------------
 export { type BlueGreenProps, BlueGreenStrategy, type CanaryProps, CanaryStrategy, type PodCount, RecreateStrategy, type RollingProps, RollingStrategy, Strategy, type Surge } from './delivery/strategy.js';
@@ -56,7 +59,7 @@ export { SecretKey } from './config/secret-reference.js';
 export { ExternalSecret, type ExternalSecretProps, type RemoteSecretKey, SecretStoreKind } from './config/external-secret.js';
 
 // ---- workload classes ------------------------------------------------------------------------------------------------
-export { type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';
+export { type SchedulingProps, type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';
 export { WorkloadBase } from './workloads/base/workload-base.js';
 export { type CanaryNames, ServingWorkload, type ServingWorkloadOverrides, type ServingWorkloadProps } from './workloads/base/serving-workload.js';
 export { StatelessService, type StatelessServiceOverrides, type StatelessServiceProps } from './workloads/stateless-service.js';

@@ -35,6 +35,13 @@ export interface ServingWorkloadProps extends WorkloadProps {
   readonly rolling?: RollingProps;
   /** Service level objectives the canary analysis checks. @default success rate 99.5 %, p99 latency 500 ms */
   readonly slo?: ServiceLevelObjectives;
+  /**
+   * Pod readiness gates: condition types a controller sets on the pod, all True before it counts as Ready (and a
+   * rollout moves on), e.g. `target-health.elbv2.k8s.aws/<target-group-binding>` (AWS Load Balancer Controller) or
+   * `cloud.google.com/load-balancer-neg-ready` (GKE NEG): no traffic until the load balancer sees the pod healthy.
+   * @default none
+   */
+  readonly readinessGates?: readonly string[];
   /** Per-environment overrides, keyed by environment name. @default none */
   readonly environments?: { readonly [environment: string]: ServingWorkloadOverrides };
 }
@@ -79,6 +86,11 @@ export abstract class ServingWorkload extends WorkloadBase {
       if (!(Number.isInteger(value) && value >= 1 && value <= 65535)) this.problem({ field, value, message: 'must be a port number from 1 to 65535', fix: `set ${field} to e.g. 8080` });
     }
     for (const p of props.trafficRouter?.problems('trafficRouter') ?? []) this.problem(p);
+    (props.readinessGates ?? []).forEach((gate, i) => {
+      if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(gate) || gate.length > 316) {
+        this.problem({ field: `readinessGates[${i}]`, value: gate, message: 'is not a pod condition type (a qualified name)', fix: 'use the condition your load balancer controller sets, e.g. "cloud.google.com/load-balancer-neg-ready"' });
+      }
+    });
     // Network policy (issue 23): clients and the router's proxies reach the container port.
     if (this.networkEndpoint) {
       this.networkEndpoint.clientPorts.push(this.port);
@@ -86,6 +98,11 @@ export abstract class ServingWorkload extends WorkloadBase {
     }
     emitService(this, 'service', { name: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector, port: this.servicePort });
     this.emitDisruptionBudget();
+  }
+
+  /** Readiness gates of the pods (issue 23), checked as condition types. */
+  protected override get readinessGates(): readonly string[] | undefined {
+    return this.servingProps?.readinessGates;
   }
 
   /**
