@@ -203,6 +203,88 @@ export interface PodSecurityOptions {
     readonly readOnlyRootFilesystem?: boolean;
     readonly automountServiceAccountToken?: boolean;
 }
+export interface ExtraContainer {
+    readonly name: string;
+    readonly image: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    readonly secretEnv?: Readonly<Record<string, SecretKey>>;
+    readonly resources?: ResourceRequirements;
+    readonly volumeMounts?: readonly ExtraVolumeMount[];
+}
+export interface ExtraVolumeMount {
+    readonly volume: string;
+    readonly mountPath: string;
+    readonly readOnly?: boolean;
+}
+export interface SidecarContainer extends ExtraContainer {
+    readonly port?: number;
+    readonly readinessProbe?: Probe;
+    readonly preStop?: PreStop;
+}
+export interface NodeAffinity {
+    readonly required?: readonly NodeLabelRequirement[];
+    readonly preferred?: readonly {
+        readonly weight: number;
+        readonly requirements: readonly NodeLabelRequirement[];
+    }[];
+}
+export interface NodeLabelRequirement {
+    readonly key: string;
+    readonly operator: NodeSelectorOperator;
+    readonly values?: readonly string[];
+}
+export declare enum NodeSelectorOperator {
+    IN = "In",
+    NOT_IN = "NotIn",
+    EXISTS = "Exists",
+    DOES_NOT_EXIST = "DoesNotExist",
+    GT = "Gt",
+    LT = "Lt"
+}
+export declare enum TaintEffect {
+    NO_SCHEDULE = "NoSchedule",
+    PREFER_NO_SCHEDULE = "PreferNoSchedule",
+    NO_EXECUTE = "NoExecute"
+}
+export interface Toleration {
+    readonly key: string;
+    readonly value?: string;
+    readonly effect?: TaintEffect;
+    readonly tolerationSeconds?: number;
+}
+export interface EmptyDirOptions {
+    readonly sizeLimitMebibytes?: number;
+    readonly memory?: boolean;
+}
+export interface PersistentVolumeOptions {
+    readonly storageSize: string;
+    readonly storageClass?: string;
+}
+export declare class WorkloadVolume {
+    readonly name: string;
+    readonly mountPath: string;
+    readonly source: {
+        readonly kind: 'emptyDir';
+        readonly sizeLimitMebibytes: number;
+        readonly memory: boolean;
+    } | {
+        readonly kind: 'persistent';
+        readonly storageSize: string;
+        readonly storageClass?: string;
+    };
+    static emptyDir(name: string, mountPath: string, options?: EmptyDirOptions): WorkloadVolume;
+    static persistent(name: string, mountPath: string, options: PersistentVolumeOptions): WorkloadVolume;
+    private constructor();
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+    render(claimName: string): Record<string, unknown>;
+}
 export interface BlueGreenProps {
     readonly autoPromotionEnabled?: boolean;
     readonly autoPromotionSeconds?: number;
@@ -708,14 +790,20 @@ export declare enum SecretStoreKind {
     NAMESPACED = "SecretStore",
     CLUSTER = "ClusterSecretStore"
 }
-export interface WorkloadOverrides {
+export interface SchedulingProps {
+    readonly tolerations?: readonly Toleration[];
+    readonly nodeSelector?: Readonly<Record<string, string>>;
+    readonly nodeAffinity?: NodeAffinity;
+    readonly priorityClassName?: string;
+}
+export interface WorkloadOverrides extends SchedulingProps {
     readonly image?: string;
     readonly replicas?: number;
     readonly autoscaling?: Autoscaling;
     readonly resources?: ResourceRequirements;
     readonly env?: Readonly<Record<string, string>>;
 }
-export interface WorkloadProps {
+export interface WorkloadProps extends SchedulingProps {
     readonly name?: string;
     readonly image: string;
     readonly command?: readonly string[];
@@ -733,6 +821,11 @@ export interface WorkloadProps {
     readonly terminationGracePeriodSeconds?: number;
     readonly security?: PodSecurityOptions;
     readonly serviceAccountName?: string;
+    readonly createServiceAccount?: boolean;
+    readonly imagePullSecrets?: readonly string[];
+    readonly initContainers?: readonly ExtraContainer[];
+    readonly sidecars?: readonly SidecarContainer[];
+    readonly volumes?: readonly WorkloadVolume[];
     readonly disruptionBudget?: DisruptionBudget;
     readonly allowTo?: readonly NetworkPeer[];
     readonly allowFrom?: readonly NetworkPeer[];
@@ -761,6 +854,9 @@ export declare abstract class WorkloadBase extends Construct {
     } | undefined): T | undefined;
     protected problem(problem: Parameters<typeof reportProblem>[1]): void;
     protected podTemplate(port: number | undefined): Record<string, unknown>;
+    protected get readinessGates(): readonly string[] | undefined;
+    private get scheduling();
+    private checkPodExtras;
     protected get specReplicas(): number | undefined;
     protected emitDisruptionBudget(): void;
     protected emitAutoscaler(target: {
@@ -781,6 +877,7 @@ export declare abstract class ServingWorkload extends WorkloadBase {
     readonly servicePort: number;
     protected readonly servingProps: ServingWorkloadProps;
     protected constructor(scope: Construct, id: string, props: ServingWorkloadProps, component: string);
+    protected get readinessGates(): readonly string[] | undefined;
     protected resolveStrategy<S extends Strategy>(override: S | undefined, byEnvironment: () => S): {
         strategy: S;
         field: string;
@@ -800,6 +897,7 @@ export interface ServingWorkloadProps extends WorkloadProps {
     readonly canary?: CanaryProps;
     readonly rolling?: RollingProps;
     readonly slo?: ServiceLevelObjectives;
+    readonly readinessGates?: readonly string[];
     readonly environments?: {
         readonly [environment: string]: ServingWorkloadOverrides;
     };
