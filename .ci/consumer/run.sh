@@ -268,6 +268,8 @@ expect "npm run typecheck of the shop" 0 bash -c "cd '$E' && npm run typecheck"
 expect "npm run synth of the shop (Argo CD, 20 more canary services)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run synth"
 that "... one Argo CD per environment: an Application per unit, an AppProject per environment" bash -c \
   "for e in dev staging prod; do test -f '$E'/dist/shop/\$e/argocd/appproject-shop-\$e.yaml && test -f '$E'/dist/shop/\$e/bootstrap/application-shop-\$e.yaml && [ \$(grep -l '^kind: Application\$' '$E'/dist/shop/\$e/argocd/*.yaml | wc -l) -ge 10 ] || exit 1; done"
+that "... isolated by default: default-deny and DNS per environment, fulfilment → orders open at both ends (issue 23)" bash -c \
+  "d='$E'/dist/shop/prod/platform && grep -q '^  name: default-deny\$' \$d/networkpolicy-default-deny.yaml && grep -q 'k8s-app: kube-dns' \$d/networkpolicy-allow-dns.yaml && grep -q 'app.kubernetes.io/name: orders' \$d/networkpolicy-fulfilment.yaml && grep -q 'app.kubernetes.io/name: fulfilment' \$d/networkpolicy-orders.yaml"
 expect "git: main with the shop, pushed to an origin" 0 bash -c "cd '$E' && git branch -M main && git add -A && git commit -qm shop && git init -q --bare '$WORK/origin.git' && git remote add origin '$WORK/origin.git' && git push -q origin main && git fetch -q origin"
 expect "the starter's workflow on a push to main (npm ci, typecheck, synth = committed dist/, validate)" 0 bash -c "cd '$E' && SHOP_SERVICES=20 bash '$WORK/workflow-push.sh'"
 expect "npm run check (cdk8s synth: the app, then the validation plugin) of the shop" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run check"
