@@ -78,6 +78,8 @@ export class EnvironmentNetwork extends Construct {
   /** The endpoints registered, in registration order. */
   private readonly endpoints = new Map<IConstruct, NetworkEndpoint>();
   private readonly controllerNamespaces = new Map<NetworkController, string>();
+  /** The connections, computed once at synth (every policy reads them); a registration clears them. */
+  private edgeCache?: { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[];
 
   /**
    * @param chart the environment's chart: constructs below it find this network
@@ -135,6 +137,7 @@ export class EnvironmentNetwork extends Construct {
     // A second construct of the same name already has its own objects reported as duplicates: no third report here.
     const taken = [...this.endpoints.values()].some((e) => e.name === full.name);
     this.endpoints.set(full.construct, full);
+    this.edgeCache = undefined;
     if (this.enabled && !taken) this.policy(full.name, Lazy.any({ produce: () => this.specOf(full) }), full.construct.node.id);
     return full;
   }
@@ -160,6 +163,11 @@ export class EnvironmentNetwork extends Construct {
 
   /** The connections of the environment: client → server, with the ports of the server. */
   private edges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
+    this.edgeCache ??= this.computeEdges();
+    return this.edgeCache;
+  }
+
+  private computeEdges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
     const out: { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] = [];
     const all = [...this.endpoints.values()];
     const add = (from: NetworkEndpoint, to: NetworkEndpoint, ports?: readonly number[]) => {
@@ -170,8 +178,10 @@ export class EnvironmentNetwork extends Construct {
       else if (existing.ports && wanted) existing.ports = [...new Set([...existing.ports, ...wanted])];
       else existing.ports = undefined;
     };
+    // Only services with credentials or host names can be derived targets (data services): n × d, not n².
+    const derivable = all.filter((e) => e.credentials.length > 0 || e.serviceNames.length > 0 || all.some((x) => x.connectsTo.includes(e.construct)));
     for (const from of all) {
-      for (const to of all) {
+      for (const to of derivable) {
         if (from === to) continue;
         const byCredentials = to.credentials.some((s) => from.readsSecrets.includes(s));
         const byHost = to.serviceNames.some((service) => from.envValues.some((v) => mentionsService(v, service, this.namespace)));
