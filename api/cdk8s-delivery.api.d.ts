@@ -415,6 +415,7 @@ export declare class EnvironmentNetwork extends Construct {
     static of(scope: IConstruct): EnvironmentNetwork | undefined;
     private readonly endpoints;
     private readonly controllerNamespaces;
+    private edgeCache?;
     constructor(chart: IConstruct, folder: Construct, namespace: string, partOf: string, policies: NetworkPolicies);
     get enabled(): boolean;
     setControllerNamespace(controller: NetworkController, namespace: string): void;
@@ -422,6 +423,7 @@ export declare class EnvironmentNetwork extends Construct {
     endpointOf(construct: IConstruct): NetworkEndpoint | undefined;
     private policy;
     private edges;
+    private computeEdges;
     private specOf;
     private controllerNamespace;
     private peerSelector;
