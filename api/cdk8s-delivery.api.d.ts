@@ -54,7 +54,9 @@ export declare const SyncWave: {
     readonly NAMESPACE: -30;
     readonly CRD: -25;
     readonly RBAC: -20;
+    readonly NETWORK_POLICY: -20;
     readonly OPERATOR: -10;
+    readonly SECRET: -5;
     readonly DATA: 0;
     readonly MIGRATION: 0;
     readonly CONFIG: 5;
@@ -96,6 +98,7 @@ export declare class EnvironmentChart extends Chart {
     readonly environment: Environment;
     readonly platform: Platform;
     readonly targetNamespace: string;
+    readonly network: EnvironmentNetwork;
     constructor(platform: Platform, environment: Environment);
 }
 export declare class Platform extends Construct {
@@ -103,6 +106,7 @@ export declare class Platform extends Construct {
     readonly environments: readonly EnvironmentChart[];
     readonly gitops?: IGitOpsTarget;
     readonly outputPath: string;
+    readonly networkPolicies: NetworkPolicies;
     constructor(scope: App, id: string, props: PlatformProps);
     forEachEnvironment(define: (scope: EnvironmentChart) => void): void;
 }
@@ -111,6 +115,7 @@ export interface PlatformProps {
     readonly environments: readonly Environment[];
     readonly gitops?: IGitOpsTarget;
     readonly outputPath?: string;
+    readonly networkPolicies?: NetworkPolicies;
 }
 export declare enum DeliveryStage {
     PLATFORM = "platform",
@@ -205,6 +210,88 @@ export interface PodSecurityOptions {
     readonly readOnlyRootFilesystem?: boolean;
     readonly automountServiceAccountToken?: boolean;
 }
+export interface ExtraContainer {
+    readonly name: string;
+    readonly image: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    readonly secretEnv?: Readonly<Record<string, SecretKey>>;
+    readonly resources?: ResourceRequirements;
+    readonly volumeMounts?: readonly ExtraVolumeMount[];
+}
+export interface ExtraVolumeMount {
+    readonly volume: string;
+    readonly mountPath: string;
+    readonly readOnly?: boolean;
+}
+export interface SidecarContainer extends ExtraContainer {
+    readonly port?: number;
+    readonly readinessProbe?: Probe;
+    readonly preStop?: PreStop;
+}
+export interface NodeAffinity {
+    readonly required?: readonly NodeLabelRequirement[];
+    readonly preferred?: readonly {
+        readonly weight: number;
+        readonly requirements: readonly NodeLabelRequirement[];
+    }[];
+}
+export interface NodeLabelRequirement {
+    readonly key: string;
+    readonly operator: NodeSelectorOperator;
+    readonly values?: readonly string[];
+}
+export declare enum NodeSelectorOperator {
+    IN = "In",
+    NOT_IN = "NotIn",
+    EXISTS = "Exists",
+    DOES_NOT_EXIST = "DoesNotExist",
+    GT = "Gt",
+    LT = "Lt"
+}
+export declare enum TaintEffect {
+    NO_SCHEDULE = "NoSchedule",
+    PREFER_NO_SCHEDULE = "PreferNoSchedule",
+    NO_EXECUTE = "NoExecute"
+}
+export interface Toleration {
+    readonly key: string;
+    readonly value?: string;
+    readonly effect?: TaintEffect;
+    readonly tolerationSeconds?: number;
+}
+export interface EmptyDirOptions {
+    readonly sizeLimitMebibytes?: number;
+    readonly memory?: boolean;
+}
+export interface PersistentVolumeOptions {
+    readonly storageSize: string;
+    readonly storageClass?: string;
+}
+export declare class WorkloadVolume {
+    readonly name: string;
+    readonly mountPath: string;
+    readonly source: {
+        readonly kind: 'emptyDir';
+        readonly sizeLimitMebibytes: number;
+        readonly memory: boolean;
+    } | {
+        readonly kind: 'persistent';
+        readonly storageSize: string;
+        readonly storageClass?: string;
+    };
+    static emptyDir(name: string, mountPath: string, options?: EmptyDirOptions): WorkloadVolume;
+    static persistent(name: string, mountPath: string, options: PersistentVolumeOptions): WorkloadVolume;
+    private constructor();
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+    render(claimName: string): Record<string, unknown>;
+}
 export interface BlueGreenProps {
     readonly autoPromotionEnabled?: boolean;
     readonly autoPromotionSeconds?: number;
@@ -272,6 +359,123 @@ export declare class CanaryStep {
     private constructor();
     render(analysis: Record<string, unknown>): Record<string, unknown>;
 }
+export interface ConstructPeerOptions {
+    readonly ports?: readonly number[];
+}
+export interface NamespacePeerOptions extends NetworkPeerOptions {
+    readonly podLabels?: Readonly<Record<string, string>>;
+}
+export declare class NetworkPeer {
+    readonly kind: 'construct' | 'namespace' | 'cidr';
+    readonly peer: {
+        readonly target?: IConstruct;
+        readonly namespace?: string;
+        readonly podLabels?: Readonly<Record<string, string>>;
+        readonly cidr?: string;
+        readonly ports?: readonly number[];
+    };
+    static of(target: IConstruct, options?: ConstructPeerOptions): NetworkPeer;
+    static namespace(name: string, options?: NamespacePeerOptions): NetworkPeer;
+    static cidr(cidr: string, options?: NetworkPeerOptions): NetworkPeer;
+    private constructor();
+    get ports(): readonly number[] | undefined;
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+}
+export interface NetworkPeerOptions {
+    readonly ports?: readonly number[];
+}
+export interface IsolatedNetworkProps {
+    readonly prometheusNamespace?: string;
+    readonly ingressControllerNamespaces?: readonly string[];
+    readonly dns?: NetworkPeer;
+    readonly kubernetesApi?: NetworkPeer;
+    readonly objectStore?: NetworkPeer;
+    readonly controllerNamespaces?: {
+        readonly argoRollouts?: string;
+        readonly keda?: string;
+        readonly cloudNativePg?: string;
+    };
+}
+export declare class NetworkPolicies {
+    readonly enabled: boolean;
+    readonly props: IsolatedNetworkProps;
+    readonly reason: string | undefined;
+    static isolated(props?: IsolatedNetworkProps): NetworkPolicies;
+    static disabled(reason: string): NetworkPolicies;
+    private constructor();
+    problems(field: string): {
+        field: string;
+        value: unknown;
+        message: string;
+        fix: string;
+    }[];
+}
+export declare class EnvironmentNetwork extends Construct {
+    private readonly namespace;
+    private readonly partOf;
+    readonly policies: NetworkPolicies;
+    static of(scope: IConstruct): EnvironmentNetwork | undefined;
+    private readonly endpoints;
+    private readonly controllerNamespaces;
+    private edgeCache?;
+    constructor(chart: IConstruct, folder: Construct, namespace: string, partOf: string, policies: NetworkPolicies);
+    get enabled(): boolean;
+    setControllerNamespace(controller: NetworkController, namespace: string): void;
+    register(endpoint: Omit<NetworkEndpoint, 'clientPorts' | 'metricsPorts' | 'members' | 'ingressNamespaces' | 'controllers' | 'needsKubernetesApi' | 'needsObjectStore' | 'credentials' | 'serviceNames' | 'readsSecrets' | 'envValues' | 'connectsTo' | 'allowTo' | 'allowFrom'> & Partial<NetworkEndpoint>): NetworkEndpoint;
+    endpointOf(construct: IConstruct): NetworkEndpoint | undefined;
+    private policy;
+    private edges;
+    private computeEdges;
+    private specOf;
+    private controllerNamespace;
+    private peerSelector;
+    private peerRule;
+}
+export type NetworkController = 'argoRollouts' | 'keda' | 'cloudNativePg';
+export interface NetworkEndpoint {
+    readonly construct: IConstruct;
+    readonly name: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    clientPorts: PolicyPort[];
+    metricsPorts: PolicyPort[];
+    members: boolean;
+    ingressNamespaces: string[];
+    controllers: {
+        controller: NetworkController;
+        ports: PolicyPort[];
+    }[];
+    needsKubernetesApi: boolean;
+    needsObjectStore: boolean;
+    credentials: string[];
+    serviceNames: string[];
+    readsSecrets: string[];
+    envValues: string[];
+    connectsTo: IConstruct[];
+    allowTo: NetworkPeer[];
+    allowFrom: NetworkPeer[];
+}
+export type PolicyPort = number | string;
+export declare class Certificate extends Construct {
+    readonly secretName: string;
+    constructor(scope: Construct, id: string, props: CertificateProps);
+}
+export interface CertificateProps {
+    readonly secretName?: string;
+    readonly dnsNames: readonly string[];
+    readonly issuerName: string;
+    readonly issuerKind?: IssuerKind;
+    readonly duration?: Duration;
+    readonly renewBefore?: Duration;
+}
+export declare enum IssuerKind {
+    CLUSTER = "ClusterIssuer",
+    NAMESPACED = "Issuer"
+}
 export interface GatewayApiRouterProps {
     readonly gatewayName: string;
     readonly gatewayNamespace?: string;
@@ -283,6 +487,7 @@ export interface NginxRouterProps {
     readonly host: string;
     readonly ingressClassName?: string;
     readonly pathPrefix?: string;
+    readonly tlsSecretName?: string;
 }
 export interface RouteTarget {
     readonly name: string;
@@ -304,6 +509,7 @@ export declare abstract class TrafficRouter {
     }[];
     abstract rolloutTrafficRouting(target: RouteTarget): Record<string, unknown>;
     abstract emit(scope: Construct, target: RouteTarget): ApiObject;
+    abstract proxyNamespaces(workloadNamespace: string): string[];
 }
 export declare class Gateway extends Construct {
     readonly name: string;
@@ -592,14 +798,42 @@ export declare class SecretKey {
     }[];
     renderValueFrom(): Record<string, unknown>;
 }
-export interface WorkloadOverrides {
+export declare class ExternalSecret extends Construct {
+    readonly secretName: string;
+    readonly keys: readonly string[];
+    constructor(scope: Construct, id: string, props: ExternalSecretProps);
+    key(key: string): SecretKey;
+}
+export interface ExternalSecretProps {
+    readonly name?: string;
+    readonly storeName: string;
+    readonly storeKind?: SecretStoreKind;
+    readonly data: Readonly<Record<string, RemoteSecretKey>>;
+    readonly refreshInterval?: Duration;
+}
+export interface RemoteSecretKey {
+    readonly key: string;
+    readonly property?: string;
+    readonly version?: string;
+}
+export declare enum SecretStoreKind {
+    NAMESPACED = "SecretStore",
+    CLUSTER = "ClusterSecretStore"
+}
+export interface SchedulingProps {
+    readonly tolerations?: readonly Toleration[];
+    readonly nodeSelector?: Readonly<Record<string, string>>;
+    readonly nodeAffinity?: NodeAffinity;
+    readonly priorityClassName?: string;
+}
+export interface WorkloadOverrides extends SchedulingProps {
     readonly image?: string;
     readonly replicas?: number;
     readonly autoscaling?: Autoscaling;
     readonly resources?: ResourceRequirements;
     readonly env?: Readonly<Record<string, string>>;
 }
-export interface WorkloadProps {
+export interface WorkloadProps extends SchedulingProps {
     readonly name?: string;
     readonly image: string;
     readonly command?: readonly string[];
@@ -617,8 +851,15 @@ export interface WorkloadProps {
     readonly terminationGracePeriodSeconds?: number;
     readonly security?: PodSecurityOptions;
     readonly serviceAccountName?: string;
+    readonly createServiceAccount?: boolean;
+    readonly imagePullSecrets?: readonly string[];
+    readonly initContainers?: readonly ExtraContainer[];
+    readonly sidecars?: readonly SidecarContainer[];
+    readonly volumes?: readonly WorkloadVolume[];
     readonly disruptionBudget?: DisruptionBudget;
     readonly monitoring?: MonitoringProps;
+    readonly allowTo?: readonly NetworkPeer[];
+    readonly allowFrom?: readonly NetworkPeer[];
 }
 export declare abstract class WorkloadBase extends Construct {
     private readonly defaults;
@@ -634,6 +875,7 @@ export declare abstract class WorkloadBase extends Construct {
     readonly terminationGracePeriodSeconds: number;
     readonly preStop: PreStop;
     readonly configMapNames: Readonly<Record<string, string>>;
+    protected readonly networkEndpoint?: NetworkEndpoint;
     protected readonly props: WorkloadProps;
     protected readonly overrides: WorkloadOverrides;
     protected readonly propsUsable: boolean;
@@ -645,6 +887,9 @@ export declare abstract class WorkloadBase extends Construct {
     protected problem(problem: Parameters<typeof reportProblem>[1]): void;
     protected scrapeTarget(byDefault: boolean, httpPort: number | undefined, interval?: Duration): void;
     protected podTemplate(port: number | undefined): Record<string, unknown>;
+    protected get readinessGates(): readonly string[] | undefined;
+    private get scheduling();
+    private checkPodExtras;
     protected get specReplicas(): number | undefined;
     protected emitDisruptionBudget(): void;
     protected emitAutoscaler(target: {
@@ -665,6 +910,7 @@ export declare abstract class ServingWorkload extends WorkloadBase {
     readonly servicePort: number;
     protected readonly servingProps: ServingWorkloadProps;
     protected constructor(scope: Construct, id: string, props: ServingWorkloadProps, component: string);
+    protected get readinessGates(): readonly string[] | undefined;
     protected resolveStrategy<S extends Strategy>(override: S | undefined, byEnvironment: () => S): {
         strategy: S;
         field: string;
@@ -687,6 +933,7 @@ export interface ServingWorkloadProps extends WorkloadProps {
     readonly rolling?: RollingProps;
     readonly slo?: ServiceLevelObjectives;
     readonly notifications?: RolloutNotificationsProps;
+    readonly readinessGates?: readonly string[];
     readonly environments?: {
         readonly [environment: string]: ServingWorkloadOverrides;
     };
@@ -759,6 +1006,7 @@ export declare abstract class DataService extends Construct {
     protected readonly propsUsable: boolean;
     protected constructor(scope: Construct, id: string, props: DataServiceProps, component: string);
     get isProductionLike(): boolean;
+    protected registerNetwork(endpoint: Pick<NetworkEndpoint, 'podLabels' | 'clientPorts' | 'metricsPorts' | 'serviceNames'> & Partial<Pick<NetworkEndpoint, 'credentials' | 'controllers' | 'needsKubernetesApi' | 'needsObjectStore'>>): void;
     protected problem(problem: Problem): void;
     protected annotations(main: boolean): Record<string, string>;
     protected metadata(name: string, main: boolean): {

@@ -23,12 +23,21 @@ export { type ArgoRolloutsControllerOptions, type ControllerOptions, CpuArchitec
 export { Probe, type ProbeOptions } from './pod/probe.js';
 export { PreStop } from './pod/pre-stop.js';
 export { type PodSecurityOptions } from './pod/security.js';
+export { type ExtraContainer, type ExtraVolumeMount, type SidecarContainer } from './pod/containers.js';
+export { type NodeAffinity, type NodeLabelRequirement, NodeSelectorOperator, TaintEffect, type Toleration } from './pod/scheduling.js';
+export { type EmptyDirOptions, type PersistentVolumeOptions, WorkloadVolume } from './pod/volumes.js';
 
 // ---- delivery strategies ------------------------------------------------------------------------------------------
 export { type BlueGreenProps, BlueGreenStrategy, type CanaryProps, CanaryStrategy, type PodCount, RecreateStrategy, type RollingProps, RollingStrategy, Strategy, type Surge } from './delivery/strategy.js';
 export { CanaryStep } from './delivery/canary-step.js';
 
+// ---- network: NetworkPolicies of every environment -----------------------------------------------------------------
+export { type ConstructPeerOptions, type NamespacePeerOptions, NetworkPeer, type NetworkPeerOptions } from './network/network-peer.js';
+export { type IsolatedNetworkProps, NetworkPolicies } from './network/network-policies.js';
+export { EnvironmentNetwork, type NetworkController, type NetworkEndpoint, type PolicyPort } from './network/environment-network.js';
+
 // ---- traffic: routers and the Gateway API --------------------------------------------------------------------------
+export { Certificate, type CertificateProps, IssuerKind } from './traffic/certificate.js';
 export { type GatewayApiRouterProps, type NginxRouterProps, type RouteTarget, TrafficRouter } from './traffic/traffic-router.js';
 export { Gateway, GatewayClass, type GatewayClassProps, GatewayListener, type GatewayProps, type GatewayRouterProps, type HttpListenerProps, type HttpsListenerProps, RouteNamespaces } from './traffic/gateway.js';
 
@@ -51,9 +60,10 @@ export { DisruptionBudget } from './disruption/disruption-budget.js';
 // ---- configuration and secrets -------------------------------------------------------------------------------------
 export { type ConfigFilesOptions, ConfigSource } from './config/config-source.js';
 export { SecretKey } from './config/secret-reference.js';
+export { ExternalSecret, type ExternalSecretProps, type RemoteSecretKey, SecretStoreKind } from './config/external-secret.js';
 
 // ---- workload classes ------------------------------------------------------------------------------------------------
-export { type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';
+export { type SchedulingProps, type WorkloadOverrides, type WorkloadProps } from './workloads/base/workload-props.js';
 export { WorkloadBase } from './workloads/base/workload-base.js';
 export { type CanaryNames, ServingWorkload, type ServingWorkloadOverrides, type ServingWorkloadProps } from './workloads/base/serving-workload.js';
 export { StatelessService, type StatelessServiceOverrides, type StatelessServiceProps } from './workloads/stateless-service.js';

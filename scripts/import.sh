@@ -25,6 +25,8 @@ imports=(
   "helmrepository=flux-source-controller/source.toolkit.fluxcd.io_helmrepositories.yaml"
   "podmonitor=prometheus-operator/monitoring.coreos.com_podmonitors.yaml"
   "prometheusrule=prometheus-operator/monitoring.coreos.com_prometheusrules.yaml"
+  "externalsecret=external-secrets/external-secrets.io_externalsecrets.yaml"
+  "certificate=cert-manager/cert-manager.io_certificates.yaml"
 )
 for entry in "${imports[@]}"; do
   prefix="${entry%%=*}"; file="${entry#*=}"

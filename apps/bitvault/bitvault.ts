@@ -3,9 +3,11 @@ import {
   Autoscaling,
   ConfigSource,
   Environment,
+  ExternalSecret,
   GitOpsTarget,
   Migration,
   Nats,
+  NetworkPeer,
   ObjectStoreCredentials,
   OpenSearch,
   Platform,
@@ -75,6 +77,16 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
     // Every cluster runs its own controllers; their Applications share Argo CD's namespace, so the names carry the environment.
     new PlatformControllers(env, 'controllers', { namePrefix: `${ns}-` });
 
+    // Credentials come from the bitvault Vault through the External Secrets Operator (ClusterSecretStore `vault`):
+    // the Secrets are created in wave −5, before the data services and apps that read them; no value is in Git.
+    const vaultPath = (name: string) => `bitvault/${env.environment.name}/${name}`;
+    const redisAuth = new ExternalSecret(env, 'redis-auth', { storeName: 'vault', data: { password: { key: vaultPath('redis'), property: 'password' } } });
+    const opensearchAdmin = new ExternalSecret(env, 'opensearch-admin', { storeName: 'vault', data: { password: { key: vaultPath('opensearch'), property: 'admin-password' } } });
+    const backupS3 = new ExternalSecret(env, 'postgres-backup-s3', {
+      storeName: 'vault',
+      data: { ACCESS_KEY_ID: { key: vaultPath('postgres-backup'), property: 'access-key-id' }, ACCESS_SECRET_KEY: { key: vaultPath('postgres-backup'), property: 'secret-access-key' } },
+    });
+
     // Data services: operator-managed, wave 0, never a canary.
     const postgres = new PostgresCluster(env, 'postgres', {
       image: images.postgres,
@@ -85,7 +97,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       owner: 'bitvault',
       backup: PostgresBackup.objectStore({
         destinationPath: 's3://bitvault-backups/postgres',
-        credentials: ObjectStoreCredentials.s3({ secretName: 'postgres-backup-s3' }),
+        credentials: ObjectStoreCredentials.s3({ secretName: backupS3.secretName }),
         retentionPolicy: '30d',
         schedule: '0 0 2 * * *',
       }),
@@ -93,9 +105,9 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
         dev: { storageSize: '5Gi', backup: PostgresBackup.none('dev data is disposable; recreated from fixtures') },
       },
     });
-    new Redis(env, 'redis', { password: SecretKey.of('redis-auth', 'password'), storageSize: '8Gi' });
+    const redis = new Redis(env, 'redis', { password: redisAuth.key('password'), storageSize: '8Gi' });
     const nats = new Nats(env, 'nats', { storageSize: '20Gi' });
-    new OpenSearch(env, 'opensearch', { adminPassword: SecretKey.of('opensearch-admin', 'password'), storageSize: '100Gi' });
+    new OpenSearch(env, 'opensearch', { adminPassword: opensearchAdmin.key('password'), storageSize: '100Gi' });
 
     const database = {
       DATABASE_HOST: `${postgres.readWriteServiceName}.${ns}.svc.cluster.local`,
@@ -104,7 +116,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
     const databaseSecret = { DATABASE_PASSWORD: SecretKey.of(postgres.appSecretName, 'password') };
 
     // Traffic-serving stateless services: canary with SLO analysis in prod, rolling elsewhere.
-    new StatelessService(env, 'gateway', {
+    const gateway = new StatelessService(env, 'gateway', {
       image: images.gateway,
       port: 8080,
       readinessProbe: Probe.httpGet('/readyz'),
@@ -112,6 +124,10 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 },
       autoscaling: Autoscaling.horizontal({ minReplicas: 3, maxReplicas: 12, cpuUtilizationPercent: 70 }),
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['api.bitvault.example'] }),
+      // The gateway's rate limiter keeps its counters in Redis (through Sentinel); reading the Redis password is what
+      // opens the path to Redis in the network policies.
+      env: { RATE_LIMIT_REDIS_SENTINELS: `${redis.name}.${ns}.svc.cluster.local:26379`, RATE_LIMIT_REDIS_MASTER: 'mymaster' },
+      secretEnv: { RATE_LIMIT_REDIS_PASSWORD: redisAuth.key('password') },
       config: [ConfigSource.files('routes', { 'routes.yaml': 'upstreams:\n  bitvaultd: bitvaultd:80\ntimeouts:\n  request: 10s\n' }, { mountPath: '/etc/gateway' })],
       // Latency lines on the OTel bucket boundaries (0.25 s, 0.5 s): between two boundaries the histogram
       // can only interpolate.
@@ -137,6 +153,8 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
       replicas: 4,
       env: database,
       secretEnv: databaseSecret,
+      // The gateway forwards to bitvaultd (its routes.yaml): a path the network policies cannot derive.
+      allowFrom: [NetworkPeer.of(gateway)],
       // bitvaultd drains long-lived gRPC streams: a longer grace period.
       terminationGracePeriodSeconds: 45,
       trafficRouter: TrafficRouter.gatewayApi({ gatewayName: 'internal', gatewayNamespace: 'gateway-system', hostnames: ['bitvaultd.bitvault.internal'] }),

@@ -1,11 +1,13 @@
 import { App, Duration } from 'cdk8s';
 import {
+  Certificate,
   Environment,
   FluxGitRef,
   Gateway,
   GatewayClass,
   GatewayListener,
   GitOpsTarget,
+  NetworkPolicies,
   Platform,
   PlatformControllers,
   Probe,
@@ -49,6 +51,8 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
   const images = { ...HOMELAB_IMAGES, ...options.images };
   const platform = new Platform(app, 'homelab', {
     environments: [Environment.prod()],
+    // Envoy Gateway runs the Gateway's proxies in its own namespace, not the Gateway's: they reach the apps from there.
+    networkPolicies: NetworkPolicies.isolated({ ingressControllerNamespaces: ['envoy-gateway-system'] }),
     gitops: GitOpsTarget.flux({
       url: 'https://github.com/homelab/platform.git',
       ref: FluxGitRef.branch('main'),
@@ -66,13 +70,16 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
     });
 
     // Envoy Gateway (installed with the cluster) programs this class; the Gateway terminates TLS with the
-    // wildcard certificate cert-manager keeps in the Secret below.
+    // wildcard certificate cert-manager keeps in its Secret.
+    // ADR-0045 (TLS certificate strategy): cert-manager issues the wildcard certificate; a wildcard needs the DNS-01
+    // challenge, which the cluster's ClusterIssuer `letsencrypt-dns` answers.
+    const wildcard = new Certificate(env, 'homelab-wildcard', { dnsNames: [HOMELAB_DOMAIN, `*.${HOMELAB_DOMAIN}`], issuerName: 'letsencrypt-dns' });
     const envoy = new GatewayClass(env, 'envoy-gateway', { description: 'Envoy Gateway (homelab ingress)' });
     const gateway = new Gateway(env, 'homelab', {
       gatewayClassName: envoy.name,
       listeners: [
         GatewayListener.http({ hostname: `*.${HOMELAB_DOMAIN}` }),
-        GatewayListener.https({ hostname: `*.${HOMELAB_DOMAIN}`, certificateSecretName: 'homelab-wildcard-tls' }),
+        GatewayListener.https({ hostname: `*.${HOMELAB_DOMAIN}`, certificateSecretName: wildcard.secretName }),
       ],
     });
 

@@ -17,8 +17,18 @@ export const SyncWave = {
   CRD: -25,
   /** ServiceAccounts, Roles, ClusterRoles and their bindings. */
   RBAC: -20,
+  /**
+   * NetworkPolicies of the environment's namespace: the default deny and every allow, together, before any pod of the
+   * environment (data service, migration, workload) starts, so none runs a moment unisolated or cut off.
+   */
+  NETWORK_POLICY: -20,
   /** Operators and controllers (Argo Rollouts, KEDA, CloudNativePG) and their configuration. */
   OPERATOR: -10,
+  /**
+   * Secrets created from a secret store (ExternalSecret): after the operators, before every consumer (the data
+   * services' passwords, the migration hook, the workloads' `secretEnv`).
+   */
+  SECRET: -5,
   /** Data services, caches and queues managed by operators. */
   DATA: 0,
   /** The database migration, a PreSync hook Job: it runs before every Sync-phase object. */

@@ -6,6 +6,7 @@ import { checkProps } from '../core/props/check-props.js';
 import { SYNC_OPTIONS_ANNOTATION, syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { DeliveryStage, setOutputFolder } from '../platform/output-folder.js';
 import { EnvironmentChart } from '../platform/platform.js';
+import type { NetworkEndpoint } from '../network/environment-network.js';
 
 /**
  * Props every data service shares. There is deliberately no `strategy`, `autoscaling` or `replicas` here:
@@ -93,6 +94,15 @@ export abstract class DataService extends Construct {
    */
   public get isProductionLike(): boolean {
     return this.environment.replicaScale >= 1;
+  }
+
+  /**
+   * Registers the service's pods with the environment's network policies (issue 23): its members reach each other on
+   * every port, its clients (the workloads given its credentials or host names) its client ports, Prometheus its
+   * exporter.
+   */
+  protected registerNetwork(endpoint: Pick<NetworkEndpoint, 'podLabels' | 'clientPorts' | 'metricsPorts' | 'serviceNames'> & Partial<Pick<NetworkEndpoint, 'credentials' | 'controllers' | 'needsKubernetesApi' | 'needsObjectStore'>>): void {
+    EnvironmentChart.of(this).network.register({ construct: this, name: this.name, members: true, ...endpoint });
   }
 
   /** Records a problem with this service's props; synth reports it with this construct's path. */

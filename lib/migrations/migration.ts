@@ -194,6 +194,8 @@ export class Migration extends Construct {
     const secret = (key: string) => ({ secretKeyRef: { name: props.database.appSecretName, key } });
     const pgOptions = `-c lock_timeout=${exactSeconds(lockTimeout) * 1000} -c statement_timeout=${exactSeconds(statementTimeout) * 1000}`;
     const labels = commonLabels(this.platformName, this.jobName, 'migration');
+    // Network policy (issue 23): the Job's pod reaches its database.
+    chart.network.register({ construct: this, name: this.jobName, podLabels: labels, connectsTo: [props.database] });
     const connection = { PGHOST: secret('host'), PGPORT: secret('port'), PGDATABASE: secret('dbname'), PGUSER: secret('username'), PGPASSWORD: secret('password') };
     const delivered = psql ? this.deliverSql(props.migrationsDir, labels) : [];
     this.sqlConfigMaps = delivered;

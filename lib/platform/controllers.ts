@@ -139,6 +139,7 @@ export class PlatformControllers extends Construct {
     const rollouts = props.argoRollouts ?? {};
     if (rollouts.enabled ?? true) {
       const namespace = this.namespaceOf('argoRollouts', rollouts, 'argo-rollouts');
+      env.network.setControllerNamespace('argoRollouts', namespace);
       const chart = this.chart('argoRollouts', rollouts, {
         fullnameOverride: 'argo-rollouts',
         controller: { replicas: 1, image: { tag: CONTROLLER_CHARTS.argoRollouts.appVersion }, trafficRouterPlugins: [this.gatewayApiPlugin(rollouts)] },
@@ -156,17 +157,17 @@ export class PlatformControllers extends Construct {
     if (keda.enabled ?? true) {
       const perComponent = <T>(value: T) => ({ operator: value, metricServer: value, webhooks: value });
       const values = { securityContext: perComponent(RESTRICTED_CONTAINER), podSecurityContext: perComponent(RESTRICTED_POD) };
-      applications.keda = renderHelmChart(this, 'keda', this.chart('keda', keda, values), { ...common, name: `${prefix}keda`, destinationNamespace: this.namespaceOf('keda', keda, 'keda') });
+      const namespace = this.namespaceOf('keda', keda, 'keda');
+      env.network.setControllerNamespace('keda', namespace);
+      applications.keda = renderHelmChart(this, 'keda', this.chart('keda', keda, values), { ...common, name: `${prefix}keda`, destinationNamespace: namespace });
     }
     const cnpg = props.cloudNativePg ?? {};
     if (cnpg.enabled ?? true) {
       // The image's user is 10001 (the chart's default); the chart's own contexts, stated rather than inherited.
       const values = { podSecurityContext: RESTRICTED_POD, containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 10001, runAsGroup: 10001 } };
-      applications.cloudNativePg = renderHelmChart(this, 'cloudnative-pg', this.chart('cloudNativePg', cnpg, values), {
-        ...common,
-        name: `${prefix}cloudnative-pg`,
-        destinationNamespace: this.namespaceOf('cloudNativePg', cnpg, 'cnpg-system'),
-      });
+      const namespace = this.namespaceOf('cloudNativePg', cnpg, 'cnpg-system');
+      env.network.setControllerNamespace('cloudNativePg', namespace);
+      applications.cloudNativePg = renderHelmChart(this, 'cloudnative-pg', this.chart('cloudNativePg', cnpg, values), { ...common, name: `${prefix}cloudnative-pg`, destinationNamespace: namespace });
     }
     this.applications = applications;
   }

@@ -6,6 +6,8 @@ import { reportProblem } from '../core/problems.js';
 import { attachedProblems, checkProps, declareEnvironmentNames } from '../core/props/check-props.js';
 import { SyncWave, syncWaveAnnotations } from '../core/sync-wave.js';
 import { IGitOpsTarget } from '../gitops/gitops-target.js';
+import { EnvironmentNetwork } from '../network/environment-network.js';
+import { NetworkPolicies } from '../network/network-policies.js';
 import { DeliveryStage, setOutputFolder } from './output-folder.js';
 
 /** Props of a {@link Platform}. */
@@ -21,6 +23,14 @@ export interface PlatformProps {
   readonly gitops?: IGitOpsTarget;
   /** Path of the output folder (dist/) inside the Git repository, for the GitOps objects' source paths. @default 'dist' */
   readonly outputPath?: string;
+  /**
+   * Network isolation of every environment's namespace: a default deny for ingress and egress, and the allows the
+   * platform derives (DNS, ingress controller to routed workloads, workloads to their data services, Prometheus to the
+   * metrics ports, the migration Job to its database, the operators to their pods) plus each workload's `allowTo` and
+   * `allowFrom`. Opt out with `NetworkPolicies.disabled('<why>')`.
+   * @default NetworkPolicies.isolated(): isolated, Prometheus in `monitoring`, DNS from kube-system's kube-dns pods
+   */
+  readonly networkPolicies?: NetworkPolicies;
 }
 
 /** The folder, under each environment, that holds the environment's own objects (its Namespace). */
@@ -40,6 +50,8 @@ export class Platform extends Construct {
   public readonly gitops?: IGitOpsTarget;
   /** Path of the output folder inside the Git repository. */
   public readonly outputPath: string;
+  /** The network isolation of every environment. */
+  public readonly networkPolicies: NetworkPolicies;
 
   constructor(scope: App, id: string, props: PlatformProps) {
     super(scope, id);
@@ -48,6 +60,7 @@ export class Platform extends Construct {
     // A gitops or environment value of the wrong type is reported by the props check and left out.
     this.gitops = usable || props.gitops instanceof Object && typeof props.gitops.render === 'function' ? props.gitops : undefined;
     this.outputPath = props.outputPath ?? 'dist';
+    this.networkPolicies = props.networkPolicies instanceof NetworkPolicies ? props.networkPolicies : NetworkPolicies.isolated();
     declareEnvironmentNames(this, this.name, () => this.environments.map((e) => e.environment.name));
     // A target whose options have missing or mistyped values (reported by the props check) would only restate them.
     if (attachedProblems(this.gitops).usable) for (const f of this.gitops?.problems() ?? []) reportProblem(this, { ...f, field: `gitops.${f.field}` });
@@ -92,6 +105,8 @@ export class EnvironmentChart extends Chart {
    * which cdk8s would stamp on every object, cluster-scoped ones included: constructs set it explicitly.)
    */
   public readonly targetNamespace: string;
+  /** The NetworkPolicies of the namespace: workloads, data services and migrations register their pods with it. */
+  public readonly network: EnvironmentNetwork;
 
   constructor(platform: Platform, environment: Environment) {
     super(platform, environment.name, { disableResourceNameHashes: true });
@@ -118,5 +133,6 @@ export class EnvironmentChart extends Chart {
         },
       },
     });
+    this.network = new EnvironmentNetwork(this, folder, this.targetNamespace, platform.name, platform.networkPolicies);
   }
 }

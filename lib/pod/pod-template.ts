@@ -1,4 +1,7 @@
 import { renderResources, ResolvedResources } from '../core/resources.js';
+import { ExtraContainer, renderExtraContainer, SidecarContainer } from './containers.js';
+import { PodScheduling, renderScheduling } from './scheduling.js';
+import { WorkloadVolume } from './volumes.js';
 import { PreStop } from './pre-stop.js';
 import { Probe } from './probe.js';
 import { containerSecurityContext, podSecurityContext, PodSecurityOptions } from './security.js';
@@ -33,6 +36,20 @@ export interface PodTemplateInput {
   readonly security?: PodSecurityOptions;
   /** Spread replicas across nodes with these selector labels. */
   readonly spreadSelector?: Record<string, string>;
+  /** Tolerations, node selector and affinity, priority class. */
+  readonly scheduling?: PodScheduling;
+  /** Secrets holding registry credentials. */
+  readonly imagePullSecrets?: readonly string[];
+  /** Init containers, run to completion in order before the sidecars and the main container start. */
+  readonly initContainers?: readonly ExtraContainer[];
+  /** Native sidecars (init containers with `restartPolicy: Always`), started first, stopped last. */
+  readonly sidecars?: readonly SidecarContainer[];
+  /** The environment's resource scale, applied to the extra containers' resources. @default 1 */
+  readonly resourceScale?: number;
+  /** Volumes of the workload, mounted into the main container; `claimName` names a persistent volume's claim. */
+  readonly volumes?: readonly { readonly volume: WorkloadVolume; readonly claimName: string }[];
+  /** Pod readiness gates: condition types that must be True before the pod is Ready. */
+  readonly readinessGates?: readonly string[];
 }
 
 /**
@@ -66,7 +83,10 @@ export function renderPodTemplate(input: PodTemplateInput): Record<string, unkno
   if (input.startupProbe) container.startupProbe = input.startupProbe.render(probePort);
   const preStop = input.preStop?.render();
   if (preStop) container.lifecycle = { preStop };
-  const mounts = (input.configMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true }));
+  const mounts = [
+    ...(input.configMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true })),
+    ...(input.volumes ?? []).map((v) => ({ name: v.volume.name, mountPath: v.volume.mountPath, readOnly: false })),
+  ];
   if (readOnlyRoot) mounts.unshift({ name: 'tmp', mountPath: '/tmp', readOnly: false });
   if (mounts.length > 0) container.volumeMounts = mounts.map((m) => (m.readOnly ? m : { name: m.name, mountPath: m.mountPath }));
 
@@ -78,8 +98,21 @@ export function renderPodTemplate(input: PodTemplateInput): Record<string, unkno
     containers: [container],
   };
   if (input.serviceAccountName) spec.serviceAccountName = input.serviceAccountName;
-  const volumes: Record<string, unknown>[] = (input.configMounts ?? []).map((m) => ({ name: m.volume, configMap: { name: m.configMap } }));
-  if (readOnlyRoot) volumes.unshift({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+  // Sidecars first: an init container after them can use them (a proxy, a secrets agent).
+  const extra = [
+    ...(input.sidecars ?? []).map((c) => renderExtraContainer(c, { resourceScale: input.resourceScale ?? 1, security: input.security, sidecar: true })),
+    ...(input.initContainers ?? []).map((c) => renderExtraContainer(c, { resourceScale: input.resourceScale ?? 1, security: input.security, sidecar: false })),
+  ];
+  if (extra.length > 0) spec.initContainers = extra;
+  if (input.imagePullSecrets?.length) spec.imagePullSecrets = input.imagePullSecrets.map((name) => ({ name }));
+  if (input.readinessGates?.length) spec.readinessGates = input.readinessGates.map((conditionType) => ({ conditionType }));
+  Object.assign(spec, renderScheduling(input.scheduling ?? {}));
+  const volumes: Record<string, unknown>[] = [
+    ...(input.configMounts ?? []).map((m) => ({ name: m.volume, configMap: { name: m.configMap } })),
+    ...(input.volumes ?? []).map((v) => v.volume.render(v.claimName)),
+  ];
+  // Extra containers always get a writable /tmp (their root filesystem is read-only).
+  if (readOnlyRoot || extra.length > 0) volumes.unshift({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
   if (volumes.length > 0) spec.volumes = volumes;
   if (input.spreadSelector) {
     spec.topologySpreadConstraints = [

@@ -30,6 +30,12 @@ export interface NginxRouterProps {
   readonly ingressClassName?: string;
   /** Path prefix. @default '/' */
   readonly pathPrefix?: string;
+  /**
+   * TLS Secret of `host` (a `Certificate`'s `secretName`, kept by cert-manager): NGINX terminates HTTPS with it and
+   * redirects HTTP to HTTPS.
+   * @default none: plain HTTP
+   */
+  readonly tlsSecretName?: string;
 }
 
 /** What a router needs to know about the workload it routes to. */
@@ -71,6 +77,12 @@ export abstract class TrafficRouter {
   public abstract rolloutTrafficRouting(target: RouteTarget): Record<string, unknown>;
   /** Emits the route object. */
   public abstract emit(scope: Construct, target: RouteTarget): ApiObject;
+  /**
+   * Namespaces of the proxies that carry the routed traffic to the pods, for the network policies: the Gateway's
+   * namespace (where Istio, NGINX Gateway Fabric and kgateway run them), or `ingress-nginx`. Envoy Gateway runs its
+   * proxies in `envoy-gateway-system`: say so with `NetworkPolicies.isolated({ ingressControllerNamespaces })`.
+   */
+  public abstract proxyNamespaces(workloadNamespace: string): string[];
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -92,6 +104,10 @@ class GatewayApiRouter extends TrafficRouter {
       if (!HOSTNAME.test(h)) out.push({ field: `${field}.hostnames[${i}]`, value: h, message: 'is not a valid hostname', fix: 'use a lower-case DNS name such as "api.example.com"' });
     });
     return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public proxyNamespaces(workloadNamespace: string): string[] {
+    return [this.props.gatewayNamespace ?? workloadNamespace];
   }
 
   public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {
@@ -134,7 +150,14 @@ class NginxRouter extends TrafficRouter {
     if (!this.props.host || !HOSTNAME.test(this.props.host) || this.props.host.startsWith('*')) {
       out.push({ field: `${field}.host`, value: this.props.host, message: 'is not a valid host name', fix: 'use a lower-case DNS name such as "web.example.com"' });
     }
+    if (this.props.tlsSecretName !== undefined && !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(this.props.tlsSecretName)) {
+      out.push({ field: `${field}.tlsSecretName`, value: this.props.tlsSecretName, message: 'is not a valid Secret name', fix: "use the TLS Secret's name, e.g. a Certificate's `secretName`" });
+    }
     return [...out, ...checkPath(this.props.pathPrefix, field)];
+  }
+
+  public proxyNamespaces(): string[] {
+    return ['ingress-nginx'];
   }
 
   public rolloutTrafficRouting(target: RouteTarget): Record<string, unknown> {
@@ -148,6 +171,7 @@ class NginxRouter extends TrafficRouter {
       metadata: { name: target.name, namespace: target.namespace, labels: target.labels, annotations: syncWaveAnnotations(SyncWave.APP_SUPPORT) },
       spec: {
         ingressClassName: this.props.ingressClassName ?? 'nginx',
+        ...(this.props.tlsSecretName ? { tls: [{ hosts: [this.props.host], secretName: this.props.tlsSecretName }] } : {}),
         rules: [{
           host: this.props.host,
           http: { paths: [{ path: this.props.pathPrefix ?? '/', pathType: 'Prefix', backend: { service: { name: target.stableService, port: { number: target.servicePort } } } }] },

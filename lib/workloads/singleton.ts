@@ -35,6 +35,7 @@ export class Singleton extends WorkloadBase {
       preStop: props.port !== undefined ? PreStop.sleep(5) : PreStop.none(),
       terminationGracePeriodSeconds: 30,
       requiresReadinessProbe: props.port !== undefined,
+      allowsPersistentVolumes: true,
     });
     if (!this.propsUsable) return;
     if (props.port !== undefined) {

@@ -93,6 +93,8 @@ export class WebFrontend extends ServingWorkload {
     // One backend, the active Service: blue-green flips selectors, not route weights.
     this.servingProps.trafficRouter?.emit(this, this.routeTarget());
     new SmokeTestAnalysisTemplate(this, 'smoke-test', { name: templateName, namespace: this.namespace, labels: this.labels, smokeTest: smoke.resolved });
+    // Network policy (issue 23): the smoke test's GETs come from the Argo Rollouts controller (web provider).
+    this.networkEndpoint?.controllers.push({ controller: 'argoRollouts', ports: [this.port] });
     emitBlueGreenRollout(this, {
       name: this.name,
       namespace: this.namespace,

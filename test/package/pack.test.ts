@@ -42,10 +42,12 @@ describe('the npm package', () => {
   // sections included): 723 KB packed, 2.32 MB unpacked. With the migration runner (issue 21: SQL delivery, the psql
   // script, the review of delivered SQL, README section +7 KB, 2.5 KB gzip-compressed): 745 KB packed, 2.39 MB unpacked.
   // Bundles minified for whitespace only (scripts/build.ts; names and syntax kept), with the SLO analysis work of
-  // issue 19: 711 KB packed, 2.13 MB unpacked. The budgets leave ~4 % over that.
-  it('stays small: under 740 KB packed, under 2.22 MB unpacked, schemas compressed', () => {
-    expect(pack.size).toBeLessThan(740_000);
-    expect(pack.unpackedSize).toBeLessThan(2_220_000);
+  // issue 19: 711 KB packed, 2.13 MB unpacked. The budgets leave ~4 % over that. Issue 23 (network policies,
+  // ExternalSecret, Certificate, pod props and their README sections) measured 749 KB packed, 2.25 MB unpacked: the
+  // budgets keep ~4 % over that.
+  it('stays small: under 780 KB packed, under 2.34 MB unpacked, schemas compressed', () => {
+    expect(pack.size).toBeLessThan(780_000);
+    expect(pack.unpackedSize).toBeLessThan(2_340_000);
     const schemaBytes = pack.files.filter((f) => f.path.startsWith('schemas/')).reduce((n, f) => n + f.size, 0);
     expect(schemaBytes).toBeLessThan(150_000);
   });

@@ -30,6 +30,8 @@ describe('PlatformControllers', () => {
       'acme/prod/platform/clusterrole-argo-rollouts-gateway-api.yaml',
       'acme/prod/platform/clusterrolebinding-argo-rollouts-gateway-api.yaml',
       'acme/prod/platform/namespace-acme-prod.yaml',
+      'acme/prod/platform/networkpolicy-allow-dns.yaml',
+      'acme/prod/platform/networkpolicy-default-deny.yaml',
     ]);
   });
 
@@ -42,6 +44,8 @@ describe('PlatformControllers', () => {
       ['ClusterRole', 'argo-rollouts-gateway-api', -20],
       ['ClusterRoleBinding', 'argo-rollouts-gateway-api', -20],
       ['Namespace', 'acme-prod', -30],
+      ['NetworkPolicy', 'allow-dns', -20],
+      ['NetworkPolicy', 'default-deny', -20],
     ]);
     for (const [, , w] of waves) expect(w).toBeLessThan(SyncWave.DATA);
   });
@@ -127,7 +131,7 @@ describe('PlatformControllers options', () => {
       [Environment.prod()],
     );
     // THEN
-    expect(objectsOf(objects, 'prod', 'platform').map((o) => o.manifest.kind)).toEqual(['Application', 'ClusterRole', 'ClusterRoleBinding', 'Namespace']);
+    expect(objectsOf(objects, 'prod', 'platform').map((o) => o.manifest.kind)).toEqual(['Application', 'ClusterRole', 'ClusterRoleBinding', 'Namespace', 'NetworkPolicy', 'NetworkPolicy']);
     const app = manifestOf(objects, 'prod', 'Application', 'argo-rollouts');
     expect([app.metadata.namespace, app.spec.project, app.spec.destination.namespace]).toEqual(['gitops', 'platform', 'ci-cd']);
     expect(app.spec.source.helm.valuesObject.controller.trafficRouterPlugins).toEqual([
@@ -138,7 +142,7 @@ describe('PlatformControllers options', () => {
 
   it('emits only the namespace when every controller is off', () => {
     const objects = synthControllers({ argoRollouts: { enabled: false }, keda: { enabled: false }, cloudNativePg: { enabled: false } }, [Environment.dev()]);
-    expect(objectsOf(objects, 'dev', 'platform').map((o) => o.manifest.kind)).toEqual(['Namespace']);
+    expect(objectsOf(objects, 'dev', 'platform').map((o) => o.manifest.kind)).toEqual(['Namespace', 'NetworkPolicy', 'NetworkPolicy']);
   });
 
   it('reports a bad namespace, plugin version, checksum and chart version', () => {

@@ -34,6 +34,9 @@ describe('GatewayClass and Gateway', () => {
       'acme/prod/platform/gateway-edge.yaml',
       'acme/prod/platform/gatewayclass-envoy.yaml',
       'acme/prod/platform/namespace-acme-prod.yaml',
+      'acme/prod/platform/networkpolicy-allow-dns.yaml',
+      'acme/prod/platform/networkpolicy-api.yaml',
+      'acme/prod/platform/networkpolicy-default-deny.yaml',
     ]);
     const gatewayClass = manifestOf(objects, 'prod', 'GatewayClass', 'envoy');
     expect(gatewayClass.spec).toEqual({ controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' });

@@ -53,7 +53,7 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
     // WHEN
     const report = await cdk8sValidate(outdir, [path.join(outdir, 'acme-prod.k8s.yaml')]);
     // THEN
-    expect(report.summary).toEqual({ status: 'success', plugin: path.join(ROOT, 'lib/plugin'), version: '0.1.0', metadata: { objects: '8', errors: '0', warnings: '0' } });
+    expect(report.summary).toEqual({ status: 'success', plugin: path.join(ROOT, 'lib/plugin'), version: '0.1.0', metadata: { objects: '11', errors: '0', warnings: '0' } });
     expect(report.violations).toEqual([]);
   });
 
@@ -72,7 +72,7 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
     const report = await cdk8sValidate(outdir, [path.join(outdir, 'acme-prod.k8s.yaml'), handWritten]);
     // THEN
     expect(report.summary.status).toBe('failure');
-    expect(report.summary.metadata).toEqual({ objects: '10', errors: '1', warnings: '1' });
+    expect(report.summary.metadata).toEqual({ objects: '13', errors: '1', warnings: '1' });
     expect(report.violations).toEqual([
       {
         ruleName: 'pss/host-namespaces',
@@ -108,7 +108,7 @@ describe('the cdk8s validation plugin (lib/plugin), loaded by cdk8s-cli', () => 
     expect(restricted.summary.status).toBe('failure');
     expect(restricted.violations.map((v: any) => v.ruleName)).toEqual(['pss/allow-privilege-escalation', 'pss/run-as-non-root', 'pss/seccomp-profile-restricted', 'pss/capabilities-restricted']);
     expect(baseline.summary.status).toBe('success');
-    expect(none.summary).toMatchObject({ status: 'success', metadata: { objects: '9', errors: '0' } });
+    expect(none.summary).toMatchObject({ status: 'success', metadata: { objects: '12', errors: '0' } });
   });
 
   it('GIVEN unknown or invalid properties WHEN validated THEN the report fails with every problem in one line', async () => {
@@ -145,6 +145,7 @@ describe('writeCdk8sOutput', () => {
       'acme/prod/api/analysistemplate-api-slo.yaml', 'acme/prod/api/poddisruptionbudget-api.yaml', 'acme/prod/api/podmonitor-api.yaml',
       'acme/prod/api/prometheusrule-api-slo.yaml', 'acme/prod/api/rollout-api.yaml',
       'acme/prod/api/service-api-canary.yaml', 'acme/prod/api/service-api.yaml', 'acme/prod/platform/namespace-acme-prod.yaml',
+      'acme/prod/platform/networkpolicy-allow-dns.yaml', 'acme/prod/platform/networkpolicy-api.yaml', 'acme/prod/platform/networkpolicy-default-deny.yaml',
     ]);
     const metadata = JSON.parse(readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf8'));
     expect(metadata.version).toBe('1.0.0');

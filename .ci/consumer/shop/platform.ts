@@ -17,6 +17,7 @@ import {
   GitOpsTarget,
   Migration,
   Nats,
+  NetworkPeer,
   Platform,
   PlatformControllers,
   PostgresBackup,
@@ -87,6 +88,8 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
     });
     const fulfilment = new QueueWorker(env, 'fulfilment', {
       image: `ghcr.io/shop/fulfilment@${digest('e')}`,
+      // It marks orders shipped through the orders API: a path the network policies cannot derive.
+      allowTo: [NetworkPeer.of(orders)],
       autoscaling: Autoscaling.natsJetStream({
         minReplicas: 1,
         maxReplicas: 4,

@@ -31,6 +31,14 @@ export class Nats extends HelmDataService {
     if (!this.propsUsable) return;
     const security = this.restrictedSecurityContexts(1000);
     const container = { ...security.container, readOnlyRootFilesystem: true };
+    // The chart's selector labels (templates/_helpers.tpl); KEDA's nats-jetstream scaler reads the monitoring port.
+    this.registerNetwork({
+      podLabels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': this.name },
+      clientPorts: [4222],
+      metricsPorts: [7777],
+      serviceNames: [this.name, `${this.name}-headless`],
+      controllers: [{ controller: 'keda', ports: [8222] }],
+    });
     this.install({
       fullnameOverride: this.name,
       config: {

@@ -61,6 +61,14 @@ export class OpenSearch extends HelmDataService {
     for (const p of props.adminPassword.problems('adminPassword')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const heap = Math.max(1, Math.floor(this.resources.memoryRequestMebibytes / 2));
+    // The chart's selector labels (templates/_helpers.tpl): name `opensearch`, instance the release.
+    this.registerNetwork({
+      podLabels: { 'app.kubernetes.io/name': 'opensearch', 'app.kubernetes.io/instance': this.name },
+      clientPorts: [9200],
+      metricsPorts: [9600],
+      serviceNames: [`${this.name}-master`, `${this.name}-master-headless`],
+      credentials: [props.adminPassword.secretName],
+    });
     this.install({
       clusterName: this.name,
       nodeGroup: 'master',

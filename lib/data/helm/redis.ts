@@ -57,6 +57,8 @@ export class Redis extends HelmDataService {
     for (const p of props.password.problems('password')) this.problem(p);
     const security = this.restrictedSecurityContexts(1000);
     const sentinelMemory = Math.max(1, Math.ceil(64 * this.environment.resourceScale));
+    // templates/redis-ha-statefulset.yaml labels the pods `release: <release>`, `app: redis-ha`.
+    this.registerNetwork({ podLabels: { release: this.name, app: 'redis-ha' }, clientPorts: [6379, 26379], metricsPorts: [9121], serviceNames: [this.name], credentials: [props.password.secretName] });
     this.install({
       fullnameOverride: this.name,
       replicas: this.replicas,

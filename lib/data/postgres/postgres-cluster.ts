@@ -195,6 +195,18 @@ export class PostgresCluster extends DataService {
     } satisfies Wire<ClusterSpec> & { readonly enablePDB?: boolean };
 
     new ApiObject(this, 'cluster', { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: this.metadata(this.name, true), spec });
+    // CloudNativePG labels every pod of the cluster (instances, initdb and join Jobs) `cnpg.io/cluster: <name>`; the
+    // operator reaches the instance manager on 8000 and PostgreSQL on 5432, the instance manager the API server.
+    this.registerNetwork({
+      podLabels: { 'cnpg.io/cluster': this.name },
+      clientPorts: [5432],
+      metricsPorts: [9187],
+      serviceNames: [this.readWriteServiceName, this.readOnlyServiceName, `${this.name}-r`],
+      credentials: [this.appSecretName],
+      controllers: [{ controller: 'cloudNativePg', ports: [8000, 5432] }],
+      needsKubernetesApi: true,
+      needsObjectStore: this.backup instanceof ObjectStoreBackup,
+    });
     if (this.backup instanceof ObjectStoreBackup) {
       const b = this.backup.props;
       new ApiObject(this, 'scheduled-backup', {

@@ -47,6 +47,13 @@ export interface ServingWorkloadProps extends WorkloadProps {
    * notification service, by default on abort and on pause. @default none
    */
   readonly notifications?: RolloutNotificationsProps;
+  /**
+   * Pod readiness gates: condition types a controller sets on the pod, all True before it counts as Ready (and a
+   * rollout moves on), e.g. `target-health.elbv2.k8s.aws/<target-group-binding>` (AWS Load Balancer Controller) or
+   * `cloud.google.com/load-balancer-neg-ready` (GKE NEG): no traffic until the load balancer sees the pod healthy.
+   * @default none
+   */
+  readonly readinessGates?: readonly string[];
   /** Per-environment overrides, keyed by environment name. @default none */
   readonly environments?: { readonly [environment: string]: ServingWorkloadOverrides };
 }
@@ -92,8 +99,23 @@ export abstract class ServingWorkload extends WorkloadBase {
     }
     for (const p of props.trafficRouter?.problems('trafficRouter') ?? []) this.problem(p);
     for (const p of notificationProblems(props.notifications)) this.problem(p);
+    (props.readinessGates ?? []).forEach((gate, i) => {
+      if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(gate) || gate.length > 316) {
+        this.problem({ field: `readinessGates[${i}]`, value: gate, message: 'is not a pod condition type (a qualified name)', fix: 'use the condition your load balancer controller sets, e.g. "cloud.google.com/load-balancer-neg-ready"' });
+      }
+    });
+    // Network policy (issue 23): clients and the router's proxies reach the container port.
+    if (this.networkEndpoint) {
+      this.networkEndpoint.clientPorts.push(this.port);
+      this.networkEndpoint.ingressNamespaces.push(...(props.trafficRouter?.proxyNamespaces(this.namespace) ?? []));
+    }
     emitService(this, 'service', { name: this.serviceName, namespace: this.namespace, labels: this.labels, selector: this.selector, port: this.servicePort });
     this.emitDisruptionBudget();
+  }
+
+  /** Readiness gates of the pods (issue 23), checked as condition types. */
+  protected override get readinessGates(): readonly string[] | undefined {
+    return this.servingProps?.readinessGates;
   }
 
   /**

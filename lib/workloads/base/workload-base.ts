@@ -11,14 +11,20 @@ import { commonLabels, selectorLabels } from '../../core/labels.js';
 import { reportProblem } from '../../core/problems.js';
 import { checkProps } from '../../core/props/check-props.js';
 import { checkResources, resolveResources, ResolvedResources } from '../../core/resources.js';
+import { ApiObject } from 'cdk8s';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
+import { SyncWave, syncWaveAnnotations } from '../../core/sync-wave.js';
 import { emitPodDisruptionBudget } from '../../disruption/pod-disruption-budget.js';
 import { emitPodMonitor, monitoringProblems, resolveScrape, ResolvedScrape } from '../../observability/monitoring.js';
 import { setOutputFolder } from '../../platform/output-folder.js';
 import { EnvironmentChart } from '../../platform/platform.js';
+import { NetworkEndpoint } from '../../network/environment-network.js';
 import { renderPodTemplate } from '../../pod/pod-template.js';
 import { PreStop } from '../../pod/pre-stop.js';
 import { checkPodSecurity } from '../../pod/security.js';
+import { checkExtraContainers, sidecarShutdownSeconds } from '../../pod/containers.js';
+import { checkScheduling, PodScheduling } from '../../pod/scheduling.js';
+import { emitVolumeClaim } from '../../pod/volumes.js';
 import { ClassDefaults, WorkloadOverrides, WorkloadProps } from './workload-props.js';
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -55,6 +61,8 @@ export abstract class WorkloadBase extends Construct {
   public readonly preStop: PreStop;
   /** Names of the content-hashed ConfigMaps this workload reads, by source name. */
   public readonly configMapNames: Readonly<Record<string, string>>;
+  /** Its pods as the environment's network policies see them (issue 23). */
+  protected readonly networkEndpoint?: NetworkEndpoint;
 
   protected readonly props: WorkloadProps;
   protected readonly overrides: WorkloadOverrides;
@@ -123,16 +131,33 @@ export abstract class WorkloadBase extends Construct {
     if (!(Number.isInteger(this.preStop.seconds) && this.preStop.seconds >= 0)) {
       this.problem({ field: 'preStop', value: this.preStop.seconds, message: 'must wait a whole number of seconds of at least 0', fix: 'use PreStop.sleep(5)' });
     }
-    if (!(Number.isInteger(this.terminationGracePeriodSeconds) && this.terminationGracePeriodSeconds > this.preStop.seconds)) {
+    // Native sidecars stop after the app, inside the same grace period: their preStop counts too (issue 23).
+    const sidecarSeconds = sidecarShutdownSeconds(props.sidecars ?? []);
+    const shutdown = this.preStop.seconds + sidecarSeconds;
+    if (!(Number.isInteger(this.terminationGracePeriodSeconds) && this.terminationGracePeriodSeconds > shutdown)) {
       this.problem({
         field: 'terminationGracePeriodSeconds',
         value: this.terminationGracePeriodSeconds,
-        message: `must be a whole number greater than the preStop time (${this.preStop.seconds}s): the grace period includes preStop, so the app would be killed before it could drain`,
-        fix: `set terminationGracePeriodSeconds to at least ${this.preStop.seconds + 10}`,
+        message: sidecarSeconds === 0
+          ? `must be a whole number greater than the preStop time (${this.preStop.seconds}s): the grace period includes preStop, so the app would be killed before it could drain`
+          : `must be a whole number greater than the preStop time (${this.preStop.seconds}s) plus the sidecars' preStop (${sidecarSeconds}s): the sidecars stop after the app, in the same grace period, and would be killed before the app drained through them`,
+        fix: `set terminationGracePeriodSeconds to at least ${shutdown + 10}`,
       });
     }
+    this.checkPodExtras(props);
 
     this.configMapNames = this.resolveConfig();
+    // Network policy (issue 23): the pods, what they read and whom they name; serving classes add their port.
+    this.networkEndpoint = chart.network.register({
+      construct: this,
+      name: this.name,
+      podLabels: this.selector,
+      metricsPorts: ['http', 'metrics'],
+      readsSecrets: Object.values(props.secretEnv ?? {}).map((k) => k.secretName),
+      envValues: Object.values(this.env),
+      allowTo: [...(props.allowTo ?? [])],
+      allowFrom: [...(props.allowFrom ?? [])],
+    });
     this.autoscaling = this.resolveAutoscaling();
     const budget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     for (const p of budget.problems('disruptionBudget')) this.problem(p);
@@ -185,10 +210,65 @@ export abstract class WorkloadBase extends Construct {
       resources: this.resources,
       preStop: this.preStop,
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-      serviceAccountName: this.props.serviceAccountName,
+      serviceAccountName: this.props.createServiceAccount ? this.name : this.props.serviceAccountName,
       security: this.props.security,
       spreadSelector: this.selector,
+      scheduling: this.scheduling,
+      imagePullSecrets: this.props.imagePullSecrets,
+      initContainers: this.props.initContainers,
+      sidecars: this.props.sidecars,
+      resourceScale: this.environment.resourceScale,
+      volumes: (this.props.volumes ?? []).map((volume) => ({ volume, claimName: `${this.name}-${volume.name}` })),
+      readinessGates: this.readinessGates,
     });
+  }
+
+  /** Readiness gates of the pods (serving classes have the prop). */
+  protected get readinessGates(): readonly string[] | undefined {
+    return undefined;
+  }
+
+  /** The scheduling props of this environment: each field from the environment's override, else the workload's. */
+  private get scheduling(): PodScheduling {
+    const pick = <K extends keyof PodScheduling>(k: K) => this.overrides[k] ?? this.props[k];
+    return { tolerations: pick('tolerations'), nodeSelector: pick('nodeSelector'), nodeAffinity: pick('nodeAffinity'), priorityClassName: pick('priorityClassName') };
+  }
+
+  /** Scheduling, identity, extra containers and volumes (issue 23): checks, and the ServiceAccount and claims they emit. */
+  private checkPodExtras(props: WorkloadProps): void {
+    const env = this.environment.name;
+    for (const p of checkScheduling(this.scheduling, (k) => (this.overrides[k] !== undefined ? `environments.${env}.${k}` : k))) this.problem(p);
+    const volumes = props.volumes ?? [];
+    volumes.forEach((v, i) => {
+      for (const p of v.problems(`volumes[${i}]`)) this.problem(p);
+      if (volumes.findIndex((w) => w.name === v.name) !== i) this.problem({ field: `volumes[${i}].name`, value: v.name, message: 'is used by another volume of the workload', fix: 'give every volume a distinct name' });
+    });
+    for (const p of checkExtraContainers(props.initContainers ?? [], props.sidecars ?? [], this.name, volumes.map((v) => v.name))) this.problem(p);
+    [...(props.initContainers ?? []).map((c, i) => [`initContainers[${i}].image`, c.image] as const), ...(props.sidecars ?? []).map((c, i) => [`sidecars[${i}].image`, c.image] as const)].forEach(([field, image]) => {
+      const imageProblem = checkImage(image, this.environment.imagePolicy, env);
+      if (imageProblem) this.problem({ field, value: image, rule: 'props/image', ...imageProblem });
+    });
+    (props.imagePullSecrets ?? []).forEach((name, i) => {
+      if (!/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(name)) this.problem({ field: `imagePullSecrets[${i}]`, value: name, message: 'is not a Secret name', fix: 'use the name of a kubernetes.io/dockerconfigjson Secret of the namespace' });
+    });
+    if (props.createServiceAccount && props.serviceAccountName !== undefined) {
+      this.problem({ field: 'createServiceAccount', value: true, message: `is set together with serviceAccountName "${props.serviceAccountName}": the pods can run as one ServiceAccount only`, fix: 'remove one of the two' });
+    }
+    if (props.createServiceAccount) {
+      new ApiObject(this, 'service-account', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations: syncWaveAnnotations(SyncWave.CONFIG) },
+        automountServiceAccountToken: props.security?.automountServiceAccountToken ?? false,
+      });
+    }
+    for (const v of volumes.filter((x) => x.source.kind === 'persistent')) {
+      if (!this.defaults.allowsPersistentVolumes) {
+        this.problem({ field: `volumes[${volumes.indexOf(v)}]`, value: v.name, message: 'is a ReadWriteOnce claim, which several replicas (and a rollout\'s old and new pods) cannot share', fix: 'use a Singleton for a workload with a disk of its own, a data service, or WorkloadVolume.emptyDir' });
+        continue;
+      }
+      emitVolumeClaim(this, { name: `${this.name}-${v.name}`, namespace: this.namespace, labels: this.labels, volume: v });
+    }
   }
 
   /** The replica count for `spec.replicas`, or undefined when an autoscaler owns it. */

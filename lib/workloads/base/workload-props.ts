@@ -4,12 +4,28 @@ import { SecretKey } from '../../config/secret-reference.js';
 import { ResourceRequirements } from '../../core/resources.js';
 import { DisruptionBudget } from '../../disruption/disruption-budget.js';
 import { MonitoringProps } from '../../observability/monitoring.js';
+import { NetworkPeer } from '../../network/network-peer.js';
 import { PreStop } from '../../pod/pre-stop.js';
 import { Probe } from '../../pod/probe.js';
 import { PodSecurityOptions } from '../../pod/security.js';
+import { ExtraContainer, SidecarContainer } from '../../pod/containers.js';
+import { NodeAffinity, Toleration } from '../../pod/scheduling.js';
+import { WorkloadVolume } from '../../pod/volumes.js';
+
+/** Where the pods may run; every field may differ per environment (issue 23). */
+export interface SchedulingProps {
+  /** Taints the pods tolerate, e.g. `[{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }]`. @default none */
+  readonly tolerations?: readonly Toleration[];
+  /** Node labels the pods require, e.g. `{ 'kubernetes.io/arch': 'arm64' }`. @default none: any node */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Required and preferred node label requirements. @default none */
+  readonly nodeAffinity?: NodeAffinity;
+  /** PriorityClass of the pods (it must exist in the cluster). @default the cluster's default priority */
+  readonly priorityClassName?: string;
+}
 
 /** What may differ per environment, for every workload class. */
-export interface WorkloadOverrides {
+export interface WorkloadOverrides extends SchedulingProps {
   /** Image for this environment (e.g. dev runs a newer build). @default the workload's `image` */
   readonly image?: string;
   /**
@@ -30,7 +46,7 @@ export interface WorkloadOverrides {
 }
 
 /** Props shared by every workload class. */
-export interface WorkloadProps {
+export interface WorkloadProps extends SchedulingProps {
   /** Name of the workload and of its objects. @default the construct id */
   readonly name?: string;
   /** Container image. Staging and prod require a digest (`repo@sha256:...`). */
@@ -73,6 +89,29 @@ export interface WorkloadProps {
   readonly security?: PodSecurityOptions;
   /** ServiceAccount the pods run as. @default the namespace's default ServiceAccount, with its token not mounted */
   readonly serviceAccountName?: string;
+  /**
+   * Give the workload a ServiceAccount of its own, named after it (its token is not mounted unless
+   * `security.automountServiceAccountToken` asks for it), to bind Roles or cloud identities (IRSA, Workload
+   * Identity) to this workload alone. Not with `serviceAccountName`.
+   * @default false: `serviceAccountName`, or the namespace's default ServiceAccount
+   */
+  readonly createServiceAccount?: boolean;
+  /** Secrets with registry credentials for private images (`kubernetes.io/dockerconfigjson`). @default none */
+  readonly imagePullSecrets?: readonly string[];
+  /** Init containers, run to completion in order before the sidecars and the workload's container start. @default none */
+  readonly initContainers?: readonly ExtraContainer[];
+  /**
+   * Native sidecars (Kubernetes 1.29+): init containers with `restartPolicy: Always`, started before the workload's
+   * container and stopped after it. Their preStop seconds count in `terminationGracePeriodSeconds`.
+   * @default none
+   */
+  readonly sidecars?: readonly SidecarContainer[];
+  /**
+   * Volumes mounted into the workload's container: `WorkloadVolume.emptyDir(...)` (sized scratch space), or for a
+   * `Singleton` `WorkloadVolume.persistent(...)` (a PersistentVolumeClaim).
+   * @default none beyond /tmp and the config files
+   */
+  readonly volumes?: readonly WorkloadVolume[];
   /** Disruption budget. @default DisruptionBudget.maxUnavailable(1) */
   readonly disruptionBudget?: DisruptionBudget;
   /**
@@ -80,6 +119,19 @@ export interface WorkloadProps {
    * alerts (a PrometheusRule). @default see {@link MonitoringProps}: services with an SLO are scraped and watched
    */
   readonly monitoring?: MonitoringProps;
+  /**
+   * Further peers the pods may connect to, beyond what the network policies derive (the data services whose Secret
+   * keys are in `secretEnv` or whose `<service>.<namespace>` host names are in `env`), e.g.
+   * `[NetworkPeer.of(bitvaultd)]` or `[NetworkPeer.cidr('203.0.113.10/32', { ports: [443] })]`.
+   * @default none beyond the derived paths and DNS
+   */
+  readonly allowTo?: readonly NetworkPeer[];
+  /**
+   * Further peers that may connect to the pods' container port, beyond the derived ones (the ingress controller when
+   * routed, Prometheus on the `http` and `metrics` ports), e.g. `[NetworkPeer.of(gateway)]`.
+   * @default none beyond the derived paths
+   */
+  readonly allowFrom?: readonly NetworkPeer[];
 }
 
 /** Defaults that differ by workload class. */
@@ -90,4 +142,6 @@ export interface ClassDefaults {
   readonly preStop: PreStop;
   readonly terminationGracePeriodSeconds: number;
   readonly requiresReadinessProbe: boolean;
+  /** The class runs one pod, stopped before its successor (a Singleton): it may own PersistentVolumeClaims. */
+  readonly allowsPersistentVolumes?: boolean;
 }

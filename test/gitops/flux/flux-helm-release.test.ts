@@ -53,6 +53,9 @@ describe('Helm charts under a Flux target', () => {
       'acme/prod/platform/helmrepository-cloudnative-pg.yaml',
       'acme/prod/platform/helmrepository-keda.yaml',
       'acme/prod/platform/namespace-acme-prod.yaml',
+      'acme/prod/platform/networkpolicy-allow-dns.yaml',
+      'acme/prod/platform/networkpolicy-default-deny.yaml',
+      'acme/prod/platform/networkpolicy-redis.yaml',
       'acme/prod/redis/helmrelease-acme-prod-redis.yaml',
       'acme/prod/redis/helmrepository-acme-prod-redis.yaml',
     ]);

@@ -189,7 +189,7 @@ describe('compareManifests', () => {
     const changes = compareManifests(before, []);
     // THEN
     expect(flags(changes)).toEqual([]);
-    expect(changes.map((c) => c.subject)).toEqual(['AnalysisTemplate/api-slo', 'HorizontalPodAutoscaler/api', 'HTTPRoute/api', 'PodDisruptionBudget/api', 'PodMonitor/api', 'PrometheusRule/api-slo', 'Rollout/api', 'Service/api-canary', 'Service/api', 'Namespace/acme-prod']);
+    expect(changes.map((c) => c.subject)).toEqual(['AnalysisTemplate/api-slo', 'HorizontalPodAutoscaler/api', 'HTTPRoute/api', 'PodDisruptionBudget/api', 'PodMonitor/api', 'PrometheusRule/api-slo', 'Rollout/api', 'Service/api-canary', 'Service/api', 'Namespace/acme-prod', 'NetworkPolicy/allow-dns', 'NetworkPolicy/api', 'NetworkPolicy/default-deny']);
   });
 
   it('GIVEN a Service moved to a later wave and a Job that lost its hook THEN both are wave-moved', () => {
