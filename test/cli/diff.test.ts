@@ -171,7 +171,7 @@ describe("the starter's review-comment step", () => {
     // THEN
     const comment = readFileSync(join(repo, 'diff.md'), 'utf8');
     expect(comment.length).toBeLessThan(65_536);
-    expect(comment).toMatch(/^### cdk8s-delivery diff: `dist\/` against `origin\/main`\n\n\*\*369 changes\*\* in 60 apps of 3 environments · ⚠️ \*\*116 risk flags\*\*/);
+    expect(comment).toMatch(/^### cdk8s-delivery diff: `dist\/` against `origin\/main`\n\n\*\*330 changes\*\* in 48 apps of 3 environments · ⚠️ \*\*96 risk flags\*\*/);
     expect(comment).toContain('Run `npx --no cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
   }, 180_000);
 });

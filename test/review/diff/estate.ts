@@ -14,7 +14,7 @@ import { StatelessService } from '../../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE } from '../../helpers.js';
 
 /** Services in the estate. */
-export const SERVICES = 20;
+export const SERVICES = 16;
 
 const router = TrafficRouter.gatewayApi({ gatewayName: 'edge', gatewayNamespace: 'edge-system', hostnames: ['shop.example'] });
 

@@ -105,7 +105,7 @@ describe('formatMarkdown within a comment budget', () => {
     const md = formatMarkdown(report, { maxChars: 2_000 });
     // THEN
     expect(md.length).toBeLessThanOrEqual(2_000);
-    expect(md).toContain(`**${report.changes.length} changes** in 60 apps of 3 environments`);
+    expect(md).toContain(`**${report.changes.length} changes** in ${SERVICES * 3} apps of 3 environments`);
     expect(md).toContain('Run `npx --no cdk8s-delivery diff --base origin/main --format text` locally for all of it.');
   });
 
