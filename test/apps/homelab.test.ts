@@ -76,7 +76,9 @@ describe('the homelab reference platform', () => {
     const rollout = at('homelab/prod/inference/rollout-inference.yaml');
     const canary = rollout.spec.strategy.canary;
     const analysis = { templates: [{ templateName: 'inference-slo' }], args: [{ name: 'namespace', value: 'homelab-prod' }, { name: 'workload', value: 'inference' }, { name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }, { name: 'stable-hash', valueFrom: { podTemplateHashValue: 'Stable' } }] };
-    expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis }, { setWeight: 30 }, { analysis }]);
+    // (the step before the last lets a canary that is not significantly bad on to 30 %: its verdict line is z)
+    const first = { ...analysis, args: [...analysis.args, { name: 'verdict-pass-line', value: '2.326' }] };
+    expect(canary.steps).toEqual([{ setWeight: 10 }, { analysis: first }, { setWeight: 30 }, { analysis }]);
     expect([canary.stableService, canary.canaryService, canary.trafficRouting]).toEqual(['inference', 'inference-canary', { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'inference', namespace: 'homelab-prod' } } }]);
     // AND the route's backends are exactly the stable and canary Services
     expect(at('homelab/prod/inference/httproute-inference.yaml').spec.rules[0].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['inference', 100], ['inference-canary', 0]]);
