@@ -6,7 +6,8 @@ import { formatSimulation, markdownReport } from '../analysis/simulate/report.js
 import { simulate } from '../analysis/simulate/simulate.js';
 import { subjectsOf } from '../analysis/simulate/subjects.js';
 import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
-import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+import { type CliIo, type Command, ExitCode, UsageError, reportInputErrors } from './command.js';
+import { visible, visibleText } from './escape.js';
 
 const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir ...] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
        cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
@@ -108,8 +109,8 @@ async function load(dirs: readonly string[], io: CliIo, json: boolean) {
     return subjectsOf(objects);
   } catch (error) {
     if (!(error instanceof ManifestInputError)) throw error;
-    if (json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
-    for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
+    // The one error shape of every command ({ok: false, exitCode: 2, errors}), made visible on standard error.
+    reportInputErrors(io, error.problems, json);
     return undefined;
   }
 }
@@ -137,7 +138,7 @@ export const analysisCommand: Command = {
       const subjects = await load(dirs, io, values.json === true);
       if (!subjects) return ExitCode.INPUT_ERROR;
       if (subjects.length === 0) {
-        io.err(`error: ${dir}: no AnalysisTemplate to simulate`);
+        io.err(`error: ${visible(dir)}: no AnalysisTemplate to simulate`);
         return ExitCode.INPUT_ERROR;
       }
       let result;
@@ -159,7 +160,7 @@ export const analysisCommand: Command = {
           skipped: result.skipped,
         }, null, 2));
       } else {
-        io.out(formatSimulation(result));
+        io.out(visibleText(formatSimulation(result)));
       }
       return result.results.every((r) => r.accepted) ? ExitCode.OK : ExitCode.VIOLATIONS;
     }
@@ -178,7 +179,7 @@ export const analysisCommand: Command = {
       io.err(`error: could not query Prometheus at ${values.prometheus}: ${message}`);
       return ExitCode.INPUT_ERROR;
     }
-    io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+    io.out(values.json ? JSON.stringify(result, null, 2) : visibleText(formatReplay(result)));
     return ExitCode.OK;
   },
 };

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type LintMigrationsResult, MigrationInputError, lintMigrations } from '../migrations/checker/index.js';
 import { type LintAndVerifyResult, lintAndVerifyMigrations } from '../migrations/verify/index.js';
 import { formatFinding } from '../validation/finding.js';
+import { visible } from './escape.js';
 import { type CliIo, type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 const USAGE = `usage: cdk8s-delivery lint-migrations <dir> [--base <git-ref>] [--manifests <dir>] [--workload <name>]...
@@ -69,11 +70,12 @@ function parse(args: readonly string[]) {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function printHuman(result: LintMigrationsResult | LintAndVerifyResult, io: CliIo): void {
-  for (const finding of result.findings) io.out(formatFinding(finding));
+  // File names, SQL and the database's messages come from the pull request: one line each, made visible.
+  for (const finding of result.findings) io.out(visible(formatFinding(finding)));
   if ('verify' in result) {
     const v = result.verify;
     const contract = v.schemaDiff.filter((c) => c.contract).length;
-    io.out(`verified on ${v.engine}: ${plural(v.previousMigrations.length, 'previous migration')} applied, ${plural(v.newMigrations.length, 'new migration')} applied twice; ${plural(v.schemaDiff.length, 'schema change')} (${contract} contract)`);
+    io.out(`verified on ${visible(v.engine)}: ${plural(v.previousMigrations.length, 'previous migration')} applied, ${plural(v.newMigrations.length, 'new migration')} applied twice; ${plural(v.schemaDiff.length, 'schema change')} (${contract} contract)`);
   }
   const fresh = result.migrations.filter((m) => m.isNew).length;
   const excused = result.excused.length > 0 ? `, ${result.excused.length} excused` : '';

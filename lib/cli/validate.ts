@@ -4,6 +4,7 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { categoryOf } from '../validation/categories.js';
 import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { visible } from './escape.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 
@@ -84,9 +85,10 @@ export const validateCommand: Command = {
       const ok = errors.length === 0 && unreadable.length === 0;
       io.out(JSON.stringify({ ok, summary, findings: [...errors.map(entry('error')), ...warnings.map(entry('warning'))], ...(unreadable.length > 0 ? { exitCode: ExitCode.INPUT_ERROR, errors: unreadable } : {}) }, null, 2));
     } else {
-      for (const problem of unreadable) io.err(`error: ${problem.location}: ${problem.message}`);
-      for (const f of errors) io.out(formatFinding(f));
-      for (const f of warnings) io.out(`warning: ${formatFinding(f)}`);
+      // Locations hold file names and metadata.name, values and messages what the manifests say: one line each, made visible.
+      for (const problem of unreadable) io.err(`error: ${visible(problem.location)}: ${visible(problem.message)}`);
+      for (const f of errors) io.out(visible(formatFinding(f)));
+      for (const f of warnings) io.out(`warning: ${visible(formatFinding(f))}`);
       const checked = `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}`;
       io.out(`validate: ${errors.length === 0 ? 'no errors' : plural(errors.length, 'error')}${warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : ''}${unreadable.length > 0 ? `, ${plural(unreadable.length, 'unreadable input')}` : ''} (${checked})`);
     }
