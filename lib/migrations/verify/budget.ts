@@ -55,7 +55,8 @@ export class VerifyBudget {
   readonly fileMs: number;
   readonly runMs: number;
   readonly memoryMb: number;
-  private readonly runDeadline: number;
+  /** Set when the first engine is bound: the engine's start-up is not counted. */
+  private runDeadline: number | undefined;
 
   constructor(options: VerifyBudgetOptions = {}) {
     const value = (name: keyof VerifyBudgetOptions) => {
@@ -66,16 +67,11 @@ export class VerifyBudget {
     this.fileMs = value('fileSeconds') * 1000;
     this.runMs = value('runSeconds') * 1000;
     this.memoryMb = value('memoryMb');
-    this.runDeadline = performance.now() + this.runMs;
   }
 
-  /** Whether the run budget is spent already. */
-  remainingRunMs(): number {
-    return this.runDeadline - performance.now();
-  }
-
-  /** The engine with every call bounded by this budget. */
+  /** The engine with every call bounded by this budget; the run's clock starts with the first engine bound. */
   bound(engine: SqlEngine): BoundedEngine {
+    this.runDeadline ??= performance.now() + this.runMs;
     return new BoundedEngine(engine, this, this.runDeadline);
   }
 }
@@ -89,7 +85,11 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  */
 export class BoundedEngine implements SqlEngine {
   private file: { readonly location: string; readonly deadline: number } | undefined;
+  /** The file that ran last, for a budget that runs out between files (snapshots, compatibility queries). */
+  private last: string | undefined;
   private stopped: VerifyBudgetError | undefined;
+  /** The engine being killed: a call that fails because of it waits for it (the scratch database is gone when the error is seen). */
+  private killed: Promise<unknown> = Promise.resolve();
   private readonly baselineRss = process.memoryUsage.rss();
 
   constructor(private readonly engine: SqlEngine, private readonly budget: VerifyBudget, private readonly runDeadline: number) {}
@@ -101,6 +101,7 @@ export class BoundedEngine implements SqlEngine {
   /** Starts the budget of one file (`location`: its path, for the error); until the next call, its statements count against it. */
   startFile(location: string): void {
     this.file = { location, deadline: performance.now() + this.budget.fileMs };
+    this.last = location;
   }
 
   /** Ends the file budget: what runs now counts against the run only. */
@@ -126,7 +127,7 @@ export class BoundedEngine implements SqlEngine {
     const fileLeft = this.file ? this.file.deadline - now : Infinity;
     const runLeft = this.runDeadline - now;
     const left = Math.min(fileLeft, runLeft);
-    const where = this.file?.location ?? 'lint-migrations --verify';
+    const where = this.file?.location ?? this.last ?? 'lint-migrations --verify';
     const overTime = () => fileLeft <= runLeft
       ? `verification stopped: the migration ran past the budget of one file (${seconds(this.budget.fileMs)}; --file-timeout). A statement that runs this long (pg_sleep, an endless loop, a huge backfill) would hold the migration Job just as long: bound it, or raise the budget if it is meant to take that long`
       : `verification stopped: the run's budget (${seconds(this.budget.runMs)} for every migration together; --run-timeout) ran out while this file ran`;
@@ -146,7 +147,9 @@ export class BoundedEngine implements SqlEngine {
     try {
       return await Promise.race([call(), guard]);
     } catch (error) {
-      throw this.stopped ?? error;
+      if (!this.stopped) throw error;
+      await this.killed;
+      throw this.stopped;
     } finally {
       clearTimeout(timer);
       clearInterval(sampler);
@@ -157,8 +160,9 @@ export class BoundedEngine implements SqlEngine {
     if (!this.stopped) {
       this.stopped = new VerifyBudgetError(location, message);
       const kill = (this.engine as Partial<KillableEngine>).kill;
-      await (kill ? kill.call(this.engine) : this.engine.close()).catch(() => undefined);
+      this.killed = (kill ? kill.call(this.engine) : this.engine.close()).catch(() => undefined);
     }
+    await this.killed;
     throw this.stopped;
   }
 }
