@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationInputError } from '../../../lib/migrations/checker/index.js';
@@ -57,10 +58,12 @@ describe('--database-url refuses a role that reaches beyond the scratch database
     expect(await scratchDatabases()).toEqual([]);
   });
 
-  it('GIVEN the least-privilege role WHEN a migration tries COPY … FROM PROGRAM THEN the server refuses it', async () => {
-    const dir = migrationsDir({ '0001_program.sql': `${TIMEOUTS}CREATE TABLE IF NOT EXISTS out (line text);\nCOPY out FROM PROGRAM 'id';\n` });
-    const { findings } = await lintAndVerifyMigrations(dir, { databaseUrl: server.leastPrivilegeUrl });
-    expect(findings.map((f) => f.message).join('\n')).toMatch(/permission denied to COPY from or to an external program|must be superuser or have privileges of the pg_execute_server_program role/);
+  it('GIVEN a migration with COPY … FROM PROGRAM WHEN verified on the server THEN it is never run: a server-access finding, and the apply stops there', async () => {
+    const dir = migrationsDir({ '0001_program.sql': `${TIMEOUTS}CREATE TABLE IF NOT EXISTS out (line text);\nCOPY out FROM PROGRAM 'touch /tmp/cdk8s-delivery-pwned';\n` });
+    const { findings } = await lintAndVerifyMigrations(dir, { databaseUrl: server.url, allowSuperuser: true });
+    expect(findings.map((f) => f.rule).sort()).toEqual(['migration/apply-failed', 'migration/server-access']);
+    expect(findings.find((f) => f.rule === 'migration/apply-failed')!.message).toMatch(/not run: COPY … PROGRAM would run "touch \/tmp\/cdk8s-delivery-pwned" on the database host/);
+    expect(existsSync('/tmp/cdk8s-delivery-pwned')).toBe(false);
   });
 });
 
