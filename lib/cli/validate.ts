@@ -25,7 +25,8 @@ kubectl applies them. Files that are not UTF-8, special files and documents over
   gitops/*    no object twice in what one Argo CD or Flux syncs; Applications allowed by their AppProject
   pss/*       the Pod Security Standards profile (--policy), for every pod template
   security/*  no inline Secret data
-  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB
+  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB,
+              a whole object 1.5 MiB (etcd's request limit)
 Every finding has a category: schema and controller findings make the manifests invalid; policy
 findings (Pod Security, inline secrets, this project's rollout and sync policies) are ours, and
 --policy none leaves them out.
