@@ -6,7 +6,8 @@ import { formatSimulation, markdownReport } from '../analysis/simulate/report.js
 import { simulate } from '../analysis/simulate/simulate.js';
 import { subjectsOf } from '../analysis/simulate/subjects.js';
 import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
-import { type CliIo, type Command, ExitCode, UsageError } from './command.js';
+import { type CliIo, type Command, ExitCode, UsageError, reportInputErrors } from './command.js';
+import { visible, visibleText } from './escape.js';
 
 const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir ...] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
        cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
@@ -108,9 +109,52 @@ async function load(dirs: readonly string[], io: CliIo, json: boolean) {
     return subjectsOf(objects);
   } catch (error) {
     if (!(error instanceof ManifestInputError)) throw error;
-    if (json) io.out(JSON.stringify({ ok: false, inputErrors: error.problems }, null, 2));
-    for (const problem of error.problems) io.err(`error: ${problem.location}: ${problem.message}`);
+    // The one error shape of every command ({ok: false, exitCode: 2, errors}), made visible on standard error.
+    reportInputErrors(io, error.problems, json);
     return undefined;
+  }
+}
+
+/** Whether a URL carries a user name or password. */
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return /^[a-z]+:\/\/[^/@\s]*@/i.test(url);
+  }
+}
+
+/** A URL for messages: without its user name and password. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1');
+  }
+}
+
+/** The replay's client, counting the queries and keeping Prometheus' errors (replay itself turns them into failed measurements). */
+class RecordingPrometheusClient extends PrometheusClient {
+  queries = 0;
+  readonly errors: string[] = [];
+
+  override async queryRange(expr: string, start: number, end: number, step: number) {
+    const outcome = await super.queryRange(expr, start, end, step);
+    this.queries++;
+    if ('error' in outcome) this.errors.push(outcome.error);
+    return outcome;
+  }
+
+  override async query(expr: string, time: number) {
+    const outcome = await super.query(expr, time);
+    this.queries++;
+    if ('error' in outcome) this.errors.push(outcome.error);
+    return outcome;
   }
 }
 
@@ -137,7 +181,7 @@ export const analysisCommand: Command = {
       const subjects = await load(dirs, io, values.json === true);
       if (!subjects) return ExitCode.INPUT_ERROR;
       if (subjects.length === 0) {
-        io.err(`error: ${dir}: no AnalysisTemplate to simulate`);
+        io.err(`error: ${visible(dir)}: no AnalysisTemplate to simulate`);
         return ExitCode.INPUT_ERROR;
       }
       let result;
@@ -159,26 +203,39 @@ export const analysisCommand: Command = {
           skipped: result.skipped,
         }, null, 2));
       } else {
-        io.out(formatSimulation(result));
+        io.out(visibleText(formatSimulation(result)));
       }
       return result.results.every((r) => r.accepted) ? ExitCode.OK : ExitCode.VIOLATIONS;
     }
     if (values.prometheus === undefined) throw new UsageError('missing --prometheus <url>');
-    if (!/^https?:\/\/[^\s/]+/.test(values.prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got ${JSON.stringify(values.prometheus)}`);
+    if (!/^https?:\/\/[^\s/]+/.test(values.prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got ${JSON.stringify(withoutCredentials(values.prometheus))}`);
+    if (hasCredentials(values.prometheus)) {
+      // fetch refuses a URL with credentials, and a message or log would show them: say so without repeating them.
+      throw new UsageError(`--prometheus must not carry credentials (${withoutCredentials(values.prometheus)}): put Prometheus behind a local proxy that authenticates, or use a URL that needs none`);
+    }
     const from = parseTime(values.from, 'from');
     const to = parseTime(values.to, 'to');
     if (!(to > from)) throw new UsageError('--to must be after --from');
     const subjects = await load(dirs, io, values.json === true);
     if (!subjects) return ExitCode.INPUT_ERROR;
     let result;
+    const client = new RecordingPrometheusClient(values.prometheus);
     try {
-      result = await replay(new PrometheusClient(values.prometheus), subjects, { from, to, everySeconds: parseEvery(values.every) });
+      result = await replay(client, subjects, { from, to, everySeconds: parseEvery(values.every) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      io.err(`error: could not query Prometheus at ${values.prometheus}: ${message}`);
+      io.err(`error: could not query Prometheus at ${visible(withoutCredentials(values.prometheus))}: ${visible(message)}`);
       return ExitCode.INPUT_ERROR;
     }
-    io.out(values.json ? JSON.stringify(result, null, 2) : formatReplay(result));
+    // Prometheus answering `status: error` to every query (a wrong path, a proxy) is not a replay: "100 % aborted" would mislead.
+    if (client.queries > 0 && client.errors.length === client.queries) {
+      const message = `Prometheus answered every query (${client.queries}) with an error, so nothing was replayed: ${client.errors[0]}`;
+      if (values.json) reportInputErrors(io, [{ location: withoutCredentials(values.prometheus), message }], true);
+      else io.err(`error: ${visible(withoutCredentials(values.prometheus))}: ${visible(message)}`);
+      return ExitCode.INPUT_ERROR;
+    }
+    if (client.errors.length > 0 && !values.json) io.err(`warning: Prometheus answered ${client.errors.length} of ${client.queries} queries with an error (those measurements count as errors, as in Argo Rollouts), the first: ${visible(client.errors[0]!)}`);
+    io.out(values.json ? JSON.stringify(result, null, 2) : visibleText(formatReplay(result)));
     return ExitCode.OK;
   },
 };

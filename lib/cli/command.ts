@@ -1,3 +1,5 @@
+import { visible } from './escape.js';
+
 /** Where a command writes; tests pass their own to capture output. */
 export interface CliIo {
   /** Writes one line (a newline is appended) to standard output. */
@@ -80,8 +82,5 @@ export function reportInputErrors(io: CliIo, problems: readonly InputErrorEntry[
   return ExitCode.INPUT_ERROR;
 }
 
-/** A message on one line (control characters and newlines from file names or tools made visible). */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\r?\n/g, ' ');
-}
+/** A message on one line: control characters, newlines and terminal escapes from file names or tools made visible (lib/cli/escape.ts). */
+export const oneLine = visible;

@@ -4,6 +4,7 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { categoryOf } from '../validation/categories.js';
 import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { visible } from './escape.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 
@@ -24,7 +25,8 @@ kubectl applies them. Files that are not UTF-8, special files and documents over
   gitops/*    no object twice in what one Argo CD or Flux syncs; Applications allowed by their AppProject
   pss/*       the Pod Security Standards profile (--policy), for every pod template
   security/*  no inline Secret data
-  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB
+  api/*       the API server's size limits: annotations 256 KiB, ConfigMap and Secret data 1 MiB,
+              a whole object 1.5 MiB (etcd's request limit)
 Every finding has a category: schema and controller findings make the manifests invalid; policy
 findings (Pod Security, inline secrets, this project's rollout and sync policies) are ours, and
 --policy none leaves them out.
@@ -84,9 +86,10 @@ export const validateCommand: Command = {
       const ok = errors.length === 0 && unreadable.length === 0;
       io.out(JSON.stringify({ ok, summary, findings: [...errors.map(entry('error')), ...warnings.map(entry('warning'))], ...(unreadable.length > 0 ? { exitCode: ExitCode.INPUT_ERROR, errors: unreadable } : {}) }, null, 2));
     } else {
-      for (const problem of unreadable) io.err(`error: ${problem.location}: ${problem.message}`);
-      for (const f of errors) io.out(formatFinding(f));
-      for (const f of warnings) io.out(`warning: ${formatFinding(f)}`);
+      // Locations hold file names and metadata.name, values and messages what the manifests say: one line each, made visible.
+      for (const problem of unreadable) io.err(`error: ${visible(problem.location)}: ${visible(problem.message)}`);
+      for (const f of errors) io.out(visible(formatFinding(f)));
+      for (const f of warnings) io.out(`warning: ${visible(formatFinding(f))}`);
       const checked = `${plural(summary.objects, 'object')} in ${plural(summary.files, 'file')}`;
       io.out(`validate: ${errors.length === 0 ? 'no errors' : plural(errors.length, 'error')}${warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : ''}${unreadable.length > 0 ? `, ${plural(unreadable.length, 'unreadable input')}` : ''} (${checked})`);
     }

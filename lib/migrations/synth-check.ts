@@ -13,6 +13,7 @@ import { Migration } from './migration.js';
 import { MigrationRunnerKind } from './migration-runner.js';
 import { MigrationRule } from './checker/rules.js';
 import { type SqlEngine } from './verify/engine.js';
+import { VerifyBudget, type VerifyBudgetOptions } from './verify/budget.js';
 import { mergeVerified } from './verify/lint-verified.js';
 import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
 import { type VerifyResult, verifyMigrations } from './verify/verify.js';
@@ -31,6 +32,11 @@ export interface CheckMigrationsOptions {
    * @default - dropped
    */
   readonly warnings?: Finding[];
+  /**
+   * The time and memory the synth's verification may take, shared by every history it verifies.
+   * @default - 60 s per file, 600 s for the synth, 1024 MB
+   */
+  readonly verifyBudget?: VerifyBudgetOptions;
 }
 
 /**
@@ -58,11 +64,13 @@ export async function checkMigrations(app: App, objects: readonly SynthesizedObj
   // initdb shared by all histories of the synth.
   const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
   const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
+  // One budget for the synth: every history's files within one run budget (issue 26).
+  const budget = new VerifyBudget(options.verifyBudget);
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
     if (!verified.has(key)) {
-      verified.set(key, (async () => verifyMigrations(m.migrationsDir, await readMigrationDirectory(m.migrationsDir), previous, { compatibilityQueries: m.compatibilityQueries, engine }))());
+      verified.set(key, (async () => verifyMigrations(m.migrationsDir, await readMigrationDirectory(m.migrationsDir), previous, { compatibilityQueries: m.compatibilityQueries, engine, budget }))());
     }
     return verified.get(key)!;
   };

@@ -21,7 +21,11 @@ export interface PlatformProps {
    * @default none: only the unit folders are written; point your own GitOps tooling at them
    */
   readonly gitops?: IGitOpsTarget;
-  /** Path of the output folder (dist/) inside the Git repository, for the GitOps objects' source paths. @default 'dist' */
+  /**
+   * Path of the output folder (dist/) inside the Git repository, for the GitOps objects' source paths:
+   * relative to the repository root, without `..` (a path outside the repository is reported).
+   * @default 'dist'
+   */
   readonly outputPath?: string;
   /**
    * Network isolation of every environment's namespace: a default deny for ingress and egress, and the allows the
@@ -31,6 +35,12 @@ export interface PlatformProps {
    * @default NetworkPolicies.isolated(): isolated, Prometheus in `monitoring`, DNS from kube-system's kube-dns pods
    */
   readonly networkPolicies?: NetworkPolicies;
+}
+
+/** Whether a path stays inside the repository: relative, not empty, no `..` segment, no backslash. */
+function isInsideRepository(outputPath: string): boolean {
+  if (outputPath.trim() === '' || outputPath.startsWith('/') || outputPath.includes('\\') || /^[a-z]+:/i.test(outputPath)) return false;
+  return outputPath.split('/').every((segment) => segment !== '..');
 }
 
 /** The folder, under each environment, that holds the environment's own objects (its Namespace). */
@@ -66,6 +76,13 @@ export class Platform extends Construct {
     if (attachedProblems(this.gitops).usable) for (const f of this.gitops?.problems() ?? []) reportProblem(this, { ...f, field: `gitops.${f.field}` });
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
       reportProblem(this, { field: 'name', value: this.name, message: 'is not a lower-case DNS label', fix: 'use lower-case letters, digits and dashes' });
+    }
+    if (Array.isArray(props.environments) && props.environments.length === 0) {
+      // An empty list would synthesize nothing and exit 0, replacing the platform's committed tree with an empty one.
+      reportProblem(this, { field: 'environments', value: [], message: 'is empty: the platform would synthesize nothing and its committed output would be deleted', fix: 'list at least one environment, e.g. [Environment.dev(), Environment.prod()]' });
+    }
+    if (typeof props.outputPath === 'string' && !isInsideRepository(props.outputPath)) {
+      reportProblem(this, { field: 'outputPath', value: props.outputPath, message: 'is not a folder inside the Git repository (absolute, empty, or leaving it with "..")', fix: "give the output folder's path relative to the repository root, e.g. 'dist' or 'deploy/dist'" });
     }
     const seen = new Set<string>();
     this.environments = (Array.isArray(props.environments) ? props.environments : []).filter((e) => e instanceof Environment).map((environment) => {

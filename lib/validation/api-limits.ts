@@ -7,12 +7,16 @@ import { FindingSink, type Manifest, isKind, isRecord } from './manifest.js';
  * - `metadata.annotations`: the sum of the UTF-8 lengths of every key and value is at most 256 KiB
  *   (`TotalAnnotationSizeLimitB`);
  * - a ConfigMap's `data` plus `binaryData` values (decoded bytes) at most 1 MiB (`MaxSecretSize`);
- * - a Secret's `data` (decoded) plus `stringData` values at most 1 MiB.
+ * - a Secret's `data` (decoded) plus `stringData` values at most 1 MiB;
+ * - the whole object at most 1.5 MiB as stored (etcd's default request limit; measured as its JSON, which a
+ *   2 MiB environment variable value, for one, exceeds whatever the encoding).
  * An object over any of them is refused at apply time, whatever else is right about it.
  */
 export const API_LIMITS = {
   ANNOTATIONS_BYTES: 256 * 1024,
   DATA_BYTES: 1024 * 1024,
+  /** etcd's default request limit (`--max-request-bytes`, 1.5 MiB): a larger object is accepted by the API server's 3 MiB request limit, then refused by etcd. */
+  OBJECT_BYTES: 1.5 * 1024 * 1024,
 } as const;
 
 const utf8Length = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
@@ -51,6 +55,12 @@ export function checkApiServerLimits(m: Manifest): Finding[] {
       sink.add('data', `${size} bytes`, 'api/secret-too-large', `the Secret holds ${kib(size)} of data; the API server rejects more than 1 MiB`,
         'split it into several Secrets');
     }
+  }
+  // One serialization per object: linear, and small next to the schema check.
+  const size = Buffer.byteLength(JSON.stringify(object) ?? '', 'utf8');
+  if (size > API_LIMITS.OBJECT_BYTES) {
+    sink.add('(object)', `${size} bytes`, 'api/object-too-large', `the object is ${kib(size)} as JSON; etcd stores at most ${kib(API_LIMITS.OBJECT_BYTES)} per object (its default request limit), so the API server's write fails even though the request is under 3 MiB`,
+      'move large values (environment variables, embedded files, annotations) into separate ConfigMaps or Secrets mounted as volumes, or ship them in the image');
   }
   return sink.findings;
 }

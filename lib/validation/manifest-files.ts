@@ -274,6 +274,64 @@ function parseDocuments(file: string, text: string, problems: InputProblem[]): u
 }
 
 /**
+ * The manifest files below a folder exactly as `validate` finds them (`.yaml`, `.yml`, `.json` in any
+ * case, symbolic links followed, loops and dangling links reported), sorted. For `diff`, which must read
+ * what `validate` reads.
+ */
+export async function listManifestFiles(dir: string): Promise<{ files: string[]; problems: InputProblem[] }> {
+  const problems: InputProblem[] = [];
+  const files = await filesUnder(dir, problems);
+  return { files, problems };
+}
+
+/**
+ * One manifest file's text as `validate` reads it: a regular file (never blocking on a special one),
+ * without NUL bytes, valid UTF-8, no document over the API server's 3 MiB request limit — or the problem.
+ */
+export async function readManifestFile(file: string): Promise<{ text: string } | { problem: InputProblem }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readRegularFile(file);
+  } catch (error) {
+    return { problem: { location: display(file), message: (error as { code?: string }).code === 'ESPECIAL' ? (error as Error).message : describeFsError(error) } };
+  }
+  return decodeManifest(display(file), bytes);
+}
+
+/** The checks of {@link readManifestFile} on bytes already read (a file at a git ref). */
+export function decodeManifest(where: string, bytes: Buffer): { text: string } | { problem: InputProblem } {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return { problem: { location: where, message: `holds a NUL byte at byte ${nul}: not a text manifest (kubectl's YAML parser rejects control characters)` } };
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { problem: { location: where, message: 'is not valid UTF-8 text: kubectl and the API server read manifests as UTF-8 (a decoder would silently replace the bytes with U+FFFD)' } };
+  }
+  const oversized = oversizedDocument(bytes);
+  if (oversized) {
+    const pos = lineColumn(text, Buffer.from(bytes.subarray(0, oversized.start)).toString('utf8').length);
+    return {
+      problem: {
+        location: `${where}:${pos.line}:${pos.col}`,
+        message: `document ${oversized.index + 1} is ${mib(oversized.size)}: the API server refuses requests over ${mib(MAX_DOCUMENT_BYTES)} (and etcd stores at most 1.5 MiB per object), so it was not parsed; split it into smaller objects`,
+      },
+    };
+  }
+  return { text };
+}
+
+/**
+ * The documents of one manifest file's text, parsed as `validate` parses them — kubectl's leniency, merge
+ * keys applied, the `yaml` package's quadratic duplicate-key check off and duplicates found by an indexed
+ * scan, collection keys refused — with every problem pushed to `problems` (a document that does not
+ * parse is `undefined`). Every reader of manifests uses it (diff, lint-migrations --base/--manifests).
+ */
+export function parseManifestDocuments(file: string, text: string, problems: InputProblem[]): unknown[] {
+  return parseDocuments(file, text, problems);
+}
+
+/**
  * Reads every manifest file under `target` (a folder, recursively, or one file of any name) and every
  * document of each. Never throws for bad input: every problem is returned with its location, so a
  * caller can report them all (and decide whether to check the rest).
@@ -298,34 +356,12 @@ export async function readManifestFiles(target: string): Promise<ManifestFiles> 
   else return { manifests, sources, files: [], problems: [{ location: display(target), message: `is ${fileType(info)}, not a manifest file or folder` }] };
 
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await readRegularFile(file);
-    } catch (error) {
-      problems.push({ location: display(file), message: (error as { code?: string }).code === 'ESPECIAL' ? (error as Error).message : describeFsError(error) });
+    const read = await readManifestFile(file);
+    if ('problem' in read) {
+      problems.push(read.problem);
       continue;
     }
-    const nul = bytes.indexOf(0);
-    if (nul >= 0) {
-      problems.push({ location: display(file), message: `holds a NUL byte at byte ${nul}: not a text manifest (kubectl's YAML parser rejects control characters)` });
-      continue;
-    }
-    let text: string;
-    try {
-      text = UTF8.decode(bytes);
-    } catch {
-      problems.push({ location: display(file), message: 'is not valid UTF-8 text: kubectl and the API server read manifests as UTF-8 (a decoder would silently replace the bytes with U+FFFD)' });
-      continue;
-    }
-    const oversized = oversizedDocument(bytes);
-    if (oversized) {
-      const pos = lineColumn(text, Buffer.from(bytes.subarray(0, oversized.start)).toString('utf8').length);
-      problems.push({
-        location: `${display(file)}:${pos.line}:${pos.col}`,
-        message: `document ${oversized.index + 1} is ${mib(oversized.size)}: the API server refuses requests over ${mib(MAX_DOCUMENT_BYTES)} (and etcd stores at most 1.5 MiB per object), so it was not parsed; split it into smaller objects`,
-      });
-      continue;
-    }
+    const text = read.text;
     const documents = parseDocuments(file, text, problems);
     documents.forEach((object, index) => {
       if (object === null || object === undefined) return;

@@ -54,6 +54,6 @@ describe('cdk8s-delivery lint-migrations --verify (the real bin, PGlite)', () =>
     const { code, stderr } = await cli(['lint-migrations', 'apps/bitvault/migrations/bitvaultd', '--database-url', 'postgres://127.0.0.1/x']);
     // THEN
     expect(code).toBe(2);
-    expect(stderr).toContain('--database-url and --compatibility-queries need --verify');
+    expect(stderr).toContain('--database-url needs --verify');
   });
 });

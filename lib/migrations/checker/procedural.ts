@@ -55,8 +55,9 @@ function bodyText(options: readonly any[] | undefined): string | undefined {
 
 /**
  * The body of a DoStmt, CreateFunctionStmt (functions and procedures), or undefined for any other
- * statement and for functions whose language runs no SQL we can see (C, internal: nothing to classify,
- * and creating them runs nothing). `sql` is the statement's own text.
+ * statement. A function in any language but PL/pgSQL and SQL (plpython3u, plperl, pltcl, C, …) is
+ * unclassifiable: its body can run any SQL once called, which only `--verify` sees. `sql` is the
+ * statement's own text.
  */
 export async function proceduralBody(nodeType: string, stmt: any, sql: string, depth = 0): Promise<ProceduralBody | undefined> {
   if (nodeType === 'DoStmt') {
@@ -72,7 +73,9 @@ export async function proceduralBody(nodeType: string, stmt: any, sql: string, d
     const text = bodyText(stmt?.options);
     return text === undefined ? undefined : sqlBody('function-body', text, depth);
   }
-  return undefined;
+  // PL/Python, PL/Perl, PL/Tcl, C, …: the body can run any SQL (through plpy.execute, spi_exec_query, …)
+  // when the next statement calls it; nothing offline can tell what (issue 26). --verify runs it.
+  return { context: 'function-body', statements: [], unclassifiable: `a function in LANGUAGE ${language ?? '?'}, whose statements the checker cannot see` };
 }
 
 async function plpgsqlBody(context: ProceduralBody['context'], sql: string, depth: number): Promise<ProceduralBody> {

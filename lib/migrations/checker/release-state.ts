@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
+import { type InputProblem, parseManifestDocuments, readManifestFiles } from '../../validation/manifest-files.js';
 import { MigrationInputError, errorMessage } from './errors.js';
 import { type ReleaseState } from './release.js';
 import { type MigrationFile, isMigrationFileName, sortMigrationNames } from './sql-file.js';
@@ -51,13 +51,13 @@ function podSpecOf(object: any): any {
  */
 export function workloadImages(manifests: ReadonlyMap<string, string>, workloads?: readonly string[]): Record<string, string> {
   const objects: unknown[] = [];
+  // Parsed as `validate` parses (issue 26: the yaml package's default duplicate-key check is quadratic, and
+  // its errors were ignored): every problem of every file is an input error (exit 2).
+  const problems: InputProblem[] = [];
   for (const [file, text] of [...manifests].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    try {
-      for (const document of YAML.parseAllDocuments(text) as YAML.Document[]) objects.push(document.toJS());
-    } catch (error) {
-      throw new MigrationInputError([{ location: file, message: `cannot parse the manifest: ${errorMessage(error)}` }]);
-    }
+    objects.push(...parseManifestDocuments(file, text, problems).filter((o) => o !== undefined && o !== null));
   }
+  if (problems.length > 0) throw new MigrationInputError(problems.map((p) => ({ location: p.location, message: `cannot read the manifest: ${p.message}` })));
   return workloadImagesOf(objects, workloads);
 }
 
@@ -138,7 +138,7 @@ export async function readTreeAtRef(ref: string, dir: string, keep: (relativePat
   }
 }
 
-const isManifest = (p: string) => /\.(ya?ml)$/.test(p);
+const isManifest = (p: string) => /\.(ya?ml|json)$/i.test(p);
 const isMigration = (p: string) => !p.includes('/') && isMigrationFileName(p);
 
 /** The release state as committed at a git ref (the migrations and manifests directories as they were then). */
@@ -151,19 +151,16 @@ export async function releaseStateAtRef(ref: string, sources: ReleaseSources): P
 
 /** The release state of the working tree: the parsed migration files and the manifests on disk. */
 export async function releaseStateOnDisk(files: readonly MigrationFile[], sources: ReleaseSources): Promise<ReleaseState> {
-  const manifests = new Map<string, string>();
+  let images: Record<string, string> = {};
   if (sources.manifestsDir) {
-    let entries: string[];
-    try {
-      entries = (await fs.readdir(sources.manifestsDir, { recursive: true })).map(String).filter(isManifest);
-      for (const entry of entries) manifests.set(path.join(sources.manifestsDir, entry), await fs.readFile(path.join(sources.manifestsDir, entry), 'utf8'));
-    } catch (error) {
-      throw new MigrationInputError([{ location: sources.manifestsDir, message: `cannot read the manifests: ${errorMessage(error)}` }]);
-    }
+    // Read exactly as `validate` reads them (same files, same YAML options); any problem is an input error.
+    const read = await readManifestFiles(sources.manifestsDir);
+    if (read.problems.length > 0) throw new MigrationInputError(read.problems.map((p) => ({ location: p.location, message: `cannot read the manifest: ${p.message}` })));
+    images = workloadImagesOf(read.manifests.map((m) => m.object), sources.workloads);
   }
   return {
     migrations: files.map((f) => f.name),
-    images: workloadImages(manifests, sources.workloads),
+    images,
     contents: Object.fromEntries(files.map((f) => [f.name, f.source.text])),
   };
 }

@@ -35,6 +35,11 @@ export const MigrationRule = {
   UNCLASSIFIABLE: 'migration/unclassifiable',
   /** A `squawk-ignore` comment: it silences squawk without a reason. */
   SQUAWK_IGNORE: 'migration/squawk-ignore',
+  /**
+   * `COPY … PROGRAM` or `COPY` to or from a server file: it runs a program or touches files on the database
+   * host, not the database (and `--verify` does not run it).
+   */
+  SERVER_ACCESS: 'migration/server-access',
 } as const;
 
 /** One of the MigrationRule ids. */

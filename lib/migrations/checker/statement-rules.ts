@@ -104,6 +104,13 @@ export function statementRuleFindings(
       const kind = contractKind(c.kind);
       add(MigrationRule.CONTRACT_UNMARKED, `${c.kind} is a contract change in a migration not marked as one: ${kind.why}`, kind.fix);
     }
+    const copy = statement.nodeType === 'CopyStmt' ? statement.node.CopyStmt : undefined;
+    if (copy && (copy.is_program || typeof copy.filename === 'string')) {
+      add(MigrationRule.SERVER_ACCESS, copy.is_program
+        ? `COPY … ${copy.is_from ? 'FROM' : 'TO'} PROGRAM runs ${JSON.stringify(copy.filename ?? '')} as a program on the database host (as the server's operating-system user): a migration is about the schema, and this reaches the machine`
+        : `COPY … ${copy.is_from ? 'FROM' : 'TO'} ${JSON.stringify(copy.filename)} reads or writes a file on the database host, not in the database: it depends on that machine's disk and needs pg_${copy.is_from ? 'read' : 'write'}_server_files`,
+      'load data with INSERT … SELECT or COPY … FROM STDIN from the migration runner (psql \\copy), never with a program or a server file');
+    }
     if (c.unclassifiable) {
       add(MigrationRule.UNCLASSIFIABLE, `${c.kind === 'do' || statement.nodeType === 'DoStmt' ? 'a DO block' : 'a function body'} runs ${c.unclassifiable}: it may contract the schema or block, and nothing here can tell`,
         'write the statements out as plain SQL (or PL/pgSQL without EXECUTE), or excuse it with `-- cdk8s-delivery:allow migration/unclassifiable reason: <what it runs and why that is safe>`');

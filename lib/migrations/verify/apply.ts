@@ -35,6 +35,12 @@ export interface ApplyOptions {
 export async function applyFile(engine: SqlEngine, file: MigrationFile, options: ApplyOptions = {}): Promise<StatementFailure | undefined> {
   if (options.inTransaction) await engine.exec('BEGIN');
   for (const statement of file.statements) {
+    const refused = serverAccess(statement);
+    if (refused) {
+      // Never run on the verification database: it would run a program or touch files on its host (the linter reports it too).
+      await engine.exec('ROLLBACK').catch(() => undefined);
+      return { file, statement, location: locationOf(file, statement.start), error: { message: refused } };
+    }
     try {
       await engine.exec(statement.sql);
     } catch (error) {
@@ -46,6 +52,15 @@ export async function applyFile(engine: SqlEngine, file: MigrationFile, options:
     if (options.afterStatement && mayChangeSchema(statement)) await options.afterStatement(statement);
   }
   if (options.inTransaction) await engine.exec('COMMIT');
+  return undefined;
+}
+
+/** Why a statement is not run by the verification (COPY … PROGRAM, COPY to or from a server file), or undefined. */
+function serverAccess(statement: ParsedStatement): string | undefined {
+  if (statement.nodeType !== 'CopyStmt') return undefined;
+  const copy = statement.node.CopyStmt ?? {};
+  if (copy.is_program) return `not run: COPY … PROGRAM would run ${JSON.stringify(copy.filename ?? '')} on the database host (migration/server-access)`;
+  if (typeof copy.filename === 'string') return `not run: COPY … ${JSON.stringify(copy.filename)} would ${copy.is_from ? 'read' : 'write'} a file on the database host (migration/server-access)`;
   return undefined;
 }
 

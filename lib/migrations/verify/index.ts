@@ -4,7 +4,8 @@
  */
 export { type SqlEngine, type DatabaseErrorInfo, formatDatabaseError } from './engine.js';
 export { pgliteFactory, startPglite } from './pglite-engine.js';
-export { connectServer, redactUrl } from './server-engine.js';
+export { connectServer, redactUrl, type ServerOptions, SCRATCH_PREFIX } from './server-engine.js';
+export { DEFAULT_VERIFY_BUDGET, VerifyBudget, VerifyBudgetError, type VerifyBudgetOptions, type KillableEngine } from './budget.js';
 export { type SchemaSnapshot, snapshotSchema } from './snapshot.js';
 export { type SchemaChange, diffSchemas, dataChanges } from './diff.js';
 export { type CompatibilityQuery, readCompatibilityQueries, runCompatibilityQueries } from './compatibility.js';

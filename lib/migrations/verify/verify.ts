@@ -9,6 +9,7 @@ import { applyFile } from './apply.js';
 import { type CompatibilityFailure, readCompatibilityQueries, runCompatibilityQueries } from './compatibility.js';
 import { type SchemaChange, dataChanges, diffSchemas } from './diff.js';
 import { type SqlEngine, formatDatabaseError } from './engine.js';
+import { VerifyBudget, type VerifyBudgetOptions } from './budget.js';
 import { startPglite } from './pglite-engine.js';
 import { VerifyRule } from './rules.js';
 import { connectServer } from './server-engine.js';
@@ -23,6 +24,14 @@ export interface VerifyOptions {
    */
   readonly databaseUrl?: string;
   /**
+   * Run on `databaseUrl` even when its role is a superuser, has CREATEROLE or may run server programs
+   * (pg_execute_server_program): migrations under verification come from a pull request, and with such a
+   * role they can run programs on the database host (`COPY … FROM PROGRAM`), create roles or change server
+   * settings that outlive the scratch database.
+   * @default false: such a role is refused
+   */
+  readonly allowSuperuser?: boolean;
+  /**
    * Wrap every file in a transaction, whatever it holds.
    * @default - as the default runner (`MigrationRunner.psql()`) applies them: each file in one transaction, unless PostgreSQL refuses one of its statements in a transaction (CREATE INDEX CONCURRENTLY, …) or the file has its own BEGIN/COMMIT; then statement by statement
    */
@@ -35,6 +44,12 @@ export interface VerifyOptions {
   readonly compatibilityQueries?: string;
   /** Opens the session (tests share or inject engines). @default PGlite, or `databaseUrl` */
   readonly engine?: () => Promise<SqlEngine>;
+  /**
+   * The time and memory the verification may take: per file, per run, and the growth of the process. A
+   * {@link VerifyBudget} instance is shared as it is (a synth verifies every history within one run budget).
+   * @default - 60 s per file, 600 s per run, 1024 MB (DEFAULT_VERIFY_BUDGET)
+   */
+  readonly budget?: VerifyBudgetOptions | VerifyBudget;
 }
 
 /** A new migration that execution showed contracts the schema, at the statement that did it. */
@@ -69,9 +84,11 @@ export interface VerifyResult {
 }
 
 /** Opens the engine the options ask for. */
-export function openEngine(options: Pick<VerifyOptions, 'databaseUrl' | 'engine'>): Promise<SqlEngine> {
+export function openEngine(options: Pick<VerifyOptions, 'databaseUrl' | 'engine' | 'allowSuperuser'>, budget: VerifyBudget = new VerifyBudget()): Promise<SqlEngine> {
   if (options.engine) return options.engine();
-  return options.databaseUrl ? connectServer(options.databaseUrl) : startPglite();
+  return options.databaseUrl
+    ? connectServer(options.databaseUrl, { statementTimeoutMs: budget.fileMs, allowSuperuser: options.allowSuperuser })
+    : startPglite({ memoryMb: budget.memoryMb });
 }
 
 /** The previous release's migration files, parsed from their committed text (what databases actually ran). */
@@ -137,14 +154,24 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
   const oldNames = new Set(old.map((f) => f.name));
   const fresh = files.filter((f) => !oldNames.has(f.name));
   const compatibility = options.compatibilityQueries ? await readCompatibilityQueries(options.compatibilityQueries) : [];
-  const engine = await openEngine(options);
+  const budget = options.budget instanceof VerifyBudget ? options.budget : new VerifyBudget(options.budget);
+  const engine = budget.bound(await openEngine(options, budget));
   const engineReady = performance.now();
+  // Every file's statements and snapshots count against its own budget and the run's.
+  const applyBounded = async (file: MigrationFile, applyOptions: Parameters<typeof applyFile>[2]) => {
+    engine.startFile(file.path);
+    try {
+      return await applyFile(engine, file, applyOptions);
+    } finally {
+      engine.endFile();
+    }
+  };
   const findings: Finding[] = [];
   try {
     // The runner's semantics (lib/migrations/runner/apply-mode.ts): the same files, in the same order, in the same transactions.
     const modeOf = (file: MigrationFile) => options.assumeInTransaction || applyModeOf(file.statements).inTransaction;
     for (const file of old) {
-      const failure = await applyFile(engine, file, { inTransaction: modeOf(file) });
+      const failure = await applyBounded(file, { inTransaction: modeOf(file) });
       if (failure) {
         throw new MigrationInputError([{
           location: failure.location,
@@ -168,7 +195,7 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
     const first = new StepRecorder(engine, base);
     let applyFailed = false;
     for (const file of fresh) {
-      const failure = await applyFile(engine, file, { inTransaction: modeOf(file), afterStatement: first.after(file) });
+      const failure = await applyBounded(file, { inTransaction: modeOf(file), afterStatement: first.after(file) });
       if (!failure) continue;
       applyFailed = true;
       findings.push({
@@ -208,7 +235,7 @@ export async function verifyMigrations(dir: string, files: readonly MigrationFil
       const second = new StepRecorder(engine, migrated);
       let rerunFailed = false;
       for (const file of fresh) {
-        const failure = await applyFile(engine, file, { inTransaction: modeOf(file), afterStatement: second.after(file) });
+        const failure = await applyBounded(file, { inTransaction: modeOf(file), afterStatement: second.after(file) });
         if (!failure) continue;
         rerunFailed = true;
         findings.push({

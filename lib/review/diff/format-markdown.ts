@@ -1,6 +1,7 @@
 import { isProductionEnvironment } from '../manifests.js';
 import { Change, ChangeAspect, DiffReport, RISK_FLAGS, riskCounts } from './change.js';
 import { describeChange, grouped, plural, summary } from './format.js';
+import { mdCode as code, mdHtml as html, mdText as text, visible } from '../../cli/escape.js';
 
 /**
  * The review comment of a pull request, within a budget: GitHub rejects a comment over 65,536 characters,
@@ -57,14 +58,7 @@ function importance(c: Change): number {
   return rank * 2 + (isProductionEnvironment(c.environment) ? 1 : 0);
 }
 
-/** A Markdown code span that survives backticks in the value. */
-function code(s: string): string {
-  const fence = s.includes('`') ? '``' : '`';
-  return `${fence}${fence === '``' ? ` ${s} ` : s}${fence}`;
-}
-
 const shorten = (s: string) => (s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}… (${s.length} characters)` : s);
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** How a change is shown: whole, with its flags but not their reasons, or not at all. */
 type Mode = 'full' | 'compact' | 'hidden';
@@ -77,12 +71,12 @@ interface Layout {
 
 function changeLine(c: Change, mode: Mode): string {
   const shown = c.note && c.note.length > MAX_VALUE ? { ...c, note: shorten(c.note) } : c;
-  const flags = c.risks.map((r) => (mode === 'full' ? ` — **${r.flag}**: ${r.reason}` : ` — **${r.flag}**`)).join('');
-  return `- ${c.risks.length > 0 ? '⚠️ ' : ''}${code(c.subject)} ${describeChange(shown, (v) => code(shorten(v)))}${flags}`;
+  const flags = c.risks.map((r) => (mode === 'full' ? ` — **${r.flag}**: ${text(r.reason)}` : ` — **${r.flag}**`)).join('');
+  return `- ${c.risks.length > 0 ? '⚠️ ' : ''}${code(c.subject)} ${describeChange(shown, (v) => code(shorten(v)), text)}${flags}`;
 }
 
 function detailsBlock(c: Change): string[] {
-  const lines = c.lineDiff ?? [];
+  const lines = (c.lineDiff ?? []).map(visible);
   const longest = Math.max(2, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   const fence = '`'.repeat(longest + 1);
   return ['', `<details><summary><code>${html(c.subject)}</code> ${html(c.field)}: line diff</summary>`, '', `${fence}diff`, ...lines, fence, '', '</details>'];
@@ -113,7 +107,7 @@ function cutNote(report: DiffReport, layout: Layout, maxChars: number): string[]
       ? `Every risk-flagged change is listed${compact.length > 0 ? `, ${compact.length} without the reason` : ''}.`
       : '';
   return ['', '---', '', `✂️ **Shortened to ${maxChars.toLocaleString('en-US')} characters** (GitHub rejects comments over 65,536). Not shown: ${parts.join('; ')}. ${flags}`.trimEnd(),
-    `Run \`npx --no cdk8s-delivery diff --base ${report.base}${report.dir === 'dist' ? '' : ` --dir ${report.dir}`} --format text\` locally for all of it.`];
+    `Run ${code(`npx --no cdk8s-delivery diff --base ${report.base}${report.dir === 'dist' ? '' : ` --dir ${report.dir}`} --format text`)} locally for all of it.`];
 }
 
 function render(report: DiffReport, layout: Layout, maxChars: number): string {
@@ -129,11 +123,11 @@ function render(report: DiffReport, layout: Layout, maxChars: number): string {
     const visible = all.filter((c) => layout.mode.get(c) !== 'hidden');
     const envRisks = all.reduce((n, c) => n + c.risks.length, 0);
     const shown = visible.length === 0 ? ' (none shown)' : visible.length < all.length ? ` (${visible.length} shown)` : '';
-    lines.push('', `#### ${env} · ${plural(all.length, 'change')}${shown}${envRisks > 0 ? ` · ⚠️ ${plural(envRisks, 'risk flag')}` : ''}`);
+    lines.push('', `#### ${text(env)} · ${plural(all.length, 'change')}${shown}${envRisks > 0 ? ` · ⚠️ ${plural(envRisks, 'risk flag')}` : ''}`);
     for (const [unit, changes] of units) {
       const listed = changes.filter((c) => layout.mode.get(c) !== 'hidden');
       if (listed.length === 0) continue;
-      lines.push('', `**${unit}**`, '');
+      lines.push('', `**${text(unit)}**`, '');
       for (const c of listed) lines.push(changeLine(c, layout.mode.get(c)!));
       for (const c of listed) if (layout.details.has(c)) lines.push(...detailsBlock(c));
     }

@@ -1,3 +1,4 @@
+import { visibleLines } from '../../cli/escape.js';
 import { Change, DiffReport, riskCounts } from './change.js';
 
 /** `1 change`, `2 changes`. */
@@ -19,14 +20,18 @@ export function grouped(changes: readonly Change[]): Map<string, Map<string, Cha
 /** Plain-text values: bracketed when they contain an arrow themselves (canary steps), so `before → after` stays unambiguous. */
 const plainValue = (s: string) => (s.includes('→') ? `[${s}]` : s);
 
-/** One line per change, with the values wrapped by `value` (code spans in Markdown). */
-export function describeChange(c: Change, value: (s: string) => string = plainValue): string {
-  const note = c.note ? ` (${c.note})` : '';
-  if (c.aspect === 'added') return `added: ${c.after}${note}`;
-  if (c.aspect === 'removed') return `removed (was: ${c.before})${note}`;
-  if (c.before !== undefined && c.after !== undefined) return `${c.field}: ${value(c.before)} → ${value(c.after)}${note}`;
-  if (c.after !== undefined) return `${c.field}: ${value(c.after)}${note}`;
-  return `${c.field}: was ${value(c.before ?? '')}${note}`;
+/**
+ * One line per change, with the values wrapped by `value` (code spans in Markdown) and the other words
+ * that come from input (the field, the note, an added or removed object's summary) by `text` (escaped
+ * Markdown text; plain text is made visible line by line by {@link formatText}).
+ */
+export function describeChange(c: Change, value: (s: string) => string = plainValue, text: (s: string) => string = (s) => s): string {
+  const note = c.note ? ` (${text(c.note)})` : '';
+  if (c.aspect === 'added') return `added: ${text(c.after ?? '')}${note}`;
+  if (c.aspect === 'removed') return `removed (was: ${text(c.before ?? '')})${note}`;
+  if (c.before !== undefined && c.after !== undefined) return `${text(c.field)}: ${value(c.before)} → ${value(c.after)}${note}`;
+  if (c.after !== undefined) return `${text(c.field)}: ${value(c.after)}${note}`;
+  return `${text(c.field)}: was ${value(c.before ?? '')}${note}`;
 }
 
 /** The counts of a report's summary line. */
@@ -41,12 +46,14 @@ export function summary(report: DiffReport): { changes: number; units: number; e
  * The report as plain text for a terminal: a summary line, then environment, unit and one line per change
  * (`!` marks a risk), with the compact line diff of a long text (a query) indented below its change. Nothing
  * is left out: this is the whole report the Markdown comment points to when it had to be shortened.
+ * Every line is made visible (lib/cli/escape.ts): a value with a newline or a terminal escape in it
+ * stays one piece of one line.
  */
 export function formatText(report: DiffReport): string[] {
   const s = summary(report);
   const risks = riskCounts(report.changes).reduce((n, [, k]) => n + k, 0);
   const head = `cdk8s-delivery diff: ${report.dir}/ against ${report.base}`;
-  if (s.changes === 0) return [`${head}: no changes`];
+  if (s.changes === 0) return visibleLines([`${head}: no changes`]);
   const lines = [`${head}: ${plural(s.changes, 'change')} in ${plural(s.units, 'app')} of ${plural(s.environments, 'environment')}; ${risks === 0 ? 'no risk flags' : `${plural(risks, 'risk flag')}: ${s.flags}`}`];
   for (const [env, units] of grouped(report.changes)) {
     lines.push('', env);
@@ -59,5 +66,5 @@ export function formatText(report: DiffReport): string[] {
       }
     }
   }
-  return lines;
+  return visibleLines(lines);
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import { MigrationInputError } from '../../migrations/checker/errors.js';
 import { readTreeAtRef } from '../../migrations/checker/release-state.js';
+import { decodeManifest, listManifestFiles, parseManifestDocuments, readManifestFile } from '../../validation/manifest-files.js';
 import { compareText, ReviewObject } from '../manifests.js';
 
 /** Input the diff cannot read (a missing folder, an unknown git ref, a file that is not YAML): exit code 2. */
@@ -13,23 +13,30 @@ export class DiffInputError extends Error {
   }
 }
 
-/** The files Argo CD reads from a directory source: the diff compares exactly those (rollout plans are not manifests). */
-export const isManifestFile = (p: string): boolean => /\.(ya?ml|json)$/.test(p);
+/** The files Argo CD reads from a directory source (and `validate` reads): `.yaml`, `.yml`, `.json` in any case. */
+export const isManifestFile = (p: string): boolean => /\.(ya?ml|json)$/i.test(p);
 
-/** Manifest files under `dir` in the working tree, keyed by path relative to `dir` (with `/`). */
+/**
+ * Manifest files under `dir` in the working tree, keyed by path relative to `dir` (with `/`): exactly the
+ * files `validate` reads (symbolic links followed, any case of the extension), with its checks (no NUL
+ * byte, valid UTF-8, no document over 3 MiB); every problem is an input error.
+ */
 export async function readManifestsOnDisk(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   try {
     if (!(await fs.stat(dir)).isDirectory()) throw new Error('not a directory');
-    const entries = (await fs.readdir(dir, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as any).path, e.name)).split(path.sep).join('/'))
-      .filter(isManifestFile)
-      .sort(compareText);
-    for (const entry of entries) files.set(entry, await fs.readFile(path.join(dir, entry), 'utf8'));
   } catch (error) {
     throw new DiffInputError([{ location: dir, message: `cannot read the manifests: ${error instanceof Error ? error.message : String(error)}` }]);
   }
+  const listed = await listManifestFiles(dir);
+  const problems = [...listed.problems];
+  const entries = listed.files.map((full) => ({ full, relative: path.relative(dir, full).split(path.sep).join('/') })).sort((a, b) => compareText(a.relative, b.relative));
+  for (const { full, relative } of entries) {
+    const read = await readManifestFile(full);
+    if ('problem' in read) problems.push(read.problem);
+    else files.set(relative, read.text);
+  }
+  if (problems.length > 0) throw new DiffInputError(problems);
   return files;
 }
 
@@ -43,27 +50,21 @@ export async function readManifestsAtRef(ref: string, dir: string): Promise<Map<
   }
 }
 
-/** Parses manifest files (multi-document YAML or JSON); empty documents are skipped. `label` names the version in errors. */
+/**
+ * Parses manifest files (multi-document YAML or JSON) as `validate` does (lib/validation/manifest-files.ts:
+ * the same YAML options, no quadratic duplicate-key check, duplicates and collection keys refused); empty
+ * documents are skipped. `label` names the version in errors.
+ */
 export function parseManifests(files: ReadonlyMap<string, string>, label: string): ReviewObject[] {
   const objects: ReviewObject[] = [];
   const problems: { location: string; message: string }[] = [];
   for (const [file, text] of files) {
-    // merge: YAML merge keys as kubectl applies them; uniqueKeys: false, as the library's own check is
-    // quadratic in the size of a mapping (validate reports duplicates; the diff shows what parses).
-    const documents = YAML.parseAllDocuments(text, { merge: true, uniqueKeys: false });
-    for (const document of Array.isArray(documents) ? documents : [documents]) {
-      if (document.errors.length > 0) {
-        problems.push({ location: `${label}:${file}`, message: `is not valid YAML: ${document.errors[0].message.split('\n')[0]}` });
-        continue;
-      }
-      let manifest: unknown;
-      try {
-        manifest = document.toJS();
-      } catch (error) {
-        // An alias without its anchor, too many aliases: a parse error too, only found while resolving.
-        problems.push({ location: `${label}:${file}`, message: `is not valid YAML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` });
-        continue;
-      }
+    const checked = decodeManifest(`${label}:${file}`, Buffer.from(text, 'utf8'));
+    if ('problem' in checked) {
+      problems.push(checked.problem);
+      continue;
+    }
+    for (const manifest of parseManifestDocuments(`${label}:${file}`, text, problems)) {
       if (manifest === null || manifest === undefined) continue;
       if (typeof manifest !== 'object' || Array.isArray(manifest)) {
         problems.push({ location: `${label}:${file}`, message: 'holds a document that is not a Kubernetes object' });

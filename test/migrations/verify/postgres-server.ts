@@ -28,6 +28,11 @@ function freePort(): Promise<number> {
 export interface TestServer {
   /** Superuser URL of the `postgres` database (trust authentication, loopback only). */
   readonly url: string;
+  /**
+   * URL of the least-privilege role the README documents for `--database-url` (LOGIN and CREATEDB,
+   * nothing else), the one verification accepts without `--allow-superuser`.
+   */
+  readonly leastPrivilegeUrl: string;
   stop(): Promise<void>;
 }
 
@@ -107,5 +112,13 @@ export async function startTestServer(timeoutMs = 60_000, lifetimeMs = 600_000):
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  return { url, stop: async () => { clearTimeout(lifetime); await stop(); } };
+  // The README's least-privilege role: LOGIN and CREATEDB only.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query('CREATE ROLE cdk8s_delivery_verify LOGIN CREATEDB');
+  } finally {
+    await admin.end();
+  }
+  return { url, leastPrivilegeUrl: `postgres://cdk8s_delivery_verify@127.0.0.1:${port}/postgres`, stop: async () => { clearTimeout(lifetime); await stop(); } };
 }

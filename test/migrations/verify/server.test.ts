@@ -30,9 +30,9 @@ describe('--database-url: the same checks on a real PostgreSQL server', () => {
     // GIVEN
     const dir = migrationsDir({ '0001_plans.sql': `${TIMEOUTS}CREATE TABLE plans (id int PRIMARY KEY);\n` });
     // WHEN
-    const { findings, verify } = await lintAndVerifyMigrations(dir, { databaseUrl: server.url });
+    const { findings, verify } = await lintAndVerifyMigrations(dir, { databaseUrl: server.leastPrivilegeUrl });
     // THEN
-    expect(verify.engine).toMatch(/^postgres:\/\/verify@127\.0\.0\.1:\d+ \(PostgreSQL \d+\.\d+.*, scratch database cdk8s_delivery_verify_[0-9a-f]{12}\)$/);
+    expect(verify.engine).toMatch(/^postgres:\/\/cdk8s_delivery_verify@127\.0\.0\.1:\d+ \(PostgreSQL \d+\.\d+.*, scratch database cdk8s_delivery_verify_\d{10,}_[0-9a-f]{12}\)$/);
     expect(findings.filter((f) => f.rule === 'migration/rerun-failed')).toEqual([expect.objectContaining({
       location: `${dir}/0001_plans.sql:3:1`,
       message: expect.stringContaining('ERROR 42P07: relation "plans" already exists'),
@@ -46,7 +46,7 @@ describe('--database-url: the same checks on a real PostgreSQL server', () => {
     const names = Object.keys(files);
     const previous = release(Object.fromEntries(names.slice(0, 3).map((n) => [n, files[n]])));
     // WHEN
-    const { findings, verify } = await lintAndVerifyMigrations(migrationsDir(files), { previous, current: { images: {} }, databaseUrl: server.url });
+    const { findings, verify } = await lintAndVerifyMigrations(migrationsDir(files), { previous, current: { images: {} }, databaseUrl: server.leastPrivilegeUrl });
     // THEN
     expect(findings).toEqual([]);
     expect(verify.previousMigrations).toEqual(names.slice(0, 3));

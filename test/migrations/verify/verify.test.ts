@@ -228,7 +228,8 @@ describe('the bitvaultd history, release by release', () => {
     expect(results.map((r) => r.verify.rerunDiff)).toEqual([[], [], [], []]);
     expect(results.map((r) => r.verify.contracts.map((c) => c.changes.map((x) => x.object)))).toEqual([[], [], [], [['column public.accounts.owner_name']]]);
     expect(results[3].verify.contracts[0].location).toMatch(/0004_drop_accounts_owner_name\.sql:7:1$/);
-  });
+    // Four verifications, each a PGlite in its own worker thread (issue 26: a budget can terminate it): 36 s alone, over 60 s in the full suite at load 12.
+  }, 180_000);
 
   it('GIVEN the contract release 0004 shipped with a new bitvaultd image WHEN verified THEN it is rejected', async () => {
     // WHEN

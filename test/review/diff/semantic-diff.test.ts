@@ -58,7 +58,7 @@ describe('semanticDiff (a git repository with two releases)', () => {
     await expect(semanticDiff({ cwd: repo, dir: 'missing' })).rejects.toBeInstanceOf(DiffInputError);
   });
 
-  it('WHEN a manifest is not YAML THEN DiffInputError names the file', async () => {
+  it('WHEN a manifest is not YAML THEN DiffInputError names the file and the position', async () => {
     // GIVEN
     const broken = join(repo, 'dist/bitvault/dev/broken.yaml');
     writeFileSync(broken, 'kind: [unclosed\n');
@@ -66,7 +66,7 @@ describe('semanticDiff (a git repository with two releases)', () => {
       // WHEN / THEN
       const error = await semanticDiff({ cwd: repo }).catch((e) => e);
       expect(error).toBeInstanceOf(DiffInputError);
-      expect((error as DiffInputError).problems.map((p) => p.location)).toEqual(['working tree:bitvault/dev/broken.yaml']);
+      expect((error as DiffInputError).problems.map((p) => p.location)).toEqual(['working tree:bitvault/dev/broken.yaml:2:1']);
     } finally {
       rmSync(broken);
     }
