@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { syncAnnotations, SyncWave } from '../core/sync-wave.js';
 import { REVISION_HISTORY_LIMIT } from './deployment.js';
 import { BlueGreenStrategy, CanaryStrategy } from './strategy.js';
-import type { CanaryStep } from './canary-step.js';
 
 /** What every Rollout needs, whatever its strategy. */
 export interface RolloutBaseProps {
@@ -52,12 +51,13 @@ export interface BlueGreenRolloutProps extends RolloutBaseProps {
  */
 export function emitCanaryRollout(scope: Construct, props: CanaryRolloutProps): ApiObject {
   const s = props.strategy;
+  const lastAnalysis = s.steps.map((step) => step.action).lastIndexOf('analysis');
   const canary: Record<string, unknown> = {
     stableService: props.stableService,
     canaryService: props.canaryService,
     maxSurge: s.surge.maxSurge,
     maxUnavailable: s.surge.maxUnavailable,
-    steps: s.steps.map((step, i) => step.render(i === lastAnalysisStep(s.steps) ? props.lastAnalysis ?? props.analysis : props.analysis)),
+    steps: s.steps.map((step, i) => step.render(i === lastAnalysis ? props.lastAnalysis ?? props.analysis : props.analysis)),
   };
   if (props.trafficRouting) canary.trafficRouting = props.trafficRouting;
   if (props.dynamicStableScale) canary.dynamicStableScale = true;
@@ -108,9 +108,4 @@ function emitRollout(scope: Construct, props: RolloutBaseProps, strategy: Record
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { ...props.annotations, ...syncAnnotations(SyncWave.ROLLOUT, { customResource: true }) } },
     spec,
   });
-}
-
-/** The index of the last analysis step, or -1. */
-function lastAnalysisStep(steps: readonly CanaryStep[]): number {
-  return steps.map((step) => step.action).lastIndexOf('analysis');
 }
