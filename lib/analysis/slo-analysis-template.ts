@@ -305,7 +305,8 @@ export function leRegex(seconds: number): string {
   return frac === undefined ? `${int}([.]0+)?` : `${int}[.]${frac}0*`;
 }
 
-function escapeRegex(path: string): string {
+/** A path as a literal in a Prometheus (RE2) label regex: its dots match only dots. */
+export function escapeRegex(path: string): string {
   return path.replace(/\./g, '[.]');
 }
 

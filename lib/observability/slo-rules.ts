@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { PrometheusRuleSpec, PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules } from '../../imports/prometheusrule-monitoring.coreos.com.js';
-import { leRegex } from '../analysis/slo-analysis-template.js';
+import { escapeRegex, leRegex } from '../analysis/slo-analysis-template.js';
 import { ResolvedSlo } from '../analysis/service-level-objectives.js';
 import { exactSeconds } from '../core/duration.js';
 import { SloAlerting } from '../core/environment.js';
@@ -113,7 +113,7 @@ export class SloIndicator {
   private selector(metric: string, extra: readonly string[] = []): string {
     const p = this.slo.prometheus;
     const parts = [`namespace="${this.namespace}"`, `pod=~"${this.podRegex}"`];
-    if (this.slo.excludePaths.length > 0) parts.push(`${p.routeLabel}!~"${this.slo.excludePaths.map((path) => path.replace(/\./g, '[.]')).join('|')}"`);
+    if (this.slo.excludePaths.length > 0) parts.push(`${p.routeLabel}!~"${this.slo.excludePaths.map(escapeRegex).join('|')}"`);
     return `${metric}{${[...parts, ...extra].join(', ')}}`;
   }
 
