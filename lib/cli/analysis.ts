@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { PrometheusClient, PrometheusUnavailableError } from '../analysis/simulate/prometheus.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, PrometheusClient, PrometheusUnavailableError } from '../analysis/simulate/prometheus.js';
 import { formatReplay, replay } from '../analysis/simulate/replay.js';
 import { formatSimulation, markdownReport } from '../analysis/simulate/report.js';
 import { simulate } from '../analysis/simulate/simulate.js';
@@ -10,7 +10,7 @@ import { type CliIo, type Command, ExitCode, UsageError, reportInputErrors } fro
 import { visible, visibleText } from './escape.js';
 
 const USAGE = `usage: cdk8s-delivery analysis simulate [env-dir ...] [--trials N] [--seed N] [--rps N] [--no-power] [--report file.md] [--json]
-       cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--json]
+       cdk8s-delivery analysis replay [env-dir] --prometheus <url> --from <time> --to <time> [--every 30m] [--max-response-mb 64] [--json]
 
 simulate  runs every AnalysisTemplate of the environments' manifests (default: the current directory)
           through the scenario suite: synthetic OpenTelemetry HTTP traffic and kube-state-metrics
@@ -42,6 +42,8 @@ options:
   --prometheus <url> Prometheus base URL (replay)
   --from, --to       RFC 3339 time or Unix seconds (replay)
   --every <d>        time between simulated canary starts: 90s, 30m, 1h (replay; default 30m)
+  --max-response-mb N  the largest Prometheus answer read, in MiB: a larger one is abandoned with an error
+                     (replay; default 64). Redirects are followed only to the same scheme, host and port.
   --json             print the result as JSON
   -h, --help         print this help
 
@@ -63,6 +65,7 @@ function parse(args: readonly string[]) {
         from: { type: 'string' },
         to: { type: 'string' },
         every: { type: 'string' },
+        'max-response-mb': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -219,12 +222,15 @@ export const analysisCommand: Command = {
     const subjects = await load(dirs, io, values.json === true);
     if (!subjects) return ExitCode.INPUT_ERROR;
     let result;
-    const client = new RecordingPrometheusClient(values.prometheus);
+    const maxResponseMb = values['max-response-mb'] === undefined ? DEFAULT_MAX_RESPONSE_BYTES / 1024 / 1024 : Number(values['max-response-mb']);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(values['max-response-mb'] ?? '64') || !(maxResponseMb > 0)) throw new UsageError(`--max-response-mb must be a number of MiB above 0, got ${JSON.stringify(values['max-response-mb'])}`);
+    const client = new RecordingPrometheusClient(values.prometheus, { maxResponseBytes: Math.floor(maxResponseMb * 1024 * 1024) });
     try {
       result = await replay(client, subjects, { from, to, everySeconds: parseEvery(values.every) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      io.err(`error: could not query Prometheus at ${visible(withoutCredentials(values.prometheus))}: ${visible(message)}`);
+      if (values.json) reportInputErrors(io, [{ location: withoutCredentials(values.prometheus), message: `could not query Prometheus: ${message}` }], true);
+      else io.err(`error: could not query Prometheus at ${visible(withoutCredentials(values.prometheus))}: ${visible(message)}`);
       return ExitCode.INPUT_ERROR;
     }
     // Prometheus answering `status: error` to every query (a wrong path, a proxy) is not a replay: "100 % aborted" would mislead.

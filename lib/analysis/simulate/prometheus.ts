@@ -15,25 +15,140 @@ export function parseSampleValue(text: string): number {
 /** The outcome of one query: the values of the result vector, or Prometheus' error. */
 export type QueryOutcome = { readonly values: number[] } | { readonly error: string };
 
-/** A client of Prometheus' HTTP API (`/api/v1/query`, `/api/v1/query_range`), POST form-encoded as Argo Rollouts' client does. */
+/** The default bound on one Prometheus answer: a range query over days of a few series is a few megabytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** Same-host redirects followed at most (a proxy adding a trailing slash, a path prefix). */
+const MAX_REDIRECTS = 5;
+
+/** Thrown when Prometheus' answer is refused: too large, redirected to another host, or not JSON. The message names no credentials. */
+export class PrometheusResponseError extends Error {}
+
+/** A URL for messages: without its user name and password. */
+export function redactUrl(url: string | URL): string {
+  try {
+    const parsed = new URL(String(url));
+    if (parsed.username === '' && parsed.password === '') return parsed.toString();
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return String(url).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
+  }
+}
+
+/** Whether a URL's host is a link-local address (169.254.0.0/16, fe80::/10): cloud metadata services live there. */
+export function isLinkLocal(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (/^169\.254\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  if (/^fe[89ab][0-9a-f]?:/.test(host)) return true;
+  // IPv4-mapped IPv6 (::ffff:169.254.169.254, as the URL parser writes it: ::ffff:a9fe:a9fe).
+  return /^::ffff:(169\.254\.|a9fe:)/.test(host);
+}
+
+/** Options of {@link PrometheusClient}. */
+export interface PrometheusClientOptions {
+  /** Time for one request, answer included. @default 60 seconds */
+  readonly timeoutMs?: number;
+  /**
+   * The largest answer read, in bytes: the body is streamed and the request aborted past it (a misdirected query
+   * or a proxy's endless answer would otherwise be buffered whole). @default 64 MiB
+   */
+  readonly maxResponseBytes?: number;
+}
+
+/**
+ * A client of Prometheus' HTTP API (`/api/v1/query`, `/api/v1/query_range`), POST form-encoded as Argo Rollouts' client does.
+ * Answers are streamed up to a size bound; redirects are followed only within the same scheme, host and port (a
+ * redirect to another host, such as a link-local metadata address, is refused); messages never carry URL credentials.
+ */
 export class PrometheusClient {
-  constructor(public readonly url: string, private readonly timeoutMs = 60_000) {}
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(public readonly url: string, options: number | PrometheusClientOptions = {}) {
+    const o = typeof options === 'number' ? { timeoutMs: options } : options;
+    this.timeoutMs = o.timeoutMs ?? 60_000;
+    this.maxResponseBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
 
   private async post(path: string, params: Record<string, string>): Promise<any> {
-    const response = await fetch(`${this.url.replace(/\/$/, '')}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(params).toString(),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const text = await response.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(`Prometheus at ${this.url} answered ${response.status} with a body that is not JSON`);
+    const body = new URLSearchParams(params).toString();
+    const first = new URL(`${this.url.replace(/\/$/, '')}${path}`);
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let target = first;
+    let method = 'POST';
+    for (let hop = 0; ; hop++) {
+      let response: Response;
+      try {
+        response = await fetch(target, {
+          method,
+          redirect: 'manual',
+          signal,
+          ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body } : {}),
+        });
+      } catch (error) {
+        if (signal.aborted) throw new PrometheusResponseError(`${redactUrl(target)} did not answer within ${this.timeoutMs / 1000} s`);
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+        throw new PrometheusResponseError(`${redactUrl(target)}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`);
+      }
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) {
+        const text = await this.readBounded(response, target);
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new PrometheusResponseError(`Prometheus at ${redactUrl(target)} answered ${response.status} with a body that is not JSON`);
+        }
+      }
+      await response.body?.cancel();
+      let next: URL;
+      try {
+        next = new URL(location, target);
+      } catch {
+        throw new PrometheusResponseError(`Prometheus at ${redactUrl(target)} answered ${response.status} with an invalid redirect`);
+      }
+      if (next.origin !== first.origin || isLinkLocal(next)) {
+        throw new PrometheusResponseError(
+          `${redactUrl(target)} redirected (${response.status}) to ${redactUrl(next)}, ${isLinkLocal(next) ? 'a link-local address' : 'another host'}: not followed (a redirect must not send queries elsewhere, such as to a cloud metadata address); give --prometheus the URL Prometheus answers on`,
+        );
+      }
+      if (hop >= MAX_REDIRECTS) throw new PrometheusResponseError(`${redactUrl(first)} redirected more than ${MAX_REDIRECTS} times: not followed further`);
+      // 307/308 repeat the POST; 301/302/303 become a GET with the parameters in the query (as browsers and Go do).
+      if (response.status !== 307 && response.status !== 308) {
+        method = 'GET';
+        next.search = body;
+      }
+      target = next;
     }
-    return body;
+  }
+
+  /** The body as text, read in chunks and abandoned past {@link PrometheusClientOptions.maxResponseBytes}. */
+  private async readBounded(response: Response, target: URL): Promise<string> {
+    const limit = this.maxResponseBytes;
+    const tooLarge = () => new PrometheusResponseError(
+      `Prometheus at ${redactUrl(target)} answered with more than ${formatBytes(limit)}: the answer was abandoned (narrow the --from/--to window or the query, or raise --max-response-mb)`,
+    );
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   /** Instant query at `time` (Unix seconds). */
@@ -70,6 +185,10 @@ export class PrometheusClient {
     if (body.status !== 'success') throw new Error(`Prometheus: ${body.error ?? 'label query failed'}`);
     return body.data as string[];
   }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 /** Where the Prometheus binaries are. @default the `prometheus` and `promtool` on PATH (Debian's `prometheus` package) */
