@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ExternalSecretSpec } from '../../imports/externalsecret-external-secrets.io.js';
-import { goDuration, isWholeSeconds } from '../core/duration.js';
+import { exactSeconds, goDuration, isWholeSeconds } from '../core/duration.js';
 import { commonLabels } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { checkProps } from '../core/props/check-props.js';
@@ -81,7 +81,7 @@ export class ExternalSecret extends Construct {
     }
     let refresh = props.refreshInterval ?? Duration.hours(1);
     if (!isWholeSeconds(refresh, 1)) {
-      problem({ field: 'refreshInterval', value: refresh.toMilliseconds() / 1000, message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.hours(1)' });
+      problem({ field: 'refreshInterval', value: exactSeconds(refresh), message: 'must be a whole number of seconds, at least 1', fix: 'use e.g. Duration.hours(1)' });
       refresh = Duration.hours(1);
     }
 

@@ -27,6 +27,10 @@ export function promDuration(duration: Duration): string {
  * whole number of seconds, which would turn a prop mistake into a stack trace instead of a finding.
  */
 export function exactSeconds(duration: Duration): number {
+  // From the amount and unit: `toMilliseconds()` throws on a fraction of a millisecond and on NaN or Infinity
+  // (`Duration.seconds(Number(process.env.UNSET))`), where a finding with the construct path is wanted.
+  const { amount, unit } = duration as unknown as { amount?: unknown; unit?: { inMillis?: unknown } };
+  if (typeof amount === 'number' && typeof unit?.inMillis === 'number') return (amount * unit.inMillis) / 1000;
   return duration.toMilliseconds() / 1000;
 }
 

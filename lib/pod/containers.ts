@@ -1,3 +1,4 @@
+import { envVarProblems } from '../core/env-vars.js';
 import { SecretKey } from '../config/secret-reference.js';
 import { checkResources, renderResources, resolveResources, ResourceRequirements } from '../core/resources.js';
 import { PreStop } from './pre-stop.js';
@@ -71,6 +72,7 @@ export function checkExtraContainers(init: readonly ExtraContainer[], sidecars: 
     seen.add(c.name);
     for (const p of checkResources(c.resources)) out.push({ ...p, field: `${field}.${p.field}` });
     for (const [name, key] of Object.entries(c.secretEnv ?? {})) for (const p of key.problems(`${field}.secretEnv.${name}`)) out.push(p);
+    out.push(...envVarProblems(c.env, `${field}.env`), ...envVarProblems(c.secretEnv, `${field}.secretEnv`, { values: false }));
     (c.volumeMounts ?? []).forEach((m, i) => {
       if (m.volume !== 'tmp' && !volumeNames.includes(m.volume)) out.push({ field: `${field}.volumeMounts[${i}].volume`, value: m.volume, message: 'names no volume of the workload', fix: `declare it in \`volumes\`, or use one of ${['tmp', ...volumeNames].map((n) => `"${n}"`).join(', ')}` });
       if (!m.mountPath?.startsWith('/')) out.push({ field: `${field}.volumeMounts[${i}].mountPath`, value: m.mountPath, message: 'must be an absolute path', fix: 'use e.g. "/var/cache/app"' });

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { CertificateSpec } from '../../imports/certificate-cert-manager.io.js';
-import { goDuration, isWholeSeconds } from '../core/duration.js';
+import { exactSeconds, goDuration, isWholeSeconds } from '../core/duration.js';
 import { commonLabels } from '../core/labels.js';
 import { reportProblem } from '../core/problems.js';
 import { checkProps } from '../core/props/check-props.js';
@@ -67,7 +67,7 @@ export class Certificate extends Construct {
     const usableDuration = (key: 'duration' | 'renewBefore'): Duration | undefined => {
       const value = props[key];
       if (value === undefined || isWholeSeconds(value, 3600)) return value;
-      problem({ field: key, value: value.toMilliseconds() / 1000, message: 'must be a whole number of seconds, at least one hour', fix: 'use e.g. Duration.days(90)' });
+      problem({ field: key, value: exactSeconds(value), message: 'must be a whole number of seconds, at least one hour', fix: 'use e.g. Duration.days(90)' });
       return undefined;
     };
     const duration = usableDuration('duration');

@@ -153,7 +153,7 @@ function compiler(): Ajv {
   // once and shared (inlineRefs off), and the generated code is not optimized (half the compile time, measured).
   ajv = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false, code: { optimize: false } });
   ajv.addKeyword({ keyword: 'x-signatures' });
-  ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: (spec: InstanceOfSpec, data: unknown) => isInstance(spec, data) });
+  ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: (spec: InstanceOfSpec, data: unknown) => isInstance(spec, data) && unusableAmount(spec, data) === undefined });
   ajv.addSchema(file);
   for (const [name, definition] of Object.entries(file.definitions)) definitionNames.set(definition, name);
   return ajv;
@@ -180,6 +180,17 @@ function isInstance(spec: InstanceOfSpec, data: unknown): boolean {
     if (Object.hasOwn(proto, 'constructor') && (proto.constructor as { name?: string }).name === spec.class) return true;
   }
   return false;
+}
+
+/**
+ * A cdk8s `Duration` made of NaN or Infinity (`Duration.seconds(Number(process.env.X))` with X unset): the class is
+ * right, but every use of it throws deep in the synth without a construct path. Its amount, as text, or undefined.
+ */
+function unusableAmount(spec: InstanceOfSpec, data: unknown): string | undefined {
+  if (spec.class !== 'Duration') return undefined;
+  const { amount, unit } = data as { amount?: unknown; unit?: { label?: unknown } };
+  if (typeof amount === 'number' && Number.isFinite(amount) && amount >= 0) return undefined;
+  return `${String(amount)} ${typeof unit?.label === 'string' ? unit.label : ''}`.trim();
 }
 
 function isPlain(value: unknown): value is Record<string, unknown> {
@@ -258,6 +269,11 @@ function toProblems(errors: readonly ErrorObject[], data: unknown, at: (segments
       }
       case 'instanceOf': {
         const spec = (parent?.instanceOf ?? {}) as InstanceOfSpec;
+        const amount = isInstance(spec, value) ? unusableAmount(spec, value) : undefined;
+        if (amount !== undefined) {
+          problems.push({ field: at(segments), value: amount, rule: 'props/type', message: `is a Duration of ${amount}: a duration must be a finite number of at least 0`, fix: 'check the number the Duration is made from (a NaN often comes from Number() of a missing environment variable)' });
+          break;
+        }
         problems.push({ field: at(segments), value: shown(value), rule: 'props/type', message: `must be ${describe(parent ?? {})}, not ${kindOf(value)}`, fix: spec.create.length > 0 ? `make one with ${spec.create.join(', ')}` : `pass ${describe(parent ?? {})}` });
         break;
       }

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { goDuration, isWholeSeconds } from '../../core/duration.js';
+import { exactSeconds, goDuration, isWholeSeconds } from '../../core/duration.js';
 import { MANAGED_BY_LABEL, PART_OF_LABEL } from '../../core/labels.js';
 import { Finding } from '../../validation/finding.js';
 import { GITOPS_INSTANCE_ANNOTATION } from '../../validation/gitops-tree.js';
@@ -129,7 +129,7 @@ export class FluxTarget implements IGitOpsTarget {
     }
     for (const [field, value, min] of [['sourceInterval', this.sourceInterval, 1], ['interval', this.interval, 60], ['retryInterval', this.retryInterval, 1], ['timeout', this.timeout, 1]] as const) {
       if (!isWholeSeconds(value, min)) {
-        out.push({ location: 'gitops', field, value: value.toMilliseconds() / 1000, rule: 'props/invalid', message: `must be a whole number of seconds of at least ${min}`, fix: `use e.g. Duration.minutes(${field === 'timeout' ? 15 : 10})` });
+        out.push({ location: 'gitops', field, value: exactSeconds(value), rule: 'props/invalid', message: `must be a whole number of seconds of at least ${min}`, fix: `use e.g. Duration.minutes(${field === 'timeout' ? 15 : 10})` });
       }
     }
     return out;

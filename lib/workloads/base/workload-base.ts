@@ -1,3 +1,4 @@
+import { envVarProblems } from '../../core/env-vars.js';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Autoscaling } from '../../autoscaling/autoscaling.js';
@@ -314,6 +315,9 @@ export abstract class WorkloadBase extends Construct {
   }
 
   private resolveConfig(): Record<string, string> {
+    for (const p of envVarProblems(this.props.env, 'env')) this.problem(p);
+    for (const p of envVarProblems(this.overrides.env, `environments.${this.environment.name}.env`)) this.problem(p);
+    for (const p of envVarProblems(this.props.secretEnv, 'secretEnv', { values: false })) this.problem(p);
     for (const [name, value] of Object.entries(this.env)) {
       if (looksLikeSecretName(name) && value !== '') {
         this.problem({
