@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
+import { formatFinding } from '../../lib/validation/finding.js';
 import { SchemaValidator } from '../../lib/validation/schema-validator.js';
 import { budget } from '../load-budget.js';
 
@@ -48,6 +49,15 @@ spec:
                   x-kubernetes-validations:
                     - rule: "self.matches('${EVIL}')"
                       message: label must be a run of a
+                limits:
+                  type: object
+                  properties:
+                    min: {type: integer}
+                    max: {type: integer}
+                  x-kubernetes-validations:
+                    - rule: self.min <= self.max
+                      fieldPath: .max
+                      message: max must not be below min
 `);
   return dir;
 }
@@ -84,6 +94,12 @@ describe('CRD patterns run in linear time (RE2), as on the API server', () => {
     expect(findings[0]!.field).toBe('spec.label');
     expect(findings[0]!.message).toContain('label must be a run of a');
     expect(validator.validate(widget({ label: 'aaaa' }), 'w')).toEqual([]);
+  });
+
+  it('GIVEN CEL findings THEN they show the value the rule judged (was: undefined), the fieldPath\'s when the rule names one', async () => {
+    const validator = await SchemaValidator.load({ crdsDir: path.join(crdDir(), 'crds') });
+    expect(validator.validate(widget({ label: 'ab' }), 'w').map((f) => [f.field, f.value, formatFinding(f).split(': ')[1]])).toEqual([['spec.label', 'ab', 'spec.label = "ab"']]);
+    expect(validator.validate(widget({ limits: { min: 5, max: 2 } }), 'w').map((f) => [f.field, f.value])).toEqual([['spec.limits.max', 2]]);
   });
 
   it('GIVEN `validate --crds` on a manifest with the near-match THEN exit 1 with the finding, well within the budget', async () => {

@@ -53,6 +53,22 @@ export function celFindings(data: unknown, schema: unknown, location: string): F
   return out;
 }
 
+/**
+ * The value a finding shows: the rule's `fieldPath` (`.spec.x`, `.items[0]`, `['a.b']`) below the object the rule is
+ * on, or that object itself (a rule without fieldPath is about `self`). Truncated by renderValue when printed.
+ */
+function valueAt(data: unknown, fieldPath: string): unknown {
+  let at: unknown = data;
+  const steps = fieldPath.match(/\.[^.[]+|\[\d+\]|\['(?:[^'\\]|\\.)*'\]/g) ?? [];
+  if (steps.join('') !== fieldPath) return data;
+  for (const step of steps) {
+    const key = step.startsWith('.') ? step.slice(1) : step.startsWith("['") ? step.slice(2, -2) : Number(step.slice(1, -1));
+    if (typeof at !== 'object' || at === null || !(key in at)) return data;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return at;
+}
+
 function walk(data: unknown, schema: any, path: string, location: string, out: Finding[]): void {
   if (typeof schema !== 'object' || schema === null || data === undefined || data === null) return;
   // `status` is the controller's (the API server validates it on the status subresource only).
@@ -72,7 +88,7 @@ function walk(data: unknown, schema: any, path: string, location: string, out: F
     out.push({
       location,
       field,
-      value: undefined,
+      value: valueAt(data, typeof r.fieldPath === 'string' ? r.fieldPath : ''),
       rule: 'schema/cel',
       message: `${r.message ?? `fails the validation rule ${r.rule}`} (x-kubernetes-validations rule \`${r.rule}\`): the API server rejects it.`,
       fix: 'change the object so the rule holds (see the CRD\'s documentation of this field)',
