@@ -47,6 +47,19 @@ describe('diff reads what validate reads', () => {
     expect((error as DiffInputError).problems.map((p) => [path.basename(p.location), p.message.slice(0, 20)])).toEqual([['latin1.yaml', 'is not valid UTF-8 t'], ['nul.yaml', 'holds a NUL byte at ']]);
   });
 
+  it('GIVEN a mapping used as a key WHEN diff parses THEN an input error, and Node\'s "Keys with collection values will be stringified" warning does not leak', () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect(() => parseManifests(new Map([['a.yaml', 'kind: ConfigMap\ndata:\n  ? {a: 1}\n  : x\n']]), 'working tree')).toThrow(/working tree:a\.yaml:3:5: YAML does not parse like kubectl: the mapping key "\{a: 1\}" is a mapping/);
+      await new Promise((resolve) => setImmediate(resolve)); // process.emitWarning delivers on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('GIVEN a duplicate key WHEN diff parses THEN it is an input error with its position, as in validate', () => {
     expect(() => parseManifests(new Map([['a.yaml', 'kind: Pod\nkind: Pod\n']]), 'HEAD')).toThrow(/HEAD:a\.yaml:2:1: YAML does not parse: Map keys must be unique/);
   });
