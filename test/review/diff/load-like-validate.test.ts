@@ -47,7 +47,7 @@ describe('diff reads what validate reads', () => {
     expect((error as DiffInputError).problems.map((p) => [path.basename(p.location), p.message.slice(0, 20)])).toEqual([['latin1.yaml', 'is not valid UTF-8 t'], ['nul.yaml', 'holds a NUL byte at ']]);
   });
 
-  it('GIVEN a mapping used as a key WHEN diff parses THEN an input error, and Node\'s "Keys with collection values will be stringified" warning does not leak', () => {
+  it('GIVEN a mapping used as a key WHEN diff parses THEN an input error, and Node\'s "Keys with collection values will be stringified" warning does not leak', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.message);
     process.on('warning', onWarning);
