@@ -5,6 +5,7 @@ import { openSloDocuments } from '../observability/openslo.js';
 import { SLO_ANNOTATION } from '../observability/slo-rules.js';
 import { ManifestInputError, loadManifests } from '../validation/validate-manifests.js';
 import { type CliIo, type Command, ExitCode, reportInputErrors, UsageError } from './command.js';
+import { visible } from './escape.js';
 
 const USAGE = `usage: cdk8s-delivery slo export [env-dir] [--format openslo] [--out file]
 
@@ -58,7 +59,7 @@ export const sloCommand: Command = {
     const text = documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
     if (values.out !== undefined) {
       await writeFile(values.out, text);
-      io.err(`wrote ${documents.length} OpenSLO documents to ${values.out}`);
+      io.err(`wrote ${documents.length} OpenSLO documents to ${visible(values.out)}`);
     } else {
       io.out(text.replace(/\n$/, ''));
     }
