@@ -25,8 +25,11 @@ import { buildSchemas } from './build-schemas.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'build');
 
-/** The package's entry points: `cdk8s-delivery`, the CLI executable and `cdk8s-delivery/plugin`. */
-export const ENTRY_POINTS = { index: 'lib/index.ts', cli: 'lib/cli/bin.ts', plugin: 'lib/plugin/validation-plugin.ts' };
+/**
+ * The package's entry points: `cdk8s-delivery`, the CLI executable, `cdk8s-delivery/plugin` and
+ * `cdk8s-delivery/app-errors` (the preload `init`'s synth script runs the app with: a syntax error as one block).
+ */
+export const ENTRY_POINTS = { index: 'lib/index.ts', cli: 'lib/cli/bin.ts', plugin: 'lib/plugin/validation-plugin.ts', 'app-errors': 'lib/synth/app-errors.ts' };
 
 export async function buildPackage(): Promise<void> {
   const started = Date.now();

@@ -177,6 +177,12 @@ that "... without engine warnings" no_engine_warnings "$A/install.log"
 expect "npm run synth of the starter" 0 bash -c "cd '$A' && npm run synth"
 that "... a canary Rollout and a worker Deployment" bash -c "grep -q '^kind: Rollout$' '$A/dist/shop-platform/prod/api/rollout-api.yaml' && grep -q '^kind: Deployment$' '$A/dist/shop-platform/prod/worker/deployment-worker.yaml'"
 expect "npm run typecheck" 0 bash -c "cd '$A' && npm run typecheck"
+# issue 26: a TypeScript syntax error in the app is one block with file:line (the app-errors preload), not esbuild's stack.
+cp "$A/apps/main.ts" "$WORK/main.ts.starter"
+printf '\nconst broken = (;\n' >>"$A/apps/main.ts"
+expect "npm run synth of an app with a syntax error fails" 1 bash -c "cd '$A' && npm run synth"
+that "... in one block naming apps/main.ts:line:column, without esbuild's stack" bash -c "grep -q 'synth failed: the app has a syntax error' '$WORK/expect.log' && grep -q 'apps/main.ts:[0-9]*:[0-9]*: ' '$WORK/expect.log' && ! grep -q '^ *at ' '$WORK/expect.log'"
+cp "$WORK/main.ts.starter" "$A/apps/main.ts"
 expect "cdk8s synth (app, then the validation plugin)" 0 bash -c "cd '$A' && npx cdk8s synth"
 that "... the plugin's report succeeded" log_has 'Validations ended succesfully'
 that "... combined manifests in .cdk8s.out/ and none in dist/" bash -c "[ -n \"\$(find '$A/.cdk8s.out' -name '*.k8s.yaml')\" ] && [ -z \"\$(find '$A/dist' -name '*.k8s.yaml')\" ]"
