@@ -321,7 +321,9 @@ export class LocalPrometheus {
   private exited = false;
 
   private constructor(private readonly child: ChildProcess, private readonly dir: string, public readonly url: string, maxLifetimeMs: number) {
-    this.client = new PrometheusClient(url);
+    // Our own server, answering the simulation's range queries over every trial at once: no size bound (replay's
+    // bound protects from a real Prometheus or a proxy, whose answers come from elsewhere).
+    this.client = new PrometheusClient(url, { maxResponseBytes: Number.POSITIVE_INFINITY });
     child.on('exit', () => { this.exited = true; });
     this.killTimer = setTimeout(() => this.kill(), maxLifetimeMs);
     this.killTimer.unref();
