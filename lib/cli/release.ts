@@ -128,8 +128,8 @@ function status(io: CliIo, file: string, state: ReleaseState, json: boolean): nu
 }
 
 function history(io: CliIo, file: string, state: ReleaseState, workload: string, env: string | undefined, json: boolean): number {
-  if (!state.workloads[workload]) throw new ReleaseInputError([`"${workload}" is not a workload of ${file} (${Object.keys(state.workloads).sort().join(', ') || 'none'})`]);
-  if (env !== undefined && !state.environments.includes(env)) throw new ReleaseInputError([`--env "${env}" is not an environment of ${file} (${state.environments.join(', ')})`]);
+  if (!state.workloads[workload]) throw new ReleaseInputError([`"${workload}" is not a workload of the release file (${Object.keys(state.workloads).sort().join(', ') || 'none'})`]);
+  if (env !== undefined && !state.environments.includes(env)) throw new ReleaseInputError([`--env "${env}" is not an environment of the release file (${state.environments.join(', ')})`]);
   const environments = env === undefined ? state.environments : [env];
   if (json) {
     io.out(JSON.stringify({ workload, environments: Object.fromEntries(environments.map((e) => [e, recordsOf(state, workload, e)])) }, null, 2));
@@ -164,7 +164,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     if (!values.platform || !values.environments) throw new UsageError('release init needs --platform <name> and --environments <env>,<env>,...');
     const state: ReleaseState = { platform: values.platform, environments: values.environments.split(',').map((e) => e.trim()), workloads: {} };
     const checked = formatRelease(state);
-    if (existsSync(file)) throw new ReleaseInputError([`${file}: already exists (init never overwrites a file)`]);
+    if (existsSync(file)) throw new ReleaseInputError(['already exists (init never overwrites a file)']);
     // Checked as any release file is: the names must be DNS labels, each environment once.
     const parsed = parseRelease(checked);
     if (!parsed.state) throw new ReleaseInputError(parsed.problems.map((p) => `${p.field} = ${JSON.stringify(p.value)}: ${p.message}`));
@@ -208,6 +208,15 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   throw new UsageError(`unknown subcommand "${sub}" (use init, set, promote, status or history)`);
 }
 
+/** The release file a command line names (for error locations). */
+function fileOf(args: readonly string[]): string {
+  try {
+    return parse(args).values.file!;
+  } catch {
+    return DEFAULT_RELEASE_FILE;
+  }
+}
+
 /** `cdk8s-delivery release`: the release file's commands (init, set, promote, status, history). */
 export const releaseCommand: Command = {
   name: 'release',
@@ -218,7 +227,7 @@ export const releaseCommand: Command = {
       return await run(args, io);
     } catch (error) {
       const json = args.includes('--json');
-      if (error instanceof ReleaseInputError) return reportInputErrors(io, error.problems.map((p) => ({ location: 'release', message: p })), json);
+      if (error instanceof ReleaseInputError) return reportInputErrors(io, error.problems.map((p) => ({ location: fileOf(args), message: p })), json);
       if (error instanceof PromotionRefused) {
         for (const r of error.refusals) io.err(visible(`refused: ${r}`));
         io.err('nothing was written. To ship anyway (a hotfix), repeat with --force --reason "<why>": the reason is recorded in the release file and flagged in review.');

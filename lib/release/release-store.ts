@@ -11,11 +11,11 @@ export function readReleaseFile(file: string): { state: ReleaseState; text: stri
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ReleaseInputError([code === 'ENOENT' ? `${file}: does not exist (create it with \`cdk8s-delivery release init --platform <name> --environments <first>,<second>,... --file ${file}\`, or pass --file)` : `${file}: cannot be read: ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ReleaseInputError([code === 'ENOENT' ? `does not exist (create it with \`cdk8s-delivery release init --platform <name> --environments <first>,<second>,... --file ${file}\`, or pass --file)` : `cannot be read: ${error instanceof Error ? error.message : String(error)}`]);
   }
   const parsed = parseRelease(text);
   if (!parsed.state) {
-    throw new ReleaseInputError(parsed.problems.map((p) => `${file}: ${p.field}${p.value === undefined ? '' : ` = ${JSON.stringify(p.value)}`}: ${p.message}. Fix: ${p.fix}`));
+    throw new ReleaseInputError(parsed.problems.map((p) => `${p.field}${p.value === undefined ? '' : ` = ${JSON.stringify(p.value)}`}: ${p.message}. Fix: ${p.fix}`));
   }
   return { state: parsed.state, text };
 }
@@ -44,6 +44,6 @@ export function writeReleaseFileAtomically(file: string, text: string): void {
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new ReleaseInputError([`${file}: cannot be written (left as it was): ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ReleaseInputError([`cannot be written (left as it was): ${error instanceof Error ? error.message : String(error)}`]);
   }
 }
