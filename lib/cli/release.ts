@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ReleaseGitHistory } from '../release/git-history.js';
-import { DEFAULT_RELEASE_FILE, formatRelease, parseRelease, ReleaseState } from '../release/release-file.js';
+import { DEFAULT_RELEASE_FILE, formatRelease, parseRelease, ReleaseFileState } from '../release/release-file.js';
 import { parseAssignments, pendingPromotions, promote, PromotionRefused, promotionViolations, recordsOf, ReleaseChange, ReleaseInputError, setImages, shortDigestOf } from '../release/release-operations.js';
 import { readReleaseFile, writeReleaseFileAtomically } from '../release/release-store.js';
 import { type CliIo, type Command, ExitCode, UsageError, reportInputErrors } from './command.js';
@@ -89,7 +89,7 @@ function describe(change: ReleaseChange, from?: string): string {
   return `${change.workload} ${from ?? r.from ?? ''}${from ?? r.from ? ' → ' : ''}${change.environment}: ${shortDigestOf(r.image)}${before}; ${how}`;
 }
 
-function write(io: CliIo, file: string, state: ReleaseState, changes: readonly ReleaseChange[], from?: string): number {
+function write(io: CliIo, file: string, state: ReleaseFileState, changes: readonly ReleaseChange[], from?: string): number {
   if (changes.length === 0) {
     io.out(`${file}: nothing changed (the environment already runs ${from ? 'what it would be promoted' : 'these images'})`);
     return ExitCode.OK;
@@ -99,7 +99,7 @@ function write(io: CliIo, file: string, state: ReleaseState, changes: readonly R
   return ExitCode.OK;
 }
 
-function status(io: CliIo, file: string, state: ReleaseState, json: boolean): number {
+function status(io: CliIo, file: string, state: ReleaseFileState, json: boolean): number {
   const pending = pendingPromotions(state);
   const violations = promotionViolations(state, ReleaseGitHistory.of(file));
   if (json) {
@@ -127,7 +127,7 @@ function status(io: CliIo, file: string, state: ReleaseState, json: boolean): nu
   return violations.length === 0 ? ExitCode.OK : ExitCode.VIOLATIONS;
 }
 
-function history(io: CliIo, file: string, state: ReleaseState, workload: string, env: string | undefined, json: boolean): number {
+function history(io: CliIo, file: string, state: ReleaseFileState, workload: string, env: string | undefined, json: boolean): number {
   if (!state.workloads[workload]) throw new ReleaseInputError([`"${workload}" is not a workload of the release file (${Object.keys(state.workloads).sort().join(', ') || 'none'})`]);
   if (env !== undefined && !state.environments.includes(env)) throw new ReleaseInputError([`--env "${env}" is not an environment of the release file (${state.environments.join(', ')})`]);
   const environments = env === undefined ? state.environments : [env];
@@ -162,7 +162,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     only(values, sub, ['platform', 'environments']);
     if (rest.length > 0) throw new UsageError('release init takes no positional arguments');
     if (!values.platform || !values.environments) throw new UsageError('release init needs --platform <name> and --environments <env>,<env>,...');
-    const state: ReleaseState = { platform: values.platform, environments: values.environments.split(',').map((e) => e.trim()), workloads: {} };
+    const state: ReleaseFileState = { platform: values.platform, environments: values.environments.split(',').map((e) => e.trim()), workloads: {} };
     const checked = formatRelease(state);
     if (existsSync(file)) throw new ReleaseInputError(['already exists (init never overwrites a file)']);
     // Checked as any release file is: the names must be DNS labels, each environment once.

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { parseRelease, ReleaseState } from './release-file.js';
+import { parseRelease, ReleaseFileState } from './release-file.js';
 
 /** How many commits of the release file are searched for the proof of a promotion. */
 const MAX_COMMITS = 500;
@@ -33,7 +33,7 @@ export class ReleaseGitHistory {
     return new ReleaseGitHistory(top, path.relative(realpathSync(top), real).split(path.sep).join('/'));
   }
 
-  private readonly versions = new Map<string, { readonly missing: true } | { readonly state: ReleaseState | null }>();
+  private readonly versions = new Map<string, { readonly missing: true } | { readonly state: ReleaseFileState | null }>();
   private commits?: string[];
 
   private constructor(
@@ -53,7 +53,7 @@ export class ReleaseGitHistory {
    * The release state as committed at `commit`; undefined when the commit is not in this clone (a shallow clone,
    * a squashed branch) or the file did not exist there, null when the file there does not parse.
    */
-  public stateAt(commit: string): ReleaseState | null | undefined {
+  public stateAt(commit: string): ReleaseFileState | null | undefined {
     if (!this.versions.has(commit)) {
       const text = run(this.top, ['show', `${commit}:${this.file}`]);
       this.versions.set(commit, text === undefined ? { missing: true } : { state: parseRelease(text).state ?? null });

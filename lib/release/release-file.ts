@@ -33,7 +33,7 @@ export interface ReleaseEntry extends ReleaseRecord {
 }
 
 /** The release state of a platform: per workload, per environment, the image and its provenance. */
-export interface ReleaseState {
+export interface ReleaseFileState {
   /** The platform the file belongs to. */
   readonly platform: string;
   /** The environments in promotion order (an image moves from each to the next). */
@@ -114,7 +114,7 @@ function checkRecord(value: unknown, field: string, environments: readonly strin
  * Parses a release file (YAML; JSON is YAML too). Returns the state, or every problem found: the file is
  * checked whole, so one run reports all of them.
  */
-export function parseRelease(text: string): { state?: ReleaseState; problems: ReleaseFileProblem[] } {
+export function parseRelease(text: string): { state?: ReleaseFileState; problems: ReleaseFileProblem[] } {
   const problems: ReleaseFileProblem[] = [];
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -195,7 +195,7 @@ function recordLines(record: ReleaseRecord, indent: string, first: string): stri
  * so two promotions of different workloads change hunks that always have unchanged lines (a workload's or
  * an environment's key) between them, and git merges them without a conflict.
  */
-export function formatRelease(state: ReleaseState): string {
+export function formatRelease(state: ReleaseFileState): string {
   const lines = [
     `# Release state of the ${state.platform} platform: per workload and environment, the image (by digest) and where it came from.`,
     '# Written by `cdk8s-delivery release set|promote`; read by the constructs (Release.fromFile). Format: the README, "Releases as data".',

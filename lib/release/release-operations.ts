@@ -1,5 +1,5 @@
 import { ReleaseGitHistory } from './git-history.js';
-import { digestOf, imageReferenceProblem, RELEASE_HISTORY_LIMIT, ReleaseEntry, ReleaseRecord, ReleaseState } from './release-file.js';
+import { digestOf, imageReferenceProblem, RELEASE_HISTORY_LIMIT, ReleaseEntry, ReleaseRecord, ReleaseFileState } from './release-file.js';
 
 /** A change the release commands cannot make as asked (bad input): nothing is written. Exit code 2. */
 export class ReleaseInputError extends Error {
@@ -42,22 +42,22 @@ export interface ReleaseChange {
 }
 
 /** Every record (current and earlier) of a workload in an environment. */
-export function recordsOf(state: ReleaseState, workload: string, environment: string): readonly ReleaseRecord[] {
+export function recordsOf(state: ReleaseFileState, workload: string, environment: string): readonly ReleaseRecord[] {
   const entry = state.workloads[workload]?.[environment];
   return entry ? [entry, ...entry.history] : [];
 }
 
-function ranIn(state: ReleaseState, workload: string, environment: string, digest: string): ReleaseRecord | undefined {
+function ranIn(state: ReleaseFileState, workload: string, environment: string, digest: string): ReleaseRecord | undefined {
   return recordsOf(state, workload, environment).find((r) => digestOf(r.image) === digest);
 }
 
-function environmentIndex(state: ReleaseState, environment: string, flag: string): number {
+function environmentIndex(state: ReleaseFileState, environment: string, flag: string): number {
   const index = state.environments.indexOf(environment);
   if (index < 0) throw new ReleaseInputError([`${flag} "${environment}" is not an environment of the release file (${state.environments.join(', ')})`]);
   return index;
 }
 
-function withRecord(state: ReleaseState, workload: string, environment: string, record: ReleaseRecord): ReleaseState {
+function withRecord(state: ReleaseFileState, workload: string, environment: string, record: ReleaseRecord): ReleaseFileState {
   const old = state.workloads[workload]?.[environment];
   const history = old ? [{ image: old.image, since: old.since, ...(old.from ? { from: old.from } : {}), ...(old.commit ? { commit: old.commit } : {}), ...(old.bypass ? { bypass: old.bypass } : {}) }, ...old.history] : [];
   const entry: ReleaseEntry = { ...record, history: history.slice(0, RELEASE_HISTORY_LIMIT) };
@@ -69,7 +69,7 @@ function withRecord(state: ReleaseState, workload: string, environment: string, 
  * when it ran there (with the commit that proves it, in git), set when `environment` is the first one, bypassed
  * with the reason when forced; otherwise the refusal.
  */
-function arrival(state: ReleaseState, workload: string, index: number, image: string, options: ReleaseChangeOptions, skipFrom?: string): ReleaseRecord | string {
+function arrival(state: ReleaseFileState, workload: string, index: number, image: string, options: ReleaseChangeOptions, skipFrom?: string): ReleaseRecord | string {
   const environment = state.environments[index]!;
   const digest = digestOf(image)!;
   if (skipFrom === undefined && index === 0) return { image, since: options.now };
@@ -90,7 +90,7 @@ function arrival(state: ReleaseState, workload: string, index: number, image: st
 }
 
 /** `workload=image` assignments of `release set`, parsed and checked. */
-export function parseAssignments(state: ReleaseState, assignments: readonly string[], allowNew: boolean): { workload: string; image: string }[] {
+export function parseAssignments(state: ReleaseFileState, assignments: readonly string[], allowNew: boolean): { workload: string; image: string }[] {
   const problems: string[] = [];
   const out: { workload: string; image: string }[] = [];
   for (const assignment of assignments) {
@@ -118,7 +118,7 @@ export function parseAssignments(state: ReleaseState, assignments: readonly stri
  * reason. Throws ReleaseInputError or PromotionRefused; returns the new state and what changed (setting the image
  * an environment already runs changes nothing).
  */
-export function setImages(state: ReleaseState, environment: string, assignments: readonly { workload: string; image: string }[], options: ReleaseChangeOptions): { state: ReleaseState; changes: ReleaseChange[] } {
+export function setImages(state: ReleaseFileState, environment: string, assignments: readonly { workload: string; image: string }[], options: ReleaseChangeOptions): { state: ReleaseFileState; changes: ReleaseChange[] } {
   const index = environmentIndex(state, environment, '--env');
   const refusals: string[] = [];
   const changes: ReleaseChange[] = [];
@@ -143,7 +143,7 @@ export function setImages(state: ReleaseState, environment: string, assignments:
  * workload whose image differs between the two. Skipping an environment, or promoting an image whose run in
  * `from` is not committed, is refused unless forced with a reason.
  */
-export function promote(state: ReleaseState, from: string, to: string, workloads: readonly string[] | undefined, options: ReleaseChangeOptions): { state: ReleaseState; changes: ReleaseChange[] } {
+export function promote(state: ReleaseFileState, from: string, to: string, workloads: readonly string[] | undefined, options: ReleaseChangeOptions): { state: ReleaseFileState; changes: ReleaseChange[] } {
   const fromIndex = environmentIndex(state, from, '--from');
   const toIndex = environmentIndex(state, to, '--to');
   if (toIndex <= fromIndex) throw new ReleaseInputError([`--to ${to} does not come after --from ${from} (the order is ${state.environments.join(' → ')}): to roll back, revert the promotion commit`]);
@@ -191,7 +191,7 @@ export interface PromotionViolation {
  * environment's record; a recorded `commit` must show it there), unless the record holds a bypass reason.
  * A commit that is not in the clone (shallow, squashed) cannot be checked and is trusted.
  */
-export function promotionViolations(state: ReleaseState, git?: ReleaseGitHistory): PromotionViolation[] {
+export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHistory): PromotionViolation[] {
   const out: PromotionViolation[] = [];
   for (const workload of Object.keys(state.workloads).sort()) {
     state.environments.forEach((environment, index) => {
@@ -227,7 +227,7 @@ export interface PendingPromotion {
 }
 
 /** Every pending promotion, by workload then environment order. */
-export function pendingPromotions(state: ReleaseState): PendingPromotion[] {
+export function pendingPromotions(state: ReleaseFileState): PendingPromotion[] {
   const out: PendingPromotion[] = [];
   for (const workload of Object.keys(state.workloads).sort()) {
     for (let i = 0; i + 1 < state.environments.length; i++) {

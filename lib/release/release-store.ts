@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { parseRelease, ReleaseState } from './release-file.js';
+import { parseRelease, ReleaseFileState } from './release-file.js';
 import { ReleaseInputError } from './release-operations.js';
 
 /** Reads and parses a release file; every problem (unreadable, not YAML, a bad field) is a ReleaseInputError. */
-export function readReleaseFile(file: string): { state: ReleaseState; text: string } {
+export function readReleaseFile(file: string): { state: ReleaseFileState; text: string } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

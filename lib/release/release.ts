@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { reportProblem } from '../core/problems.js';
 import { EnvironmentChart, Platform } from '../platform/platform.js';
 import { ReleaseGitHistory } from './git-history.js';
-import { parseRelease, ReleaseFileProblem, ReleaseState } from './release-file.js';
+import { parseRelease, ReleaseFileProblem, ReleaseFileState } from './release-file.js';
 import { PromotionViolation, promotionViolations } from './release-operations.js';
 
 /** Options of {@link Release.fromFile}. */
@@ -54,12 +54,12 @@ export class Release {
   /** The file read. */
   public readonly file: string;
   /** The release state; undefined when the file could not be read or parsed. */
-  public readonly state?: ReleaseState;
+  public readonly state?: ReleaseFileState;
 
   private readonly checked = new WeakSet<Platform>();
   private violations?: PromotionViolation[];
 
-  private constructor(file: string, state: ReleaseState | undefined, private readonly fileProblems: readonly ReleaseFileProblem[], private readonly options: ReleaseFileOptions) {
+  private constructor(file: string, state: ReleaseFileState | undefined, private readonly fileProblems: readonly ReleaseFileProblem[], private readonly options: ReleaseFileOptions) {
     this.file = file;
     this.state = state;
   }

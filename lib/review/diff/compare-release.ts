@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { digestOf, parseRelease, ReleaseEntry, ReleaseState } from '../../release/release-file.js';
+import { digestOf, parseRelease, ReleaseEntry, ReleaseFileState } from '../../release/release-file.js';
 import { deliveryPlanOf, describePlan } from '../delivery-plan.js';
 import { isWorkload, ReviewObject } from '../manifests.js';
 import { Change, risk } from './change.js';
@@ -25,7 +25,7 @@ async function releaseFiles(cwd: string): Promise<{ top: string; files: string[]
   return { top, files: [...new Set(listed)].filter(isReleaseFileName).sort() };
 }
 
-async function stateAt(top: string, base: string, file: string): Promise<ReleaseState | undefined> {
+async function stateAt(top: string, base: string, file: string): Promise<ReleaseFileState | undefined> {
   try {
     return parseRelease(await git(top, ['show', `${base}:${file}`])).state;
   } catch {
@@ -40,7 +40,7 @@ function planOf(after: readonly ReviewObject[], platform: string, environment: s
   return plan ? describePlan(plan) : undefined;
 }
 
-function promotionChange(state: ReleaseState, before: ReleaseEntry | undefined, entry: ReleaseEntry, workload: string, environment: string, after: readonly ReviewObject[]): Change {
+function promotionChange(state: ReleaseFileState, before: ReleaseEntry | undefined, entry: ReleaseEntry, workload: string, environment: string, after: readonly ReviewObject[]): Change {
   const digest = shortDigest(digestOf(entry.image) ?? entry.image);
   const source = entry.from !== undefined ? state.workloads[workload]?.[entry.from] : undefined;
   const ranSince = source && digestOf(source.image) === digestOf(entry.image) ? source.since : source?.history.find((h) => digestOf(h.image) === digestOf(entry.image))?.since;
