@@ -90,6 +90,17 @@ export class Release {
     return entry?.image ?? '';
   }
 
+  /**
+   * Whether `workload` has reached the environment of `scope` (the file has an image for it there). A platform
+   * defines a new workload only where it runs, `if (release.runs(env, 'api')) new StatelessService(...)`, so it
+   * appears in each environment as it is promoted there.
+   */
+  public runs(scope: IConstruct, workload: string): boolean {
+    const chart = EnvironmentChart.of(scope);
+    this.check(chart.platform);
+    return this.state?.workloads[workload]?.[chart.environment.name] !== undefined;
+  }
+
   /** Every workload's image in `environment` (workloads that have none there are left out). */
   public images(environment: string): Record<string, string> {
     const out: Record<string, string> = {};
