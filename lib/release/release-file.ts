@@ -116,11 +116,12 @@ function checkRecord(value: unknown, field: string, environments: readonly strin
  */
 export function parseRelease(text: string): { state?: ReleaseFileState; problems: ReleaseFileProblem[] } {
   const problems: ReleaseFileProblem[] = [];
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true });
   if (document.errors.length > 0) {
     const e = document.errors[0]!;
-    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    return { problems: [{ field: '(file)', message: `is not valid YAML${where}: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax (or restore the file with `git checkout -- <file>`)' }] };
+    const first = e.message.split('\n')[0]!.replace(/:$/, '');
+    const where = !/ at line \d+/.test(first) && e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    return { problems: [{ field: '(file)', message: `is not valid YAML: ${first}${where}`, fix: 'fix the YAML syntax (or restore the file with `git checkout -- <file>`)' }] };
   }
   const root: unknown = document.toJS();
   if (!isMap(root)) return { problems: [{ field: '(file)', value: root, message: 'is not a mapping', fix: `start the file with \`apiVersion: ${RELEASE_API_VERSION}\` and \`kind: ${RELEASE_KIND}\`` }] };
