@@ -45,7 +45,7 @@ describe('cdk8s-delivery release: bad input is a clear error (exit 2) and the fi
     for (const [broken, expected] of [
       [text.replace('workloads:', 'workloads: [\n'), /^error: .*release\.yaml: \(file\): is not valid YAML: .* at line \d+, column \d+/],
       [text.replace(image('api', '1'), 'ghcr.io/acme/api:1').replace('  worker:\n    dev:', '  worker:\n    qa:'), /workloads\.api\.dev\.image = "ghcr\.io\/acme\/api:1": is not pinned by digest[\s\S]*workloads\.worker\.qa = "qa": is not one of the file's environments \(dev, staging, prod\)/],
-      ['apiVersion: v1\nkind: ConfigMap\n', /apiVersion = "v1": is not delivery\.cdk8s\.io\/v1alpha1[\s\S]*kind = "ConfigMap": is not Release[\s\S]*platform: is not a platform name[\s\S]*workloads: is not a mapping],
+      ['apiVersion: v1\nkind: ConfigMap\n', /apiVersion = "v1": is not delivery\.cdk8s\.io\/v1alpha1[\s\S]*kind = "ConfigMap": is not Release[\s\S]*platform: is not a platform name[\s\S]*workloads: is not a mapping/],
     ] as const) {
       writeFileSync(file, broken);
       const r = await cli('release', 'promote', '--from', 'dev', '--to', 'staging', '--file', file);
