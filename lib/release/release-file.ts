@@ -94,10 +94,13 @@ function checkRecord(value: unknown, field: string, environments: readonly strin
   if (value.from !== undefined && (typeof value.from !== 'string' || !environments.includes(value.from))) {
     bad({ field: `${field}.from`, value: value.from, message: `is not one of the file's environments (${environments.join(', ')})`, fix: 'name the environment the image was promoted from, or leave `from` out' });
   }
-  if (value.commit !== undefined && (typeof value.commit !== 'string' || !COMMIT.test(value.commit))) {
+  // A tool that rewrites keys but cannot delete them (Kargo's yaml-update) clears `commit` and `bypass` with "".
+  const commit = value.commit === '' ? undefined : value.commit;
+  const bypass = value.bypass === '' ? undefined : value.bypass;
+  if (commit !== undefined && (typeof commit !== 'string' || !COMMIT.test(commit))) {
     bad({ field: `${field}.commit`, value: value.commit, message: 'is not a git commit id', fix: 'write the full lower-case hex commit id, or leave `commit` out' });
   }
-  if (value.bypass !== undefined && (typeof value.bypass !== 'string' || value.bypass.trim() === '')) {
+  if (bypass !== undefined && (typeof bypass !== 'string' || bypass.trim() === '')) {
     bad({ field: `${field}.bypass`, value: value.bypass, message: 'is not a reason', fix: 'write why the promotion rule was bypassed, e.g. "hotfix for INC-42"' });
   }
   if (!ok) return undefined;
@@ -105,8 +108,8 @@ function checkRecord(value: unknown, field: string, environments: readonly strin
     image: value.image as string,
     since: value.since as string,
     ...(value.from !== undefined ? { from: value.from as string } : {}),
-    ...(value.commit !== undefined ? { commit: value.commit as string } : {}),
-    ...(value.bypass !== undefined ? { bypass: value.bypass as string } : {}),
+    ...(commit !== undefined ? { commit: commit as string } : {}),
+    ...(bypass !== undefined ? { bypass: bypass as string } : {}),
   };
 }
 
