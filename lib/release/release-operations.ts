@@ -187,9 +187,11 @@ export interface PromotionViolation {
 
 /**
  * The promotion rule, on the file's own record and, when `git` is given, cross-checked against the committed
- * versions: every image in an environment after the first ran in the previous environment (it is in that
- * environment's record; a recorded `commit` must show it there), unless the record holds a bypass reason.
- * A commit that is not in the clone (shallow, squashed) cannot be checked and is trusted.
+ * versions: every image in an environment after the first ran in the previous environment, unless the record holds
+ * a bypass reason. A record promoted with its proof (`from` the previous environment and the `commit` that recorded
+ * the image there) is checked against the file at that commit; a commit that is not in the clone (shallow,
+ * squashed) or no git at all leaves the record as the proof. A record without a proof commit (written by hand or by
+ * a tool) needs the image in the previous environment's record, current or history.
  */
 export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHistory): PromotionViolation[] {
   const out: PromotionViolation[] = [];
@@ -202,15 +204,20 @@ export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHis
       const fix = `promote it with \`cdk8s-delivery release promote --from ${previous} --to ${environment} --workload ${workload}\` after it ran in ${previous}, or record a bypass with \`--force --reason "<why>"\``;
       if (entry.from !== undefined && entry.from !== previous) {
         out.push({ workload, environment, image: entry.image, message: `is recorded as promoted from ${entry.from}, skipping ${previous}, without a bypass reason`, fix });
-      } else if (!ranIn(state, workload, previous, digest)) {
-        out.push({ workload, environment, image: entry.image, message: `never ran in ${previous}: ${previous}'s record (current and history) does not hold ${shortDigestOf(entry.image)}`, fix });
-      } else if (git && entry.commit !== undefined) {
-        const then = git.stateAt(entry.commit);
+        return;
+      }
+      if (entry.from !== undefined && entry.commit !== undefined) {
+        // The record names its proof: git decides when it can (the commit is in this clone), else the record stands.
+        const then = git?.stateAt(entry.commit);
         if (then === undefined) return;
         const image = then?.workloads[workload]?.[previous]?.image;
         if (image === undefined || digestOf(image) !== digest) {
-          out.push({ workload, environment, image: entry.image, message: `names commit ${entry.commit.slice(0, 12)} as proof, but ${git.file} at that commit ${image === undefined ? `has no ${previous} image for ${workload}` : `runs ${shortDigestOf(image)} in ${previous}`}: the record does not match git history`, fix });
+          out.push({ workload, environment, image: entry.image, message: `names commit ${entry.commit.slice(0, 12)} as proof, but ${git!.file} at that commit ${image === undefined ? `has no ${previous} image for ${workload}` : `runs ${shortDigestOf(image)} in ${previous}`}: the record does not match git history`, fix });
         }
+        return;
+      }
+      if (!ranIn(state, workload, previous, digest)) {
+        out.push({ workload, environment, image: entry.image, message: `never ran in ${previous}: ${previous}'s record (current and history) does not hold ${shortDigestOf(entry.image)}`, fix });
       }
     });
   }

@@ -197,9 +197,10 @@ describe('releases as data: the flows on a git repository', { timeout: 120_000 }
     const file = path.join(repo, 'release.yaml');
     const devCommit = git(repo, 'rev-parse', 'HEAD~2').trim();
     const text = readFileSync(file, 'utf8');
-    // api in prod: a digest staging never ran; worker in prod: the proof names the dev commit, when staging had no worker
+    // api in prod: a digest staging never ran, written over the record as a tool would (image and since, no proof);
+    // worker in prod: the proof names the dev commit, when staging had no worker
     const edited = text
-      .replace(/(  api:[\s\S]*?    prod:\n      image: )\S+/, `$1${image('api', 'e')}`)
+      .replace(/(  api:[\s\S]*?    prod:\n      image: )\S+(\n      since: "[^"]+")\n      from: staging\n      commit: [0-9a-f]+/, `$1${image('api', 'e')}$2`)
       .replace(/(  worker:[\s\S]*?    prod:[\s\S]*?commit: )[0-9a-f]+/, `$1${devCommit}`);
     expect(edited).not.toBe(text);
     writeFileSync(file, edited);
