@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IConstruct } from 'constructs';
 import { reportProblem } from '../core/problems.js';
+import { attachedProblems, checkFactory } from '../core/props/check-props.js';
 import { EnvironmentChart, Platform } from '../platform/platform.js';
 import { ReleaseGitHistory } from './git-history.js';
 import { parseRelease, ReleaseFileProblem, ReleaseFileState } from './release-file.js';
@@ -39,6 +40,12 @@ export interface ReleaseFileOptions {
 export class Release {
   /** Reads a release file (YAML or JSON). Never throws: an unreadable or malformed file is reported at synth. */
   public static fromFile(file: string | URL, options: ReleaseFileOptions = {}): Release {
+    return checkFactory(Release.read(file, options), 'Release.fromFile', [file, options]);
+  }
+
+  private static read(file: string | URL, options: ReleaseFileOptions): Release {
+    // A path of the wrong type (JavaScript) is reported by the factory's props check.
+    if (typeof file !== 'string' && !(file instanceof URL)) return new Release(String(file), undefined, [], options);
     const resolved = file instanceof URL ? fileURLToPath(file) : file;
     let text: string;
     try {
@@ -128,6 +135,7 @@ export class Release {
     if (this.checked.has(platform)) return;
     this.checked.add(platform);
     const name = this.displayName();
+    for (const p of attachedProblems(this).problems) reportProblem(platform, { ...p, field: `release(Release.fromFile).${p.field}` });
     for (const p of this.fileProblems) {
       reportProblem(platform, { field: `release${p.field === '(file)' ? '' : `.${p.field}`}`, value: p.value ?? name, rule: 'release/file', message: `${name}${p.field === '(file)' ? '' : ` ${p.field}`} ${p.message}`, fix: p.fix });
     }

@@ -99,6 +99,11 @@ describe('Release.fromFile in a platform', () => {
     expect(release[2]!.fix).toContain('cdk8s-delivery release set web=<image>@sha256:<digest> --env dev --new');
   });
 
+  it('GIVEN options of the wrong type (JavaScript) THEN the factory\'s props check reports them at synth', () => {
+    const findings = synthFindings(() => synthesize(shop(Release.fromFile(fileWith(formatRelease(STATE)), { gitHistory: 'yes' } as never))));
+    expect(findings).toEqual([expect.objectContaining({ location: 'shop', field: 'release(Release.fromFile).gitHistory', value: 'yes', rule: 'props/type' })]);
+  });
+
   it('GIVEN a missing or malformed file THEN synth says so, once, with the fix; fromFile never throws', () => {
     const missing = synthFindings(() => synthesize(shop(Release.fromFile('/nonexistent/release.yaml'))));
     expect(missing.filter((f) => f.rule === 'release/file')).toEqual([expect.objectContaining({ location: 'shop', field: 'release', message: '/nonexistent/release.yaml does not exist' })]);
