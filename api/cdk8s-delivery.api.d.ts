@@ -1359,6 +1359,7 @@ export declare class Release {
     private readonly fileProblems;
     private readonly options;
     static fromFile(file: string | URL, options?: ReleaseFileOptions): Release;
+    private static read;
     readonly file: string;
     readonly state?: ReleaseFileState;
     private readonly checked;
