@@ -9,7 +9,7 @@ import { visible } from './escape.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
 
-const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--policy restricted|baseline|none] [--release <file>]... [--json]
+const USAGE = `usage: cdk8s-delivery validate <dir|file> [--crds <dir>] [--policy restricted|baseline|none] [--json]
 
 Checks Kubernetes manifests, ours or hand-written, the way the cluster and its controllers will see
 them. It reads what Argo CD reads: every .yaml, .yml and .json file below <dir> (symbolic links
