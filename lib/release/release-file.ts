@@ -44,9 +44,13 @@ export interface ReleaseFileState {
 
 /** A problem with a release file: where in it (`workloads.gateway.prod.image`) and what is wrong. */
 export interface ReleaseFileProblem {
+  /** Where in the file, e.g. `workloads.gateway.prod.image`; `(file)` for the file as a whole. */
   readonly field: string;
+  /** The value seen. */
   readonly value?: unknown;
+  /** What is wrong. */
   readonly message: string;
+  /** How to fix it. */
   readonly fix: string;
 }
 

@@ -35,9 +35,13 @@ export interface ReleaseChangeOptions {
 
 /** One workload's move, as the commands print it. */
 export interface ReleaseChange {
+  /** The workload. */
   readonly workload: string;
+  /** The environment it moved in. */
   readonly environment: string;
+  /** The image it ran there before, if any. */
   readonly before?: string;
+  /** The new record. */
   readonly after: ReleaseRecord;
 }
 
@@ -178,10 +182,15 @@ export function promote(state: ReleaseFileState, from: string, to: string, workl
 
 /** A violation of the promotion rule in a release file: which workload, in which environment, and why. */
 export interface PromotionViolation {
+  /** The workload, as the file names it. */
   readonly workload: string;
+  /** The environment its image should not have reached. */
   readonly environment: string;
+  /** That image. */
   readonly image: string;
+  /** Why, in one sentence. */
   readonly message: string;
+  /** How to fix it: promote properly, or record a bypass. */
   readonly fix: string;
 }
 
@@ -226,10 +235,15 @@ export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHis
 
 /** What waits to be promoted: an image in an environment that the next one does not run yet. */
 export interface PendingPromotion {
+  /** The workload. */
   readonly workload: string;
+  /** The environment that runs the image. */
   readonly from: string;
+  /** The next environment, which does not run it yet. */
   readonly to: string;
+  /** The image waiting. */
   readonly image: string;
+  /** Since when `from` runs it. */
   readonly since: string;
 }
 
