@@ -1320,6 +1320,61 @@ export interface StatementClassification {
     readonly target?: string;
     readonly unclassifiable?: string;
 }
+export declare function formatRelease(state: ReleaseFileState): string;
+export declare function parseRelease(text: string): {
+    state?: ReleaseFileState;
+    problems: ReleaseFileProblem[];
+};
+export declare const RELEASE_API_VERSION = "delivery.cdk8s.io/v1alpha1";
+export declare const RELEASE_KIND = "Release";
+export interface ReleaseEntry extends ReleaseRecord {
+    readonly history: readonly ReleaseRecord[];
+}
+export interface ReleaseFileProblem {
+    readonly field: string;
+    readonly value?: unknown;
+    readonly message: string;
+    readonly fix: string;
+}
+export interface ReleaseFileState {
+    readonly platform: string;
+    readonly environments: readonly string[];
+    readonly workloads: Readonly<Record<string, Readonly<Record<string, ReleaseEntry>>>>;
+}
+export interface ReleaseRecord {
+    readonly image: string;
+    readonly since: string;
+    readonly from?: string;
+    readonly commit?: string;
+    readonly bypass?: string;
+}
+export interface PromotionViolation {
+    readonly workload: string;
+    readonly environment: string;
+    readonly image: string;
+    readonly message: string;
+    readonly fix: string;
+}
+export declare class Release {
+    private readonly fileProblems;
+    private readonly options;
+    static fromFile(file: string | URL, options?: ReleaseFileOptions): Release;
+    private static read;
+    readonly file: string;
+    readonly state?: ReleaseFileState;
+    private readonly checked;
+    private violations?;
+    private constructor();
+    image(scope: IConstruct, workload: string): string;
+    runs(scope: IConstruct, workload: string): boolean;
+    images(environment: string): Record<string, string>;
+    promotionViolations(): readonly PromotionViolation[];
+    private displayName;
+    private check;
+}
+export interface ReleaseFileOptions {
+    readonly gitHistory?: boolean;
+}
 export declare class GitOpsTarget {
     static argoCd(props: ArgoCdTargetProps): IGitOpsTarget;
     static flux(props: FluxTargetProps): IGitOpsTarget;
@@ -1603,7 +1658,7 @@ export interface Change {
     readonly lineDiff?: readonly string[];
     readonly risks: readonly Risk[];
 }
-export type ChangeAspect = 'added' | 'removed' | 'renamed' | 'image' | 'replicas' | 'strategy' | 'canary-steps' | 'analysis' | 'disruption-budget' | 'autoscaling' | 'wave' | 'migration' | 'other';
+export type ChangeAspect = 'added' | 'removed' | 'renamed' | 'image' | 'replicas' | 'strategy' | 'canary-steps' | 'analysis' | 'disruption-budget' | 'autoscaling' | 'wave' | 'migration' | 'promotion' | 'other';
 export declare const COMMENT_BUDGET = 60000;
 export declare class DiffInputError extends Error {
     readonly problems: readonly {
@@ -1642,6 +1697,7 @@ export declare const RISK_FLAGS: {
     readonly 'rollback-window-shortened': "a blue-green keeps the old stack for a shorter time after promotion: a shorter window for an instant rollback";
     readonly 'contract-migration': "a new migration removes or reshapes what older code uses: old pods still running during the rollout may fail";
     readonly 'wave-moved': "an object syncs at another point of the sync order (wave or hook phase changed): check what it depends on and what depends on it";
+    readonly 'release-bypass': "an image reaches an environment without having run in the previous one: the release file records a bypass of the promotion rule (`--force --reason`)";
 };
 export declare function semanticDiff(options?: SemanticDiffOptions): Promise<DiffReport>;
 export interface SemanticDiffOptions {

@@ -101,6 +101,11 @@ export {
   type StatementClassification,
 } from './migrations/checker/index.js';
 
+// ---- releases as data: the release file, read per environment (issue 24) ------------------------------------------
+export { formatRelease, parseRelease, RELEASE_API_VERSION, RELEASE_KIND, type ReleaseEntry, type ReleaseFileProblem, type ReleaseFileState, type ReleaseRecord } from './release/release-file.js';
+export { type PromotionViolation } from './release/release-operations.js';
+export { Release, type ReleaseFileOptions } from './release/release.js';
+
 // ---- GitOps targets and Helm charts -----------------------------------------------------------------------------
 export { GitOpsTarget } from './gitops/targets.js';
 export { type GitOpsObject, type GitOpsRenderContext, type IGitOpsTarget } from './gitops/gitops-target.js';

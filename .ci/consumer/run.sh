@@ -234,7 +234,7 @@ E="$D/my-platform"
 export GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.com GIT_COMMITTER_NAME=ci GIT_COMMITTER_EMAIL=ci@example.com
 SHOP="$REPO/.ci/consumer/shop"
 expect "npm install cdk8s-plus-28 (plain cdk8s-plus objects beside the workloads)" 0 bash -c "cd '$E' && ${NPM_INSTALL[*]} cdk8s-plus-28@2.5.6"
-cp "$SHOP/platform.ts" "$SHOP/main.ts" "$E/apps/" && rm -rf "$E/migrations" && cp -r "$SHOP/migrations" "$E/migrations"
+cp "$SHOP/platform.ts" "$SHOP/main.ts" "$E/apps/" && cp "$SHOP/release.yaml" "$E/" && rm -rf "$E/migrations" && cp -r "$SHOP/migrations" "$E/migrations"
 mkdir -p "$WORK/bin"
 cat >"$WORK/bin/gh" <<'GH'
 #!/usr/bin/env bash
@@ -291,6 +291,47 @@ expect "the starter's workflow on that pull request (diff of dist/ posted with g
 that "... the comment fits GitHub's limit and names the changed services" bash -c \
   "test -s '$WORK/comment.md' && [ \$(node -e 'console.log([...require(\"fs\").readFileSync(process.argv[1], \"utf8\")].length)' '$WORK/comment.md') -le 65536 ] && grep -q 'svc-20' '$WORK/comment.md'"
 git -C "$E" checkout -q main
+# ---- issue 24: releases as data with the installed bin, on a branch of the shop (main stays as the steps below expect):
+# set → refused early promotion → promote with proof → status → history → bad input → refused and forced promotion →
+# review diff → validate --release → revert of a promotion reproduces dist/ byte for byte.
+echo "-- (e) releases as data: the shop's release.yaml through a release (installed bin)"
+rel() { (cd "$E" && npx --no-install cdk8s-delivery release "$@"); }
+synth_commit() { (cd "$E" && SHOP_SERVICES=20 npm run synth >/dev/null && git add -A && git commit -qm "$1"); }
+D2=sha256:$(printf '2%.0s' {1..64})
+D3=sha256:$(printf '3%.0s' {1..64})
+git -C "$E" checkout -qb release-flow
+expect "release set orders=…@$D2 --env dev" 0 rel set "orders=ghcr.io/shop/orders@$D2" --env dev
+that "... says what it set" log_has '^release.yaml: orders dev: sha256:222222222222 (was sha256:aaaaaaaaaaaa); set$'
+cp "$E/release.yaml" "$WORK/release.before"
+expect "release promote --from dev --to staging before the dev record is committed is refused" 1 rel promote --from dev --to staging
+that "... says why, and the file is byte for byte as it was" bash -c "grep -q \"refused: orders: sha256:222222222222 is in dev's record, but in no commit\" '$WORK/expect.log' && cmp -s '$WORK/release.before' '$E/release.yaml'"
+expect "synth and commit: dev runs it, staging and prod do not" 0 synth_commit "orders 2 in dev"
+that "... dist/ follows the file" bash -c "grep -q 'ghcr.io/shop/orders@$D2' '$E/dist/shop/dev/orders/deployment-orders.yaml' && ! grep -rq '$D2' '$E/dist/shop/staging' '$E/dist/shop/prod'"
+expect "release promote --from dev --to staging" 0 rel promote --from dev --to staging
+that "... records the commit that proves the run in dev" log_has "^release.yaml: orders dev → staging: sha256:222222222222 (was sha256:aaaaaaaaaaaa); promoted from dev, proof commit $(git -C "$E" rev-parse HEAD | cut -c1-12)$"
+expect "synth and commit staging" 0 synth_commit "orders 2 in staging"
+expect "release status" 0 rel status
+that "... what runs where since when, and what waits" bash -c "grep -qE '^  staging  sha256:222222222222  since [0-9T:-]+Z \(from dev\)$' '$WORK/expect.log' && grep -qE '^  orders staging → prod: sha256:222222222222 in staging since [0-9T:-]+Z$' '$WORK/expect.log'"
+expect "release history orders" 0 rel history orders
+that "... newest first, with where each came from" bash -c "grep -qE '^  \* [0-9T:-]+Z  ghcr.io/shop/orders@$D2  from dev \(commit [0-9a-f]{12}\)$' '$WORK/expect.log' && grep -qE '^    [0-9T:-]+Z  ghcr.io/shop/orders@sha256:a{64}  set$' '$WORK/expect.log'"
+cp "$E/release.yaml" "$WORK/release.before"
+expect "release set with a tag instead of a digest: exit 2" 2 rel set orders=ghcr.io/shop/orders:2.0 --env dev
+that "... one clear line, no stack trace, the file unchanged" bash -c "grep -q 'is not pinned by digest' '$WORK/expect.log' && ! grep -qE '^ +at ' '$WORK/expect.log' && cmp -s '$WORK/release.before' '$E/release.yaml'"
+expect "release promote to an unknown environment: exit 2" 2 rel promote --from staging --to qa
+expect "release set catalog=…@$D3 --env prod (never ran in staging) is refused" 1 rel set "catalog=ghcr.io/shop/catalog@$D3" --env prod
+that "... says so, and the file is unchanged" bash -c "grep -q 'refused: catalog: sha256:333333333333 never ran in staging' '$WORK/expect.log' && cmp -s '$WORK/release.before' '$E/release.yaml'"
+expect "release set … --force --reason (a hotfix)" 0 rel set "catalog=ghcr.io/shop/catalog@$D3" --env prod --force --reason "hotfix for INC-9"
+that "... the bypass is recorded in the file" grep -q '^      bypass: "hotfix for INC-9"$' "$E/release.yaml"
+expect "release promote --from staging --to prod --workload orders" 0 rel promote --from staging --to prod --workload orders
+expect "synth, then the review diff of the release" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run synth >/dev/null && npx --no-install cdk8s-delivery diff"
+that "... one line per promotion, the bypass flagged" bash -c "grep -qE 'release: orders staging → prod: sha256:222222222222 \(in staging since [0-9T:-]+Z; was sha256:aaaaaaaaaaaa; proof commit [0-9a-f]{12}; rollout: canary ' '$WORK/expect.log' && grep -q '! release: catalog set in prod: sha256:333333333333 .*\[release-bypass: the promotion rule was bypassed: \"hotfix for INC-9\"\]' '$WORK/expect.log'"
+expect "validate dist --release release.yaml" 0 bash -c "cd '$E' && npx --no-install cdk8s-delivery validate dist --release release.yaml"
+(cd "$E" && git add -A && git commit -qm "orders 2 to prod; catalog hotfix")
+(cd "$E" && find dist -type f -exec sha256sum {} + | sort) >"$WORK/dist.prod"
+git -C "$E" revert --no-edit HEAD >/dev/null
+expect "after git revert of the promotion commit, synth again" 0 bash -c "cd '$E' && SHOP_SERVICES=20 npm run synth"
+that "... reproduces the dist/ of the commit before, byte for byte" bash -c "cd '$E' && [ -z \"\$(git status --porcelain -- dist release.yaml)\" ] && grep -q 'ghcr.io/shop/orders@sha256:a\{64\}' dist/shop/prod/orders/rollout-orders.yaml && ! cmp -s <(find dist -type f -exec sha256sum {} + | sort) '$WORK/dist.prod'"
+git -C "$E" checkout -qf main
 # Flux: the same platform, delivered by Flux.
 expect "SHOP_GITOPS=flux npm run synth" 0 bash -c "cd '$E' && rm -rf dist && SHOP_GITOPS=flux npm run synth"
 that "... Flux objects, no Argo CD ones" bash -c "grep -rlq '^kind: Kustomization$' '$E/dist' && ! grep -rlq '^kind: Application$' '$E/dist'"

@@ -3,6 +3,7 @@ import {
   Autoscaling,
   ConfigSource,
   Environment,
+  EnvironmentChart,
   ExternalSecret,
   GitOpsTarget,
   Migration,
@@ -18,6 +19,7 @@ import {
   SmokeTestExpectation,
   QueueWorker,
   Redis,
+  Release,
   SecretKey,
   StatelessService,
   TrafficRouter,
@@ -25,17 +27,14 @@ import {
 } from '../../lib/index.js';
 
 /**
- * Release digests of the bitvault images (what CI pushed; bumping one is a one-line change). The
- * digests in this reference platform are placeholders of the right shape, not pullable images.
+ * The bitvault release file: per workload and environment, the image (by digest) and where it came from. Shipping
+ * is a change of this file (`cdk8s-delivery release set|promote --file apps/bitvault/release.yaml`), rolling back a
+ * `git revert` of it. The digests are placeholders of the right shape, not pullable images.
  */
-export const BITVAULT_IMAGES = {
-  gateway: 'ghcr.io/bitvault/gateway@sha256:10cb0a0b2f05e025519b7df660a0c82d43090bd21e876c822257342449d0dbde',
-  gatewayNext: 'ghcr.io/bitvault/gateway@sha256:ee9baaeac199c6167c7bbb10477d11870b9e2e74219ce6eb97ac84aaaee05f9b',
-  bitvaultd: 'ghcr.io/bitvault/bitvaultd@sha256:3b0ac7bc928d32699f03eeef6f7629a4c4585e6e4bbee5474ae503a6e9127f72',
-  web: 'ghcr.io/bitvault/web@sha256:2aaf270b5f61ad2da37a0b16ced4503161ad8b046e2785696d68b40bfc2df0bc',
-  workers: 'ghcr.io/bitvault/workers@sha256:8d4b1c9fbfdb87b490f59dc38d2e1f544b44b5f783481e2df094561df010b0aa',
-  postgres: 'ghcr.io/cloudnative-pg/postgresql:17.5@sha256:c6ff736e1e5aacfff4be43dbe293901a3f351610a632e34ad668d5f5e06793f8',
-} as const;
+export const BITVAULT_RELEASE = Release.fromFile(new URL('./release.yaml', import.meta.url));
+
+/** What prod runs, per workload, as the release file records it. */
+export const BITVAULT_IMAGES = BITVAULT_RELEASE.images('prod') as Readonly<Record<'gateway' | 'bitvaultd' | 'bitvault-web' | 'workers' | 'postgres', string>>;
 
 /** The API server of each bitvault environment's cluster, as registered in the shared Argo CD. */
 export const BITVAULT_CLUSTERS = {
@@ -46,6 +45,9 @@ export const BITVAULT_CLUSTERS = {
 
 /** Options of the bitvault reference platform (tests use them to vary it). */
 export interface BitvaultOptions {
+  /** The release read. @default BITVAULT_RELEASE (apps/bitvault/release.yaml) */
+  readonly release?: Release;
+  /** A workload's prod image instead of the release's (tests vary a release with it). @default the release's */
   readonly images?: Partial<Record<keyof typeof BITVAULT_IMAGES, string>>;
 }
 
@@ -59,7 +61,9 @@ export interface BitvaultOptions {
  *   (blue-green in prod), workers (rolling everywhere, KEDA on NATS queue depth).
  */
 export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
-  const images = { ...BITVAULT_IMAGES, ...options.images };
+  const release = options.release ?? BITVAULT_RELEASE;
+  // Every image comes from the release file, per environment: dev, staging and prod move on their own.
+  const image = (env: EnvironmentChart, workload: keyof typeof BITVAULT_IMAGES) => (env.environment.name === 'prod' && options.images?.[workload]) || release.image(env, workload);
   const platform = new Platform(app, 'bitvault', {
     environments: [Environment.dev(), Environment.staging(), Environment.prod()],
     // One Argo CD (in the management cluster) syncs the three environments, each on a cluster of its own
@@ -89,7 +93,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
 
     // Data services: operator-managed, wave 0, never a canary.
     const postgres = new PostgresCluster(env, 'postgres', {
-      image: images.postgres,
+      image: image(env, 'postgres'),
       storageSize: '50Gi',
       walStorageSize: '10Gi',
       resources: { cpuRequestMillis: 1000, memoryRequestMebibytes: 2048 },
@@ -117,7 +121,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
 
     // Traffic-serving stateless services: canary with SLO analysis in prod, rolling elsewhere.
     const gateway = new StatelessService(env, 'gateway', {
-      image: images.gateway,
+      image: image(env, 'gateway'),
       port: 8080,
       readinessProbe: Probe.httpGet('/readyz'),
       livenessProbe: Probe.httpGet('/livez', { periodSeconds: 10, failureThreshold: 6 }),
@@ -137,15 +141,10 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
         latencyP99FailAbove: Duration.millis(500),
         cpuSaturationPassBelow: 0.8,
       },
-      environments: {
-        // dev follows the release candidate by tag (tags are allowed in dev only).
-        dev: { image: 'ghcr.io/bitvault/gateway:1.15.0-rc1' },
-        staging: { image: images.gatewayNext },
-      },
     });
 
     const bitvaultd = new StatelessService(env, 'bitvaultd', {
-      image: images.bitvaultd,
+      image: image(env, 'bitvaultd'),
       port: 9090,
       readinessProbe: Probe.grpc(),
       startupProbe: Probe.grpc({ failureThreshold: 30 }),
@@ -166,7 +165,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
 
     // The SSR web frontend: blue-green in prod (smoke test on the preview stack, instant rollback).
     new WebFrontend(env, 'bitvault-web', {
-      image: images.web,
+      image: image(env, 'bitvault-web'),
       port: 3000,
       readinessProbe: Probe.httpGet('/api/health'),
       resources: { cpuRequestMillis: 200, memoryRequestMebibytes: 384, memoryLimitMebibytes: 512 },
@@ -178,7 +177,7 @@ export function bitvault(app: App, options: BitvaultOptions = {}): Platform {
 
     // Workers: idempotent consumers, rolling everywhere, scaled by KEDA on NATS JetStream queue depth.
     const workers = new QueueWorker(env, 'workers', {
-      image: images.workers,
+      image: image(env, 'workers'),
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 256 },
       env: { ...database, NATS_URL: `nats://${nats.name}.${ns}.svc.cluster.local:4222` },
       secretEnv: databaseSecret,

@@ -2,6 +2,7 @@ import { App, Duration } from 'cdk8s';
 import {
   Certificate,
   Environment,
+  EnvironmentChart,
   FluxGitRef,
   Gateway,
   GatewayClass,
@@ -11,6 +12,7 @@ import {
   Platform,
   PlatformControllers,
   Probe,
+  Release,
   SmokeTestExpectation,
   StatelessService,
   Strategy,
@@ -18,20 +20,24 @@ import {
 } from '../../lib/index.js';
 
 /**
- * Release digests of the homelab images. Like bitvault's, they are placeholders of the right shape, not
- * pullable images; bumping one is a one-line change.
+ * The homelab release file. One environment, so it is also the first: `cdk8s-delivery release set <workload>=<image>
+ * --env prod --file apps/homelab/release.yaml` records a digest directly (there is no earlier environment to prove a
+ * run in), and the file keeps the history that `git revert` rolls back to. The digests are placeholders of the right
+ * shape, not pullable images.
  */
-export const HOMELAB_IMAGES = {
-  inference: 'ghcr.io/homelab/inference@sha256:4f1d2c9a8b7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c',
-  companions: 'ghcr.io/homelab/companions@sha256:9a8b7c6d5e4f30211a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081',
-  mlflow: 'ghcr.io/mlflow/mlflow@sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d',
-} as const;
+export const HOMELAB_RELEASE = Release.fromFile(new URL('./release.yaml', import.meta.url));
+
+/** What the homelab runs, per workload, as the release file records it. */
+export const HOMELAB_IMAGES = HOMELAB_RELEASE.images('prod') as Readonly<Record<'inference' | 'companions' | 'mlflow', string>>;
 
 /** The domain the homelab's Gateway serves (a wildcard certificate covers its subdomains). */
 export const HOMELAB_DOMAIN = 'homelab.example';
 
 /** Options of the homelab reference platform (tests use them to vary it). */
 export interface HomelabOptions {
+  /** The release read. @default HOMELAB_RELEASE (apps/homelab/release.yaml) */
+  readonly release?: Release;
+  /** A workload's image instead of the release's (tests vary a release with it). @default the release's */
   readonly images?: Partial<Record<keyof typeof HOMELAB_IMAGES, string>>;
 }
 
@@ -48,7 +54,8 @@ export interface HomelabOptions {
  * out and could not test them anyway. KEDA and CloudNativePG are off: nothing here uses them.
  */
 export function homelab(app: App, options: HomelabOptions = {}): Platform {
-  const images = { ...HOMELAB_IMAGES, ...options.images };
+  const release = options.release ?? HOMELAB_RELEASE;
+  const image = (env: EnvironmentChart, workload: keyof typeof HOMELAB_IMAGES) => options.images?.[workload] ?? release.image(env, workload);
   const platform = new Platform(app, 'homelab', {
     environments: [Environment.prod()],
     // Envoy Gateway runs the Gateway's proxies in its own namespace, not the Gateway's: they reach the apps from there.
@@ -86,7 +93,7 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
     // The AI inference endpoint: canary 10% → analysis → 30% → analysis → 100% through the Gateway, aborted
     // when the model's answers fail or slow down. Inference is slow by nature: the SLO is seconds, not ms.
     new StatelessService(env, 'inference', {
-      image: images.inference,
+      image: image(env, 'inference'),
       port: 8000,
       readinessProbe: Probe.httpGet('/health'),
       // Loading a model takes minutes: up to 5 of them (within the Rollout's 10-minute progress deadline)
@@ -104,7 +111,7 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
 
     // The Companions frontend: blue-green, green smoke-tested through the preview Service, then flipped.
     new WebFrontend(env, 'companions', {
-      image: images.companions,
+      image: image(env, 'companions'),
       port: 3000,
       readinessProbe: Probe.httpGet('/api/health'),
       resources: { cpuRequestMillis: 200, memoryRequestMebibytes: 256, memoryLimitMebibytes: 512 },
@@ -116,7 +123,7 @@ export function homelab(app: App, options: HomelabOptions = {}): Platform {
 
     // MLflow, an infrastructure service: low-risk releases on a plain rolling update in every environment.
     new StatelessService(env, 'mlflow', {
-      image: images.mlflow,
+      image: image(env, 'mlflow'),
       port: 5000,
       readinessProbe: Probe.httpGet('/health'),
       resources: { cpuRequestMillis: 250, memoryRequestMebibytes: 512, memoryLimitMebibytes: 1024 },

@@ -3,6 +3,7 @@ import { type CliIo, type Command, ExitCode, UsageError, oneLine, reportInputErr
 import { diffCommand } from './diff.js';
 import { initCommand } from './init.js';
 import { lintMigrationsCommand } from './lint-migrations.js';
+import { releaseCommand } from './release.js';
 import { sloCommand } from './slo.js';
 import { validateCommand } from './validate.js';
 
@@ -10,7 +11,7 @@ import { validateCommand } from './validate.js';
  * The `cdk8s-delivery` command line: a small dispatcher over subcommands. A new subcommand (e.g.
  * `validate`, `diff`) is one Command object added to COMMANDS; no CLI framework is involved.
  */
-export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, analysisCommand, sloCommand, initCommand];
+export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, analysisCommand, sloCommand, initCommand, releaseCommand];
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

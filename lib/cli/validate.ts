@@ -4,6 +4,7 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { categoryOf } from '../validation/categories.js';
 import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
+import { validateRelease } from '../release/validate-release.js';
 import { visible } from './escape.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
@@ -38,6 +39,9 @@ options:
   --crds <dir>   folder of extra CustomResourceDefinition YAML files, added to the pinned CRDs that ship
                  with cdk8s-delivery (other controllers' CRDs, or newer versions of pinned ones, which win)
   --policy <p>   restricted (default), baseline (Pod Security baseline instead), or none (validity only)
+  --release <f>  a release file (repeatable): release/promotion, every image in an environment ran in the
+                 previous one (the file's record, cross-checked against git history) unless a bypass is
+                 recorded; release/out-of-date, <dir>/<platform>/<env>/<workload>/ runs the image it records
   --json         print {ok, summary, findings} as JSON, each finding with a category
                  (input errors: {ok: false, exitCode: 2, errors})
   -h, --help     print this help
@@ -47,7 +51,7 @@ the other files are still checked and reported)`;
 
 function parse(args: readonly string[]) {
   try {
-    return parseArgs({ args: [...args], allowPositionals: true, options: { crds: { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    return parseArgs({ args: [...args], allowPositionals: true, options: { crds: { type: 'string' }, policy: { type: 'string' }, release: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -78,8 +82,10 @@ export const validateCommand: Command = {
       if (!(error instanceof ManifestInputError)) throw error;
       return reportInputErrors(io, error.problems, values.json === true);
     }
-    const { errors, warnings } = validateManifests(loaded.manifests, { schema, policy: policy as ValidationPolicy });
-    const unreadable = loaded.unreadable ?? [];
+    const { errors: manifestErrors, warnings } = validateManifests(loaded.manifests, { schema, policy: policy as ValidationPolicy });
+    const releases = (values.release ?? []).map((file) => validateRelease(file, loaded.manifests));
+    const errors = [...manifestErrors, ...releases.flatMap((r) => r.findings)];
+    const unreadable = [...(loaded.unreadable ?? []), ...releases.flatMap((r) => r.problems)];
     const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length, unreadable: unreadable.length };
     if (values.json) {
       const entry = (severity: string) => (f: Finding) => ({ severity, category: categoryOf(f.rule), ...loaded.sources.get(f.location), ...f });

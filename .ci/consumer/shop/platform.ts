@@ -25,6 +25,7 @@ import {
   Probe,
   QueueWorker,
   Redis,
+  Release,
   SecretKey,
   SmokeTestExpectation,
   StatelessService,
@@ -32,6 +33,9 @@ import {
 } from 'cdk8s-delivery';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
+// The images of orders, catalog, storefront and fulfilment per environment (issue 24): release.yaml at the project's
+// root, changed with `cdk8s-delivery release set|promote` (.ci/consumer/run.sh takes it through a release).
+const release = Release.fromFile(new URL('../release.yaml', import.meta.url));
 const REPO = 'https://git.example.com/shop/platform.git';
 
 export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'argocd' | 'flux' | undefined) ?? 'argocd'): App {
@@ -61,7 +65,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
     const nats = new Nats(env, 'events', { storageSize: '10Gi' });
 
     const orders = new StatelessService(env, 'orders', {
-      image: `ghcr.io/shop/orders@${digest('a')}`,
+      image: release.image(env, 'orders'),
       port: 8080,
       readinessProbe: Probe.httpGet('/healthz/ready'),
       autoscaling: Autoscaling.horizontal({ minReplicas: 2, maxReplicas: 8 }),
@@ -70,7 +74,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
       slo: { successRate: 0.995, latencyP99: Duration.millis(250) },
     });
     new StatelessService(env, 'catalog', {
-      image: `ghcr.io/shop/catalog@${digest('b')}`,
+      image: release.image(env, 'catalog'),
       port: 8080,
       readinessProbe: Probe.httpGet('/ready'),
       replicas: 3,
@@ -79,7 +83,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
       slo: { successRate: 0.99, latencyP99: Duration.millis(500), excludePaths: ['/metrics'], expectedRequestsPerSecond: 3, count: 7 },
     });
     new WebFrontend(env, 'storefront', {
-      image: `ghcr.io/shop/storefront@${digest('d')}`,
+      image: release.image(env, 'storefront'),
       port: 3000,
       readinessProbe: Probe.httpGet('/api/health'),
       replicas: 2,
@@ -87,7 +91,7 @@ export function shop(gitops: 'argocd' | 'flux' = (process.env.SHOP_GITOPS as 'ar
       blueGreen: { smokeTest: { path: '/api/health', expect: SmokeTestExpectation.jsonEquals('{$.status}', 'ok') } },
     });
     const fulfilment = new QueueWorker(env, 'fulfilment', {
-      image: `ghcr.io/shop/fulfilment@${digest('e')}`,
+      image: release.image(env, 'fulfilment'),
       // It marks orders shipped through the orders API: a path the network policies cannot derive.
       allowTo: [NetworkPeer.of(orders)],
       autoscaling: Autoscaling.natsJetStream({

@@ -19,6 +19,7 @@ export const RISK_FLAGS = {
   'rollback-window-shortened': 'a blue-green keeps the old stack for a shorter time after promotion: a shorter window for an instant rollback',
   'contract-migration': 'a new migration removes or reshapes what older code uses: old pods still running during the rollout may fail',
   'wave-moved': 'an object syncs at another point of the sync order (wave or hook phase changed): check what it depends on and what depends on it',
+  'release-bypass': 'an image reaches an environment without having run in the previous one: the release file records a bypass of the promotion rule (`--force --reason`)',
 } as const;
 
 /** The id of a risk flag, e.g. `analysis-weakened`. */
@@ -44,6 +45,7 @@ export type ChangeAspect =
   | 'autoscaling'
   | 'wave'
   | 'migration'
+  | 'promotion'
   | 'other';
 
 /** One change, in one unit (app folder) of one environment. */

@@ -48,6 +48,7 @@ const RANK: Record<ChangeAspect, number> = {
   added: 6,
   removed: 6,
   migration: 7,
+  promotion: 7,
 };
 
 /** Whether a change has a line diff to show. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { byEnvironment, hookOf, locationOf, ReviewObject } from '../manifests.js';
 import { Change, DiffReport, risk } from './change.js';
 import { compareManifests, sortChanges } from './compare.js';
+import { releaseChanges } from './compare-release.js';
 import { DiffInputError, parseManifests, readManifestsAtRef, readManifestsOnDisk } from './load.js';
 import { explainDeliveredSql } from './delivered-sql.js';
 import { findNewMigrations, NewMigration } from './migrations.js';
@@ -78,7 +79,8 @@ export async function semanticDiff(options: SemanticDiffOptions = {}): Promise<D
     const after = parseManifests(await readManifestsOnDisk(absolute), 'working tree');
     const before = parseManifests(await readManifestsAtRef(base, absolute), base);
     const migrations = await findNewMigrations({ base, directories: options.migrations, cwd });
-    const changes = explainDeliveredSql([...compareManifests(before, after), ...migrationChanges(migrations, after)], before, after);
+    const promotions = await releaseChanges({ base, cwd, after });
+    const changes = explainDeliveredSql([...promotions, ...compareManifests(before, after), ...migrationChanges(migrations, after)], before, after);
     return { base, dir, changes: sortChanges(changes) };
   } catch (error) {
     // Locations read the way the folder was given, not as the absolute path git was run in.

@@ -50,7 +50,7 @@ describe('formatMarkdown within a comment budget', () => {
 
   it('GIVEN budgets from 20,000 to 58,000 THEN line diffs go first, then unflagged changes from the least important, outside prod before prod; the note counts them', () => {
     // The order of importance for unflagged changes (lowest first), each outside prod before prod.
-    const rank = (c: Change) => (c.lineDiff ? 1 : { other: 0, wave: 2, renamed: 2, autoscaling: 3, replicas: 3, 'disruption-budget': 3, analysis: 4, strategy: 5, 'canary-steps': 5, image: 6, added: 6, removed: 6, migration: 7 }[c.aspect]) * 2 + (c.environment === 'prod' ? 1 : 0);
+    const rank = (c: Change) => (c.lineDiff ? 1 : { other: 0, wave: 2, renamed: 2, autoscaling: 3, replicas: 3, 'disruption-budget': 3, analysis: 4, strategy: 5, 'canary-steps': 5, image: 6, added: 6, removed: 6, migration: 7, promotion: 7 }[c.aspect]) * 2 + (c.environment === 'prod' ? 1 : 0);
     let partlyCutImages = false;
     for (let budget = 20_000; budget <= 58_000; budget += 2_000) {
       // WHEN
