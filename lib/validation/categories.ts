@@ -5,7 +5,8 @@
  * - `controller`: a rule the controller, admission webhook or GitOps tool enforces (Argo Rollouts'
  *   validation.go, KEDA's webhook, Argo CD's hook and project semantics); the object is accepted but fails.
  * - `policy`: this project's standards, not upstream rules: Pod Security profiles, no inline Secret data, and
- *   our own rollout and sync policies. `--policy none` leaves them out.
+ *   our own rollout and sync policies, and the release file's promotion rule (`release/`: a digest reaches an
+ *   environment only after it ran in the previous one). `--policy none` leaves them out.
  */
 export type FindingCategory = 'schema' | 'controller' | 'policy';
 
@@ -34,6 +35,8 @@ export const POLICY_RULES: ReadonlySet<string> = new Set([
 /** The category of a rule id. */
 export function categoryOf(rule: string): FindingCategory {
   if (rule.startsWith('schema/')) return 'schema';
-  if (rule.startsWith('pss/') || rule.startsWith('security/') || POLICY_RULES.has(rule)) return 'policy';
+  if (rule.startsWith('pss/') || rule.startsWith('security/') || rule.startsWith('release/') || POLICY_RULES.has(rule)) {
+    return 'policy';
+  }
   return 'controller';
 }

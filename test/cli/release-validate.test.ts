@@ -42,4 +42,12 @@ describe('cdk8s-delivery validate --release', { timeout: 180_000 }, () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('error: /nonexistent/release.yaml: does not exist');
   });
+
+  it('GIVEN --json THEN a release finding is our policy (the promotion rule is not an upstream rule), and --policy none still reports what --release asked for', async () => {
+    const file = promotedByHand();
+    const out = await cli('validate', path.join(ROOT, 'dist/bitvault/prod'), '--release', file, '--policy', 'none', '--json');
+    expect(out.code).toBe(1);
+    const report = JSON.parse(out.out) as { findings: { rule: string; category: string; severity: string }[] };
+    expect(report.findings.filter((f) => f.rule.startsWith('release/'))).toEqual([expect.objectContaining({ rule: 'release/out-of-date', category: 'policy', severity: 'error' })]);
+  });
 });
