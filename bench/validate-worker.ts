@@ -6,7 +6,8 @@
  *   node --import tsx bench/validate-worker.ts --dir DIR
  *
  * Documents per second per core = documents / CPU seconds of read + check (the schema load is a fixed cost of a
- * process, reported apart). Fails when the folder holds findings: the bench estate is valid.
+ * process, reported apart). The findings are counted, not printed (the bench estate has a few: its Applications use
+ * the built-in `default` AppProject, which `validate` reports).
  */
 import { arg, countFiles, PhaseClock } from './child.js';
 
@@ -27,8 +28,7 @@ const lib = await clock.time('import', async () => ({
 }));
 const loaded = await timed('read', () => lib.loadManifests(dir));
 const schema = await timed('schemas', () => lib.SchemaValidator.load());
-const { errors } = await timed('check', () => lib.validateManifests(loaded.manifests, { schema }));
-if (errors.length > 0) throw new Error(`the estate has ${errors.length} findings, e.g. ${JSON.stringify(errors[0])}`);
+const { errors, warnings } = await timed('check', () => lib.validateManifests(loaded.manifests, { schema }));
 const documents = loaded.manifests.length;
-process.stderr.write(`validate: ${documents} documents; CPU ms ${JSON.stringify(cpuMs)}\n`);
-clock.report({ ...countFiles(dir), objects: documents }, { cpuPhasesMs: cpuMs, documentsPerCpuSecond: documents / ((cpuMs.read! + cpuMs.check!) / 1000) });
+process.stderr.write(`validate: ${documents} documents, ${errors.length} errors, ${warnings.length} warnings; CPU ms ${JSON.stringify(cpuMs)}\n`);
+clock.report({ ...countFiles(dir), objects: documents }, { cpuPhasesMs: cpuMs, errors: errors.length, warnings: warnings.length, documentsPerCpuSecond: documents / ((cpuMs.read! + cpuMs.check!) / 1000) });
