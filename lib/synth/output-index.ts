@@ -39,12 +39,15 @@ export class OutputIndex {
 
   private constructor(private readonly outdir: string, private readonly entries: Map<string, Entry>) {}
 
-  /** True when `relativePath` holds the file the last synth rendered from a manifest with this hash, untouched since. */
-  unchanged(relativePath: string, hash: string): boolean {
+  /**
+   * The identity of the file at `relativePath` when it is the file the last synth rendered from a manifest with this
+   * hash, untouched since; else undefined.
+   */
+  unchanged(relativePath: string, hash: string): FileIdentity | undefined {
     const entry = this.entries.get(relativePath);
-    if (entry === undefined || entry[0] !== hash) return false;
+    if (entry === undefined || entry[0] !== hash) return undefined;
     const now = identity(path.join(this.outdir, relativePath));
-    return now !== undefined && now[0] === entry[1] && now[1] === entry[2] && now[2] === entry[3];
+    return now !== undefined && now[0] === entry[1] && now[1] === entry[2] && now[2] === entry[3] ? now : undefined;
   }
 
   /**
@@ -101,7 +104,11 @@ function yamlVersion(): string {
   return 'unknown';
 }
 
-function identity(file: string): [ino: number, size: number, mtimeNs: string] | undefined {
+/** A file's identity: inode, size and modification time (ns). */
+export type FileIdentity = [ino: number, size: number, mtimeNs: string];
+
+/** The identity of a file; undefined when it is not a regular file. */
+export function identity(file: string): FileIdentity | undefined {
   try {
     const s = fs.statSync(file, { bigint: true });
     return s.isFile() ? [Number(s.ino), Number(s.size), s.mtimeNs.toString()] : undefined;

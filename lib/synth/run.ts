@@ -13,7 +13,7 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
 import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
-import { manifestHash, OutputIndex, rendererFingerprint } from './output-index.js';
+import { identity, manifestHash, OutputIndex, rendererFingerprint } from './output-index.js';
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
@@ -82,8 +82,16 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     phase('migrations');
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
-    writeAtomically(objects, outdir, rolloutPlans(objects), { text: (o) => texts.get(o) ?? toYaml(o.manifest), linkFrom: (o) => unchanged.get(o) });
-    OutputIndex.write(outdir, renderer, new Map(objects.map((o, i) => [o.path, hashes[i]!])));
+    writeAtomically(objects, outdir, rolloutPlans(objects), {
+      text: (o) => texts.get(o) ?? toYaml(o.manifest),
+      // Linked only if the file is still the one found unchanged (the lock is held now; it was not when checked).
+      linkFrom: (o) => {
+        const found = unchanged.get(o);
+        return found && sameIdentity(identity(found.file), found.id) ? found.file : undefined;
+      },
+      // Under the folder's lock: the index describes exactly this tree, never one another synth swapped in since.
+      afterSwap: () => OutputIndex.write(outdir, renderer, new Map(objects.map((o, i) => [o.path, hashes[i]!]))),
+    });
     phase('write');
     for (const f of groupAcrossEnvironments(warned)) console.error(`warning: ${formatFinding(f)}`);
     const scratch = process.env.CDK8S_OUTDIR;
@@ -130,7 +138,7 @@ function failedExitCode(outdir: string): number {
  * rendered; any other is rendered and compared with its file. No `outdir`: nothing is unchanged, nothing is read.
  */
 function unchangedFiles(outdir: string, objects: readonly SynthesizedObject[]) {
-  const unchanged = new Map<SynthesizedObject, string>();
+  const unchanged = new Map<SynthesizedObject, { file: string; id: ReturnType<typeof identity> }>();
   const texts = new Map<SynthesizedObject, string>();
   const hashes = objects.map((o) => manifestHash(o.manifest));
   const renderer = rendererFingerprint(toYaml);
@@ -138,19 +146,25 @@ function unchangedFiles(outdir: string, objects: readonly SynthesizedObject[]) {
   const index = OutputIndex.read(outdir, renderer);
   objects.forEach((o, i) => {
     const file = join(outdir, o.path);
-    if (index.unchanged(o.path, hashes[i]!)) {
-      unchanged.set(o, file);
+    const id = index.unchanged(o.path, hashes[i]!);
+    if (id) {
+      unchanged.set(o, { file, id });
       return;
     }
     const text = toYaml(o.manifest);
     texts.set(o, text);
     try {
-      if (readFileSync(file, 'utf8') === text) unchanged.set(o, file);
+      const before = identity(file);
+      if (readFileSync(file, 'utf8') === text) unchanged.set(o, { file, id: before });
     } catch {
       /* no such file: a new object */
     }
   });
   return { unchanged, texts, hashes, renderer };
+}
+
+function sameIdentity(a: ReturnType<typeof identity>, b: ReturnType<typeof identity>): boolean {
+  return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
 
 /** Prints the time of each phase of a synth to stderr when CDK8S_DELIVERY_TIMINGS is set (profiling, the bench). */

@@ -45,6 +45,12 @@ export interface WriteOptions {
    * the new tree never depends on the old one; where linking fails, the text is written. @default none: every file is written
    */
   readonly linkFrom?: (object: SynthesizedObject) => string | undefined;
+  /**
+   * Called once the new tree is in place, with the folder's lock still held: no other synth can replace the tree
+   * before it returns (runSynth records the output index there). An error is thrown after the lock is released.
+   * @default none
+   */
+  readonly afterSwap?: () => void;
 }
 
 /** Another live synth holds the output folder's lock. */
@@ -235,6 +241,7 @@ export function writeAtomically(objects: readonly SynthesizedObject[], outdir: s
     step('swapped');
     if (hadPrevious) rmSync(previous, { recursive: true, force: true });
     step('cleaned');
+    options.afterSwap?.();
   } finally {
     release();
   }
