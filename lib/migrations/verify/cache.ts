@@ -55,7 +55,8 @@ function codeFingerprint(): string {
   const root = path.basename(here) === 'verify' && path.basename(path.dirname(here)) === 'migrations' ? path.dirname(here) : here;
   const files = fs.readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(ts|js|cjs|mjs)$/.test(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
+    // `parentPath` from Node 20.12 (`path` before it).
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
   for (const file of files) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file)).update('\0');
   hash.update(`pglite ${pgliteVersion()}`);
