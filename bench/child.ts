@@ -18,6 +18,8 @@ export interface ChildReport {
   readonly objects: number;
   /** Bytes written. */
   readonly bytes: number;
+  /** Figures of a particular worker (e.g. validate-worker's documents per CPU second). */
+  readonly extra?: Record<string, unknown>;
 }
 
 /** Times the phases of a child process, from its first line. */
@@ -36,7 +38,7 @@ export class PhaseClock {
   }
 
   /** Prints the report as the last line of stdout. */
-  public report(written: { objects: number; bytes: number }): void {
+  public report(written: { objects: number; bytes: number }, extra?: Record<string, unknown>): void {
     const cpu = process.cpuUsage();
     const report: ChildReport = {
       bootMs: this.bootMs,
@@ -46,6 +48,7 @@ export class PhaseClock {
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
       objects: written.objects,
       bytes: written.bytes,
+      ...(extra ? { extra } : {}),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   }

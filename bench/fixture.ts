@@ -31,6 +31,11 @@ export interface FixtureOptions {
   /** Mixed into every image digest; change it to simulate a release of every service. @default '' */
   readonly release?: string;
   /**
+   * One service (its index) released with this digest seed instead: a one-service change, what an incremental synth
+   * re-synthesizes. @default none
+   */
+  readonly changed?: { readonly service: number; readonly release: string };
+  /**
    * The SQL migrations of every database. Outside a git repository (or not committed) they count as new,
    * so a synth lints them: a release that ships migrations. @default {@link MIGRATIONS_DIR}
    */
@@ -107,7 +112,7 @@ function teamPlatform(app: App, name: string, first: number, count: number, with
     for (const [d, database] of databases.entries()) {
       const users: WorkloadBase[] = [];
       for (let local = d * SERVICES_PER_DATABASE; local < Math.min(count, (d + 1) * SERVICES_PER_DATABASE); local++) {
-        users.push(service(env, first + local, database, `${nats.name}-headless.${ns}.svc.cluster.local:8222`, release));
+        users.push(service(env, first + local, database, `${nats.name}-headless.${ns}.svc.cluster.local:8222`, options.changed?.service === first + local ? options.changed.release : release));
       }
       // The first service of the group owns the schema; every service of the group uses the database.
       new Migration(env, `postgres-${d}-migrations`, { database, release: users[0]!, migrationsDir: options.migrationsDir ?? MIGRATIONS_DIR, usedBy: users, name: `postgres-${d}-migrate` });

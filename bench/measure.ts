@@ -23,6 +23,8 @@ export interface Sample {
   readonly bytes: number;
   /** 1-minute load average just before the run. */
   readonly load: number;
+  /** A worker's own figures (validate-worker: documentsPerCpuSecond, cpuPhasesMs). */
+  readonly extra?: Record<string, unknown>;
 }
 
 /** Median, min and max of a figure over runs; spread is (max − min) / median, in percent. */
@@ -61,6 +63,8 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Keep `out` after the run (a synth replacing its previous output, like `npm run synth` does). @default false */
   readonly keep?: boolean;
+  /** Extra environment variables of the child. @default none */
+  readonly env?: Record<string, string>;
 }
 
 /**
@@ -72,7 +76,7 @@ export function runWorker(worker: string, args: readonly string[], out: string, 
   const load = loadavg()[0]!;
   const cwd = options.cwd ?? ROOT;
   const start = performance.now();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(cwd, 'bench', worker), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(cwd, 'bench', worker), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, ...options.env } });
   const wallMs = performance.now() - start;
   if (child.status !== 0) throw new Error(`${worker} ${args.join(' ')} failed (${child.status}):\n${child.stderr}${child.stdout}`);
   const report = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport;
@@ -86,6 +90,7 @@ export function runWorker(worker: string, args: readonly string[], out: string, 
     objects: report.objects,
     bytes: report.bytes,
     load,
+    ...(report.extra ? { extra: report.extra } : {}),
   };
 }
 

@@ -2,13 +2,14 @@
  * Benchmark child: a full synth from a cold process, through the library.
  *
  *   node --import tsx bench/synth-worker.ts --out DIR [--n 100] [--platform-size 100] [--reference]
- *                                           [--pipeline] [--migrations-dir DIR] [--dump FILE]
+ *                                           [--pipeline] [--migrations-dir DIR] [--dump FILE] [--changed-service K]
  *
  * By default the three steps are timed apart: construct the App, `synthesize(app)`, `writeAtomically`.
  * `--pipeline` runs `runSynth` instead, exactly what `npm run synth` runs (upstream schema validation,
  * migration lint, rollout plans included), as one phase. `--reference` builds the reference platforms
  * (apps/) instead of the scale fixture. `--dump` writes the synthesized objects as JSON after the timed
- * phases: the input of the raw and kustomize baselines.
+ * phases: the input of the raw and kustomize baselines. `--changed-service K` gives service K another image digest:
+ * run after a synth into the same `--out`, an incremental synth of a one-service change.
  */
 import { writeFileSync } from 'node:fs';
 import { arg, countFiles, PhaseClock } from './child.js';
@@ -21,6 +22,8 @@ const reference = process.argv.includes('--reference');
 const migrationsDir = process.argv.includes('--migrations-dir') ? arg('migrations-dir') : undefined;
 
 const pipeline = process.argv.includes('--pipeline');
+// `--changed-service K`: service K gets another image digest (a one-service change, for an incremental synth).
+const changed = process.argv.includes('--changed-service') ? { service: Number(arg('changed-service')), release: 'incremental' } : undefined;
 
 // The library and the fixture are loaded inside the clock, so module loading is a phase of its own.
 // runSynth's module (schemas, migration lint, review) is loaded only when it runs.
@@ -35,7 +38,7 @@ const lib = await clock.time('import', async () => ({
 const build = () => {
   if (lib.referencePlatforms) return lib.referencePlatforms();
   const app = new lib.App();
-  lib.buildFixture(app, { services: n, platformSize, migrationsDir });
+  lib.buildFixture(app, { services: n, platformSize, migrationsDir, changed });
   return app;
 };
 

@@ -17,6 +17,8 @@ import { VerifyBudget, type VerifyBudgetOptions } from './verify/budget.js';
 import { mergeVerified } from './verify/lint-verified.js';
 import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
 import { type VerifyResult, verifyMigrations } from './verify/verify.js';
+import { cachedVerification, verifyCacheDir } from './verify/cache.js';
+import type { LintMigrationsResult } from './checker/lint.js';
 
 /** Options of {@link checkMigrations}. */
 export interface CheckMigrationsOptions {
@@ -52,32 +54,59 @@ export interface CheckMigrationsOptions {
  */
 export async function checkMigrations(app: App, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions = {}): Promise<Finding[]> {
   const migrations = app.node.findAll().filter(Migration.isMigration);
-  // One read per migrations directory: environments share their SQL history.
-  const unchanged = new Map<string, Promise<boolean>>();
-  const isUnchanged = (dir: string) => {
-    if (!unchanged.has(dir)) unchanged.set(dir, unchangedSinceRef(options.baseRef ?? 'HEAD', dir));
-    return unchanged.get(dir)!;
+  const ref = options.baseRef ?? 'HEAD';
+  // The SQL history of a directory at `ref`, read once per directory: every environment and database of a platform
+  // shares its history, and each read is git processes (costly from a synth holding every object in memory).
+  // Undefined: not readable at `ref` (not in git, or no such ref), so every migration is new.
+  const committedByDir = new Map<string, Promise<Map<string, string> | undefined>>();
+  const committed = (dir: string) => {
+    if (!committedByDir.has(dir)) committedByDir.set(dir, committedMigrations(ref, dir));
+    return committedByDir.get(dir)!;
   };
-  const changed = await Promise.all(migrations.map(async (m) => !(await isUnchanged(m.migrationsDir))));
+  const changed = await Promise.all(migrations.map(async (m) => !(await unchangedSinceRef(await committed(m.migrationsDir), m.migrationsDir))));
   const toCheck = migrations.filter((_, i) => changed[i]);
   // Execution is the same for every environment of a history: once per (directory, queries), on one
   // initdb shared by all histories of the synth.
   const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
   const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
+  // With the default engine, a history verified before with the same files, code and engine is not run again.
+  const cacheDir = options.engine ? undefined : verifyCacheDir();
   // One budget for the synth: every history's files within one run budget (issue 26).
   const budget = new VerifyBudget(options.verifyBudget);
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
     if (!verified.has(key)) {
-      verified.set(key, (async () => verifyMigrations(m.migrationsDir, await readMigrationDirectory(m.migrationsDir), previous, { compatibilityQueries: m.compatibilityQueries, engine, budget }))());
+      verified.set(key, (async () => {
+        const files = await readMigrationDirectory(m.migrationsDir);
+        const inputs = { migrationsDir: m.migrationsDir, files: files.map((f) => ({ name: f.name, text: f.source.text })), previous, compatibilityQueries: m.compatibilityQueries, budget: options.verifyBudget };
+        return cachedVerification(cacheDir, inputs, () => verifyMigrations(m.migrationsDir, files, previous, { compatibilityQueries: m.compatibilityQueries, engine, budget }));
+      })());
     }
     return verified.get(key)!;
   };
+  // The lint of a history is a function of its files, the previous release and the new release's images: Migrations
+  // that share all three (every database of a platform without a previous release, say) are linted once.
+  const linted = new Map<string, Promise<LintMigrationsResult>>();
+  const lintOnce = (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => {
+    const key = JSON.stringify([dir, previous ?? null, previous ? images : null]);
+    if (!linted.has(key)) linted.set(key, lintMigrations(dir, { previous, current: { images } }));
+    return linted.get(key)!;
+  };
   const results = [];
   // One history at a time: a PostgreSQL per history at once would only compete for the same cores.
-  for (const m of toCheck) results.push(await checkOne(m, objects, options, m.verify ? verifyOnce : undefined));
+  for (const m of toCheck) results.push(await checkOne(m, objects, options, { committed: await committed(m.migrationsDir), lint: lintOnce, verify: m.verify ? verifyOnce : undefined }));
   return results.flat();
+}
+
+/** The migration files of `dir` committed at `ref`, or undefined when they cannot be read there (not in git, no such ref). */
+async function committedMigrations(ref: string, dir: string): Promise<Map<string, string> | undefined> {
+  try {
+    return await readTreeAtRef(ref, dir, (p) => !p.includes('/') && isMigrationFileName(p));
+  } catch (error) {
+    if (error instanceof MigrationInputError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -85,14 +114,8 @@ export async function checkMigrations(app: App, objects: readonly SynthesizedObj
  * nothing new to lint and no contract migration to ship, whatever the images do. The common case of a
  * synth, and it skips loading the PostgreSQL parser and reading the previous manifests.
  */
-async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
-  let committed: Map<string, string>;
-  try {
-    committed = await readTreeAtRef(ref, dir, (p) => !p.includes('/') && isMigrationFileName(p));
-  } catch (error) {
-    if (error instanceof MigrationInputError) return false;
-    throw error;
-  }
+async function unchangedSinceRef(committed: Map<string, string> | undefined, dir: string): Promise<boolean> {
+  if (committed === undefined) return false;
   if (!existsSync(dir)) return false;
   const names = readdirSync(dir).filter(isMigrationFileName).sort();
   if (names.length !== committed.size || names.some((n) => !committed.has(n))) return false;
@@ -103,9 +126,15 @@ async function unchangedSinceRef(ref: string, dir: string): Promise<boolean> {
   }
 }
 
-type VerifyOnce = (m: Migration, previous: ReleaseState | undefined) => Promise<VerifyResult>;
+/** What {@link checkOne} shares across the Migrations of a synth. */
+interface Shared {
+  /** The migration files committed at the base ref; undefined: not readable there. */
+  readonly committed: Map<string, string> | undefined;
+  readonly lint: (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => Promise<LintMigrationsResult>;
+  readonly verify?: (m: Migration, previous: ReleaseState | undefined) => Promise<VerifyResult>;
+}
 
-async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions, verifyOnce?: VerifyOnce): Promise<Finding[]> {
+async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions, shared: Shared): Promise<Finding[]> {
   const names = m.usedBy.map((w) => w.name);
   const prefix = `${m.platformName}/${m.environment}/`;
   const current = objects.filter((o) => o.path.startsWith(prefix)).map((o) => o.manifest);
@@ -113,15 +142,16 @@ async function checkOne(m: Migration, objects: readonly SynthesizedObject[], opt
   try {
     const manifestsDir = join(options.outdir ?? 'dist', m.platformName, m.environment);
     // Before the first synth of an environment there are no committed manifests: no images to compare.
-    previous = await releaseStateAtRef(options.baseRef ?? 'HEAD', { migrationsDir: m.migrationsDir, manifestsDir: existsSync(manifestsDir) ? manifestsDir : undefined, workloads: names });
+    // The history unreadable at the ref: releaseStateAtRef would fail on it first, with the same error (no git run).
+    previous = shared.committed === undefined ? undefined : await releaseStateAtRef(options.baseRef ?? 'HEAD', { migrationsDir: m.migrationsDir, manifestsDir: existsSync(manifestsDir) ? manifestsDir : undefined, workloads: names });
   } catch (error) {
     // No previous release to compare with (a new repository, or no git): every migration is new.
     if (!(error instanceof MigrationInputError)) throw error;
   }
   try {
     const images = workloadImagesOf(current, names);
-    const linted = await lintMigrations(m.migrationsDir, { previous, current: { images } });
-    const result = verifyOnce ? mergeVerified(linted, await verifyOnce(m, previous), previous, images) : linted;
+    const linted = await shared.lint(m.migrationsDir, previous, images);
+    const result = shared.verify ? mergeVerified(linted, await shared.verify(m, previous), previous, images) : linted;
     const at = (f: Finding) => ({ ...f, location: `${m.node.path}: ${f.location}` });
     if (m.runner.kind === MigrationRunnerKind.COMMAND) {
       const { errors, warnings } = commandRunnerFindings(result.findings, result.migrations.filter((s) => s.isNew && s.contract).map((s) => s.name), m);

@@ -13,6 +13,7 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
 import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
+import { identity, manifestHash, OutputIndex, rendererFingerprint } from './output-index.js';
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
@@ -52,18 +53,22 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
   const outdir = options.outdir ?? 'dist';
   try {
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
+    const phase = phaseTimer();
     recoverOutput(outdir);
     // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
     await loadSqlParser();
     const app = build();
+    phase('build');
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
     const { objects, findings, warnings } = synthesizeWithFindings(app);
     // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
     // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
     // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
+    phase('synthesize and rules');
     const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
-    const toCheck = validateAll ? objects : objects.filter((o) => !unchangedOnDisk(outdir, o));
+    const { unchanged, texts, hashes, renderer } = unchangedFiles(outdir, objects);
+    const toCheck = validateAll ? objects : objects.filter((o) => !unchanged.has(o));
     const all: Finding[] = [...findings];
     const warned: Finding[] = [...warnings];
     if (toCheck.length > 0) {
@@ -72,10 +77,22 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
       // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
       for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
     }
+    phase('schemas');
     all.push(...(await checkMigrations(app, objects, { outdir, warnings: warned })));
+    phase('migrations');
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
-    writeAtomically(objects, outdir, rolloutPlans(objects));
+    writeAtomically(objects, outdir, rolloutPlans(objects), {
+      text: (o) => texts.get(o) ?? toYaml(o.manifest),
+      // Linked only if the file is still the one found unchanged (the lock is held now; it was not when checked).
+      linkFrom: (o) => {
+        const found = unchanged.get(o);
+        return found && sameIdentity(identity(found.file), found.id) ? found.file : undefined;
+      },
+      // Under the folder's lock: the index describes exactly this tree, never one another synth swapped in since.
+      afterSwap: () => OutputIndex.write(outdir, renderer, new Map(objects.map((o, i) => [o.path, hashes[i]!]))),
+    });
+    phase('write');
     for (const f of groupAcrossEnvironments(warned)) console.error(`warning: ${formatFinding(f)}`);
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
@@ -115,11 +132,48 @@ function failedExitCode(outdir: string): number {
   return existsSync(scratch) ? 1 : 0;
 }
 
-/** True when the object's file in `outdir` already holds exactly what would be written. */
-function unchangedOnDisk(outdir: string, object: SynthesizedObject): boolean {
-  try {
-    return readFileSync(join(outdir, object.path), 'utf8') === toYaml(object.manifest);
-  } catch {
-    return false;
-  }
+/**
+ * The objects whose file in `outdir` already holds exactly what would be written (with that file's path), and the YAML
+ * rendered to find out (written as is). An object the output index (./output-index.ts) says is unchanged is not
+ * rendered; any other is rendered and compared with its file. No `outdir`: nothing is unchanged, nothing is read.
+ */
+function unchangedFiles(outdir: string, objects: readonly SynthesizedObject[]) {
+  const unchanged = new Map<SynthesizedObject, { file: string; id: ReturnType<typeof identity> }>();
+  const texts = new Map<SynthesizedObject, string>();
+  const hashes = objects.map((o) => manifestHash(o.manifest));
+  const renderer = rendererFingerprint(toYaml);
+  if (!existsSync(outdir)) return { unchanged, texts, hashes, renderer };
+  const index = OutputIndex.read(outdir, renderer);
+  objects.forEach((o, i) => {
+    const file = join(outdir, o.path);
+    const id = index.unchanged(o.path, hashes[i]!);
+    if (id) {
+      unchanged.set(o, { file, id });
+      return;
+    }
+    const text = toYaml(o.manifest);
+    texts.set(o, text);
+    try {
+      const before = identity(file);
+      if (readFileSync(file, 'utf8') === text) unchanged.set(o, { file, id: before });
+    } catch {
+      /* no such file: a new object */
+    }
+  });
+  return { unchanged, texts, hashes, renderer };
+}
+
+function sameIdentity(a: ReturnType<typeof identity>, b: ReturnType<typeof identity>): boolean {
+  return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
+
+/** Prints the time of each phase of a synth to stderr when CDK8S_DELIVERY_TIMINGS is set (profiling, the bench). */
+function phaseTimer(): (name: string) => void {
+  if (!process.env.CDK8S_DELIVERY_TIMINGS) return () => undefined;
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    console.error(`timing: ${name} ${Math.round(now - last)} ms`);
+    last = now;
+  };
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SynthesizedObject, toYaml } from './synthesizer.js';
 
@@ -37,6 +37,20 @@ export interface WriteOptions {
   readonly onStep?: (step: WriteStep) => void;
   /** How long to wait for another synth's lock on the same folder, in milliseconds. @default 120000 */
   readonly lockTimeoutMs?: number;
+  /** The text of an object's file, when the caller has rendered it already. @default `toYaml(object.manifest)` */
+  readonly text?: (object: SynthesizedObject) => string;
+  /**
+   * An existing file that holds exactly the object's text (the same file of the output being replaced, unchanged):
+   * it is hard-linked into the new tree instead of rendered and written again. The link is taken before the swap, so
+   * the new tree never depends on the old one; where linking fails, the text is written. @default none: every file is written
+   */
+  readonly linkFrom?: (object: SynthesizedObject) => string | undefined;
+  /**
+   * Called once the new tree is in place, with the folder's lock still held: no other synth can replace the tree
+   * before it returns (runSynth records the output index there). An error is thrown after the lock is released.
+   * @default none
+   */
+  readonly afterSwap?: () => void;
 }
 
 /** Another live synth holds the output folder's lock. */
@@ -182,17 +196,33 @@ export function writeAtomically(objects: readonly SynthesizedObject[], outdir: s
     const previous = `${target}.previous-${process.pid}`;
     try {
       const made = new Set<string>();
-      const write = (path: string, text: string) => {
+      const place = (path: string) => {
         const file = join(staging, path);
         const dir = dirname(file);
         if (!made.has(dir)) {
           mkdirSync(dir, { recursive: true });
           made.add(dir);
         }
-        writeFileSync(file, text);
+        return file;
+      };
+      const write = (path: string, text: string) => {
+        writeFileSync(place(path), text);
         step('file-written');
       };
-      for (const o of objects) write(o.path, toYaml(o.manifest));
+      const text = options.text ?? ((o: SynthesizedObject) => toYaml(o.manifest));
+      for (const o of objects) {
+        const from = options.linkFrom?.(o);
+        if (from !== undefined) {
+          try {
+            linkSync(from, place(o.path));
+            step('file-written');
+            continue;
+          } catch {
+            /* another file system, a file gone meanwhile: written below */
+          }
+        }
+        write(o.path, text(o));
+      }
       for (const f of textFiles) write(f.path, f.text);
       mkdirSync(staging, { recursive: true });
       step('staged');
@@ -211,6 +241,7 @@ export function writeAtomically(objects: readonly SynthesizedObject[], outdir: s
     step('swapped');
     if (hadPrevious) rmSync(previous, { recursive: true, force: true });
     step('cleaned');
+    options.afterSwap?.();
   } finally {
     release();
   }

@@ -123,7 +123,7 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
   const query = isRecord(metric.provider) && isRecord(metric.provider.prometheus) ? metric.provider.prometheus.query : undefined;
   // An empty query is analysis/prometheus-address-query's finding.
   if (typeof query === 'string' && query.trim() !== '') {
-    const error = promqlSyntaxError(query);
+    const error = cachedPromqlSyntaxError(query);
     if (error) {
       const shown = query.length > 120 ? `${query.slice(0, 117)}...` : query;
       sink.add(
@@ -136,6 +136,22 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
     }
   }
 }
+
+/**
+ * {@link promqlSyntaxError}, memoized by query text: a pure function of the text, and the same template is checked
+ * once for itself and again for every Rollout step that references it (rollouts/analysis-reference-rules.ts), which
+ * parsed each query about three times. Bounded: cleared when it holds {@link PROMQL_CACHE_LIMIT} queries.
+ */
+function cachedPromqlSyntaxError(query: string): string | undefined {
+  const cached = promqlErrors.get(query);
+  if (cached !== undefined) return cached === '' ? undefined : cached;
+  if (promqlErrors.size >= PROMQL_CACHE_LIMIT) promqlErrors.clear();
+  const error = promqlSyntaxError(query);
+  promqlErrors.set(query, error ?? '');
+  return error;
+}
+const PROMQL_CACHE_LIMIT = 50_000;
+const promqlErrors = new Map<string, string>();
 
 function declaredArgs(raw: unknown, sink: FindingSink): Map<string, DeclaredArg> {
   const args = new Map<string, DeclaredArg>();

@@ -69,17 +69,49 @@ function valueAt(data: unknown, fieldPath: string): unknown {
   return at;
 }
 
+/**
+ * Whether `schema` or a schema below it (properties, items, additionalProperties) carries a rule that applies to a
+ * create: the walk skips the data under a schema without one. Computed once per schema node (the compiled CRD schemas
+ * live as long as the process), so an object is walked only along the paths that have rules.
+ */
+function hasRules(schema: any): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  let known = rulesBelow.get(schema);
+  if (known === undefined) {
+    rulesBelow.set(schema, false); // a recursive schema: no cycle through this node while it is computed
+    known = ownRules(schema).length > 0
+      || hasRules(schema.items)
+      || (typeof schema.additionalProperties === 'object' && hasRules(schema.additionalProperties))
+      || (typeof schema.properties === 'object' && schema.properties !== null && Object.values(schema.properties).some(hasRules));
+    rulesBelow.set(schema, known);
+  }
+  return known;
+}
+const rulesBelow = new WeakMap<object, boolean>();
+
+/** The rules of a schema node that run on a create (not transition rules, which read `oldSelf`). */
+function ownRules(schema: any): CelRule[] {
+  let own = rulesOf.get(schema);
+  if (own === undefined) {
+    const rules: unknown = schema['x-kubernetes-validations'];
+    own = Array.isArray(rules) ? rules.filter((r): r is CelRule => typeof r?.rule === 'string' && !/\boldSelf\b/.test(r.rule)) : [];
+    rulesOf.set(schema, own);
+  }
+  return own;
+}
+const rulesOf = new WeakMap<object, CelRule[]>();
+
 function walk(data: unknown, schema: any, path: string, location: string, out: Finding[]): void {
-  if (typeof schema !== 'object' || schema === null || data === undefined || data === null) return;
+  if (typeof schema !== 'object' || schema === null || data === undefined || data === null || !hasRules(schema)) return;
   // `status` is the controller's (the API server validates it on the status subresource only).
-  const rules: CelRule[] = Array.isArray(schema['x-kubernetes-validations']) ? schema['x-kubernetes-validations'] : [];
-  for (const r of rules) {
-    if (typeof r?.rule !== 'string' || /\boldSelf\b/.test(r.rule)) continue;
+  let self: unknown; // the node as a CEL value, converted once for all of its rules
+  for (const r of ownRules(schema)) {
     const program = programOf(r.rule);
     if (!program) continue;
     let result: unknown;
     try {
-      result = program({ self: toCel(data, schema) });
+      if (self === undefined) self = toCel(data, schema);
+      result = program({ self });
     } catch {
       continue;
     }
