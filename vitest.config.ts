@@ -7,6 +7,9 @@ export default defineConfig({
     // Generates the pinned schemas (schemas/) the validator loads, as `npm run build` does for the package.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
+    // Hooks get what tests get: a beforeAll that loads the schemas (SchemaValidator.load) took over vitest's default
+    // 10 s beside a second worker at load 25 (Node 24, issue 25).
+    hookTimeout: 60_000,
     pool: 'threads',
     // At least two workers: vitest's default (available parallelism - 1) is one worker on CI's 2 cores, where many
     // test files wait on child processes (the CLI, Prometheus, PostgreSQL, PGlite) rather than use a core. Two
