@@ -12,8 +12,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'threads',
     // At least two workers: vitest's default (available parallelism - 1) is one worker on CI's 2 cores, where many
-    // test files wait on child processes (the CLI, Prometheus, PostgreSQL, PGlite) rather than use a core. Two
-    // workers run the whole suite in about half the time there (issue 25: README "Supported versions" has the figures).
+    // test files wait on child processes (the CLI, Prometheus, PostgreSQL, PGlite) rather than use a core. Measured
+    // (issue 25, Node 22, the machine at load 15-26 from other work): the files' durations add up to 1.38 times the
+    // suite's wall time, so one worker would have taken about 1.4 times as long.
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
