@@ -13,8 +13,8 @@ export default defineConfig({
     pool: 'threads',
     // At least two workers: vitest's default (available parallelism - 1) is one worker on CI's 2 cores, where many
     // test files wait on child processes (the CLI, Prometheus, PostgreSQL, PGlite) rather than use a core. Measured
-    // (issue 25, Node 22, the machine at load 15-26 from other work): the files' durations add up to 1.38 times the
-    // suite's wall time, so one worker would have taken about 1.4 times as long.
+    // (issue 25): the files' durations add up to 1.62 times the suite's wall time on Node 24 at load 0.2-7 (534 s:
+    // one worker would take about 14 min), 1.54 times on Node 20 at load 12-21.
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
