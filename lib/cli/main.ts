@@ -1,17 +1,40 @@
-import { analysisCommand } from './analysis.js';
 import { type CliIo, type Command, ExitCode, UsageError, oneLine, reportInputErrors, wantsJson } from './command.js';
-import { diffCommand } from './diff.js';
-import { initCommand } from './init.js';
-import { lintMigrationsCommand } from './lint-migrations.js';
-import { releaseCommand } from './release.js';
-import { sloCommand } from './slo.js';
-import { validateCommand } from './validate.js';
+
+/**
+ * A command known by name and summary, whose module is imported only when it runs: `cdk8s-delivery --help` loads
+ * none of them, `validate` loads the validator and not PGlite, the SQL parser or the analysis simulator (issue 25:
+ * the CLI starts in ≤ 0.3 s; bench/cli-start.ts measures it). The summary repeats the command's own
+ * (test/package/cli-start.test.ts checks that they agree); `usage` is the loaded command's, read after a run only.
+ */
+function lazy(name: string, summary: string, load: () => Promise<Command>): Command {
+  let loaded: Command | undefined;
+  return {
+    name,
+    summary,
+    get usage(): string {
+      if (!loaded) throw new Error(`the ${name} command is not loaded: its usage is known after it runs`);
+      return loaded.usage;
+    },
+    async run(args, io) {
+      loaded ??= await load();
+      return loaded.run(args, io);
+    },
+  };
+}
 
 /**
  * The `cdk8s-delivery` command line: a small dispatcher over subcommands. A new subcommand (e.g.
- * `validate`, `diff`) is one Command object added to COMMANDS; no CLI framework is involved.
+ * `validate`, `diff`) is one Command object added to COMMANDS (loaded lazily); no CLI framework is involved.
  */
-export const COMMANDS: readonly Command[] = [lintMigrationsCommand, validateCommand, diffCommand, analysisCommand, sloCommand, initCommand, releaseCommand];
+export const COMMANDS: readonly Command[] = [
+  lazy('lint-migrations', 'check SQL migrations for expand/contract and lock safety (PostgreSQL parser + squawk)', async () => (await import('./lint-migrations.js')).lintMigrationsCommand),
+  lazy('validate', 'check manifests: upstream schemas, Argo Rollouts, KEDA and Argo CD rules, Pod Security "restricted"', async () => (await import('./validate.js')).validateCommand),
+  lazy('diff', 'explain what changed in dist/ since a git ref (images, strategies, analysis, bounds, waves, migrations) and flag risks', async () => (await import('./diff.js')).diffCommand),
+  lazy('analysis', 'simulate the canary analyses against a local Prometheus, or replay them on real history', async () => (await import('./analysis.js')).analysisCommand),
+  lazy('slo', 'export the SLOs of an environment as OpenSLO documents', async () => (await import('./slo.js')).sloCommand),
+  lazy('init', 'scaffold a platform repository: package.json, tsconfig, cdk8s.yaml, apps/main.ts, CI workflow', async () => (await import('./init.js')).initCommand),
+  lazy('release', 'release state as data: set and promote image digests through the environments, status and history', async () => (await import('./release.js')).releaseCommand),
+];
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,142 @@
+/**
+ * CLI start time of the built package (issue 25: ≤ 0.3 s for `--help` and for `validate` of a small folder).
+ *
+ *   npx tsx bench/cli-start.ts [--runs 7] [--cli build/esm/cli.js] [--folder dist/bitvault/dev/bitvault-web]
+ *                              [--limit 0.3] [--report-only] [--json]
+ *
+ * Runs `npm run build` first (or pass `--cli` to an installed bin). Each figure is the median of `--runs` cold
+ * processes (`node <cli> …`, after one untimed warm-up that fills the page cache), wall time from spawn to exit as
+ * the parent sees it, and user + system CPU from /usr/bin/time when it is installed. The machine is shared: the
+ * load average and the fixed CPU task of bench/machine.ts are printed before and after, and a run at a load above
+ * the number of cores says so. Prints one `PASS`/`FAIL` line per target, as bench/report.ts does; exits 1 when a
+ * target fails, unless `--report-only`.
+ *
+ * `measureCliStart()` is exported for bench/run.ts: it returns the same targets (`Target` of bench/report.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Noise, noise } from './machine.js';
+import { ROOT, type Stat, stat } from './measure.js';
+import type { Target } from './report.js';
+
+/** Options of {@link measureCliStart}. */
+export interface CliStartOptions {
+  /** The CLI to start. @default build/esm/cli.js of this repository (`npm run build`) */
+  readonly cli?: string;
+  /** A small folder of manifests for `validate`. @default dist/bitvault/dev/bitvault-web (5 objects) */
+  readonly folder?: string;
+  /** Timed runs per command (after one untimed warm-up). @default 7 */
+  readonly runs?: number;
+  /** The target, in seconds of median wall time. @default 0.3 */
+  readonly limitSeconds?: number;
+  /** The Node.js executable. @default the one running this script */
+  readonly node?: string;
+}
+
+/** The figures of one command. */
+export interface CliStartMeasurement {
+  readonly label: string;
+  readonly args: readonly string[];
+  readonly exitCode: number;
+  readonly wallMs: Stat;
+  /** User + system CPU, when /usr/bin/time is installed. */
+  readonly cpuMs?: Stat;
+}
+
+/** Everything {@link measureCliStart} measured. */
+export interface CliStartResult {
+  readonly node: string;
+  readonly cli: string;
+  readonly runs: number;
+  readonly noiseBefore: Noise;
+  readonly noiseAfter: Noise;
+  readonly measurements: readonly CliStartMeasurement[];
+  readonly targets: readonly Target[];
+}
+
+const TIME = '/usr/bin/time';
+
+/** One cold start: wall time from spawn to exit, CPU from /usr/bin/time (its last stderr line). */
+function once(node: string, cli: string, args: readonly string[], expectedExit: number): { wallMs: number; cpuMs?: number } {
+  const withTime = existsSync(TIME);
+  const [command, commandArgs] = withTime ? [TIME, ['-f', '%U %S', node, cli, ...args]] : [node, [cli, ...args]];
+  const started = performance.now();
+  const r = spawnSync(command, commandArgs, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 2 ** 20 });
+  const wallMs = performance.now() - started;
+  if (r.error) throw r.error;
+  if (r.status !== expectedExit) throw new Error(`cli-start: node ${cli} ${args.join(' ')} exited ${r.status}, expected ${expectedExit}\n${r.stderr}`);
+  if (!withTime) return { wallMs };
+  const [user, system] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallMs, cpuMs: (user! + system!) * 1000 };
+}
+
+/** Measures the cold start of `--help` and `validate <small folder>` and checks them against the target. */
+export function measureCliStart(options: CliStartOptions = {}): CliStartResult {
+  const cli = path.resolve(options.cli ?? path.join(ROOT, 'build/esm/cli.js'));
+  const folder = path.resolve(options.folder ?? path.join(ROOT, 'dist/bitvault/dev/bitvault-web'));
+  const runs = options.runs ?? 7;
+  const limitSeconds = options.limitSeconds ?? 0.3;
+  const node = options.node ?? process.execPath;
+  if (!existsSync(cli)) throw new Error(`cli-start: ${cli} does not exist: run \`npm run build\` first, or pass --cli`);
+  if (!existsSync(folder)) throw new Error(`cli-start: the folder ${folder} does not exist: pass --folder`);
+  const commands = [
+    { label: '--help', args: ['--help'], exitCode: 0 },
+    { label: 'validate <small folder>', args: ['validate', folder], exitCode: 0 },
+  ];
+  const noiseBefore = noise();
+  for (const c of commands) once(node, cli, c.args, c.exitCode); // warm-up: page cache, not timed
+  const samples = commands.map(() => [] as { wallMs: number; cpuMs?: number }[]);
+  // Interleaved run by run, so a drift of the machine's load hits every command alike.
+  for (let r = 0; r < runs; r++) commands.forEach((c, i) => samples[i]!.push(once(node, cli, c.args, c.exitCode)));
+  const noiseAfter = noise();
+  const measurements = commands.map((c, i): CliStartMeasurement => {
+    const cpu = samples[i]!.map((s) => s.cpuMs).filter((v): v is number => v !== undefined);
+    return { ...c, wallMs: stat(samples[i]!.map((s) => s.wallMs)), cpuMs: cpu.length === runs ? stat(cpu) : undefined };
+  });
+  const targets = measurements.map((m): Target => {
+    const value = m.wallMs.median / 1000;
+    return { name: `CLI start, \`cdk8s-delivery ${m.label}\` (s, median wall)`, value, limit: `≤ ${limitSeconds} s`, pass: value <= limitSeconds };
+  });
+  const version = node === process.execPath ? process.version : spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { node: version, cli, runs, noiseBefore, noiseAfter, measurements, targets };
+}
+
+const f0 = (v: number) => Math.round(v).toString();
+const range = (s: Stat) => `${f0(s.median)} ms (${f0(s.min)}–${f0(s.max)})`;
+const noiseLine = (label: string, n: Noise) => `${label}: load ${n.loadavg.join(' / ')}; fixed CPU task ${f0(n.fixedTaskMs.median)} ms (${f0(n.fixedTaskMs.min)}–${f0(n.fixedTaskMs.max)})`;
+
+/** The human-readable report: noise, one row per command, the targets as `PASS`/`FAIL` lines. */
+export function cliStartReport(result: CliStartResult): string {
+  const cpus = availableParallelism();
+  const out = [
+    `CLI start: node ${result.node}, ${result.cli}, ${result.runs} run(s) per command, ${cpus} CPU(s)`,
+    noiseLine('noise before', result.noiseBefore),
+    noiseLine('noise after ', result.noiseAfter),
+  ];
+  const load = Math.max(result.noiseBefore.loadavg[0]!, result.noiseAfter.loadavg[0]!);
+  if (load > cpus) out.push(`WARNING: the 1-minute load reached ${load.toFixed(1)} on ${cpus} CPUs: wall times are inflated; compare the CPU column, or rerun on a quiet machine.`);
+  for (const m of result.measurements) out.push(`  ${m.label.padEnd(24)}  wall ${range(m.wallMs)}${m.cpuMs ? `, CPU ${range(m.cpuMs)}` : ''}`);
+  out.push('targets:');
+  for (const t of result.targets) out.push(`  ${t.pass === undefined ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value === undefined ? '–' : t.value.toFixed(2)} (target ${t.limit})`);
+  return out.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  const opt = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  try {
+    const result = measureCliStart({ cli: opt('cli'), folder: opt('folder'), runs: opt('runs') === undefined ? undefined : Number(opt('runs')), limitSeconds: opt('limit') === undefined ? undefined : Number(opt('limit')) });
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    (argv.includes('--json') ? process.stderr : process.stdout).write(`${cliStartReport(result)}\n`);
+    if (result.targets.some((t) => t.pass === false) && !argv.includes('--report-only')) process.exitCode = 1;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}
