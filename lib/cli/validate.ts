@@ -4,7 +4,6 @@ import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
 import { categoryOf } from '../validation/categories.js';
 import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
-import { validateRelease } from '../release/validate-release.js';
 import { visible } from './escape.js';
 import { type Command, ExitCode, UsageError, oneDirectory, reportInputErrors } from './command.js';
 
@@ -83,7 +82,10 @@ export const validateCommand: Command = {
       return reportInputErrors(io, error.problems, values.json === true);
     }
     const { errors: manifestErrors, warnings } = validateManifests(loaded.manifests, { schema, policy: policy as ValidationPolicy });
-    const releases = (values.release ?? []).map((file) => validateRelease(file, loaded.manifests));
+    // The release rule's module (and what it reads of lib/review) loads only when --release asks for it (CLI start, issue 25).
+    const releaseFiles = values.release ?? [];
+    const { validateRelease } = releaseFiles.length > 0 ? await import('../release/validate-release.js') : { validateRelease: undefined };
+    const releases = releaseFiles.map((file) => validateRelease!(file, loaded.manifests));
     const errors = [...manifestErrors, ...releases.flatMap((r) => r.findings)];
     const unreadable = [...(loaded.unreadable ?? []), ...releases.flatMap((r) => r.problems)];
     const summary = { files: loaded.files.length, objects: loaded.manifests.length, errors: errors.length, warnings: warnings.length, unreadable: unreadable.length };

@@ -21,6 +21,7 @@ const MODULES: Record<string, () => Promise<{ name: string; summary: string; usa
   analysis: async () => (await import('../../lib/cli/analysis.js')).analysisCommand,
   slo: async () => (await import('../../lib/cli/slo.js')).sloCommand,
   init: async () => (await import('../../lib/cli/init.js')).initCommand,
+  release: async () => (await import('../../lib/cli/release.js')).releaseCommand,
 };
 
 interface Graph {
@@ -98,7 +99,7 @@ describe('CLI start: each command loads only what it needs (issue 25, bench/cli-
     expect(graph.sources).toContain('lib/cli/validate.ts');
     expect(graph.sources).toContain('lib/validation/validate-manifests.ts');
     expect([...graph.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
-    expect([...graph.sources].filter((s) => /^lib\/cli\/(analysis|diff|init|lint-migrations|slo)\.ts$/.test(s) || /^lib\/(migrations|analysis\/simulate|review)\//.test(s))).toEqual([]);
+    expect([...graph.sources].filter((s) => /^lib\/cli\/(analysis|diff|init|lint-migrations|release|slo)\.ts$/.test(s) || /^lib\/(migrations|analysis\/simulate|review)\//.test(s))).toEqual([]);
   }, 60_000);
 
   it('GIVEN a lazy command WHEN it runs with --help or a usage error THEN its own usage is printed', async () => {

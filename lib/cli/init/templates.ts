@@ -28,7 +28,7 @@ export function starterFiles(s: StarterSettings): ReadonlyMap<string, string> {
       version: '0.1.0',
       private: true,
       type: 'module',
-      engines: { node: '>=20' },
+      engines: { node: '^20.19.0 || ^22.12.0 || ^24.0.0' }, // the lines cdk8s-delivery is tested on (its own engines)
       scripts: {
         // The preload turns a TypeScript syntax error into one block with file:line (tsx prints esbuild's stack).
         synth: 'tsx --import cdk8s-delivery/app-errors apps/main.ts',
