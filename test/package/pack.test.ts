@@ -47,9 +47,12 @@ describe('the npm package', () => {
   // budgets keep ~4 % over that. Merged with issue 22 (PodMonitor, PrometheusRule, notifications, OpenSLO export and
   // its README section), issue 26 (the escaping layer, the verification budget in a worker) and issue 19's step
   // verdicts: 793 KB packed, 2.38 MB unpacked (npm pack --dry-run --json after npm run build); ~4 % over that.
-  it('stays small: under 825 KB packed, under 2.48 MB unpacked, schemas compressed', () => {
-    expect(pack.size).toBeLessThan(825_000);
-    expect(pack.unpackedSize).toBeLessThan(2_480_000);
+  // With issue 24 (releases as data: lib/release, the release command, its README section), issue 25 (commands in
+  // their own chunks, loaded when they run; supported versions) and issue 26's app-errors preload: 840 KB packed,
+  // 2.53 MB unpacked; ~4 % over that.
+  it('stays small: under 875 KB packed, under 2.63 MB unpacked, schemas compressed', () => {
+    expect(pack.size).toBeLessThan(875_000);
+    expect(pack.unpackedSize).toBeLessThan(2_630_000);
     const schemaBytes = pack.files.filter((f) => f.path.startsWith('schemas/')).reduce((n, f) => n + f.size, 0);
     expect(schemaBytes).toBeLessThan(150_000);
   });
