@@ -11,6 +11,9 @@ added and removed, and new migrations with their expand/contract class. Risky ch
 removed or loosened, a canary step skipped, analysis weakened or removed, a contract migration, ...).
 SLO analysis parameters (objectives, abort lines, window, minimum requests, confidence, paths left out)
 are compared one by one; queries are shown as a size and a hash, with a compact line diff.
+Release files of the git work tree (release.yaml, <name>.release.yaml, .yml or .json: see
+\`cdk8s-delivery release --help\`) add one line per promoted workload (from which environment, since when,
+the proof commit, the rollout that will run); a promotion that bypassed the rule (--force) is flagged.
 
 options:
   --base <git-ref>      the version to compare with (default HEAD)
