@@ -16,7 +16,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
-import { type CoreKind, UnknownFieldWalker, catalogueModels, importCoreKinds } from './schema/core.js';
+import { type CoreKind, UnknownFieldWalker, catalogueModels, lazyCoreKinds } from './schema/core.js';
 import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
 import { applySchemaDefaults } from './schema/defaults.js';
@@ -72,7 +72,7 @@ export class SchemaValidator {
     const crdsDir = options.crdsDir === undefined ? undefined : path.resolve(options.crdsDir);
     const [catalogue, pinned, extra] = await Promise.all([loadCoreCatalogue(), loadPinnedCrds(), crdsDir === undefined ? [] : loadCrds(crdsDir)]);
     const models = catalogueModels(catalogue);
-    const coreKinds = await importCoreKinds(catalogue, kubernetesModelsDir());
+    const coreKinds = lazyCoreKinds(catalogue, kubernetesModelsDir());
     const crds = new Map(pinned.map((c) => [key(c.apiVersion, c.kind), c]));
     for (const c of extra) crds.set(key(c.apiVersion, c.kind), c); // the user's (newer) CRD wins
     return new SchemaValidator(
