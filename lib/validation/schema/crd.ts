@@ -144,9 +144,10 @@ const LIST_MAP_KEYWORD = 'k8sListMapKeys';
  */
 const re2RegExp = Object.assign(
   (pattern: string) => {
+    const engine = re2();
     let compiled: RE2JS;
     try {
-      compiled = re2().compile(pattern);
+      compiled = engine.compile(pattern);
     } catch (error) {
       throw new CrdPatternError(pattern, error instanceof Error ? error.message : String(error));
     }
