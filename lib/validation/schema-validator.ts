@@ -48,12 +48,12 @@ export class SchemaValidator {
   private readonly knownGroups = new Set<string>();
   /** CRD validators are compiled on first use: compiling every CRD up front costs seconds. */
   private readonly compiled = new Map<string, ValidateFunction>();
-  /** The ajv instance CRD schemas compile with, created (and ajv loaded) for the first CRD. */
-  private ajv: Ajv | undefined;
 
   private constructor(
     private readonly core: ReadonlyMap<string, CoreKind>,
     private readonly crds: ReadonlyMap<string, CrdVersion>,
+    /** The ajv instance CRD schemas compile with, created (and ajv loaded) for the first CRD. */
+    private readonly ajv: { instance?: Ajv },
     private readonly walker: UnknownFieldWalker,
     private readonly crdsDir: string | undefined,
     /** Which kinds are namespaced: the core kinds, the pinned CRDs and those of `crdsDir`. */
@@ -79,6 +79,7 @@ export class SchemaValidator {
     return new SchemaValidator(
       new Map(coreKinds.map((k) => [key(k.apiVersion, k.kind), k])),
       crds,
+      {},
       new UnknownFieldWalker(models),
       crdsDir,
       ResourceScopes.pinned().with(extra),
@@ -173,7 +174,7 @@ export class SchemaValidator {
     const cacheKey = key(crd.apiVersion, crd.kind);
     let validateFn = this.compiled.get(cacheKey);
     if (!validateFn) {
-      validateFn = compileCrdVersion((this.ajv ??= createCrdAjv()), crd);
+      validateFn = compileCrdVersion((this.ajv.instance ??= createCrdAjv()), crd);
       this.compiled.set(cacheKey, validateFn);
     }
     return validateFn;
