@@ -1,7 +1,9 @@
 /**
  * Benchmark child: what `cdk8s-delivery validate DIR` does with a folder of manifests, from a cold process, phase by
- * phase with the CPU time of each: `read` (every file, parsed as `validate` parses them), `schemas` (loading the
- * upstream schemas), `check` (`validateManifests` with the schemas and every rule, the whole folder in one call).
+ * phase with the CPU time of each: `read` (every file, parsed as `validate` parses them), `schemas`
+ * (`SchemaValidator.load()`: the core catalogue and the pinned CRD index), `check` (`validateManifests` with the schemas
+ * and every rule, the whole folder in one call; each kind's validator is loaded or compiled at its first object, so
+ * that cost is in `check`).
  *
  *   node --import tsx bench/validate-worker.ts --dir DIR
  *

@@ -16,7 +16,7 @@ import type { Ajv, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
-import { type CoreKind, UnknownFieldWalker, catalogueModels, importCoreKinds } from './schema/core.js';
+import { type CoreKind, UnknownFieldWalker, catalogueModels, lazyCoreKinds } from './schema/core.js';
 import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
 import { applySchemaDefaults } from './schema/defaults.js';
@@ -52,7 +52,8 @@ export class SchemaValidator {
   private constructor(
     private readonly core: ReadonlyMap<string, CoreKind>,
     private readonly crds: ReadonlyMap<string, CrdVersion>,
-    private readonly ajv: Ajv,
+    /** The ajv instance CRD schemas compile with, created (and ajv loaded) for the first CRD. */
+    private readonly ajv: { instance?: Ajv },
     private readonly walker: UnknownFieldWalker,
     private readonly crdsDir: string | undefined,
     /** Which kinds are namespaced: the core kinds, the pinned CRDs and those of `crdsDir`. */
@@ -72,13 +73,13 @@ export class SchemaValidator {
     const crdsDir = options.crdsDir === undefined ? undefined : path.resolve(options.crdsDir);
     const [catalogue, pinned, extra] = await Promise.all([loadCoreCatalogue(), loadPinnedCrds(), crdsDir === undefined ? [] : loadCrds(crdsDir)]);
     const models = catalogueModels(catalogue);
-    const coreKinds = await importCoreKinds(catalogue, kubernetesModelsDir());
+    const coreKinds = lazyCoreKinds(catalogue, kubernetesModelsDir());
     const crds = new Map(pinned.map((c) => [key(c.apiVersion, c.kind), c]));
     for (const c of extra) crds.set(key(c.apiVersion, c.kind), c); // the user's (newer) CRD wins
     return new SchemaValidator(
       new Map(coreKinds.map((k) => [key(k.apiVersion, k.kind), k])),
       crds,
-      createCrdAjv(),
+      {},
       new UnknownFieldWalker(models),
       crdsDir,
       ResourceScopes.pinned().with(extra),
@@ -173,7 +174,7 @@ export class SchemaValidator {
     const cacheKey = key(crd.apiVersion, crd.kind);
     let validateFn = this.compiled.get(cacheKey);
     if (!validateFn) {
-      validateFn = compileCrdVersion(this.ajv, crd);
+      validateFn = compileCrdVersion((this.ajv.instance ??= createCrdAjv()), crd);
       this.compiled.set(cacheKey, validateFn);
     }
     return validateFn;

@@ -6,8 +6,8 @@
  * and its strings extension; a rule that uses a Kubernetes CEL library function it lacks (`isURL`,
  * `quantity`, `ip`, `cidr`, `format.*`) cannot be evaluated and is skipped rather than guessed.
  */
-import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import { createRequire } from 'node:module';
+import type { CelEnv } from '@bufbuild/cel';
 import type { Finding } from '../finding.js';
 
 interface CelRule {
@@ -18,13 +18,30 @@ interface CelRule {
 
 type Program = ((bindings: Record<string, unknown>) => unknown) | null;
 
-const env = celEnv({ funcs: strings });
+type CelLibrary = typeof import('@bufbuild/cel') & { readonly env: CelEnv };
+let library: CelLibrary | undefined;
+
+/**
+ * @bufbuild/cel, loaded when the first rule runs (from its CommonJS build: evaluation is synchronous): `validate` of
+ * objects whose schemas have no rules does not load it (issue 25: CLI start).
+ */
+function cel(): CelLibrary {
+  if (!library) {
+    const require = createRequire(import.meta.url);
+    const lib = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+    const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+    library = { ...lib, env: lib.celEnv({ funcs: strings }) };
+  }
+  return library;
+}
+
 const programs = new Map<string, Program>();
 
 function programOf(rule: string): Program {
   let program = programs.get(rule);
   if (program === undefined) {
     try {
+      const { plan, parse, env } = cel();
       program = plan(env, parse(rule)) as (bindings: Record<string, unknown>) => unknown;
     } catch {
       program = null;
@@ -115,7 +132,7 @@ function walk(data: unknown, schema: any, path: string, location: string, out: F
     } catch {
       continue;
     }
-    if (isCelError(result) || result !== false) continue;
+    if (cel().isCelError(result) || result !== false) continue;
     const field = `${path}${typeof r.fieldPath === 'string' ? r.fieldPath : ''}`.replace(/^\./, '') || '(root)';
     out.push({
       location,

@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import type { Finding } from '../finding.js';
 import { type AjvLikeError, type FindingContext, type PathSegment, isPlainObject, unknownFieldFinding } from './ajv-findings.js';
 
@@ -148,16 +148,31 @@ export function catalogueModels(catalogue: CoreCatalogue): ClientNodeModels {
   );
 }
 
-/** Imports every catalogued kind's precompiled validator from the installed kubernetes-models (`modelsDir`). */
-export async function importCoreKinds(catalogue: CoreCatalogue, modelsDir: string): Promise<CoreKind[]> {
-  return Promise.all(
-    catalogue.kinds.map(async (k) => {
-      const mod = (await import(pathToFileURL(path.join(modelsDir, k.file)).href)) as { validate?: PrecompiledValidator; default?: { validate?: PrecompiledValidator } };
-      const validate = mod.validate ?? mod.default?.validate;
-      if (typeof validate !== 'function') throw new Error(`kubernetes-models: ${k.file} has no validate function (reinstall cdk8s-delivery's dependencies)`);
-      return { apiVersion: k.apiVersion, kind: k.kind, schemaName: k.schemaName, className: k.className, validate };
-    }),
-  );
+/**
+ * Every catalogued kind, its precompiled validator loaded from the installed kubernetes-models (`modelsDir`) the
+ * first time it is used: loading all of them costs more than a small `validate` run (issue 25: CLI start), and a
+ * platform uses a few kinds. Loaded synchronously (validation is synchronous) from the package's CommonJS build,
+ * `_schemas/<Name>.js`, the same generated validator as its ES module `_schemas/<Name>.mjs`.
+ */
+export function lazyCoreKinds(catalogue: CoreCatalogue, modelsDir: string): CoreKind[] {
+  const require = createRequire(import.meta.url);
+  return catalogue.kinds.map((k) => {
+    let validate: PrecompiledValidator | undefined;
+    return {
+      apiVersion: k.apiVersion,
+      kind: k.kind,
+      schemaName: k.schemaName,
+      className: k.className,
+      get validate(): PrecompiledValidator {
+        if (validate) return validate;
+        const file = k.file.replace(/\.mjs$/, '.js');
+        const mod = require(path.join(modelsDir, file)) as { validate?: PrecompiledValidator; default?: { validate?: PrecompiledValidator } };
+        const found = mod.validate ?? mod.default?.validate;
+        if (typeof found !== 'function') throw new Error(`kubernetes-models: ${file} has no validate function (reinstall cdk8s-delivery's dependencies)`);
+        return (validate = found);
+      },
+    };
+  });
 }
 
 const ARRAY = /^Array<(.+)>$/;

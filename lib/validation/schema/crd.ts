@@ -20,9 +20,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
-import Ajv, { type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import YAML from 'yaml';
-import { RE2JS } from '@bufbuild/re2';
+import type { RE2JS } from '@bufbuild/re2';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -143,9 +144,10 @@ const LIST_MAP_KEYWORD = 'k8sListMapKeys';
  */
 const re2RegExp = Object.assign(
   (pattern: string) => {
+    const engine = re2();
     let compiled: RE2JS;
     try {
-      compiled = RE2JS.compile(pattern);
+      compiled = engine.compile(pattern);
     } catch (error) {
       throw new CrdPatternError(pattern, error instanceof Error ? error.message : String(error));
     }
@@ -154,6 +156,14 @@ const re2RegExp = Object.assign(
   },
   { code: 'new RegExp' },
 );
+
+/**
+ * ajv and RE2 are loaded when the first CRD is compiled, not with this module: `validate` of core kinds needs neither
+ * (issue 25: CLI start). Synchronously (compilation is), from their CommonJS builds.
+ */
+const requireLazily = createRequire(import.meta.url);
+let re2Class: typeof RE2JS | undefined;
+const re2 = (): typeof RE2JS => (re2Class ??= (requireLazily('@bufbuild/re2') as typeof import('@bufbuild/re2')).RE2JS);
 
 /** A CRD's `pattern` that RE2 cannot compile: the API server rejects such a CRD. */
 export class CrdPatternError extends Error {
@@ -171,6 +181,7 @@ const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function createCrdAjv(): Ajv {
+  const Ajv = (requireLazily('ajv') as typeof import('ajv')).default;
   // messages/verbose off and optimize:false: the generated CRD validators are large (Rollout embeds a whole PodSpec),
   // and these options cut compile time by about a third; findings are worded by ajv-findings.ts, not by ajv.
   const ajv = new Ajv({
