@@ -130,15 +130,25 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   return { written: true, crds: versions.length, kinds: core.kinds.length, outDir };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/**
+ * Brings schemas/ up to date (the pinned CRD and core schemas, then the props schemas), printing what was rewritten;
+ * false (after printing `schemas: <why>`) when it could not. What `npm run schemas` runs, and the preload of
+ * `npm run synth` (scripts/schemas-preload.ts), in the app's own process.
+ */
+export async function ensureSchemas(options: { force?: boolean } = {}): Promise<boolean> {
   try {
-    const result = await buildSchemas({ force: process.argv.includes('--force') });
+    const result = await buildSchemas({ force: options.force });
     if (result.written) console.error(`schemas: ${result.crds} CRD versions, ${result.kinds} core kinds → ${path.relative(ROOT, result.outDir)}/`);
     // The props schemas (schemas/props.json.gz) come after: a rebuild above starts from an empty schemas/ folder.
     const { buildPropsSchemas, reportPropsSchemas } = await import('./build-props-schemas.js');
-    reportPropsSchemas(await buildPropsSchemas({ force: process.argv.includes('--force') }));
+    reportPropsSchemas(await buildPropsSchemas({ force: options.force }));
+    return true;
   } catch (error) {
     console.error(`schemas: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    return false;
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!(await ensureSchemas({ force: process.argv.includes('--force') }))) process.exitCode = 1;
 }
