@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { SynthesizedObject } from '../synth/synthesizer.js';
 import { Finding } from '../validation/finding.js';
 import { MigrationInputError } from './checker/errors.js';
-import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
 import { isMigrationFileName } from './checker/sql-file.js';
 import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
@@ -14,10 +13,7 @@ import { MigrationRunnerKind } from './migration-runner.js';
 import { MigrationRule } from './checker/rules.js';
 import { type SqlEngine } from './verify/engine.js';
 import { VerifyBudget, type VerifyBudgetOptions } from './verify/budget.js';
-import { mergeVerified } from './verify/lint-verified.js';
-import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
-import { type VerifyResult, verifyMigrations } from './verify/verify.js';
-import { cachedVerification, verifyCacheDir } from './verify/cache.js';
+import type { VerifyResult } from './verify/verify.js';
 import type { LintMigrationsResult } from './checker/lint.js';
 
 /** Options of {@link checkMigrations}. */
@@ -87,14 +83,19 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
   };
   const changed = await Promise.all(migrations.map(async (m) => !(await unchangedSinceRef(await committed(m.migrationsDir), m.migrationsDir))));
   const toCheck = migrations.filter((_, i) => changed[i]);
+  // One budget for the synth: every history's files within one run budget (issue 26).
+  const budget = new VerifyBudget(options.verifyBudget);
+  // Nothing changed (the common synth): the linter, the verification and PGlite are not even loaded.
+  if (toCheck.length === 0) return { findings: async () => [] };
+  const [{ lintMigrations }, { mergeVerified }, { pgliteFactory, startPglite }, { verifyMigrations }, { cachedVerification, verifyCacheDir }] = await Promise.all([
+    import('./checker/lint.js'), import('./verify/lint-verified.js'), import('./verify/pglite-engine.js'), import('./verify/verify.js'), import('./verify/cache.js'),
+  ]);
   // Execution is the same for every environment of a history: once per (directory, queries), on one
   // initdb shared by all histories of the synth.
   const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
   const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
   // With the default engine, a history verified before with the same files, code and engine is not run again.
   const cacheDir = options.engine ? undefined : verifyCacheDir();
-  // One budget for the synth: every history's files within one run budget (issue 26).
-  const budget = new VerifyBudget(options.verifyBudget);
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
@@ -146,7 +147,7 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
       };
       const results = [];
       for (const { m, previous, verification } of prepared) {
-        results.push(await checkOne(m, objectsUnder(`${m.platformName}/${m.environment}/`), { ...options, warnings }, { previous, lint: lintOnce, verification }));
+        results.push(await checkOne(m, objectsUnder(`${m.platformName}/${m.environment}/`), { ...options, warnings }, { previous, lint: lintOnce, verification, mergeVerified }));
       }
       if (failed) throw failed.error;
       return results.flat();
@@ -206,6 +207,7 @@ interface Shared {
   readonly lint: (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => Promise<LintMigrationsResult>;
   /** The Migration's verification, run before (verifyAppMigrations); none without `verify`. */
   readonly verification?: Promise<VerifyResult>;
+  readonly mergeVerified: typeof import('./verify/lint-verified.js').mergeVerified;
 }
 
 async function checkOne(m: Migration, current: readonly Record<string, any>[], options: CheckMigrationsOptions, shared: Shared): Promise<Finding[]> {
@@ -214,7 +216,7 @@ async function checkOne(m: Migration, current: readonly Record<string, any>[], o
   try {
     const images = workloadImagesOf(current, names);
     const linted = await shared.lint(m.migrationsDir, previous, images);
-    const result = shared.verification ? mergeVerified(linted, await shared.verification, previous, images) : linted;
+    const result = shared.verification ? shared.mergeVerified(linted, await shared.verification, previous, images) : linted;
     const at = (f: Finding) => ({ ...f, location: `${m.node.path}: ${f.location}` });
     if (m.runner.kind === MigrationRunnerKind.COMMAND) {
       const { errors, warnings } = commandRunnerFindings(result.findings, result.migrations.filter((s) => s.isNew && s.contract).map((s) => s.name), m);
