@@ -85,21 +85,11 @@ export { CustomDataResource, type CustomDataResourceProps } from './data/custom-
 // ---- migrations ------------------------------------------------------------------------------------------------------
 export { Migration, type MigrationProps } from './migrations/migration.js';
 export { MigrationRunner, MigrationRunnerKind, type PsqlMigrationRunnerOptions } from './migrations/migration-runner.js';
-export {
-  type ClassifiedStatement,
-  type ExcusedFinding,
-  type InputProblem,
-  type LintMigrationsOptions,
-  type LintMigrationsResult,
-  lintMigrations,
-  MigrationInputError,
-  type MigrationMarker,
-  type MigrationSummary,
-  type ReleaseState,
-  type SquawkSettings,
-  type StatementClass,
-  type StatementClassification,
-} from './migrations/checker/index.js';
+// The checker is loaded by lintMigrations' first call (./migrations/lint-migrations.ts): its types and error class only here.
+export type { ClassifiedStatement, ExcusedFinding, InputProblem, LintMigrationsOptions, LintMigrationsResult } from './migrations/checker/index.js';
+export { lintMigrations } from './migrations/lint-migrations.js';
+export { MigrationInputError } from './migrations/checker/errors.js';
+export type { MigrationMarker, MigrationSummary, ReleaseState, SquawkSettings, StatementClass, StatementClassification } from './migrations/checker/index.js';
 
 // ---- releases as data: the release file, read per environment (issue 24) ------------------------------------------
 export { formatRelease, parseRelease, RELEASE_API_VERSION, RELEASE_KIND, type ReleaseEntry, type ReleaseFileProblem, type ReleaseFileState, type ReleaseRecord } from './release/release-file.js';
@@ -130,6 +120,16 @@ export { SchemaValidator, type SchemaValidatorOptions, validateDirectory } from 
 export { type LoadedManifests, loadManifests, ManifestInputError, type ValidateManifestsOptions, type ValidationPolicy, type ValidationResult, validateManifests, VALIDATION_POLICIES } from './validation/validate-manifests.js';
 
 // ---- review: the semantic diff and the rollout plans --------------------------------------------------------------
-export { type Change, type ChangeAspect, COMMENT_BUDGET, DiffInputError, type DiffReport, formatMarkdown, formatText, type MarkdownOptions, type Risk, type RiskFlag, RISK_FLAGS, semanticDiff, type SemanticDiffOptions } from './review/diff/index.js';
+// semanticDiff loads the diff's readers and comparisons on its first call (./lazy-entry-points.ts); the formatters are light.
+export type { Change, ChangeAspect } from './review/diff/index.js';
+export { COMMENT_BUDGET } from './review/diff/format-markdown.js';
+export { DiffInputError } from './review/diff/load.js';
+export type { DiffReport } from './review/diff/index.js';
+export { formatMarkdown } from './review/diff/format-markdown.js';
+export { formatText } from './review/diff/format.js';
+export type { MarkdownOptions, Risk, RiskFlag } from './review/diff/index.js';
+export { RISK_FLAGS } from './review/diff/change.js';
+export { semanticDiff } from './lazy-entry-points.js';
+export type { SemanticDiffOptions } from './review/diff/index.js';
 export { type ReviewObject } from './review/manifests.js';
 export { ROLLOUT_PLAN_FILE, rolloutPlans, type RolloutPlanFile } from './review/diagrams/rollout-plan.js';

@@ -19,11 +19,13 @@
  *   value's prototype chain, and `create` names the factories that make one (for the message).
  *
  * Incremental like scripts/build-schemas.ts: schemas/props.sha256 holds a hash of lib/**.ts, this script, the
- * generator and the versions it depends on; when it matches nothing is rewritten (`--force` regenerates anyway).
+ * generator and the versions it depends on; when it matches nothing is rewritten (`--force` regenerates anyway). Each
+ * file's content hash is remembered by its stat (schemas/props.files.json): an unchanged file is not read again.
  * Run after scripts/build-schemas.ts (which empties schemas/ when it regenerates): by `npm run schemas`, and so by
  * `npm run synth` and `npm run bench`, by `npm run build` and by `npm test` (vitest global setup).
  */
 import { createHash } from 'node:crypto';
+import { ContentHashes } from './content-hashes.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -42,14 +44,14 @@ export interface SignatureParam {
 }
 
 /** The inputs the output depends on: every lib/ source, this script and the generator's version. */
-function inputsDigest(): string {
+function inputsDigest(contents: ContentHashes): string {
   const hash = createHash('sha256');
   const files = (readdirSync(path.join(ROOT, 'lib'), { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
-  for (const file of files) hash.update(`${path.relative(ROOT, file)}\0`).update(readFileSync(file)).update('\0');
-  hash.update(readFileSync(fileURLToPath(import.meta.url))).update(readFileSync(path.join(ROOT, 'scripts/props-schemas/generate.ts')));
+  for (const file of files) hash.update(`${path.relative(ROOT, file)}\0`).update(contents.of(file)).update('\0');
+  for (const script of [fileURLToPath(import.meta.url), path.join(ROOT, 'scripts/props-schemas/generate.ts'), path.join(ROOT, 'scripts/content-hashes.ts')]) hash.update(contents.of(script));
   for (const pkg of ['ts-json-schema-generator', 'typescript', 'cdk8s', 'constructs']) {
     hash.update(`${pkg}@${(JSON.parse(readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version}\0`);
   }
@@ -65,14 +67,19 @@ export async function buildPropsSchemas(options: { force?: boolean; outDir?: str
   const outDir = options.outDir ?? path.join(ROOT, SCHEMAS_FOLDER);
   const file = path.join(outDir, PROPS_SCHEMA_FILE);
   const stampFile = path.join(outDir, PROPS_STAMP_FILE);
-  const digest = inputsDigest();
+  // Each file's content hash, remembered by its stat (scripts/content-hashes.ts): an unchanged lib/ file is not read.
+  const contents = new ContentHashes(path.join(outDir, 'props.files.json'));
+  const digest = inputsDigest(contents);
   let stamp = '';
   try {
     stamp = readFileSync(stampFile, 'utf8').trim();
   } catch {
     // first run
   }
-  if (!options.force && stamp === digest) return { written: false, definitions: 0, signatures: 0, bytes: 0, file };
+  if (!options.force && stamp === digest) {
+    contents.save();
+    return { written: false, definitions: 0, signatures: 0, bytes: 0, file };
+  }
   // The generator (and its TypeScript program) is loaded only when something changed: the up-to-date check stays cheap.
   const { generatePropsSchemas } = await import('./props-schemas/generate.js');
   const schema = generatePropsSchemas(ROOT, ENTRY);
@@ -81,6 +88,7 @@ export async function buildPropsSchemas(options: { force?: boolean; outDir?: str
   // gzip output is byte-identical for identical input (Node writes no timestamp): rebuilds are reproducible.
   writeAtomically(file, gzipSync(text, { level: 9 }));
   writeAtomically(stampFile, `${digest}\n`);
+  contents.save();
   return { written: true, definitions: Object.keys(schema.definitions).length, signatures: Object.keys(schema['x-signatures']).length, bytes: Buffer.byteLength(text), file };
 }
 

@@ -10,10 +10,12 @@
  *                                    paths; CRDs: spec.scope), read synchronously at synth (lib/validation/schema/scopes.ts).
  *
  * Incremental: schemas/inputs.sha256 holds a hash of every input (the CRD files, the two libraries' versions, this
- * script and the loaders it uses); when it matches, nothing is rewritten. `--force` regenerates anyway.
+ * script and the loaders it uses); when it matches, nothing is rewritten. `--force` regenerates anyway. Each file's
+ * content hash is remembered by its stat (schemas/inputs.files.json): an unchanged file is not read again.
  * Run by `npm run schemas`, and so by `npm run build`, `npm run synth`, `npm test` (vitest global setup).
  */
 import { createHash } from 'node:crypto';
+import { ContentHashes } from './content-hashes.js';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -85,10 +87,12 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   } catch (error) {
     throw new Error(`cannot read the pinned CRDs in ${crdsDir}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  for (const file of files) hash.update(`${path.relative(crdsDir, file)}\0`).update(readFileSync(file)).update('\0');
+  // Each file's content hash, remembered by its stat in the output folder (scripts/content-hashes.ts).
+  const contents = new ContentHashes(path.join(outDir, 'inputs.files.json'));
+  for (const file of files) hash.update(`${path.relative(crdsDir, file)}\0`).update(contents.of(file)).update('\0');
   hash.update(`kubernetes-models@${versionOf(modelsDir)} @kubernetes/client-node@${versionOf(clientNodeDir)}\0`);
-  for (const source of ['scripts/build-schemas.ts', 'lib/validation/schema/core.ts', 'lib/validation/schema/crd.ts', 'lib/validation/schema/pinned.ts', 'lib/validation/schema/scopes.ts']) {
-    hash.update(readFileSync(path.join(ROOT, source)));
+  for (const source of ['scripts/build-schemas.ts', 'scripts/content-hashes.ts', 'lib/validation/schema/core.ts', 'lib/validation/schema/crd.ts', 'lib/validation/schema/pinned.ts', 'lib/validation/schema/scopes.ts']) {
+    hash.update(contents.of(path.join(ROOT, source)));
   }
   const digest = hash.digest('hex');
   const stampFile = path.join(outDir, 'inputs.sha256');
@@ -98,7 +102,10 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   } catch {
     // first run
   }
-  if (!options.force && stamp === digest) return { written: false, crds: 0, kinds: 0, outDir };
+  if (!options.force && stamp === digest) {
+    contents.save();
+    return { written: false, crds: 0, kinds: 0, outDir };
+  }
 
   const [{ loadCrds }, { scanCoreCatalogue }, { scanCoreScopes, scopeTable, SCOPES_FILE }] = await Promise.all([import('../lib/validation/schema/crd.js'), import('../lib/validation/schema/core.js'), import('../lib/validation/schema/scopes.js')]);
   const crdVersions = await loadCrds(crdsDir);
@@ -127,18 +134,29 @@ export async function buildSchemas(options: { force?: boolean; crdsDir?: string;
   writeAtomically(path.join(outDir, 'core.json.gz'), gzip(core));
   writeAtomically(path.join(outDir, SCOPES_FILE), `${JSON.stringify(scopes)}\n`);
   writeAtomically(stampFile, `${digest}\n`);
+  contents.save();
   return { written: true, crds: versions.length, kinds: core.kinds.length, outDir };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/**
+ * Brings schemas/ up to date (the pinned CRD and core schemas, then the props schemas), printing what was rewritten;
+ * false (after printing `schemas: <why>`) when it could not. What `npm run schemas` runs, and the preload of
+ * `npm run synth` (scripts/schemas-preload.ts), in the app's own process.
+ */
+export async function ensureSchemas(options: { force?: boolean } = {}): Promise<boolean> {
   try {
-    const result = await buildSchemas({ force: process.argv.includes('--force') });
+    const result = await buildSchemas({ force: options.force });
     if (result.written) console.error(`schemas: ${result.crds} CRD versions, ${result.kinds} core kinds → ${path.relative(ROOT, result.outDir)}/`);
     // The props schemas (schemas/props.json.gz) come after: a rebuild above starts from an empty schemas/ folder.
     const { buildPropsSchemas, reportPropsSchemas } = await import('./build-props-schemas.js');
-    reportPropsSchemas(await buildPropsSchemas({ force: process.argv.includes('--force') }));
+    reportPropsSchemas(await buildPropsSchemas({ force: options.force }));
+    return true;
   } catch (error) {
     console.error(`schemas: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    return false;
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!(await ensureSchemas({ force: process.argv.includes('--force') }))) process.exitCode = 1;
 }

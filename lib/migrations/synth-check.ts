@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { SynthesizedObject } from '../synth/synthesizer.js';
 import { Finding } from '../validation/finding.js';
 import { MigrationInputError } from './checker/errors.js';
-import { lintMigrations } from './checker/lint.js';
 import { ReleaseState } from './checker/release.js';
 import { isMigrationFileName } from './checker/sql-file.js';
 import { readTreeAtRef, releaseStateAtRef, workloadImagesOf } from './checker/release-state.js';
@@ -14,10 +13,7 @@ import { MigrationRunnerKind } from './migration-runner.js';
 import { MigrationRule } from './checker/rules.js';
 import { type SqlEngine } from './verify/engine.js';
 import { VerifyBudget, type VerifyBudgetOptions } from './verify/budget.js';
-import { mergeVerified } from './verify/lint-verified.js';
-import { pgliteFactory, startPglite } from './verify/pglite-engine.js';
-import { type VerifyResult, verifyMigrations } from './verify/verify.js';
-import { cachedVerification, verifyCacheDir } from './verify/cache.js';
+import type { VerifyResult } from './verify/verify.js';
 import type { LintMigrationsResult } from './checker/lint.js';
 
 /** Options of {@link checkMigrations}. */
@@ -53,6 +49,28 @@ export interface CheckMigrationsOptions {
  * Findings carry the Migration's construct path before the file position.
  */
 export async function checkMigrations(app: App, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions = {}): Promise<Finding[]> {
+  return (await verifyAppMigrations(app, options)).findings(objects);
+}
+
+/** The migration checks of a synth, in two steps: see {@link verifyAppMigrations}. */
+export interface MigrationChecks {
+  /**
+   * The findings of every changed Migration, in the order of the app's constructs: its lint (which needs the
+   * synthesized objects: the new release's images) merged with its verification, run before. Warnings go to
+   * `warnings` (default: the `warnings` option).
+   */
+  findings(objects: readonly SynthesizedObject[], warnings?: Finding[]): Promise<Finding[]>;
+}
+
+/**
+ * The first step of {@link checkMigrations}, which needs the constructs only: finds the changed Migrations, reads
+ * their previous release and runs their verification (PGlite), then closes the engine. `runSynth` calls it right
+ * after building the app, before synthesizing: PGlite's WebAssembly heap (about 500 MiB) is gone before the manifests
+ * of the estate exist, so the two are not held at once. The second step, {@link MigrationChecks.findings}, lints
+ * and reports, exactly as {@link checkMigrations} does in one call: a verification's error (the budget, a previous
+ * release that does not apply) is reported or thrown where its Migration's findings are, after its lint.
+ */
+export async function verifyAppMigrations(app: App, options: CheckMigrationsOptions = {}): Promise<MigrationChecks> {
   const migrations = app.node.findAll().filter(Migration.isMigration);
   const ref = options.baseRef ?? 'HEAD';
   // The SQL history of a directory at `ref`, read once per directory: every environment and database of a platform
@@ -65,38 +83,94 @@ export async function checkMigrations(app: App, objects: readonly SynthesizedObj
   };
   const changed = await Promise.all(migrations.map(async (m) => !(await unchangedSinceRef(await committed(m.migrationsDir), m.migrationsDir))));
   const toCheck = migrations.filter((_, i) => changed[i]);
+  // One budget for the synth: every history's files within one run budget (issue 26).
+  const budget = new VerifyBudget(options.verifyBudget);
+  // Nothing changed (the common synth): the linter, the verification and PGlite are not even loaded.
+  if (toCheck.length === 0) return { findings: async () => [] };
+  const [{ lintMigrations }, { mergeVerified }, { pgliteFactory, startPglite }, { verifyMigrations }, { cachedVerification, verifyCacheDir }] = await Promise.all([
+    import('./checker/lint.js'), import('./verify/lint-verified.js'), import('./verify/pglite-engine.js'), import('./verify/verify.js'), import('./verify/cache.js'),
+  ]);
   // Execution is the same for every environment of a history: once per (directory, queries), on one
   // initdb shared by all histories of the synth.
   const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
   const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
   // With the default engine, a history verified before with the same files, code and engine is not run again.
   const cacheDir = options.engine ? undefined : verifyCacheDir();
-  // One budget for the synth: every history's files within one run budget (issue 26).
-  const budget = new VerifyBudget(options.verifyBudget);
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
     if (!verified.has(key)) {
-      verified.set(key, (async () => {
+      const result = (async () => {
         const files = await readMigrationDirectory(m.migrationsDir);
         const inputs = { migrationsDir: m.migrationsDir, files: files.map((f) => ({ name: f.name, text: f.source.text })), previous, compatibilityQueries: m.compatibilityQueries, budget: options.verifyBudget };
         return cachedVerification(cacheDir, inputs, () => verifyMigrations(m.migrationsDir, files, previous, { compatibilityQueries: m.compatibilityQueries, engine, budget }));
-      })());
+      })();
+      // Its error is the Migration's (reported after its lint, in findings()), not an unhandled rejection meanwhile.
+      result.catch(() => undefined);
+      verified.set(key, result);
     }
     return verified.get(key)!;
   };
-  // The lint of a history is a function of its files, the previous release and the new release's images: Migrations
-  // that share all three (every database of a platform without a previous release, say) are linted once.
-  const linted = new Map<string, Promise<LintMigrationsResult>>();
-  const lintOnce = (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => {
-    const key = JSON.stringify([dir, previous ?? null, previous ? images : null]);
-    if (!linted.has(key)) linted.set(key, lintMigrations(dir, { previous, current: { images } }));
-    return linted.get(key)!;
+  // Per Migration, in order: the previous release (git), then its verification, one history at a time (a
+  // PostgreSQL per history at once would only compete for the same cores), each settled before the next starts.
+  // An error reading a previous release stops the preparation; it is thrown by findings() where its Migration's
+  // findings would be, as checkMigrations in one step throws it (after the findings of the Migrations before it).
+  const prepared: { m: Migration; previous: ReleaseState | undefined; verification?: Promise<VerifyResult> }[] = [];
+  let failed: { error: unknown } | undefined;
+  for (const m of toCheck) {
+    let previous: ReleaseState | undefined;
+    try {
+      previous = await previousRelease(m, await committed(m.migrationsDir), options);
+    } catch (error) {
+      failed = { error };
+      break;
+    }
+    const verification = m.verify ? verifyOnce(m, previous) : undefined;
+    await verification?.catch(() => undefined);
+    prepared.push({ m, previous, verification });
+  }
+  return {
+    async findings(objects, warnings = options.warnings) {
+      // The lint of a history is a function of its files, the previous release and the new release's images: Migrations
+      // that share all three (every database of a platform without a previous release, say) are linted once.
+      const linted = new Map<string, Promise<LintMigrationsResult>>();
+      const lintOnce = (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => {
+        const key = JSON.stringify([dir, previous ?? null, previous ? images : null]);
+        if (!linted.has(key)) linted.set(key, lintMigrations(dir, { previous, current: { images } }));
+        return linted.get(key)!;
+      };
+      // The objects of each platform and environment, found once for all the Migrations there.
+      const byPrefix = new Map<string, Record<string, any>[]>();
+      const objectsUnder = (prefix: string) => {
+        if (!byPrefix.has(prefix)) byPrefix.set(prefix, objects.filter((o) => o.path.startsWith(prefix)).map((o) => o.manifest));
+        return byPrefix.get(prefix)!;
+      };
+      const results = [];
+      for (const { m, previous, verification } of prepared) {
+        results.push(await checkOne(m, objectsUnder(`${m.platformName}/${m.environment}/`), { ...options, warnings }, { previous, lint: lintOnce, verification, mergeVerified }));
+      }
+      if (failed) throw failed.error;
+      return results.flat();
+    },
   };
-  const results = [];
-  // One history at a time: a PostgreSQL per history at once would only compete for the same cores.
-  for (const m of toCheck) results.push(await checkOne(m, objects, options, { committed: await committed(m.migrationsDir), lint: lintOnce, verify: m.verify ? verifyOnce : undefined }));
-  return results.flat();
+}
+
+/**
+ * The previous release of a Migration's database: its committed migrations and the images of the committed
+ * manifests. Undefined when there is none to compare with (a new repository, no git, the history unreadable at the
+ * ref): every migration is then new.
+ */
+async function previousRelease(m: Migration, committed: Map<string, string> | undefined, options: CheckMigrationsOptions): Promise<ReleaseState | undefined> {
+  // The history unreadable at the ref: releaseStateAtRef would fail on it first, with the same error (no git run).
+  if (committed === undefined) return undefined;
+  try {
+    const manifestsDir = join(options.outdir ?? 'dist', m.platformName, m.environment);
+    // Before the first synth of an environment there are no committed manifests: no images to compare.
+    return await releaseStateAtRef(options.baseRef ?? 'HEAD', { migrationsDir: m.migrationsDir, manifestsDir: existsSync(manifestsDir) ? manifestsDir : undefined, workloads: m.usedBy.map((w) => w.name) });
+  } catch (error) {
+    if (!(error instanceof MigrationInputError)) throw error;
+    return undefined;
+  }
 }
 
 /** The migration files of `dir` committed at `ref`, or undefined when they cannot be read there (not in git, no such ref). */
@@ -126,32 +200,23 @@ async function unchangedSinceRef(committed: Map<string, string> | undefined, dir
   }
 }
 
-/** What {@link checkOne} shares across the Migrations of a synth. */
+/** What {@link checkOne} is given for one Migration. */
 interface Shared {
-  /** The migration files committed at the base ref; undefined: not readable there. */
-  readonly committed: Map<string, string> | undefined;
+  /** The previous release (see previousRelease). */
+  readonly previous: ReleaseState | undefined;
   readonly lint: (dir: string, previous: ReleaseState | undefined, images: Record<string, string>) => Promise<LintMigrationsResult>;
-  readonly verify?: (m: Migration, previous: ReleaseState | undefined) => Promise<VerifyResult>;
+  /** The Migration's verification, run before (verifyAppMigrations); none without `verify`. */
+  readonly verification?: Promise<VerifyResult>;
+  readonly mergeVerified: typeof import('./verify/lint-verified.js').mergeVerified;
 }
 
-async function checkOne(m: Migration, objects: readonly SynthesizedObject[], options: CheckMigrationsOptions, shared: Shared): Promise<Finding[]> {
+async function checkOne(m: Migration, current: readonly Record<string, any>[], options: CheckMigrationsOptions, shared: Shared): Promise<Finding[]> {
   const names = m.usedBy.map((w) => w.name);
-  const prefix = `${m.platformName}/${m.environment}/`;
-  const current = objects.filter((o) => o.path.startsWith(prefix)).map((o) => o.manifest);
-  let previous: ReleaseState | undefined;
-  try {
-    const manifestsDir = join(options.outdir ?? 'dist', m.platformName, m.environment);
-    // Before the first synth of an environment there are no committed manifests: no images to compare.
-    // The history unreadable at the ref: releaseStateAtRef would fail on it first, with the same error (no git run).
-    previous = shared.committed === undefined ? undefined : await releaseStateAtRef(options.baseRef ?? 'HEAD', { migrationsDir: m.migrationsDir, manifestsDir: existsSync(manifestsDir) ? manifestsDir : undefined, workloads: names });
-  } catch (error) {
-    // No previous release to compare with (a new repository, or no git): every migration is new.
-    if (!(error instanceof MigrationInputError)) throw error;
-  }
+  const previous = shared.previous;
   try {
     const images = workloadImagesOf(current, names);
     const linted = await shared.lint(m.migrationsDir, previous, images);
-    const result = shared.verify ? mergeVerified(linted, await shared.verify(m, previous), previous, images) : linted;
+    const result = shared.verification ? shared.mergeVerified(linted, await shared.verification, previous, images) : linted;
     const at = (f: Finding) => ({ ...f, location: `${m.node.path}: ${f.location}` });
     if (m.runner.kind === MigrationRunnerKind.COMMAND) {
       const { errors, warnings } = commandRunnerFindings(result.findings, result.migrations.filter((s) => s.isNew && s.contract).map((s) => s.name), m);

@@ -2,11 +2,7 @@ import { App } from 'cdk8s';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
-import { loadSqlParser } from '../migrations/runner/delivered-files.js';
-import { checkMigrations } from '../migrations/synth-check.js';
-import { writeCdk8sOutput } from '../plugin/cdk8s-output.js';
-import { rolloutPlans } from '../review/diagrams/rollout-plan.js';
-import { SchemaValidator } from '../validation/schema-validator.js';
+import type { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
 import { collectProblems, groupAcrossEnvironments } from '../core/problems.js';
 import { type Finding, formatFinding } from '../validation/finding.js';
@@ -14,6 +10,9 @@ import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
 import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 import { identity, manifestHash, OutputIndex, rendererFingerprint } from './output-index.js';
+
+// Loaded when a synth needs them, not with the library: the upstream schemas (only for objects whose file changes),
+// the migration checks (only for an app with Migrations), the rollout plans and cdk8s-cli's output.
 
 /** Options of {@link runSynth}. */
 export interface RunSynthOptions {
@@ -55,10 +54,15 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
     const phase = phaseTimer();
     recoverOutput(outdir);
+    const migrationChecks = import('../migrations/synth-check.js');
     // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
-    await loadSqlParser();
+    await (await import('../migrations/runner/delivered-files.js')).loadSqlParser();
     const app = build();
     phase('build');
+    // The migrations' verification needs the constructs only: it runs now, before the estate's manifests exist, so
+    // PGlite's heap (about 500 MiB) and theirs are not held at once. Its findings are reported below, in their place.
+    const migrations = await (await migrationChecks).verifyAppMigrations(app, { outdir });
+    phase('migrations: verify');
     // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
     // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
     const { objects, findings, warnings } = synthesizeWithFindings(app);
@@ -72,16 +76,17 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     const all: Finding[] = [...findings];
     const warned: Finding[] = [...warnings];
     if (toCheck.length > 0) {
-      const validator = options.validator ?? (await SchemaValidator.load({ crdsDir: options.crds }));
+      const validator = options.validator ?? (await (await import('../validation/schema-validator.js')).SchemaValidator.load({ crdsDir: options.crds }));
       // One severity per rule everywhere: what `validate` and the plugin call a warning (a kind of an API group no
       // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
       for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
     }
     phase('schemas');
-    all.push(...(await checkMigrations(app, objects, { outdir, warnings: warned })));
+    all.push(...(await migrations.findings(objects, warned)));
     phase('migrations');
     if (all.length > 0) throw new SynthError(all);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
+    const { rolloutPlans } = await import('../review/diagrams/rollout-plan.js');
     writeAtomically(objects, outdir, rolloutPlans(objects), {
       text: (o) => texts.get(o) ?? toYaml(o.manifest),
       // Linked only if the file is still the one found unchanged (the lock is held now; it was not when checked).
@@ -95,7 +100,7 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     phase('write');
     for (const f of groupAcrossEnvironments(warned)) console.error(`warning: ${formatFinding(f)}`);
     const scratch = process.env.CDK8S_OUTDIR;
-    if (scratch) writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
+    if (scratch) (await import('../plugin/cdk8s-output.js')).writeCdk8sOutput(objects, scratch, { constructMetadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' });
     console.log(`synthesized ${objects.length} objects into ${outdir}/`);
   } catch (caught) {
     const idFinding = constructIdFinding(caught);
@@ -167,13 +172,14 @@ function sameIdentity(a: ReturnType<typeof identity>, b: ReturnType<typeof ident
   return a !== undefined && b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 }
 
-/** Prints the time of each phase of a synth to stderr when CDK8S_DELIVERY_TIMINGS is set (profiling, the bench). */
+/** Prints the time and memory of each phase of a synth to stderr when CDK8S_DELIVERY_TIMINGS is set (profiling, the bench). */
 function phaseTimer(): (name: string) => void {
   if (!process.env.CDK8S_DELIVERY_TIMINGS) return () => undefined;
   let last = performance.now();
   return (name) => {
     const now = performance.now();
-    console.error(`timing: ${name} ${Math.round(now - last)} ms`);
+    // RSS now and the process's peak so far (maxRSS), in MiB: which phase holds the memory.
+    console.error(`timing: ${name} ${Math.round(now - last)} ms (RSS ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MiB, peak ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`);
     last = now;
   };
 }
