@@ -31,7 +31,8 @@ export function starterFiles(s: StarterSettings): ReadonlyMap<string, string> {
       engines: { node: '^20.19.0 || ^22.12.0 || ^24.0.0' }, // the lines cdk8s-delivery is tested on (its own engines)
       scripts: {
         // The preload turns a TypeScript syntax error into one block with file:line (tsx prints esbuild's stack).
-        synth: 'tsx --import cdk8s-delivery/app-errors apps/main.ts',
+        // One node process with tsx's loader (the tsx CLI starts two).
+        synth: 'node --import tsx --import cdk8s-delivery/app-errors apps/main.ts',
         // `cdk8s synth` runs the app and then the validation plugin (cdk8s.yaml); cdk8s-cli's upgrade check needs
         // the internet and prints a stack trace without it.
         check: 'CDK8S_CHECK_UPGRADE=false cdk8s synth',
@@ -61,7 +62,7 @@ export function starterFiles(s: StarterSettings): ReadonlyMap<string, string> {
 # (.cdk8s.out/, git-ignored) where the app leaves the combined manifests the validation plugin below reads;
 # no combined *.k8s.yaml file ever lands in dist/.
 language: typescript
-app: npx tsx --import cdk8s-delivery/app-errors apps/main.ts
+app: node --import tsx --import cdk8s-delivery/app-errors apps/main.ts
 output: .cdk8s.out
 validations:
   - package: ./node_modules/cdk8s-delivery/build/cjs/plugin.cjs
