@@ -159,7 +159,13 @@ function compiler(): Ajv {
   return ajv;
 }
 
+const validatorOfParam = new WeakMap<PropsSignatureParam, ValidateFunction>();
+
 function validator(param: PropsSignatureParam): ValidateFunction {
+  // Every construct of a class checks the same parameter object (the props file is loaded once): its validator is
+  // looked up by that object, without serializing its schema again.
+  const known = validatorOfParam.get(param);
+  if (known) return known;
   // The parameter's schema refers to the file's definitions: `#/definitions/X` → `<file id>#/definitions/X`. Keyed by
   // that text: the factories of one options type (Probe.httpGet, Probe.exec…) share one validator.
   const text = JSON.stringify(param.schema).replace(/"#\/definitions\//g, `"${propsSchemas().$id}#/definitions/`);
@@ -169,6 +175,7 @@ function validator(param: PropsSignatureParam): ValidateFunction {
     validate = compiler().compile(schema);
     validators.set(text, validate);
   }
+  validatorOfParam.set(param, validate);
   return validate;
 }
 
