@@ -164,16 +164,16 @@ export class EnvironmentNetwork extends Construct {
   }
 
   /** The connections of the environment: client → server, with the ports of the server. */
-  private edges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
+  private edges(): Edge[] {
     this.edgeCache ??= this.computeEdges();
     return this.edgeCache;
   }
 
-  private computeEdges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
-    const out: { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] = [];
+  private computeEdges(): Edge[] {
+    const out: Edge[] = [];
     const all = [...this.endpoints.values()];
     // The edge of each (from, to) pair, found by pair rather than by a scan of the edges so far.
-    const byPair = new Map<NetworkEndpoint, Map<NetworkEndpoint, { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }>>();
+    const byPair = new Map<NetworkEndpoint, Map<NetworkEndpoint, Edge>>();
     const add = (from: NetworkEndpoint, to: NetworkEndpoint, ports?: readonly number[]) => {
       if (from === to) return;
       let fromEdges = byPair.get(from);
