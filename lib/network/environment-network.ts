@@ -79,7 +79,8 @@ export class EnvironmentNetwork extends Construct {
   private readonly endpoints = new Map<IConstruct, NetworkEndpoint>();
   private readonly controllerNamespaces = new Map<NetworkController, string>();
   /** The connections, computed once at synth (every policy reads them); a registration clears them. */
-  private edgeCache?: { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[];
+  private edgeCache?: Edge[];
+  private edgeIndex?: { readonly to: Map<NetworkEndpoint, Edge[]>; readonly from: Map<NetworkEndpoint, Edge[]> };
 
   /**
    * @param chart the environment's chart: constructs below it find this network
@@ -138,6 +139,7 @@ export class EnvironmentNetwork extends Construct {
     const taken = [...this.endpoints.values()].some((e) => e.name === full.name);
     this.endpoints.set(full.construct, full);
     this.edgeCache = undefined;
+    this.edgeIndex = undefined;
     if (this.enabled && !taken) this.policy(full.name, Lazy.any({ produce: () => this.specOf(full) }), full.construct.node.id);
     return full;
   }
@@ -162,24 +164,32 @@ export class EnvironmentNetwork extends Construct {
   }
 
   /** The connections of the environment: client → server, with the ports of the server. */
-  private edges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
+  private edges(): Edge[] {
     this.edgeCache ??= this.computeEdges();
     return this.edgeCache;
   }
 
-  private computeEdges(): { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] {
-    const out: { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined }[] = [];
+  private computeEdges(): Edge[] {
+    const out: Edge[] = [];
     const all = [...this.endpoints.values()];
+    // The edge of each (from, to) pair, found by pair rather than by a scan of the edges so far.
+    const byPair = new Map<NetworkEndpoint, Map<NetworkEndpoint, Edge>>();
     const add = (from: NetworkEndpoint, to: NetworkEndpoint, ports?: readonly number[]) => {
       if (from === to) return;
-      const existing = out.find((e) => e.from === from && e.to === to);
+      let fromEdges = byPair.get(from);
+      if (!fromEdges) byPair.set(from, (fromEdges = new Map()));
+      const existing = fromEdges.get(to);
       const wanted = ports ? [...ports] : to.clientPorts.length > 0 ? [...to.clientPorts] : undefined;
-      if (!existing) out.push({ from, to, ports: wanted });
-      else if (existing.ports && wanted) existing.ports = [...new Set([...existing.ports, ...wanted])];
+      if (!existing) {
+        const edge = { from, to, ports: wanted };
+        out.push(edge);
+        fromEdges.set(to, edge);
+      } else if (existing.ports && wanted) existing.ports = [...new Set([...existing.ports, ...wanted])];
       else existing.ports = undefined;
     };
     // Only services with credentials or host names can be derived targets (data services): n × d, not n².
-    const derivable = all.filter((e) => e.credentials.length > 0 || e.serviceNames.length > 0 || all.some((x) => x.connectsTo.includes(e.construct)));
+    const connectedTo = new Set(all.flatMap((x) => x.connectsTo));
+    const derivable = all.filter((e) => e.credentials.length > 0 || e.serviceNames.length > 0 || connectedTo.has(e.construct));
     for (const from of all) {
       for (const to of derivable) {
         if (from === to) continue;
@@ -199,8 +209,26 @@ export class EnvironmentNetwork extends Construct {
     return out;
   }
 
+  /** The edges of the environment by server and by client, in the order of {@link edges}. */
+  private edgesByEndpoint(): { readonly to: Map<NetworkEndpoint, Edge[]>; readonly from: Map<NetworkEndpoint, Edge[]> } {
+    if (this.edgeIndex) return this.edgeIndex;
+    const to = new Map<NetworkEndpoint, Edge[]>();
+    const from = new Map<NetworkEndpoint, Edge[]>();
+    const push = (m: Map<NetworkEndpoint, Edge[]>, k: NetworkEndpoint, edge: Edge) => {
+      const list = m.get(k);
+      if (list) list.push(edge);
+      else m.set(k, [edge]);
+    };
+    for (const edge of this.edges()) {
+      push(to, edge.to, edge);
+      push(from, edge.from, edge);
+    }
+    this.edgeIndex = { to, from };
+    return this.edgeIndex;
+  }
+
   private specOf(e: NetworkEndpoint): Record<string, unknown> {
-    const edges = this.edges();
+    const edges = this.edgesByEndpoint();
     const ns = (name: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } } });
     const pods = (labels: Readonly<Record<string, string>>) => ({ podSelector: { matchLabels: { ...labels } } });
     const options = this.policies.props;
@@ -210,8 +238,8 @@ export class EnvironmentNetwork extends Construct {
       ingress.push({ from: [pods(e.podLabels)] });
       egress.push({ to: [pods(e.podLabels)] });
     }
-    for (const edge of edges.filter((x) => x.to === e)) ingress.push(withPorts({ from: [pods(edge.from.podLabels)] }, edge.ports));
-    for (const edge of edges.filter((x) => x.from === e)) egress.push(withPorts({ to: [pods(edge.to.podLabels)] }, edge.ports));
+    for (const edge of edges.to.get(e) ?? []) ingress.push(withPorts({ from: [pods(edge.from.podLabels)] }, edge.ports));
+    for (const edge of edges.from.get(e) ?? []) egress.push(withPorts({ to: [pods(edge.to.podLabels)] }, edge.ports));
     if (e.ingressNamespaces.length > 0 && e.clientPorts.length > 0) {
       const namespaces = options.ingressControllerNamespaces ?? e.ingressNamespaces;
       ingress.push(withPorts({ from: [...new Set(namespaces)].sort().map(ns) }, e.clientPorts));
@@ -253,6 +281,18 @@ function withPorts(rule: Record<string, unknown>, ports: readonly PolicyPort[] |
 
 /** True when `value` names the Service `service` of `namespace` by its DNS name (`service.namespace[.svc[.cluster.local]]`). */
 export function mentionsService(value: string, service: string, namespace: string): boolean {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  return new RegExp(`(^|[^-a-z0-9.])${escape(service)}\\.${escape(namespace)}(\\.svc(\\.[-a-z0-9.]+)?)?($|[^-a-z0-9.])`).test(value);
+  const key = `${service}\n${namespace}`;
+  let pattern = SERVICE_PATTERNS.get(key);
+  if (!pattern) {
+    // Compiled once per Service and namespace: every workload's environment values are tested against it.
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    pattern = new RegExp(`(^|[^-a-z0-9.])${escape(service)}\\.${escape(namespace)}(\\.svc(\\.[-a-z0-9.]+)?)?($|[^-a-z0-9.])`);
+    SERVICE_PATTERNS.set(key, pattern);
+  }
+  return pattern.test(value);
 }
+
+const SERVICE_PATTERNS = new Map<string, RegExp>();
+
+/** A connection of the environment: client → server, with the ports of the server (undefined: every port). */
+type Edge = { from: NetworkEndpoint; to: NetworkEndpoint; ports: PolicyPort[] | undefined };

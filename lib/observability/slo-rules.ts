@@ -117,25 +117,31 @@ export class SloIndicator {
     return `${metric}{${[...parts, ...extra].join(', ')}}`;
   }
 
+  // The selectors, built once per indicator: every recording rule and alert of the service's two SLOs repeats them.
+  private totalSelector?: string;
+  private errorsSelector?: string;
+  private bucketsSelector?: string;
+  private fastEnoughSelector?: string;
+
   /** Counter of every request. */
   public get total(): string {
-    return this.selector(`${this.slo.prometheus.requestDurationHistogram}_count`);
+    return (this.totalSelector ??= this.selector(`${this.slo.prometheus.requestDurationHistogram}_count`));
   }
 
   /** Counter of the error answers (the availability SLO's bad events). */
   public get errors(): string {
     const p = this.slo.prometheus;
-    return this.selector(`${p.requestDurationHistogram}_count`, [`${p.statusCodeLabel}=~"${p.errorStatusRegex}"`]);
+    return (this.errorsSelector ??= this.selector(`${p.requestDurationHistogram}_count`, [`${p.statusCodeLabel}=~"${p.errorStatusRegex}"`]));
   }
 
   /** The histogram's buckets (every `le`). */
   public get buckets(): string {
-    return this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`);
+    return (this.bucketsSelector ??= this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`));
   }
 
   /** Counter of the requests at most as slow as the latency objective: the histogram bucket at the objective. */
   public get fastEnough(): string {
-    return this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`, [`le=~"${leRegex(this.slo.latencyP99Seconds)}"`]);
+    return (this.fastEnoughSelector ??= this.selector(`${this.slo.prometheus.requestDurationHistogram}_bucket`, [`le=~"${leRegex(this.slo.latencyP99Seconds)}"`]));
   }
 
   /** Bad events per second over a window. A missing error series is no error. */

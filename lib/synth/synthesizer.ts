@@ -74,7 +74,8 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
     const stem = fileStemOf(c);
-    const place = placeOf(c);
+    const ancestors = c.node.scopes;
+    const place = placeOf(ancestors);
     if (place.chart) {
       const target = place.chart.platform.gitops;
       completeManifest(manifest, { namespace: place.chart.targetNamespace, platform: place.chart.platform.name, scopes, syncWaves: target?.kind !== 'flux' });
@@ -89,7 +90,7 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     }
     const natural = `${place.folder}/${stem ? `${stem}.yaml` : fileName(manifest)}`;
     // The GitOps target may move its own objects (Argo CD Applications) out of the unit folders.
-    const relocated = platformOf(c)?.gitops?.relocate?.(natural, manifest);
+    const relocated = platformOf(ancestors)?.gitops?.relocate?.(natural, manifest);
     const path = relocated ?? natural;
     const clash = byPath.get(path);
     if (clash !== undefined) {
@@ -98,7 +99,7 @@ export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}
     }
     byPath.set(path, c.node.path);
     // Two folders may not emit the same object: the second apply would silently overwrite the first.
-    const identity = `${path.split('/').slice(0, 2).join('/')}|${groupOf(manifest.apiVersion)}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
+    const identity = `${environmentOf(path)}|${groupOf(manifest.apiVersion)}|${manifest.kind}|${manifest.metadata?.namespace ?? ''}|${manifest.metadata?.name}`;
     const owner = byIdentity.get(identity);
     if (owner !== undefined) {
       duplicates.push({ location: c.node.path, field: 'metadata.name', value: manifest.metadata?.name, rule: 'synth/duplicate-object', message: `names the same ${manifest.kind} as ${owner} in the same namespace; one would overwrite the other`, fix: 'rename one of the two workloads or objects' });
@@ -179,9 +180,15 @@ function checkTrees(app: App, objects: readonly SynthesizedObject[], scopes: Res
 
 const groupOf = (apiVersion: unknown) => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
-/** The Platform an object belongs to, if any. */
-function platformOf(c: IConstruct): Platform | undefined {
-  const scopes = c.node.scopes;
+/** `<platform>/<environment>` of an output path. */
+function environmentOf(path: string): string {
+  const first = path.indexOf('/');
+  const second = first < 0 ? -1 : path.indexOf('/', first + 1);
+  return second < 0 ? path : path.slice(0, second);
+}
+
+/** The Platform an object belongs to, if any, from its scopes (root first, the object last). */
+function platformOf(scopes: readonly IConstruct[]): Platform | undefined {
   for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i] instanceof Platform) return scopes[i] as Platform;
   return undefined;
 }
@@ -191,8 +198,7 @@ function platformOf(c: IConstruct): Platform | undefined {
  * object of an environment below no folder — a plain cdk8s object created directly in the environment — gets a
  * unit of its own, named after its top-level construct id, in the app stage.
  */
-function placeOf(c: IConstruct): { folder: string; stage: DeliveryStage; chart?: EnvironmentChart } {
-  const scopes = c.node.scopes;
+function placeOf(scopes: readonly IConstruct[]): { folder: string; stage: DeliveryStage; chart?: EnvironmentChart } {
   let chart: EnvironmentChart | undefined;
   let chartIndex = -1;
   let info: OutputFolder | undefined;

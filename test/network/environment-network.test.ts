@@ -88,6 +88,11 @@ describe('NetworkPolicies.isolated (the default)', () => {
     expect(mentionsService('nats-headless.acme-prod.svc:8222', 'nats', NS)).toBe(false);
     expect(mentionsService('nats', 'nats', NS)).toBe(false);
     expect(mentionsService('nats.other-ns.svc', 'nats', NS)).toBe(false);
+    // The pattern is compiled once per Service and namespace: the same Service in another namespace is another pattern.
+    expect(mentionsService('nats.other-ns.svc', 'nats', 'other-ns')).toBe(true);
+    expect(mentionsService('nats.acme-prod.svc', 'nats', 'other-ns')).toBe(false);
+    expect(mentionsService('nats.acme-prod.svc', 'nats', NS)).toBe(true);
+    expect(mentionsService('postgres.acme-prod.svc', 'nats', NS)).toBe(false);
   });
 
   it('allowTo / allowFrom with NetworkPeer.of open both ends, on the server\'s container port unless ports are given', () => {

@@ -159,7 +159,13 @@ function compiler(): Ajv {
   return ajv;
 }
 
+const validatorOfParam = new WeakMap<PropsSignatureParam, ValidateFunction>();
+
 function validator(param: PropsSignatureParam): ValidateFunction {
+  // Every construct of a class checks the same parameter object (the props file is loaded once): its validator is
+  // looked up by that object, without serializing its schema again.
+  const known = validatorOfParam.get(param);
+  if (known) return known;
   // The parameter's schema refers to the file's definitions: `#/definitions/X` → `<file id>#/definitions/X`. Keyed by
   // that text: the factories of one options type (Probe.httpGet, Probe.exec…) share one validator.
   const text = JSON.stringify(param.schema).replace(/"#\/definitions\//g, `"${propsSchemas().$id}#/definitions/`);
@@ -169,6 +175,7 @@ function validator(param: PropsSignatureParam): ValidateFunction {
     validate = compiler().compile(schema);
     validators.set(text, validate);
   }
+  validatorOfParam.set(param, validate);
   return validate;
 }
 
@@ -204,7 +211,7 @@ function isPlain(value: unknown): value is Record<string, unknown> {
  * undefined }` for an optional prop); class instances are kept as they are.
  */
 function withoutUndefined(value: unknown, depth = 0): unknown {
-  if (depth > 64) return value;
+  if (depth > 64 || !hasUndefinedKey(value, depth)) return value; // nothing to drop: the value itself, not a copy
   if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, depth + 1));
   if (!isPlain(value)) return value;
   const out: Record<string, unknown> = {};
@@ -212,12 +219,36 @@ function withoutUndefined(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** Whether a plain object within `value` (as {@link withoutUndefined} walks it) has a key whose value is undefined. */
+function hasUndefinedKey(value: unknown, depth: number): boolean {
+  if (depth > 64) return false;
+  if (Array.isArray(value)) return value.some((v) => hasUndefinedKey(v, depth + 1));
+  if (!isPlain(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = value[key];
+    if (v === undefined || hasUndefinedKey(v, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** The class instances inside plain data, with where they are. */
 function classValues(data: unknown, segments: PathSegment[] = [], out: { segments: PathSegment[]; value: object }[] = []): { segments: PathSegment[]; value: object }[] {
   if (segments.length > 64) return out;
-  if (Array.isArray(data)) data.forEach((v, i) => classValues(v, [...segments, i], out));
-  else if (isPlain(data)) for (const [k, v] of Object.entries(data)) classValues(v, [...segments, k], out);
-  else if (typeof data === 'object' && data !== null) out.push({ segments, value: data });
+  // One path, extended and shortened along the walk; copied for each class instance found.
+  if (Array.isArray(data)) {
+    data.forEach((v, i) => {
+      segments.push(i);
+      classValues(v, segments, out);
+      segments.pop();
+    });
+  } else if (isPlain(data)) {
+    for (const [k, v] of Object.entries(data)) {
+      segments.push(k);
+      classValues(v, segments, out);
+      segments.pop();
+    }
+  } else if (typeof data === 'object' && data !== null) out.push({ segments: [...segments], value: data });
   return out;
 }
 
