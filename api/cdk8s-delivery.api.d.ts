@@ -423,6 +423,7 @@ export declare class EnvironmentNetwork extends Construct {
     private readonly endpoints;
     private readonly controllerNamespaces;
     private edgeCache?;
+    private edgeIndex?;
     constructor(chart: IConstruct, folder: Construct, namespace: string, partOf: string, policies: NetworkPolicies);
     get enabled(): boolean;
     setControllerNamespace(controller: NetworkController, namespace: string): void;
@@ -431,6 +432,7 @@ export declare class EnvironmentNetwork extends Construct {
     private policy;
     private edges;
     private computeEdges;
+    private edgesByEndpoint;
     private specOf;
     private controllerNamespace;
     private peerSelector;
