@@ -4,7 +4,8 @@
  *
  *   npx tsx bench/profile-summary.ts PROFILE.cpuprofile [--top 25] [--focus toYaml,synthesize] [--within synthesize]
  *
- * `--within NAME` keeps only the samples taken under a function of that name.
+ * `--within NAME` keeps only the samples taken under a function of that name. `--inclusive` prints the inclusive time
+ * of every function (each sample counted once per function name on its stack), not only of the `--focus` ones.
  */
 import { readFileSync } from 'node:fs';
 
@@ -21,6 +22,7 @@ const opt = (name: string) => { const i = process.argv.indexOf(`--${name}`); ret
 const top = Number(opt('top') ?? 25);
 const focus = (opt('focus') ?? '').split(',').filter(Boolean);
 const within = opt('within');
+const allInclusive = process.argv.includes('--inclusive');
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -50,7 +52,7 @@ for (const [id, ms] of self) {
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const name = byId.get(cur)!.callFrame.functionName;
-    if (focus.includes(name) && !seen.has(name)) { seen.add(name); add(inclusive, name, ms); }
+    if ((allInclusive || focus.includes(name)) && !seen.has(name)) { seen.add(name); add(inclusive, name, ms); }
   }
 }
 const print = (title: string, m: Map<string, number>) => {
@@ -60,4 +62,4 @@ const print = (title: string, m: Map<string, number>) => {
 console.log(`total sampled: ${total.toFixed(0)} ms`);
 print('self time by function', fnSelf);
 print('self time by file', fileSelf);
-if (focus.length) print('inclusive time', inclusive);
+if (focus.length || allInclusive) print('inclusive time', inclusive);

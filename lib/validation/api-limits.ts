@@ -56,11 +56,48 @@ export function checkApiServerLimits(m: Manifest): Finding[] {
         'split it into several Secrets');
     }
   }
-  // One serialization per object: linear, and small next to the schema check.
-  const size = Buffer.byteLength(JSON.stringify(object) ?? '', 'utf8');
+  // The exact size (one serialization) only for an object that may be over: most are far below, which a walk
+  // summing string lengths shows without building the JSON text.
+  const size = jsonBytesBound(object, 0) > API_LIMITS.OBJECT_BYTES ? Buffer.byteLength(JSON.stringify(object) ?? '', 'utf8') : 0;
   if (size > API_LIMITS.OBJECT_BYTES) {
     sink.add('(object)', `${size} bytes`, 'api/object-too-large', `the object is ${kib(size)} as JSON; etcd stores at most ${kib(API_LIMITS.OBJECT_BYTES)} per object (its default request limit), so the API server's write fails even though the request is under 3 MiB`,
       'move large values (environment variables, embedded files, annotations) into separate ConfigMaps or Secrets mounted as volumes, or ship them in the image');
   }
   return sink.findings;
 }
+
+/**
+ * An upper bound of the UTF-8 length of `JSON.stringify(value)`, from one walk that reads string lengths and builds
+ * nothing: a UTF-16 code unit takes at most 6 bytes in JSON (`\u001f`, a lone surrogate), a number at most 25
+ * characters, `false` 5, and every member at most its key, a colon and a comma. Infinity where the walk cannot
+ * tell (a `toJSON` method, a bigint, a nesting deeper than {@link MAX_WALK_DEPTH}, which may be a cycle): the
+ * caller then serializes, as it did for every object before.
+ */
+export function jsonBytesBound(value: unknown, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return 6 * value.length + 2;
+    case 'number':
+      return 25;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      if (depth > MAX_WALK_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return Infinity;
+      let total = 2;
+      if (Array.isArray(value)) {
+        for (const item of value) total += jsonBytesBound(item, depth + 1) + 1;
+        return total;
+      }
+      for (const key in value) total += 6 * key.length + 4 + jsonBytesBound((value as Record<string, unknown>)[key], depth + 1);
+      return total;
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return 4; // left out of an object, `null` in an array
+    default:
+      return Infinity; // bigint: JSON.stringify throws, as it did before
+  }
+}
+const MAX_WALK_DEPTH = 200;
