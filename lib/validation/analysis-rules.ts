@@ -109,7 +109,7 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
   for (const key of ['successCondition', 'failureCondition'] as const) {
     const condition = metric[key];
     if (typeof condition !== 'string' || condition === '') continue;
-    const error = conditionSyntaxError(condition);
+    const error = cachedConditionSyntaxError(condition);
     if (error) {
       sink.add(
         `${path}.${key}`,
@@ -152,6 +152,21 @@ function cachedPromqlSyntaxError(query: string): string | undefined {
 }
 const PROMQL_CACHE_LIMIT = 50_000;
 const promqlErrors = new Map<string, string>();
+
+/**
+ * {@link conditionSyntaxError}, memoized by condition text like {@link cachedPromqlSyntaxError}: a pure function of
+ * the text, and a platform's templates share a handful of conditions (`len(result) > 0 && result[0] >= 0.99`), each
+ * compiled once per template and again per Rollout step before.
+ */
+function cachedConditionSyntaxError(condition: string): string | undefined {
+  const cached = conditionErrors.get(condition);
+  if (cached !== undefined) return cached === '' ? undefined : cached;
+  if (conditionErrors.size >= PROMQL_CACHE_LIMIT) conditionErrors.clear();
+  const error = conditionSyntaxError(condition);
+  conditionErrors.set(condition, error ?? '');
+  return error;
+}
+const conditionErrors = new Map<string, string>();
 
 function declaredArgs(raw: unknown, sink: FindingSink): Map<string, DeclaredArg> {
   const args = new Map<string, DeclaredArg>();
@@ -279,12 +294,13 @@ function checkMetric(metric: Record<string, any>, path: string, args: Map<string
  * anything else fails with "failed to resolve {{tag}}".
  */
 function checkPlaceholders(metric: unknown, path: string, args: Map<string, DeclaredArg>, sink: FindingSink): void {
-  walkStrings(metric, path, (text, field) => {
+  walkStrings(metric, [path], (text, field) => {
+    if (!text.includes('{{')) return;
     for (const tag of placeholderTags(text)) {
       const name = argName(tag);
       if (name !== undefined && args.has(name)) continue;
       sink.add(
-        field,
+        field(),
         `{{${tag}}}`,
         'analysis/undeclared-arg',
         name === undefined
@@ -388,9 +404,23 @@ function resolveIntOrString(value: unknown, args: Map<string, DeclaredArg>): num
   return resolved === null ? null : intOrStringValue(resolved);
 }
 
-/** Calls `visit` for every string inside `value`, with its field path. */
-function walkStrings(value: unknown, path: string, visit: (text: string, field: string) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((item, index) => walkStrings(item, `${path}[${index}]`, visit));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walkStrings(item, `${path}.${key}`, visit);
+/**
+ * Calls `visit` for every string inside `value`, with its field path (`path` holds its parts, which the walk pushes
+ * and pops: the path text is built only for the strings a finding is about).
+ */
+function walkStrings(value: unknown, path: string[], visit: (text: string, field: () => string) => void): void {
+  if (typeof value === 'string') visit(value, () => path.join(''));
+  else if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      path.push(`[${index}]`);
+      walkStrings(item, path, visit);
+      path.pop();
+    });
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      path.push(`.${key}`);
+      walkStrings(item, path, visit);
+      path.pop();
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { ANALYSIS_WARNING_RULES } from './analysis-rules.js';
+import { ANALYSIS_WARNING_RULES, checkAnalysisTemplate } from './analysis-rules.js';
 import { type Finding } from './finding.js';
 import { FindingSink, type Manifest, isKind, isRecord, nameOf, namespaceOf } from './manifest.js';
 import { type ManifestIndex, type RolloutContext, byName } from './rollouts/context.js';
@@ -25,12 +25,32 @@ import { checkAnalyses } from './rollouts/analysis-reference-rules.js';
 export const WARNING_RULES: ReadonlySet<string> = new Set(['rollout/indefinite-pause', ...ANALYSIS_WARNING_RULES]);
 
 
+/** Options of {@link checkRollouts}. */
+export interface RolloutCheckOptions {
+  /**
+   * The findings of `checkAnalysisTemplate` for a template of the set, when the caller has them already
+   * (`validateManifests` checks every template on its own first).
+   * @default computed here, once per template
+   */
+  readonly templateFindings?: (template: Manifest) => readonly Finding[];
+}
+
+/** `check` computed once per template of one call. */
+function memoized(check: (template: Manifest) => Finding[]): (template: Manifest) => readonly Finding[] {
+  const done = new Map<Manifest, Finding[]>();
+  return (template) => {
+    let findings = done.get(template);
+    if (findings === undefined) done.set(template, (findings = check(template)));
+    return findings;
+  };
+}
+
 /**
  * Checks every `argoproj.io` Rollout in `manifests`, using the other objects of the set (Services,
  * AnalysisTemplates, ClusterAnalysisTemplates, HTTPRoutes, Ingresses) for reference checks.
  * Findings whose rule is in {@link WARNING_RULES} are warnings.
  */
-export function checkRollouts(manifests: readonly Manifest[]): Finding[] {
+export function checkRollouts(manifests: readonly Manifest[], options: RolloutCheckOptions = {}): Finding[] {
   const of = (group: string, kind: string) => manifests.filter((m) => isKind(m.object, group, kind));
   const rollouts = of('argoproj.io', 'Rollout');
   const rolloutsByService = new Map<unknown, Manifest[]>();
@@ -48,6 +68,7 @@ export function checkRollouts(manifests: readonly Manifest[]): Finding[] {
     httpRoutes: byName(of('gateway.networking.k8s.io', 'HTTPRoute')),
     ingresses: byName([...of('networking.k8s.io', 'Ingress'), ...of('extensions', 'Ingress')]),
     rolloutsByService,
+    templateFindings: options.templateFindings ?? memoized(checkAnalysisTemplate),
   };
   return rollouts.flatMap((manifest) => {
     const ctx: RolloutContext = {

@@ -76,17 +76,23 @@ export interface ValidationResult {
 export function validateManifests(manifests: readonly Manifest[], options: ValidateManifestsOptions = {}): ValidationResult {
   const policy = options.policy ?? 'restricted';
   const findings: Finding[] = [];
+  // Each template's findings, for the Rollouts that reference it (checkRollouts reports them there too).
+  const templateFindings = new Map<Manifest, Finding[]>();
   for (const m of manifests) {
     if (options.schema) findings.push(...options.schema.validate(m.object, m.location));
     if (!isRecord(m.object)) continue;
     findings.push(...checkApiServerLimits(m));
     findings.push(...checkArgoCdAnnotations(m, { requireExplicitWave: options.requireExplicitWave }));
     if (policy !== 'none') findings.push(...checkPodSecurityStandards(m, policy === 'baseline' ? 'baseline' : options.podSecurityLevel ?? 'restricted'));
-    if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) findings.push(...checkAnalysisTemplate(m));
+    if (isKind(m.object, 'argoproj.io', 'AnalysisTemplate') || isKind(m.object, 'argoproj.io', 'ClusterAnalysisTemplate')) {
+      const found = checkAnalysisTemplate(m);
+      templateFindings.set(m, found);
+      findings.push(...found);
+    }
   }
   const objects = manifests.filter((m) => isRecord(m.object));
   const tree = readGitOpsTree(objects);
-  findings.push(...checkExperiments(objects), ...checkRollouts(objects), ...checkKeda(objects), ...checkInlineSecrets(objects));
+  findings.push(...checkExperiments(objects), ...checkRollouts(objects, { templateFindings: (t) => templateFindings.get(t) ?? checkAnalysisTemplate(t) }), ...checkKeda(objects), ...checkInlineSecrets(objects));
   if (options.objectSet ?? true) findings.push(...checkDuplicateObjects(objects, { tree, scopes: options.schema?.scopes }), ...(options.projects ?? true ? checkApplicationProjects(objects, { tree }) : []));
   if (policy === 'none') {
     const kept = findings.filter((f) => categoryOf(f.rule) !== 'policy');

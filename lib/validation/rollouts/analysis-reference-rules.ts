@@ -1,4 +1,4 @@
-import { ANALYSIS_WARNING_RULES, checkAnalysisTemplate } from '../analysis-rules.js';
+import { ANALYSIS_WARNING_RULES } from '../analysis-rules.js';
 import { renderValue } from '../finding.js';
 import { type Manifest, intOrStringValue, isRecord, isSet, nameOf } from '../manifest.js';
 import { BLUE_GREEN, CANARY, type RolloutContext, lookup } from './context.js';
@@ -131,7 +131,7 @@ export function checkAnalysis(ctx: RolloutContext, type: AnalysisType, path: str
       }
     }
     // analysis controller: ValidateMetrics when the AnalysisRun starts; an invalid template ends it in Error.
-    for (const finding of checkAnalysisTemplate(manifest)) {
+    for (const finding of ctx.index.templateFindings(manifest)) {
       if (ANALYSIS_WARNING_RULES.has(finding.rule)) continue;
       sink.add(
         field,

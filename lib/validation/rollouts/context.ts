@@ -1,3 +1,4 @@
+import type { Finding } from '../finding.js';
 import { FindingSink, type Manifest, nameOf, namespaceOf, sameNamespace } from '../manifest.js';
 
 /** Shared pieces of the Rollout rules: constants, the index of referenced objects, the context of one Rollout. */
@@ -39,6 +40,8 @@ export interface ManifestIndex {
   readonly ingresses: ByName;
   /** The Rollouts referencing each Service name (each Rollout once, in set order). */
   readonly rolloutsByService: ByName;
+  /** The findings of `checkAnalysisTemplate` for a template of the set (computed once per template). */
+  readonly templateFindings: (template: Manifest) => readonly Finding[];
 }
 
 export type ByName = ReadonlyMap<unknown, readonly Manifest[]>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyModeOf } from '../../../lib/migrations/runner/apply-mode.js';
-import { loadSqlParser, parseInChildProcess, readDeliveredMigrations, sha256 } from '../../../lib/migrations/runner/delivered-files.js';
+import { loadSqlParser, parseInWorker, readDeliveredMigrations, sha256 } from '../../../lib/migrations/runner/delivered-files.js';
 
 const DIR = 'apps/bitvault/migrations/bitvaultd';
 
@@ -18,9 +18,9 @@ describe('the delivered files', () => {
     for (const f of files) expect(f.checksum).toBe(sha256(readFileSync(`${DIR}/${f.name}`)));
   });
 
-  it('GIVEN a construct built before the parser loaded WHEN its files are parsed in a child process THEN the modes are the same, and SQL that does not parse is left to the checker', () => {
+  it('GIVEN a construct built before the parser loaded WHEN its files are parsed in a worker thread THEN the modes are the same, and SQL that does not parse is left to the checker', () => {
     const files = readDeliveredMigrations(DIR);
-    const parsed = parseInChildProcess([...files.map((f) => f.text), 'ALTER TABLE;']);
+    const parsed = parseInWorker([...files.map((f) => f.text), 'ALTER TABLE;']);
     expect(parsed.slice(0, -1).map((p) => applyModeOf(p!))).toEqual(files.map((f) => f.mode));
     expect(parsed.at(-1)).toBeUndefined();
   });
