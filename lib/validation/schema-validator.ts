@@ -19,7 +19,7 @@ import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObj
 import { type CoreKind, UnknownFieldWalker, catalogueModels, lazyCoreKinds } from './schema/core.js';
 import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
-import { applySchemaDefaults } from './schema/defaults.js';
+import { withSchemaDefaults } from './schema/defaults.js';
 import { celFindings } from './schema/cel.js';
 import { quantityFindings } from './schema/quantity.js';
 import { ResourceScopes } from './schema/scopes.js';
@@ -140,7 +140,7 @@ export class SchemaValidator {
       const crdCtx: FindingContext = { ...ctx, rootSchema: validateCrd.schema };
       // The API server applies the schema's defaults before it validates (structural schema defaulting).
       const raw = crd.schema();
-      const defaulted = raw ? applySchemaDefaults(structuredClone(manifest), raw) : manifest;
+      const defaulted = raw ? withSchemaDefaults(manifest, raw) : manifest;
       const data = pruneNonNullableNulls(defaulted, validateCrd.schema);
       const findings = validateCrd(data) ? [] : ajvErrorsToFindings((validateCrd.errors ?? []) as AjvLikeError[], data, crdCtx);
       if (isPlainObject(manifest.metadata)) findings.push(...this.checkObjectMeta(manifest.metadata, ctx));

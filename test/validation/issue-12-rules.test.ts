@@ -5,7 +5,7 @@ import { checkExperiments } from '../../lib/validation/experiment-rules.js';
 import { checkApplicationProjects, checkDuplicateObjects } from '../../lib/validation/object-set-rules.js';
 import { checkPodSecurityStandards } from '../../lib/validation/pod-security-rules.js';
 import { SchemaValidator } from '../../lib/validation/schema-validator.js';
-import { applySchemaDefaults } from '../../lib/validation/schema/defaults.js';
+import { withSchemaDefaults } from '../../lib/validation/schema/defaults.js';
 import { quantityFindings } from '../../lib/validation/schema/quantity.js';
 
 const m = (object: any, location = `${object.kind}/${object.metadata?.name}`) => ({ object, location });
@@ -99,7 +99,14 @@ describe('schema: defaults, CEL, names and quantities (issue 12)', () => {
   });
   it('applies structural defaults before validating, as the API server does', () => {
     const schema = { type: 'object', properties: { a: { type: 'string', default: 'x' }, items: { type: 'array', items: { type: 'object', properties: { type: { type: 'string', default: 'IPAddress' } } } } } };
-    expect(applySchemaDefaults({ items: [{}, { type: 'Hostname' }] }, schema)).toEqual({ a: 'x', items: [{ type: 'IPAddress' }, { type: 'Hostname' }] });
+    const data = { items: [{}, { type: 'Hostname' }] };
+    const defaulted = withSchemaDefaults(data, schema) as typeof data;
+    expect(defaulted).toEqual({ a: 'x', items: [{ type: 'IPAddress' }, { type: 'Hostname' }] });
+    // Copy on write: the input is left as it was, and what gets no default is shared, not copied.
+    expect(data).toEqual({ items: [{}, { type: 'Hostname' }] });
+    expect(defaulted.items[1]).toBe(data.items[1]);
+    const complete = { a: 'y', items: [{ type: 'Hostname' }] };
+    expect(withSchemaDefaults(complete, schema)).toBe(complete);
   });
   it('runs the CRD\'s CEL rules: a TCP listener with a hostname is rejected (Gateway API x-kubernetes-validations)', () => {
     const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: 'n' }, spec: { gatewayClassName: 'c', listeners: [{ name: 'tcp', protocol: 'TCP', port: 9000, hostname: 'example.com' }] } };

@@ -30,9 +30,29 @@ function cel(): CelLibrary {
     const require = createRequire(import.meta.url);
     const lib = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    library = { ...lib, env: lib.celEnv({ funcs: strings }) };
+    library = { ...lib, env: lib.celEnv({ funcs: strings, re2: cachedRe2(require('@bufbuild/re2') as typeof import('@bufbuild/re2')) }) };
   }
   return library;
+}
+
+/**
+ * The RE2 engine CEL's `matches()` uses (the library's default, @bufbuild/re2), with each pattern compiled once: a
+ * CRD's rules match every object against the same few patterns (Gateway API paths), which the default compiled
+ * again for every call. A compiled pattern is immutable (`test` makes a matcher per call).
+ */
+function cachedRe2(re2: typeof import('@bufbuild/re2')): { compile(pattern: string): { test(input: string): boolean } } {
+  const compiled = new Map<string, { test(input: string): boolean }>();
+  return {
+    compile(pattern) {
+      let regex = compiled.get(pattern);
+      if (regex === undefined) {
+        regex = re2.RE2JS.compile(pattern);
+        if (compiled.size >= MEMO_LIMIT) compiled.clear();
+        compiled.set(pattern, regex);
+      }
+      return regex;
+    },
+  };
 }
 
 const programs = new Map<string, Program>();
@@ -118,21 +138,72 @@ function ownRules(schema: any): CelRule[] {
 }
 const rulesOf = new WeakMap<object, CelRule[]>();
 
-function walk(data: unknown, schema: any, path: string, location: string, out: Finding[]): void {
-  if (typeof schema !== 'object' || schema === null || data === undefined || data === null || !hasRules(schema)) return;
-  // `status` is the controller's (the API server validates it on the status subresource only).
+/**
+ * The indices of the rules of `schema` (its {@link ownRules}) that `data` fails. A rule is a pure function of the node
+ * it is on, so the outcome is remembered per schema node and node content: objects of one kind share many nodes
+ * (the same path match, the same parentRefs), each evaluated once. Content that JSON would not tell apart from
+ * other content (undefined, NaN, ±Infinity, class instances) is evaluated every time.
+ */
+function failingRules(data: unknown, schema: any, rules: readonly CelRule[]): readonly number[] {
+  const key = exactJson(data, 0) ? JSON.stringify(data) : undefined;
+  let memo = key === undefined ? undefined : outcomes.get(schema);
+  const known = key === undefined ? undefined : memo?.get(key);
+  if (known) return known;
+  const failing: number[] = [];
   let self: unknown; // the node as a CEL value, converted once for all of its rules
-  for (const r of ownRules(schema)) {
+  rules.forEach((r, index) => {
     const program = programOf(r.rule);
-    if (!program) continue;
+    if (!program) return;
     let result: unknown;
     try {
       if (self === undefined) self = toCel(data, schema);
       result = program({ self });
     } catch {
-      continue;
+      return;
     }
-    if (cel().isCelError(result) || result !== false) continue;
+    if (cel().isCelError(result) || result !== false) return;
+    failing.push(index);
+  });
+  if (key !== undefined) {
+    if (!memo) outcomes.set(schema, (memo = new Map()));
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, failing);
+  }
+  return failing;
+}
+const outcomes = new WeakMap<object, Map<string, readonly number[]>>();
+const MEMO_LIMIT = 10_000;
+
+/** Whether `JSON.stringify(data)` tells `data` apart from any other value: JSON types only, finite numbers, plain objects. */
+function exactJson(data: unknown, depth: number): boolean {
+  switch (typeof data) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(data);
+    case 'object': {
+      if (data === null) return true;
+      if (depth > 64) return false;
+      if (Array.isArray(data)) {
+        for (const item of data) if (!exactJson(item, depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(data) !== Object.prototype) return false;
+      for (const key in data) if (!exactJson((data as Record<string, unknown>)[key], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function walk(data: unknown, schema: any, path: string, location: string, out: Finding[]): void {
+  if (typeof schema !== 'object' || schema === null || data === undefined || data === null || !hasRules(schema)) return;
+  // `status` is the controller's (the API server validates it on the status subresource only).
+  const rules = ownRules(schema);
+  for (const index of rules.length === 0 ? [] : failingRules(data, schema, rules)) {
+    const r = rules[index]!;
     const field = `${path}${typeof r.fieldPath === 'string' ? r.fieldPath : ''}`.replace(/^\./, '') || '(root)';
     out.push({
       location,

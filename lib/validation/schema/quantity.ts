@@ -10,11 +10,20 @@ const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTP
  */
 export function quantityFindings(data: unknown, location: string, path = ''): Finding[] {
   const out: Finding[] = [];
-  const walk = (node: unknown, at: string) => {
-    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${at}[${i}]`));
+  // The path of the node walked, as parts pushed and popped along the walk: its text is built only for a finding.
+  const parts: string[] = path ? [path] : [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        parts.push(`[${i}]`);
+        walk(node[i]);
+        parts.pop();
+      }
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     const o = node as Record<string, unknown>;
-    for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    for (const list of CONTAINER_LISTS) {
       if (!Array.isArray(o[list])) continue;
       (o[list] as unknown[]).forEach((c, i) => {
         const resources = (c as any)?.resources;
@@ -23,14 +32,22 @@ export function quantityFindings(data: unknown, location: string, path = ''): Fi
           if (typeof values !== 'object' || values === null) continue;
           for (const [name, value] of Object.entries(values)) {
             if (typeof value === 'number' || (typeof value === 'string' && QUANTITY.test(value))) continue;
+            const at = parts.join('');
             const field = `${at ? `${at}.` : ''}${list}[${i}].resources.${kind}.${name}`;
             out.push({ location, field, value, rule: 'schema/quantity', message: 'is not a Kubernetes quantity (e.g. "256Mi", "0.5", "500m"): the API server rejects it.', fix: 'write the amount as a number with an optional suffix, e.g. "512Mi" or "250m"' });
           }
         }
       });
     }
-    for (const [key, value] of Object.entries(o)) if (key !== 'status') walk(value, at ? `${at}.${key}` : key);
+    for (const key in o) {
+      if (!Object.hasOwn(o, key) || key === 'status') continue;
+      parts.push(parts.length === 0 ? key : `.${key}`);
+      walk(o[key]);
+      parts.pop();
+    }
   };
-  walk(data, path);
+  walk(data);
   return out;
 }
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;

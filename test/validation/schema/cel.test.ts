@@ -54,4 +54,34 @@ describe('CEL rules (x-kubernetes-validations)', () => {
     const trap = { spec: { noRules: { get a(): never { throw new Error('visited a branch without rules'); } }, routes: [] } };
     expect(celFindings(trap, schema, 'here')).toEqual([]);
   });
+
+  it('GIVEN nodes of the same content in several objects THEN each object gets its own findings, at its own path and location (the outcome is reused, not the findings)', () => {
+    const object = (paths: string[]) => ({ spec: { routes: [{ matches: Object.fromEntries(paths.map((p, i) => [`m${i}`, { path: p }])) }] } });
+    const first = celFindings(object(['bad', '/ok']), schema, 'first');
+    const second = celFindings(object(['/ok', '/fine', 'bad']), schema, 'second');
+    expect(first.map((f) => `${f.location} ${f.field} ${String(f.value && (f.value as { path: string }).path)}`)).toEqual(['first spec.routes[0].matches.m0 bad']);
+    expect(second.map((f) => `${f.location} ${f.field} ${String(f.value && (f.value as { path: string }).path)}`)).toEqual(['second spec.routes[0].matches.m2 bad']);
+    // The same content again, after a change to it: evaluated on what it holds now.
+    const changed = object(['bad']);
+    (changed.spec.routes[0]!.matches.m0 as { path: string }).path = '/now-ok';
+    expect(celFindings(changed, schema, 'third')).toEqual([]);
+  });
+
+  it('GIVEN content JSON cannot tell apart (NaN and null, undefined and a missing key) THEN each is evaluated as it is, whatever was seen before', () => {
+    // The outcome is remembered per schema node: a fresh copy of the schema starts with nothing remembered.
+    const numeric = () => ({ type: 'object', properties: { n: { type: 'number' } }, 'x-kubernetes-validations': [{ rule: 'has(self.n)', message: 'needs n' }, { rule: 'self.n == self.n', message: 'n is NaN' }] });
+    const rules = (data: unknown, schema: object) => celFindings(data, schema, 'x').map((f) => f.message.split(' (')[0]);
+    for (const [seen, other] of [[{ n: null }, { n: Number.NaN }], [{}, { n: undefined }]] as const) {
+      const alone = rules(other, numeric());
+      const after = numeric();
+      rules(seen, after);
+      expect(rules(other, after)).toEqual(alone);
+    }
+  });
+
+  it('GIVEN a rule with matches() THEN each pattern compiles once and every value is still matched on its own', () => {
+    const withPattern = { type: 'object', properties: { v: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: "self.v.matches('^[a-z]+$')", message: 'lower case only' }] };
+    const found = ['abc', 'ABC', 'xyz', 'x1'].map((v) => celFindings({ v }, withPattern, v).length);
+    expect(found).toEqual([0, 1, 0, 1]);
+  });
 });
