@@ -73,8 +73,18 @@ function templatePaths(object: any): string[] {
 
 function at(object: unknown, dotted: string): unknown {
   if (dotted === '') return object;
-  return dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '').reduce<any>((o, key) => (isRecord(o) || Array.isArray(o) ? (o as any)[key] : undefined), object);
+  let keys = pathKeys.get(dotted);
+  if (keys === undefined) {
+    keys = dotted.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
+    if (pathKeys.size >= 10_000) pathKeys.clear();
+    pathKeys.set(dotted, keys);
+  }
+  let o: any = object;
+  for (const key of keys) o = isRecord(o) || Array.isArray(o) ? (o as any)[key] : undefined;
+  return o;
 }
+/** The keys of each dotted path, split once: the same few template paths are read for every object. */
+const pathKeys = new Map<string, string[]>();
 
 /** The pod specs of an object's pod templates (the same kinds {@link checkPodSecurityStandards} checks), as live references. */
 export function podSpecsOf(object: unknown): Record<string, any>[] {
