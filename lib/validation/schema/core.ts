@@ -178,6 +178,9 @@ export function lazyCoreKinds(catalogue: CoreCatalogue, modelsDir: string): Core
 const ARRAY = /^Array<(.+)>$/;
 const MAP = /^\{ \[key: string\]: (.+); \}$/;
 
+/** A client-node type, parsed: a list of, a map of, or a model class (whose fields are looked up by name). */
+type Shape = { readonly kind: 'array' | 'map'; readonly item: Shape } | { readonly kind: 'model'; readonly className: string };
+
 /**
  * Walks `value` along client-node's `attributeTypeMap`s and reports every key that is not a field of the model at
  * that level. Values of the wrong shape are skipped (the ajv validator reports those); `any`, `IntOrString`, dates
@@ -185,29 +188,61 @@ const MAP = /^\{ \[key: string\]: (.+); \}$/;
  */
 export class UnknownFieldWalker {
   private readonly fieldCache = new Map<string, Map<string, string> | undefined>();
+  private readonly shapes = new Map<string, Shape>();
 
   constructor(private readonly models: ClientNodeModels) {}
 
   walk(value: unknown, type: string, segments: PathSegment[], ctx: FindingContext, out: Finding[]): void {
+    // One path, extended and shortened along the walk (a copy of it only for a finding); each type text parsed once.
+    this.walkAt(value, this.shape(type), [...segments], ctx, out);
+  }
+
+  private walkAt(value: unknown, shape: Shape, segments: PathSegment[], ctx: FindingContext, out: Finding[]): void {
     if (value === null || value === undefined) return;
-    const bare = type.replace(/ \| (null|undefined)$/, '');
-    const array = ARRAY.exec(bare);
-    if (array) {
-      if (Array.isArray(value)) value.forEach((item, i) => this.walk(item, array[1]!, [...segments, i], ctx, out));
-      return;
+    switch (shape.kind) {
+      case 'array':
+        if (Array.isArray(value)) {
+          for (let i = 0; i < value.length; i++) {
+            segments.push(i);
+            this.walkAt(value[i], shape.item, segments, ctx, out);
+            segments.pop();
+          }
+        }
+        return;
+      case 'map':
+        if (isPlainObject(value)) {
+          for (const [k, v] of Object.entries(value)) {
+            segments.push(k);
+            this.walkAt(v, shape.item, segments, ctx, out);
+            segments.pop();
+          }
+        }
+        return;
+      case 'model': {
+        const fields = this.fields(shape.className);
+        if (!fields || !isPlainObject(value)) return;
+        for (const [key, child] of Object.entries(value)) {
+          const childType = fields.get(key);
+          segments.push(key);
+          if (childType === undefined) out.push(unknownFieldFinding(ctx, [...segments], child, fields.keys()));
+          else this.walkAt(child, this.shape(childType), segments, ctx, out);
+          segments.pop();
+        }
+      }
     }
-    const map = MAP.exec(bare);
-    if (map) {
-      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) this.walk(v, map[1]!, [...segments, k], ctx, out);
-      return;
+  }
+
+  /** What a client-node type text (`Array<V1Container>`, `{ [key: string]: string; }`, `V1PodSpec | undefined`) is. */
+  private shape(type: string): Shape {
+    let shape = this.shapes.get(type);
+    if (shape === undefined) {
+      const bare = type.replace(/ \| (null|undefined)$/, '');
+      const array = ARRAY.exec(bare);
+      const map = array ? null : MAP.exec(bare);
+      shape = array ? { kind: 'array', item: this.shape(array[1]!) } : map ? { kind: 'map', item: this.shape(map[1]!) } : { kind: 'model', className: bare };
+      this.shapes.set(type, shape);
     }
-    const fields = this.fields(bare);
-    if (!fields || !isPlainObject(value)) return;
-    for (const [key, child] of Object.entries(value)) {
-      const childType = fields.get(key);
-      if (childType === undefined) out.push(unknownFieldFinding(ctx, [...segments, key], child, fields.keys()));
-      else this.walk(child, childType, [...segments, key], ctx, out);
-    }
+    return shape;
   }
 
   private fields(className: string): Map<string, string> | undefined {
