@@ -52,6 +52,11 @@ const RESTRICTED_VOLUME_SOURCES = new Set(['configMap', 'csi', 'downwardAPI', 'e
 const PROFILE_TYPES = new Set(['RuntimeDefault', 'Localhost']);
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
+/** `<prefix>[i]<suffix>` for each item of `list`. */
+function indexed(list: unknown, prefix: string, suffix: string): string[] {
+  return Array.isArray(list) ? list.map((_, i) => `${prefix}[${i}]${suffix}`) : [];
+}
+
 /** Where a kind keeps its pod template(s): the path of each object that holds `metadata` and `spec`. */
 function templatePaths(object: any): string[] {
   if (isKind(object, '', 'Pod')) return [''];
@@ -62,7 +67,6 @@ function templatePaths(object: any): string[] {
   if (isKind(object, 'batch', 'CronJob')) return ['spec.jobTemplate.spec.template'];
   if (isKind(object, 'argoproj.io', 'Rollout')) return ['spec.template']; // absent with workloadRef: nothing to check here
   // Experiments run a ReplicaSet per template; job metrics of analyses run a Job; a ScaledJob runs Jobs.
-  const indexed = (list: unknown, prefix: string, suffix: string) => (Array.isArray(list) ? list.map((_, i) => `${prefix}[${i}]${suffix}`) : []);
   if (isKind(object, 'argoproj.io', 'Experiment')) return indexed(object.spec?.templates, 'spec.templates', '.template');
   for (const kind of ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun']) {
     if (isKind(object, 'argoproj.io', kind)) return indexed(object.spec?.metrics, 'spec.metrics', '.provider.job.spec.template').filter((p) => isRecord(at(object, p)));
