@@ -58,17 +58,20 @@ class ChildDatabaseError extends Error {
   }
 }
 
-/** Scratch data directories of this process, removed when it exits (a killed child, a crash between start and close). */
+/** Scratch data directories of this process not yet removed; what is left when it exits is removed then (a crash). */
 const scratchDirs = new Set<string>();
 let exitHook = false;
+/**
+ * Removes a scratch data directory in the background (about 1,000 files: a second of unlinks on a slow disk, which the
+ * synth does not wait for); whatever is left at exit is removed then.
+ */
 function removeScratch(dir: string): void {
-  scratchDirs.delete(dir);
-  fs.rmSync(dir, { recursive: true, force: true });
+  void fs.promises.rm(dir, { recursive: true, force: true }).then(() => scratchDirs.delete(dir), () => undefined);
 }
 function newScratch(): string {
   if (!exitHook) {
     exitHook = true;
-    process.once('exit', () => { for (const dir of scratchDirs) removeScratch(dir); });
+    process.once('exit', () => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-delivery-pglite-'));
   scratchDirs.add(dir);

@@ -7,6 +7,12 @@ import { type KillableEngine, startPglite } from '../../../lib/migrations/verify
 /** The scratch data directories of PGlite children that exist now. */
 const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cdk8s-delivery-pglite-')));
 
+/** Waits (up to 10 s) until `done`: a scratch folder is removed in the background after its engine ends. */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  return done();
+}
+
 describe('PGlite start-up cache (the initialised, empty data directory)', () => {
   it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {
     // GIVEN a template folder that holds no cluster (PG_VERSION but nothing else)
@@ -31,7 +37,7 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     await second.close();
     expect(fs.readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
     // AND every scratch copy is gone once its engine is closed
-    expect([...scratchDirs()].filter((n) => !before.has(n))).toEqual([]);
+    expect(await eventually(() => [...scratchDirs()].every((n) => before.has(n)))).toBe(true);
   });
 
   it('GIVEN a started PGlite WHEN it is killed THEN its child process ends (its memory goes back to the system) and its scratch folder is removed', async () => {
@@ -47,7 +53,7 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     await engine.kill();
     // THEN
     expect(engine.memoryBytes?.()).toBeUndefined();
-    expect(fs.existsSync(path.join(os.tmpdir(), created[0]!))).toBe(false);
+    expect(await eventually(() => !fs.existsSync(path.join(os.tmpdir(), created[0]!)))).toBe(true);
     await expect(engine.query('SELECT 1')).rejects.toThrow(/PGlite stopped/);
   });
 });
