@@ -20,12 +20,19 @@ import { DEFAULT_VERIFY_BUDGET, type KillableEngine } from './budget.js';
  */
 const CHILD = `
 let db;
+// From its first line, while the parent copies the data directory: PGlite's module and its WebAssembly compiled.
+const loaded = (async () => {
+  const { PGlite } = await import(process.env.CDK8S_DELIVERY_PGLITE_URL);
+  const wasm = await WebAssembly.compile(require('node:fs').readFileSync(new URL('./pglite.wasm', process.env.CDK8S_DELIVERY_PGLITE_URL)));
+  return { PGlite, wasm };
+})();
+loaded.catch(() => undefined);
 const fail = (id, e) => process.send({ id, error: { message: String(e && e.message || e), code: e && e.code, detail: e && e.detail, hint: e && e.hint, position: e && e.position } });
 process.on('message', async (m) => {
   try {
     if (m.op === 'start') {
-      const { PGlite } = await import(m.pglite);
-      db = await PGlite.create({ dataDir: m.dataDir, startParams: [...PGlite.defaultStartParams, ...m.settings] });
+      const { PGlite, wasm } = await loaded;
+      db = await PGlite.create({ dataDir: m.dataDir, pgliteWasmModule: wasm, startParams: [...PGlite.defaultStartParams, ...m.settings] });
       const version = (await db.query("SELECT current_setting('server_version') AS v")).rows[0].v;
       process.send({ id: m.id, result: { version } });
     } else if (m.op === 'exec') {
@@ -92,7 +99,7 @@ class PgliteChild {
     this.child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, '-e', CHILD], {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
-      env: { ...process.env, NODE_OPTIONS: '' },
+      env: { ...process.env, NODE_OPTIONS: '', CDK8S_DELIVERY_PGLITE_URL: pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href },
     });
     this.idle();
     this.child.on('message', (m: { id: number; result?: unknown; error?: ConstructorParameters<typeof ChildDatabaseError>[0] }) => {
@@ -154,14 +161,24 @@ class PgliteChild {
   }
 }
 
-/** Starts PGlite in a child process on `dataDir` (initdb there when it holds no cluster); the folder is removed when the engine ends. */
-async function startChild(dataDir: string, memoryMb: number, scratch: boolean): Promise<KillableEngine> {
+/**
+ * Starts PGlite in a child process on the folder `data` gives (initdb there when it holds no cluster): the child loads
+ * PGlite and compiles its WebAssembly while `data` is made (a copy of the template). With `scratch`, the folder is
+ * removed when the engine ends.
+ */
+async function startChild(data: string | (() => Promise<string>), memoryMb: number, scratch: boolean): Promise<KillableEngine> {
   const child = new PgliteChild(memoryMb);
-  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  let dataDir: string;
+  try {
+    dataDir = typeof data === 'string' ? data : await data();
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
   const cleanup = () => { if (scratch) removeScratch(dataDir); };
   let version: string;
   try {
-    ({ version } = await child.call<{ version: string }>('start', { pglite, dataDir, settings: SETTINGS }));
+    ({ version } = await child.call<{ version: string }>('start', { dataDir, settings: SETTINGS }));
   } catch (error) {
     await child.kill();
     cleanup();
@@ -228,10 +245,12 @@ function pgliteVersion(): string {
 }
 
 /** A copy of the template data directory in a new scratch folder (copy-on-write clones where the file system has them). */
-function copyOf(template: string): string {
-  const dir = newScratch();
-  fs.cpSync(template, dir, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
-  return dir;
+function copyOf(template: string): () => Promise<string> {
+  return async () => {
+    const dir = newScratch();
+    await fs.promises.cp(template, dir, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+    return dir;
+  };
 }
 
 /** Runs initdb into `dir` (a PGlite started on an empty folder initialises it) and stops the server cleanly. */
