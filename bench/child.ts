@@ -98,7 +98,7 @@ function treeRssSampler(): { stop(): number } {
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const peak = new Float64Array(workerData.buffer);
-const kib = (pid, field) => { try { return Number(new RegExp('^' + field + ':\\s+(\\d+)', 'm').exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { return 0; } };
+const kib = (pid, field) => { try { return Number(new RegExp('^' + field + ':[ \t]+([0-9]+)', 'm').exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { return 0; } };
 const children = (pid) => { const out = []; try { for (const t of fs.readdirSync('/proc/' + pid + '/task')) { try { for (const c of fs.readFileSync('/proc/' + pid + '/task/' + t + '/children', 'utf8').split(' ')) if (c.trim()) out.push(c.trim()); } catch {} } } catch {} return out; };
 const sample = () => {
   let total = kib(workerData.pid, 'VmRSS');
