@@ -79,10 +79,33 @@ function newScratch(): string {
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+    sweepScratch();
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-delivery-pglite-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-delivery-pglite-${process.pid}-`));
   scratchDirs.add(dir);
   return dir;
+}
+
+/**
+ * Removes, in the background, the scratch folders of processes that no longer run (killed, or ended before their
+ * background removal did: a test runner's worker): their names carry the pid that made them.
+ */
+function sweepScratch(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^cdk8s-delivery-pglite-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') void fs.promises.rm(path.join(os.tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
 }
 
 /** One PGlite in a child process: calls as messages, a crash or kill rejects what is pending. */

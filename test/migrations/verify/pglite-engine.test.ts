@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,19 @@ async function eventually(done: () => boolean): Promise<boolean> {
 }
 
 describe('PGlite start-up cache (the initialised, empty data directory)', () => {
+  // First in the file: the sweep runs with the first scratch folder a process makes.
+  it('GIVEN a scratch folder left by a process that no longer runs WHEN PGlite starts THEN it is removed', async () => {
+    // GIVEN a pid that has exited, and a folder named for it
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const left = path.join(os.tmpdir(), `cdk8s-delivery-pglite-${dead}-left`);
+    fs.mkdirSync(path.join(left, 'base'), { recursive: true });
+    // WHEN
+    const engine = await startPglite();
+    await engine.close();
+    // THEN
+    expect(await eventually(() => !fs.existsSync(left))).toBe(true);
+  });
+
   it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {
     // GIVEN a template folder that holds no cluster (PG_VERSION but nothing else)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
