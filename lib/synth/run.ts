@@ -54,37 +54,9 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
     const phase = phaseTimer();
     recoverOutput(outdir);
-    const migrationChecks = import('../migrations/synth-check.js');
-    // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
-    await (await import('../migrations/runner/delivered-files.js')).loadSqlParser();
-    const app = build();
-    phase('build');
-    // The migrations' verification needs the constructs only: it runs now, before the estate's manifests exist, so
-    // PGlite's heap (about 500 MiB) and theirs are not held at once. Its findings are reported below, in their place.
-    const migrations = await (await migrationChecks).verifyAppMigrations(app, { outdir });
-    phase('migrations: verify');
-    // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
-    // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
-    const { objects, findings, warnings } = synthesizeWithFindings(app);
-    // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
-    // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
-    // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
-    phase('synthesize and rules');
-    const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
-    const { unchanged, texts, hashes, renderer } = unchangedFiles(outdir, objects);
-    const toCheck = validateAll ? objects : objects.filter((o) => !unchanged.has(o));
-    const all: Finding[] = [...findings];
-    const warned: Finding[] = [...warnings];
-    if (toCheck.length > 0) {
-      const validator = options.validator ?? (await (await import('../validation/schema-validator.js')).SchemaValidator.load({ crdsDir: options.crds }));
-      // One severity per rule everywhere: what `validate` and the plugin call a warning (a kind of an API group no
-      // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
-      for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), collectProblems(app))) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
-    }
-    phase('schemas');
-    all.push(...(await migrations.findings(objects, warned)));
-    phase('migrations');
-    if (all.length > 0) throw new SynthError(all);
+    // The construct tree (~200 MiB at N = 1000) is not needed to write: checkedObjects returns without it (the objects
+    // are plain manifests), so it can be collected while the files are written, the synth's peak of memory.
+    const { objects, warned, texts, unchanged, hashes, renderer } = await checkedObjects(build, outdir, options, phase);
     // The rollout plans (Mermaid diagrams per environment) are written in the same atomic replace.
     const { rolloutPlans } = await import('../review/diagrams/rollout-plan.js');
     writeAtomically(objects, outdir, rolloutPlans(objects), {
@@ -117,6 +89,63 @@ export async function runSynth(build: () => App, options: RunSynthOptions = {}):
     }
     process.exitCode = failedExitCode(outdir);
   }
+}
+
+/**
+ * Builds the app, synthesizes it and runs every check (props, rules, upstream schemas, migrations): the objects to
+ * write, or a SynthError with every problem. The construct tree is held by {@link synthesized} only: the upstream
+ * schemas are checked, and the files written, without it.
+ */
+async function checkedObjects(build: () => App, outdir: string, options: RunSynthOptions, phase: (name: string) => void) {
+  const { objects, findings, warnings, problems, migrationFindings, migrationWarnings } = await synthesized(build, outdir, phase);
+  // Upstream schemas: every object whose file changes. An unchanged file is byte-for-byte what a
+  // previous synth validated and wrote (and the test suite validates all of the committed dist/), and
+  // compiling the CRD schemas costs seconds: a no-op or one-line synth stays fast.
+  const validateAll = options.validateAll ?? Boolean(process.env.CDK8S_DELIVERY_VALIDATE_ALL);
+  const { unchanged, texts, hashes, renderer } = unchangedFiles(outdir, objects);
+  const toCheck = validateAll ? objects : objects.filter((o) => !unchanged.has(o));
+  const all: Finding[] = [...findings];
+  const warned: Finding[] = [...warnings];
+  if (toCheck.length > 0) {
+    const validator = options.validator ?? (await (await import('../validation/schema-validator.js')).SchemaValidator.load({ crdsDir: options.crds }));
+    // One severity per rule everywhere: what `validate` and the plugin call a warning (a kind of an API group no
+    // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
+    for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), problems)) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
+  }
+  phase('schemas');
+  // The migrations' findings (or their error) come after the schemas', as they always have.
+  warned.push(...migrationWarnings);
+  if ('error' in migrationFindings) throw migrationFindings.error;
+  all.push(...migrationFindings.findings);
+  if (all.length > 0) throw new SynthError(all);
+  return { objects, warned, texts, unchanged, hashes, renderer };
+}
+
+/**
+ * The part of a synth that needs the construct tree: build, the migrations' verification, synthesis with its rules,
+ * the props problems, and the migrations' lint (which needs the new release's images). What it returns holds no
+ * construct, so the tree (~200 MiB at N = 1000) can be collected before the schemas are checked and the files written.
+ * The migrations' findings, or the error they threw, are returned to be reported after the schemas' findings.
+ */
+async function synthesized(build: () => App, outdir: string, phase: (name: string) => void) {
+  const migrationChecks = import('../migrations/synth-check.js');
+  // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
+  await (await import('../migrations/runner/delivered-files.js')).loadSqlParser();
+  const app = build();
+  phase('build');
+  // The migrations' verification needs the constructs only: it runs now, before the estate's manifests exist, so
+  // PGlite's process (about 200 MiB) and they are not held at once. Its findings are reported below, in their place.
+  const migrations = await (await migrationChecks).verifyAppMigrations(app, { outdir });
+  phase('migrations: verify');
+  // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
+  // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
+  const { objects, findings, warnings } = synthesizeWithFindings(app);
+  const problems = collectProblems(app);
+  phase('synthesize and rules');
+  const migrationWarnings: Finding[] = [];
+  const migrationFindings: { findings: Finding[] } | { error: unknown } = await migrations.findings(objects, migrationWarnings).then((f) => ({ findings: f }), (error: unknown) => ({ error }));
+  phase('migrations');
+  return { objects, findings, warnings, problems, migrationFindings, migrationWarnings };
 }
 
 /**

@@ -4,8 +4,8 @@ import { type SqlEngine } from './engine.js';
 /**
  * The time and memory a verification may take. A migration under review is written by whoever opened the
  * pull request: `SELECT pg_sleep(100000)` or `DO $$ BEGIN LOOP END LOOP; END $$` must end the check with
- * an error naming the file, not hang CI. PGlite ignores `statement_timeout` (it runs in a worker thread
- * the budget terminates); a server also gets `statement_timeout` set to the file budget.
+ * an error naming the file, not hang CI. PGlite ignores `statement_timeout` (it runs in a child process
+ * the budget kills); a server also gets `statement_timeout` set to the file budget.
  */
 export interface VerifyBudgetOptions {
   /**
@@ -21,7 +21,7 @@ export interface VerifyBudgetOptions {
   readonly runSeconds?: number;
   /**
    * Megabytes the process may grow by while a statement runs (its resident set size over what it was when
-   * the engine had started); the JavaScript heap of PGlite's worker is capped at the same size.
+   * the engine had started; PGlite's own process when it runs in one); the JavaScript heap of PGlite's child is capped at the same size.
    * @default 1024
    */
   readonly memoryMb?: number;
@@ -30,10 +30,15 @@ export interface VerifyBudgetOptions {
 /** The defaults of {@link VerifyBudgetOptions}. */
 export const DEFAULT_VERIFY_BUDGET: Required<VerifyBudgetOptions> = { fileSeconds: 60, runSeconds: 600, memoryMb: 1024 };
 
-/** An engine that can be stopped at once, whatever it runs (PGlite's worker, a server's backend). */
+/** An engine that can be stopped at once, whatever it runs (PGlite's child process, a server's backend). */
 export interface KillableEngine extends SqlEngine {
   /** Stops whatever runs now and frees what the session holds; later calls reject. */
   kill(): Promise<void>;
+  /**
+   * The resident memory of what runs the SQL, in bytes, when it is a process of its own (PGlite's child): the memory
+   * budget watches it instead of this process, which goes on synthesizing meanwhile. Undefined: not known here.
+   */
+  memoryBytes?(): number | undefined;
 }
 
 /** The verification ran past its budget: an input error (exit 2) naming the file that was running. */
@@ -79,7 +84,7 @@ export class VerifyBudget {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /**
- * An engine whose calls end when the budget does: the engine is killed (PGlite's worker terminated, the
+ * An engine whose calls end when the budget does: the engine is killed (PGlite's child process killed, the
  * server's backend and scratch database dropped) and the call rejects with a {@link VerifyBudgetError}
  * naming the file. After that every call rejects with the same error.
  */
@@ -90,9 +95,15 @@ export class BoundedEngine implements SqlEngine {
   private stopped: VerifyBudgetError | undefined;
   /** The engine being killed: a call that fails because of it waits for it (the scratch database is gone when the error is seen). */
   private killed: Promise<unknown> = Promise.resolve();
-  private readonly baselineRss = process.memoryUsage.rss();
+  /** The memory the budget watches: the engine's own process when it is one (PGlite's child), else this process. */
+  private readonly rss: () => number;
+  private readonly baselineRss: number;
 
-  constructor(private readonly engine: SqlEngine, private readonly budget: VerifyBudget, private readonly runDeadline: number) {}
+  constructor(private readonly engine: SqlEngine, private readonly budget: VerifyBudget, private readonly runDeadline: number) {
+    const own = (engine as Partial<KillableEngine>).memoryBytes?.bind(engine);
+    this.rss = own && own() !== undefined ? () => own() ?? 0 : () => process.memoryUsage.rss();
+    this.baselineRss = this.rss();
+  }
 
   get description(): string {
     return this.engine.description;
@@ -138,7 +149,7 @@ export class BoundedEngine implements SqlEngine {
     const guard = new Promise<never>((_, reject) => {
       timer = setTimeout(() => this.stop(where, overTime()).catch(reject), left);
       sampler = setInterval(() => {
-        const grown = process.memoryUsage.rss() - this.baselineRss;
+        const grown = this.rss() - this.baselineRss;
         if (grown > limit) {
           this.stop(where, `verification stopped: running the migration grew the process by ${Math.round(grown / 1048576)} MB, past the memory budget of ${this.budget.memoryMb} MB (--memory-limit)`).catch(reject);
         }

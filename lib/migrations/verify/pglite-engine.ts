@@ -1,37 +1,48 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { DEFAULT_VERIFY_BUDGET, type KillableEngine } from './budget.js';
 
 /**
- * PGlite runs in a worker thread: a statement that never ends (PGlite ignores `statement_timeout`) blocks
- * only the worker, which the verification budget (budget.ts) terminates. The worker's code is this string
- * (no file of its own to bundle): it imports the installed PGlite and answers one message per call.
+ * PGlite runs in a child process of its own: a statement that never ends (PGlite ignores `statement_timeout`) blocks
+ * only the child, which the verification budget (budget.ts) kills, and everything PostgreSQL held (its WebAssembly
+ * code and heap, about 200 MiB) goes back to the system when the child exits — a worker thread's memory stayed in the
+ * synth's process (~200 MiB of 500 after its worker ended, issue 25). The child's code is this string (no file of its
+ * own to bundle): it imports the installed PGlite and answers one message per call.
+ *
+ * The data directory is a real folder (PGlite's NodeFS), a copy of an initialised, empty one: PostgreSQL reads its
+ * pages from the file system instead of an in-memory copy of the whole cluster (40 MB, held two or three times while
+ * a tarball was unpacked), and starts with small shared buffers (SETTINGS): the verification's schemas are a few
+ * kilobytes, and the default 128 MB of buffers (and the WAL buffers sized from them) were WebAssembly heap.
  */
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const CHILD = `
 let db;
-const fail = (id, e) => parentPort.postMessage({ id, error: { message: String(e && e.message || e), code: e && e.code, detail: e && e.detail, hint: e && e.hint, position: e && e.position } });
-parentPort.on('message', async (m) => {
+// From its first line, while the parent copies the data directory: PGlite's module and its WebAssembly compiled.
+const loaded = (async () => {
+  const { PGlite } = await import(process.env.CDK8S_DELIVERY_PGLITE_URL);
+  const wasm = await WebAssembly.compile(require('node:fs').readFileSync(new URL('./pglite.wasm', process.env.CDK8S_DELIVERY_PGLITE_URL)));
+  return { PGlite, wasm };
+})();
+loaded.catch(() => undefined);
+const fail = (id, e) => process.send({ id, error: { message: String(e && e.message || e), code: e && e.code, detail: e && e.detail, hint: e && e.hint, position: e && e.position } });
+process.on('message', async (m) => {
   try {
     if (m.op === 'start') {
-      const { PGlite } = await import(workerData.pglite);
-      db = m.dump ? await PGlite.create({ loadDataDir: new Blob([m.dump]) }) : await PGlite.create();
+      const { PGlite, wasm } = await loaded;
+      db = await PGlite.create({ dataDir: m.dataDir, pgliteWasmModule: wasm, startParams: [...PGlite.defaultStartParams, ...m.settings] });
       const version = (await db.query("SELECT current_setting('server_version') AS v")).rows[0].v;
-      const dump = m.wantDump ? await (await db.dumpDataDir('none')).arrayBuffer() : undefined;
-      parentPort.postMessage({ id: m.id, result: { version, dump } }, dump ? [dump] : []);
+      process.send({ id: m.id, result: { version } });
     } else if (m.op === 'exec') {
       await db.exec(m.sql);
-      parentPort.postMessage({ id: m.id });
+      process.send({ id: m.id });
     } else if (m.op === 'query') {
-      parentPort.postMessage({ id: m.id, result: (await db.query(m.sql, m.params)).rows });
+      process.send({ id: m.id, result: (await db.query(m.sql, m.params)).rows });
     } else if (m.op === 'close') {
       await db.close();
-      parentPort.postMessage({ id: m.id });
+      process.send({ id: m.id }, () => process.disconnect());
     }
   } catch (e) {
     fail(m.id, e);
@@ -39,34 +50,86 @@ parentPort.on('message', async (m) => {
 });
 `;
 
-/** A PostgreSQL error as the worker sent it, with the fields databaseError() reads. */
-class WorkerDatabaseError extends Error {
+/**
+ * PostgreSQL settings of the verification's server, on top of PGlite's own start parameters: 8 MB of shared buffers
+ * (1,024 pages; PostgreSQL's default, 128 MB, was WebAssembly heap, and the WAL buffers are sized from it). It changes
+ * what the server keeps in memory, not what a statement does (a larger table is read from the data directory).
+ */
+const SETTINGS = ['-c', 'shared_buffers=8MB'];
+
+/** A PostgreSQL error as the child sent it, with the fields databaseError() reads. */
+class ChildDatabaseError extends Error {
   constructor(fields: { message: string; code?: string; detail?: string; hint?: string; position?: string }) {
     super(fields.message);
     Object.assign(this, { code: fields.code, detail: fields.detail, hint: fields.hint, position: fields.position });
   }
 }
 
-/** One PGlite in a worker thread: calls as messages, a crash or termination rejects what is pending. */
-class PgliteWorker {
-  private readonly worker: Worker;
+/** Scratch data directories of this process not yet removed; what is left when it exits is removed then (a crash). */
+const scratchDirs = new Set<string>();
+let exitHook = false;
+/**
+ * Removes a scratch data directory in the background (about 1,000 files: a second of unlinks on a slow disk, which the
+ * synth does not wait for); whatever is left at exit is removed then.
+ */
+function removeScratch(dir: string): void {
+  void fs.promises.rm(dir, { recursive: true, force: true }).then(() => scratchDirs.delete(dir), () => undefined);
+}
+function newScratch(): string {
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => { for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true }); });
+    sweepScratch();
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-delivery-pglite-${process.pid}-`));
+  scratchDirs.add(dir);
+  return dir;
+}
+
+/**
+ * Removes, in the background, the scratch folders of processes that no longer run (killed, or ended before their
+ * background removal did: a test runner's worker): their names carry the pid that made them.
+ */
+function sweepScratch(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^cdk8s-delivery-pglite-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') void fs.promises.rm(path.join(os.tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** One PGlite in a child process: calls as messages, a crash or kill rejects what is pending. */
+class PgliteChild {
+  private readonly child: ChildProcess;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private next = 0;
   private gone: Error | undefined;
+  private readonly exited: Promise<void>;
 
   constructor(memoryMb: number) {
-    this.worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { pglite: pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href },
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-      stdout: true,
-      stderr: true,
+    // No inherited --import (tsx) or inspector flags: the child runs plain JavaScript. Its JavaScript heap is capped
+    // like the worker's was; stdout and stderr are PostgreSQL's log, not shown.
+    this.child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, '-e', CHILD], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, NODE_OPTIONS: '', CDK8S_DELIVERY_PGLITE_URL: pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href },
     });
-    this.worker.unref();
-    this.worker.on('message', (m: { id: number; result?: unknown; error?: ConstructorParameters<typeof WorkerDatabaseError>[0] }) => {
+    this.idle();
+    this.child.on('message', (m: { id: number; result?: unknown; error?: ConstructorParameters<typeof ChildDatabaseError>[0] }) => {
       const call = this.pending.get(m.id);
       this.pending.delete(m.id);
-      if (m.error) call?.reject(new WorkerDatabaseError(m.error));
+      if (this.pending.size === 0) this.idle();
+      if (m.error) call?.reject(new ChildDatabaseError(m.error));
       else call?.resolve(m.result);
     });
     const end = (error: Error) => {
@@ -74,67 +137,111 @@ class PgliteWorker {
       for (const call of this.pending.values()) call.reject(this.gone);
       this.pending.clear();
     };
-    this.worker.on('error', (error) => end(new Error(`PGlite stopped: ${error.message.split('\n')[0]}`)));
-    this.worker.on('exit', (code) => end(new Error(`PGlite stopped (worker exit code ${code})`)));
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error) => { end(new Error(`PGlite stopped: ${error.message.split('\n')[0]}`)); resolve(); });
+      this.child.on('exit', (code, signal) => { end(new Error(`PGlite stopped (exit ${signal ?? `code ${code}`})`)); resolve(); });
+    });
   }
 
-  call<T>(op: string, fields: Record<string, unknown> = {}, transfer: ArrayBuffer[] = []): Promise<T> {
+  /** The child's resident set size in bytes (Linux), for the memory budget; undefined where /proc is not there. */
+  rss(): number | undefined {
+    try {
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
+      return kb === undefined ? undefined : Number(kb) * 1024;
+    } catch {
+      return undefined;
+    }
+  }
+
+  call<T>(op: string, fields: Record<string, unknown> = {}): Promise<T> {
     if (this.gone) return Promise.reject(this.gone);
     const id = ++this.next;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, op, ...fields }, transfer);
+      // A call in flight keeps the parent's event loop alive, an idle child does not.
+      this.child.ref();
+      this.child.channel?.ref();
+      this.child.send({ id, op, ...fields });
     });
   }
 
-  async terminate(): Promise<void> {
-    await this.worker.terminate();
+  /** Kills the child (whatever it runs) and waits for its exit. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Waits for the child to exit after `close` (it disconnects), killing it if it does not within 5 s. */
+  async ended(): Promise<void> {
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private idle(): void {
+    this.child.unref();
+    this.child.channel?.unref();
   }
 }
 
-/** Starts a worker with PGlite from `dump` (an empty data directory), or from initdb; with `wantDump`, returns its dump too. */
-async function startWorker(dump: ArrayBuffer | undefined, wantDump: boolean, memoryMb: number): Promise<{ engine: KillableEngine; version: string; dump?: ArrayBuffer }> {
-  const worker = new PgliteWorker(memoryMb);
-  let started: { version: string; dump?: ArrayBuffer };
+/**
+ * Starts PGlite in a child process on the folder `data` gives (initdb there when it holds no cluster): the child loads
+ * PGlite and compiles its WebAssembly while `data` is made (a copy of the template). With `scratch`, the folder is
+ * removed when the engine ends.
+ */
+async function startChild(data: string | (() => Promise<string>), memoryMb: number, scratch: boolean): Promise<KillableEngine> {
+  const child = new PgliteChild(memoryMb);
+  let dataDir: string;
   try {
-    started = await worker.call('start', { dump, wantDump });
+    dataDir = typeof data === 'string' ? data : await data();
   } catch (error) {
-    await worker.terminate();
+    await child.kill();
+    throw error;
+  }
+  const cleanup = () => { if (scratch) removeScratch(dataDir); };
+  let version: string;
+  try {
+    ({ version } = await child.call<{ version: string }>('start', { dataDir, settings: SETTINGS }));
+  } catch (error) {
+    await child.kill();
+    cleanup();
     throw error;
   }
   let closed = false;
-  const engine: KillableEngine = {
-    description: `PGlite (PostgreSQL ${started.version}, in-process)`,
+  return {
+    description: `PGlite (PostgreSQL ${version}, in-process)`,
     async exec(sql) {
-      await worker.call('exec', { sql });
+      await child.call('exec', { sql });
     },
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return worker.call<T[]>('query', { sql, params: [...params] });
+      return child.call<T[]>('query', { sql, params: [...params] });
     },
     async close() {
       if (closed) return;
       closed = true;
-      await worker.call('close').catch(() => undefined);
-      await worker.terminate();
+      await child.call('close').then(() => child.ended(), () => child.kill());
+      cleanup();
     },
     async kill() {
       closed = true;
-      await worker.terminate();
+      await child.kill();
+      cleanup();
     },
+    memoryBytes: () => child.rss(),
   };
-  return { engine, version: started.version, dump: started.dump };
 }
 
 /** Options of {@link startPglite}. */
 export interface PgliteOptions {
   /**
-   * Where the empty, initialised data directory is cached between runs (a gzipped tarball of a few MB
-   * per PGlite version, written atomically, mode 0600). `false`: no cache, initdb every time.
+   * Where the empty, initialised data directory is cached between runs (a folder of about 40 MB per PGlite version,
+   * made by initdb once, moved into place atomically, private to the user); each start copies it to a scratch folder.
+   * `false`: no cache, initdb every time.
    * @default `$XDG_CACHE_HOME/cdk8s-delivery` or `~/.cache/cdk8s-delivery`; off when `CDK8S_DELIVERY_PGLITE_CACHE=off`
    */
   readonly cacheDir?: string | false;
   /**
-   * The JavaScript heap of PGlite's worker thread, in MB (the verification budget's memory).
+   * The JavaScript heap of PGlite's child process, in MB (the verification budget's memory).
    * @default 1024
    */
   readonly memoryMb?: number;
@@ -160,68 +267,89 @@ function pgliteVersion(): string {
   return 'unknown';
 }
 
-/** The cached initdb of this PGlite version, when there is a readable one. */
-function readCache(file: string): ArrayBuffer | undefined {
-  try {
-    const tar = gunzipSync(fs.readFileSync(file));
-    return tar.buffer.slice(tar.byteOffset, tar.byteOffset + tar.byteLength) as ArrayBuffer;
-  } catch {
-    return undefined;
-  }
+/** A copy of the template data directory in a new scratch folder (copy-on-write clones where the file system has them). */
+function copyOf(template: string): () => Promise<string> {
+  return async () => {
+    const dir = newScratch();
+    await fs.promises.cp(template, dir, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+    return dir;
+  };
 }
 
-function writeCache(file: string, tar: Buffer): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, gzipSync(tar, { level: 1 }), { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  } catch {
-    /* a cache that cannot be written only costs the next run an initdb */
-  }
+/** Runs initdb into `dir` (a PGlite started on an empty folder initialises it) and stops the server cleanly. */
+async function initdb(dir: string, memoryMb: number): Promise<void> {
+  const engine = await startChild(dir, memoryMb, false);
+  await engine.close();
 }
 
 /**
- * Starts an in-memory PGlite: a real PostgreSQL (18) compiled to WebAssembly, running in a worker thread
- * of this process (which the verification budget can terminate whatever a statement does), with its own
- * wasm and data files shipped inside the npm package. Nothing listens on a port and the
- * database lives in memory. Loaded on first use only, so a synth whose migrations did not change never
- * pays for it. Most of a first start-up is PostgreSQL's initdb (seconds): the empty, initialised data
- * directory is cached (see {@link PgliteOptions.cacheDir}) and later starts load it instead; a cache
- * that does not load is ignored and rewritten.
+ * The cached template of this PGlite version, made when missing: initdb into a private temporary folder next to it,
+ * renamed into place (another run that got there first wins; ours is removed). Undefined when it cannot be written.
+ */
+async function cachedTemplate(cacheDir: string, memoryMb: number): Promise<string | undefined> {
+  const template = path.join(cacheDir, `pglite-${pgliteVersion()}-datadir-v2`);
+  if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
+  let tmp: string;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    tmp = fs.mkdtempSync(`${template}.tmp-`);
+  } catch {
+    return undefined;
+  }
+  try {
+    await initdb(tmp, memoryMb);
+    fs.rmSync(template, { recursive: true, force: true }); // an unusable one (no PG_VERSION)
+    fs.renameSync(tmp, template);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return fs.existsSync(path.join(template, 'PG_VERSION')) ? template : undefined;
+}
+
+/**
+ * Starts PGlite: a real PostgreSQL (18) compiled to WebAssembly, in a child process (which the verification budget
+ * can kill whatever a statement does, and whose memory is returned when it ends), with its own wasm and data files
+ * shipped inside the npm package. Nothing listens on a port, and the data directory is a scratch folder removed when
+ * the engine closes. Loaded on first use only, so a synth whose migrations did not change never pays for it. Most of a
+ * first start-up is PostgreSQL's initdb (seconds): the empty, initialised data directory is cached (see
+ * {@link PgliteOptions.cacheDir}) and later starts copy it instead; a cache that does not start is replaced.
  */
 export async function startPglite(options: PgliteOptions = {}): Promise<KillableEngine> {
   const memoryMb = options.memoryMb ?? DEFAULT_VERIFY_BUDGET.memoryMb;
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const cacheFile = cacheDir ? path.join(cacheDir, `pglite-${pgliteVersion()}-initdb-v1.tar.gz`) : undefined;
-  const cached = cacheFile ? readCache(cacheFile) : undefined;
-  if (cached) {
+  const template = cacheDir ? await cachedTemplate(cacheDir, memoryMb) : undefined;
+  if (template) {
     try {
-      return (await startWorker(cached, false, memoryMb)).engine;
+      return await startChild(copyOf(template), memoryMb, true);
     } catch {
-      /* unusable cache (not a data directory, a PGlite that crashes on it): initdb below, and replace it */
+      /* an unusable cache (a PGlite that fails on it): initdb below, and replace it */
+      fs.rmSync(template, { recursive: true, force: true });
+      const again = cacheDir ? await cachedTemplate(cacheDir, memoryMb) : undefined;
+      if (again) return startChild(copyOf(again), memoryMb, true);
     }
   }
-  const { engine, dump } = await startWorker(undefined, cacheFile !== undefined, memoryMb);
-  if (cacheFile && dump) writeCache(cacheFile, Buffer.from(dump));
-  return engine;
+  const dir = newScratch();
+  await initdb(dir, memoryMb);
+  return startChild(dir, memoryMb, true);
 }
 
 /**
- * A factory of fresh, empty PGlite databases that runs initdb once: the first call initialises a
- * cluster and keeps a dump of its empty data directory in memory; every call (the first included)
- * starts a new instance from that dump, in a fraction of initdb's time. For a synth with several
- * migration histories, and for tests.
+ * A factory of fresh, empty PGlite databases that runs initdb at most once: every call starts a new instance on a
+ * copy of the cached template (or, with the cache off, of one initialised for this factory, removed when the process
+ * exits). For a synth with several migration histories, and for tests.
  */
-export function pgliteFactory(options: Pick<PgliteOptions, 'memoryMb'> = {}): () => Promise<KillableEngine> {
+export function pgliteFactory(options: PgliteOptions = {}): () => Promise<KillableEngine> {
   const memoryMb = options.memoryMb ?? DEFAULT_VERIFY_BUDGET.memoryMb;
-  let template: Promise<ArrayBuffer> | undefined;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  let template: Promise<string> | undefined;
   return async () => {
     template ??= (async () => {
-      const { engine, dump } = await startWorker(undefined, true, memoryMb);
-      await engine.close();
-      return dump!;
+      const cached = cacheDir ? await cachedTemplate(cacheDir, memoryMb) : undefined;
+      if (cached) return cached;
+      const dir = newScratch();
+      await initdb(dir, memoryMb);
+      return dir;
     })();
-    return (await startWorker(await template, false, memoryMb)).engine;
+    return startChild(copyOf(await template), memoryMb, true);
   };
 }

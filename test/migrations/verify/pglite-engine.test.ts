@@ -1,26 +1,73 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startPglite } from '../../../lib/migrations/verify/index.js';
+import { type KillableEngine, startPglite } from '../../../lib/migrations/verify/index.js';
+
+/** The scratch data directories of PGlite children that exist now. */
+const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cdk8s-delivery-pglite-')));
+
+/** Waits (up to 10 s) until `done`: a scratch folder is removed in the background after its engine ends. */
+async function eventually(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+  return done();
+}
 
 describe('PGlite start-up cache (the initialised, empty data directory)', () => {
-  it('GIVEN a corrupt cache WHEN started THEN it runs initdb and rewrites the cache, and the next start loads it as an empty database', async () => {
-    // GIVEN
+  // First in the file: the sweep runs with the first scratch folder a process makes.
+  it('GIVEN a scratch folder left by a process that no longer runs WHEN PGlite starts THEN it is removed', async () => {
+    // GIVEN a pid that has exited, and a folder named for it
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const left = path.join(os.tmpdir(), `cdk8s-delivery-pglite-${dead}-left`);
+    fs.mkdirSync(path.join(left, 'base'), { recursive: true });
+    // WHEN
+    const engine = await startPglite();
+    await engine.close();
+    // THEN
+    expect(await eventually(() => !fs.existsSync(left))).toBe(true);
+  });
+
+  it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {
+    // GIVEN a template folder that holds no cluster (PG_VERSION but nothing else)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
-    const file = path.join(dir, 'pglite-0.5.16-initdb-v1.tar.gz');
-    fs.writeFileSync(file, 'not a tarball');
+    const version = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../../node_modules/@electric-sql/pglite/package.json'), 'utf8')).version;
+    const template = path.join(dir, `pglite-${version}-datadir-v2`);
+    fs.mkdirSync(template);
+    fs.writeFileSync(path.join(template, 'PG_VERSION'), 'not a cluster\n');
+    const before = scratchDirs();
     // WHEN
     const first = await startPglite({ cacheDir: dir });
     await first.exec('CREATE TABLE left_behind (id int)');
     await first.close();
     const second = await startPglite({ cacheDir: dir });
-    // THEN the cache is a real gzip, private to the user, and holds nothing of the first session
-    const written = fs.readFileSync(file);
-    expect([written[0], written[1]]).toEqual([0x1f, 0x8b]);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    // THEN the template is a real cluster, private to the user, and holds nothing of the first session
+    expect(fs.readFileSync(path.join(template, 'PG_VERSION'), 'utf8')).toBe('18\n');
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     expect(second.description).toBe('PGlite (PostgreSQL 18.6, in-process)');
     expect(await second.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'left_behind'")).toEqual([{ n: 0 }]);
+    // AND it runs with small shared buffers (memory), and the template's own files are untouched by a session
+    expect(await second.query("SELECT current_setting('shared_buffers') AS v")).toEqual([{ v: '8MB' }]);
     await second.close();
+    expect(fs.readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    // AND every scratch copy is gone once its engine is closed
+    expect(await eventually(() => [...scratchDirs()].every((n) => before.has(n)))).toBe(true);
+  });
+
+  it('GIVEN a started PGlite WHEN it is killed THEN its child process ends (its memory goes back to the system) and its scratch folder is removed', async () => {
+    // GIVEN
+    const before = scratchDirs();
+    const engine = (await startPglite()) as KillableEngine;
+    const rss = engine.memoryBytes?.();
+    const created = [...scratchDirs()].filter((n) => !before.has(n));
+    // THEN its memory is its own process's, not this one's
+    expect(rss).toBeGreaterThan(20 * 2 ** 20);
+    expect(created).toHaveLength(1);
+    // WHEN
+    await engine.kill();
+    // THEN
+    expect(engine.memoryBytes?.()).toBeUndefined();
+    expect(await eventually(() => !fs.existsSync(path.join(os.tmpdir(), created[0]!)))).toBe(true);
+    await expect(engine.query('SELECT 1')).rejects.toThrow(/PGlite stopped/);
   });
 });
