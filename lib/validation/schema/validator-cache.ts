@@ -134,7 +134,11 @@ export function storeValidator(dir: string, key: string, code: string): void {
     renameSync(temporary, file);
   } catch {
     // A read-only or full cache folder only costs the compile next time.
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the folder itself cannot be made
+    }
   }
 }
 
