@@ -16,6 +16,11 @@
  *   ignored and compiled again (and rewritten).
  * - `CDK8S_DELIVERY_VALIDATOR_CACHE=off` turns it off; a cache folder that cannot be written only costs the compile.
  *
+ * The same folder holds the parsed CEL rules of the CRDs (`x-kubernetes-validations`, ./cel.ts): parsing ~20 rules
+ * with @bufbuild/cel's parser costs ~50 ms when the process starts. `<sha256>.cel` holds one rule's syntax tree
+ * (cel.expr.ParsedExpr, protobuf binary) keyed by the rule's text and the versions of @bufbuild/cel and its
+ * cel-spec; it is planned (`plan`) as a freshly parsed one is. Same checksum, rename and kill switch as above.
+ *
  * The library (`runSynth`, `SchemaValidator`) does not use it unless `useCrdValidatorCache` is called: the bench's
  * cold rows start from nothing.
  */
@@ -162,4 +167,78 @@ export function cachedCrdValidator(ajv: (options: { source: boolean }) => Ajv, c
   }
   if (code !== undefined) storeValidator(dir, key, code);
   return validate;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsed CEL rules
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What the parsed-rule cache reads of @bufbuild/cel's own dependencies (resolved from it, as it resolves them). */
+interface CelCacheRuntime {
+  readonly salt: string;
+  readonly toBinary: (message: unknown) => Uint8Array;
+  readonly fromBinary: (bytes: Uint8Array) => unknown;
+}
+let celRuntime: CelCacheRuntime | undefined;
+
+function celCacheRuntime(): CelCacheRuntime {
+  if (celRuntime === undefined) {
+    const celEntry = requireLazily.resolve('@bufbuild/cel');
+    const fromCel = createRequire(celEntry);
+    const version = (entry: string) => {
+      // dist/cjs/index.js → the package folder (their package.json is not exported)
+      for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        try {
+          const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+          if (manifest.name?.startsWith('@bufbuild/')) return `${manifest.name}@${manifest.version}`;
+        } catch {
+          // no package.json here: keep walking up
+        }
+      }
+      return entry;
+    };
+    const specEntry = fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
+    const protobuf = fromCel('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+    const { ParsedExprSchema } = fromCel(specEntry) as typeof import('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
+    celRuntime = {
+      salt: ['cel-parse v1', version(celEntry), version(specEntry), version(fromCel.resolve('@bufbuild/protobuf'))].join('\n'),
+      toBinary: (message) => protobuf.toBinary(ParsedExprSchema, message as never),
+      fromBinary: (bytes) => protobuf.fromBinary(ParsedExprSchema, bytes),
+    };
+  }
+  return celRuntime;
+}
+
+/**
+ * The parsed syntax tree of one CEL rule: from the cache when this process uses one and holds it, else `parse(rule)`
+ * (which may throw: a rule that does not parse is not cached) and, with a cache, written to it.
+ */
+export function cachedCelParse<T>(rule: string, parse: (rule: string) => T): T {
+  const dir = cacheDir;
+  if (dir === undefined) return parse(rule);
+  const runtime = celCacheRuntime();
+  const key = createHash('sha256').update(runtime.salt).update('\n').update(rule).digest('hex');
+  const file = path.join(dir, `${key}.cel`);
+  try {
+    const bytes = readFileSync(file);
+    const body = bytes.subarray(32);
+    if (bytes.length >= 32 && createHash('sha256').update(body).digest().equals(bytes.subarray(0, 32))) return runtime.fromBinary(body) as T;
+  } catch {
+    // none, or unreadable: parse it
+  }
+  const parsed = parse(rule);
+  const body = runtime.toBinary(parsed);
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+    renameSync(temporary, file);
+  } catch {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the folder itself cannot be made
+    }
+  }
+  return parsed;
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileCrdAjvSchema, createCrdAjv, crdAjvSchema, type CrdAjvSchema } from '../../../lib/validation/schema/crd.js';
 import { loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
 import {
+  cachedCelParse,
   cachedCrdValidator,
   defaultValidatorCacheDir,
   loadCachedValidator,
@@ -184,5 +185,70 @@ describe('the cache of compiled CRD validators (issue 25: CLI start)', () => {
     expect(validatorCacheKey(changed)).not.toBe(validatorCacheKey(converted));
     expect(validatorCacheKey(converted)).toBe(validatorCacheKey(crdAjvSchema(crd)!));
     expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('the cache of parsed CEL rules (issue 25: CLI start)', () => {
+  it('GIVEN every rule of every pinned CRD THEN the syntax tree read back from the cache equals the parser’s, and both plans give the same results', async () => {
+    // GIVEN
+    const { createRequire } = await import('node:module');
+    const celRequire = createRequire(createRequire(import.meta.url).resolve('@bufbuild/cel'));
+    const { equals } = celRequire('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+    const { ParsedExprSchema } = celRequire('@bufbuild/cel-spec/cel/expr/syntax_pb.js') as typeof import('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
+    const cel = await import('@bufbuild/cel');
+    const { strings } = await import('@bufbuild/cel/ext');
+    const env = cel.celEnv({ funcs: strings });
+    const rules = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const own = (node as Record<string, unknown>)['x-kubernetes-validations'];
+      if (Array.isArray(own)) for (const r of own) if (typeof r?.rule === 'string') rules.add(r.rule);
+      for (const value of Object.values(node)) collect(value);
+    };
+    for (const crd of await loadPinnedCrds()) collect(crd.schema());
+    expect(rules.size).toBeGreaterThan(100);
+    useCrdValidatorCache(dir);
+    const selves: unknown[] = [{}, [], 'x', 1n, { type: 'PathPrefix', value: '/a//b' }, [{ name: 'a' }, { name: 'a' }]];
+    let parsedCount = 0;
+    for (const rule of rules) {
+      let parsed: ReturnType<typeof cel.parse>;
+      try {
+        parsed = cel.parse(rule);
+      } catch {
+        continue; // not CEL this library parses: ./cel.ts skips it, the cache never holds it
+      }
+      parsedCount++;
+      // WHEN it goes through the cache (written, then read)
+      const first = cachedCelParse(rule, cel.parse);
+      const second = cachedCelParse(rule, () => {
+        throw new Error('parsed again: not read from the cache');
+      });
+      // THEN
+      expect(equals(ParsedExprSchema, first as never, parsed as never)).toBe(true);
+      expect(equals(ParsedExprSchema, second as never, parsed as never), rule).toBe(true);
+      const [a, b] = [cel.plan(env, parsed), cel.plan(env, second as never)];
+      for (const self of selves) expect(String(b({ self } as never)), rule).toBe(String(a({ self } as never)));
+    }
+    expect(parsedCount).toBeGreaterThan(100);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.cel'))).toHaveLength(parsedCount);
+  }, 60_000);
+
+  it('GIVEN a damaged cache file of a rule THEN the rule is parsed again and the file rewritten; without the cache nothing is written', async () => {
+    const cel = await import('@bufbuild/cel');
+    const rule = "self.type in ['Exact','PathPrefix'] || self.type == 'RegularExpression'";
+    expect(cachedCelParse(rule, cel.parse)).toBeDefined();
+    expect(readdirSync(dir)).toEqual([]);
+    useCrdValidatorCache(dir);
+    cachedCelParse(rule, cel.parse);
+    const [file] = readdirSync(dir);
+    const good = readFileSync(path.join(dir, file!));
+    writeFileSync(path.join(dir, file!), Buffer.concat([good.subarray(0, 40), Buffer.from([1, 2, 3])]));
+    let parsedAgain = 0;
+    cachedCelParse(rule, (r) => {
+      parsedAgain++;
+      return cel.parse(r);
+    });
+    expect(parsedAgain).toBe(1);
+    expect(readFileSync(path.join(dir, file!))).toEqual(good);
   });
 });
