@@ -55,6 +55,9 @@ describe('cdk8s-delivery validate with the cache of compiled validators and pars
     const first = await cli(['validate', folder, '--json'], { XDG_CACHE_HOME: cacheHome });
     const cached = readdirSync(path.join(cacheHome, 'cdk8s-delivery', 'validators'));
     const warm = await cli(['validate', folder, '--json'], { XDG_CACHE_HOME: cacheHome });
+    // the first run from the cache wrote the V8 code caches of the validators it loaded: the next run uses them
+    const codeCaches = readdirSync(path.join(cacheHome, 'cdk8s-delivery', 'validators')).filter((f) => f.endsWith('.v8'));
+    const withCodeCache = await cli(['validate', folder, '--json'], { XDG_CACHE_HOME: cacheHome });
     // THEN the cache holds validators and parsed rules, and nothing differs
     expect(cached.filter((f) => f.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
     expect(cached.filter((f) => f.endsWith('.cel')).length).toBeGreaterThan(10);
@@ -62,6 +65,8 @@ describe('cdk8s-delivery validate with the cache of compiled validators and pars
     expect(off.code).toBe(1);
     expect(first).toEqual(off);
     expect(warm).toEqual(off);
+    expect(codeCaches.length).toBe(cached.filter((f) => f.endsWith('.js')).length);
+    expect(withCodeCache).toEqual(off);
     const rules = (JSON.parse(off.stdout) as { findings: { rule: string; location: string }[] }).findings.filter((f) => f.location.includes('route.yaml')).map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['schema/cel', 'schema/pattern', 'schema/unknown-field']));
   }, 120_000);

@@ -160,6 +160,30 @@ describe('the cache of compiled CRD validators (issue 25: CLI start)', () => {
     }
   });
 
+  it('GIVEN a damaged V8 code cache beside a validator, or one of another validator THEN the validator loads and validates as compiled', async () => {
+    const crds = (await loadPinnedCrds()).filter((c) => c.group === 'gateway.networking.k8s.io').slice(0, 2);
+    const ajv = createCrdAjv({ source: true });
+    const [a, b] = crds.map((crd) => {
+      const converted = crdAjvSchema(crd)!;
+      const key = validatorCacheKey(converted);
+      storeValidator(dir, key, validatorSource(ajv, compileCrdAjvSchema(ajv, converted)));
+      return { crd, converted, key };
+    });
+    const { createHash } = await import('node:crypto');
+    const { Script } = await import('node:vm');
+    const otherCode = new Script(`(function () { return ${JSON.stringify(b!.key)} })`).createCachedData();
+    const checked = (bytes: Uint8Array) => Buffer.concat([createHash('sha256').update(bytes).digest(), bytes]);
+    const document = { apiVersion: a!.crd.apiVersion, kind: a!.crd.kind, metadata: {}, spec: { bogus: 1 } };
+    const expected = compileCrdAjvSchema(createCrdAjv(), a!.converted);
+    expected(document);
+    for (const bytes of [Buffer.from('garbage'), checked(Buffer.from('garbage')), checked(otherCode)]) {
+      writeFileSync(path.join(dir, `${a!.key}.v8`), bytes);
+      const loaded = loadCachedValidator(dir, a!.key, a!.converted.schema)!;
+      expect(loaded(document)).toBe(false);
+      expect(loaded.errors).toEqual(expected.errors);
+    }
+  });
+
   it('GIVEN a cache folder that cannot be written THEN validation still works (only the compile is paid)', async () => {
     const crd = (await loadPinnedCrds()).find((c) => c.kind === 'HTTPRoute' && c.apiVersion === 'gateway.networking.k8s.io/v1')!;
     const converted = crdAjvSchema(crd)!;
