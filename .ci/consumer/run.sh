@@ -149,6 +149,21 @@ that "... checked every object" log_has '^validate: no errors'
 expect "node build/esm/cli.js validate of the repository's reference dist/homelab (copied to $WORK/reference/dist: Applications name their folders by repository path)" 0 \
   node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/reference/dist/homelab"
 that "... checked every object" log_has '^validate: no errors'
+# The installed CLI's cache of compiled CRD validators and parsed CEL rules (issue 25): without it, with an empty cache
+# folder, with the one the first run filled, and with the V8 code caches the second wrote; the same findings each time.
+VCACHE="$WORK/validator-cache"
+mkdir -p "$WORK/cache-check" && cp "$WORK"/reference/dist/bitvault/dev/bitvault-web/*.yaml "$WORK/cache-check/"
+sed -i 's|value: /$|value: api//v1|' "$WORK/cache-check/httproute-bitvault-web.yaml"
+for run in off first second third; do
+  expect "validate of a faulty HTTPRoute, validator cache: $run" 1 \
+    env XDG_CACHE_HOME="$VCACHE" CDK8S_DELIVERY_VALIDATOR_CACHE="$([ $run = off ] && echo off || echo on)" \
+    node "$C/node_modules/cdk8s-delivery/build/esm/cli.js" validate "$WORK/cache-check" --json
+  cp "$WORK/expect.log" "$WORK/cache-$run.json"
+done
+that "... the CEL rules' findings, the same with and without the cache" bash -c \
+  "grep -q '\"rule\": \"schema/cel\"' '$WORK/cache-off.json' && for r in first second third; do cmp -s '$WORK/cache-off.json' \"$WORK/cache-\$r.json\" || exit 1; done"
+that "... the cache holds the HTTPRoute's validator, its V8 code cache and the parsed rules" bash -c \
+  "ls '$VCACHE/cdk8s-delivery/validators' | grep -q '[.]js$' && ls '$VCACHE/cdk8s-delivery/validators' | grep -q '[.]v8$' && ls '$VCACHE/cdk8s-delivery/validators' | grep -q '[.]cel$'"
 
 echo "-- (b) CommonJS + ts-node project shaped like cdk8s init typescript-app"
 B="$WORK/b"

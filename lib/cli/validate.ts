@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Finding, formatFinding } from '../validation/finding.js';
 import { SchemaValidator } from '../validation/schema-validator.js';
+import { defaultValidatorCacheDir, useCrdValidatorCache } from '../validation/schema/validator-cache.js';
 import { categoryOf } from '../validation/categories.js';
 import { type LoadedManifests, ManifestInputError, type ValidationPolicy, VALIDATION_POLICIES, loadManifests, validateManifests } from '../validation/validate-manifests.js';
 import { visible } from './escape.js';
@@ -72,6 +73,8 @@ export const validateCommand: Command = {
     const dir = oneDirectory(positionals, 'manifests directory');
     const policy = values.policy ?? 'restricted';
     if (!VALIDATION_POLICIES.includes(policy as ValidationPolicy)) throw new UsageError(`--policy must be one of ${VALIDATION_POLICIES.join(', ')}, not "${policy}"`);
+    // Compiled CRD validators come from the user's cache (CDK8S_DELIVERY_VALIDATOR_CACHE=off turns it off; issue 25: CLI start).
+    useCrdValidatorCache(defaultValidatorCacheDir());
     let loaded: LoadedManifests;
     let schema: SchemaValidator;
     try {

@@ -17,7 +17,8 @@ import YAML from 'yaml';
 import type { Finding } from './finding.js';
 import { type AjvLikeError, type FindingContext, ajvErrorsToFindings, isPlainObject, jsonType, withArticle } from './schema/ajv-findings.js';
 import { type CoreKind, UnknownFieldWalker, catalogueModels, lazyCoreKinds } from './schema/core.js';
-import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
+import { type CrdVersion, CrdPatternError, compileCrdVersion, createCrdAjv, crdAjvSchema, listYamlFiles, loadCrds, pruneNonNullableNulls } from './schema/crd.js';
+import { cachedCrdValidator } from './schema/validator-cache.js';
 import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from './schema/pinned.js';
 import { withSchemaDefaults } from './schema/defaults.js';
 import { celFindings } from './schema/cel.js';
@@ -174,7 +175,10 @@ export class SchemaValidator {
     const cacheKey = key(crd.apiVersion, crd.kind);
     let validateFn = this.compiled.get(cacheKey);
     if (!validateFn) {
-      validateFn = compileCrdVersion((this.ajv.instance ??= createCrdAjv()), crd);
+      const ajv = (options: { source: boolean }) => (this.ajv.instance ??= createCrdAjv(options));
+      const converted = crdAjvSchema(crd);
+      // From the user's cache of compiled validators when the CLI turned it on (./schema/validator-cache.ts).
+      validateFn = converted === undefined ? compileCrdVersion(ajv({ source: false }), crd) : cachedCrdValidator(ajv, converted);
       this.compiled.set(cacheKey, validateFn);
     }
     return validateFn;

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { CelEnv } from '@bufbuild/cel';
 import type { Finding } from '../finding.js';
+import { cachedCelParse } from './validator-cache.js';
 
 interface CelRule {
   readonly rule: string;
@@ -62,7 +63,8 @@ function programOf(rule: string): Program {
   if (program === undefined) {
     try {
       const { plan, parse, env } = cel();
-      program = plan(env, parse(rule)) as (bindings: Record<string, unknown>) => unknown;
+      // Parsed once per user when the CLI turned the validator cache on (./validator-cache.ts), else here.
+      program = plan(env, cachedCelParse(rule, parse)) as (bindings: Record<string, unknown>) => unknown;
     } catch {
       program = null;
     }

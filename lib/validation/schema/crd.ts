@@ -135,6 +135,11 @@ export async function listYamlFiles(dir: string, enter: (folderName: string) => 
 /** Custom keyword carrying `x-kubernetes-list-map-keys` of a `x-kubernetes-list-type: map` list. */
 const LIST_MAP_KEYWORD = 'k8sListMapKeys';
 
+/** The names under which a generated validator's source requires this module's formats, patterns and keyword. */
+export const RUNTIME_RE2 = 'cdk8s-delivery:re2';
+export const RUNTIME_FORMATS = 'cdk8s-delivery:formats';
+export const RUNTIME_LIST_MAP = 'cdk8s-delivery:list-map';
+
 /**
  * CRD `pattern`s are Go regular expressions: the API server compiles them with RE2 (k8s.io/kube-openapi's
  * validate.MatchString → regexp.MatchString) and matches them unanchored. JavaScript's RegExp disagrees on real
@@ -142,7 +147,7 @@ const LIST_MAP_KEYWORD = 'k8sListMapKeys';
  * RE2 engine, the one CEL's `matches()` uses here too (@bufbuild/re2). A pattern RE2 rejects makes the CRD
  * itself invalid: the API server refuses to create it.
  */
-const re2RegExp = Object.assign(
+export const crdRegExp = Object.assign(
   (pattern: string) => {
     const engine = re2();
     let compiled: RE2JS;
@@ -154,7 +159,8 @@ const re2RegExp = Object.assign(
     // ajv caches compiled patterns by `toString()`: it must name the pattern.
     return { test: (value: string) => compiled.test(value), toString: () => `/${pattern}/` } as unknown as RegExp;
   },
-  { code: 'new RegExp' },
+  // What a generated validator's source calls to compile a pattern (./validator-cache.ts provides it when it loads one).
+  { code: `require(${JSON.stringify(RUNTIME_RE2)})` },
 );
 
 /**
@@ -164,6 +170,16 @@ const re2RegExp = Object.assign(
 const requireLazily = createRequire(import.meta.url);
 let re2Class: typeof RE2JS | undefined;
 const re2 = (): typeof RE2JS => (re2Class ??= (requireLazily('@bufbuild/re2') as typeof import('@bufbuild/re2')).RE2JS);
+
+/**
+ * {@link crdRegExp} for a validator loaded from the cache (./validator-cache.ts): its patterns all compiled when it
+ * was generated, so each compiles on its first test instead of when the validator loads (a schema has hundreds of
+ * patterns, an object meets a few: RE2 parsing them all cost ~60 ms of a `validate` start).
+ */
+export function crdRegExpOnFirstTest(pattern: string): RegExp {
+  let compiled: RE2JS | undefined;
+  return { test: (value: string) => (compiled ??= re2().compile(pattern)).test(value), toString: () => `/${pattern}/` } as unknown as RegExp;
+}
 
 /** A CRD's `pattern` that RE2 cannot compile: the API server rejects such a CRD. */
 export class CrdPatternError extends Error {
@@ -180,8 +196,61 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-export function createCrdAjv(): Ajv {
-  const Ajv = (requireLazily('ajv') as typeof import('ajv')).default;
+type CrdFormat = RegExp | ((value: string) => boolean) | { type: 'number'; validate: (n: number) => boolean };
+
+/**
+ * Formats used by Kubernetes (ajv-formats is not a dependency). Number formats only check what the Go types of the
+ * controllers can hold; unknown formats are registered as permissive in `compileCrdVersion`, like the API server does.
+ */
+export const CRD_FORMATS: Readonly<Record<string, CrdFormat>> = {
+  int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 },
+  int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
+  float: { type: 'number', validate: () => true },
+  double: { type: 'number', validate: () => true },
+  'date-time': DATE_TIME,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  duration: GO_DURATION,
+  byte: BASE64,
+  ipv4: (s: string) => isIPv4(s),
+  ipv6: (s: string) => isIPv6(s),
+  cidr: (s: string) => {
+    const [ip, bits, ...rest] = s.split('/');
+    return rest.length === 0 && bits !== undefined && /^\d+$/.test(bits) && (isIPv4(ip!) ? +bits <= 32 : isIPv6(ip!) && +bits <= 128);
+  },
+  uuid: /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+};
+
+/** Formats accepted whatever the value (documentation only for the API server). */
+const PERMISSIVE_FORMATS = ['int-or-string', 'password', 'uri', 'email', 'hostname', 'string'];
+
+/** The check of `x-kubernetes-list-type: map` items (the {@link LIST_MAP_KEYWORD} keyword), for one list's keys. */
+export function compileListMapCheck(keys: string[]) {
+  const check = (data: unknown[], cxt?: { instancePath: string }): boolean => {
+    const seen = new Set<string>();
+    const errors: Partial<ErrorObject>[] = [];
+    data.forEach((item, j) => {
+      if (typeof item !== 'object' || item === null) return;
+      const id = JSON.stringify(keys.map((k) => (item as Record<string, unknown>)[k]));
+      if (seen.has(id)) {
+        errors.push({ instancePath: cxt?.instancePath ?? '', keyword: 'duplicate', params: { j, keys: keys.join('+') } });
+      }
+      seen.add(id);
+    });
+    check.errors = errors.length > 0 ? errors : undefined;
+    return errors.length === 0;
+  };
+  check.errors = undefined as Partial<ErrorObject>[] | undefined;
+  // The keys the check was compiled for: ./validator-cache.ts writes them into a generated validator's source.
+  return Object.assign(check, { listMapKeys: keys });
+}
+
+/**
+ * The ajv instance CRD schemas compile with. `source`: keep each validator's generated source (ajv's `code.source`),
+ * for ./validator-cache.ts to store it; the validation code is the same either way.
+ */
+export function createCrdAjv(options: { readonly source?: boolean } = {}): Ajv {
+  const ajvModule = requireLazily('ajv') as typeof import('ajv');
+  const Ajv = ajvModule.default;
   // messages/verbose off and optimize:false: the generated CRD validators are large (Rollout embeds a whole PodSpec),
   // and these options cut compile time by about a third; findings are worded by ajv-findings.ts, not by ajv.
   const ajv = new Ajv({
@@ -189,58 +258,31 @@ export function createCrdAjv(): Ajv {
     strict: false,
     messages: false,
     validateSchema: false,
-    code: { regExp: re2RegExp, optimize: false },
+    code: { regExp: crdRegExp, optimize: false, source: options.source === true, formats: ajvModule._`require(${RUNTIME_FORMATS})` },
   });
-  // Formats used by Kubernetes (ajv-formats is not a dependency). Number formats only check what the Go types of
-  // the controllers can hold; unknown formats are registered as permissive in `toAjvSchema`, like the API server does.
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('date-time', DATE_TIME);
-  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-  ajv.addFormat('duration', GO_DURATION);
-  ajv.addFormat('byte', BASE64);
-  ajv.addFormat('ipv4', (s: string) => isIPv4(s));
-  ajv.addFormat('ipv6', (s: string) => isIPv6(s));
-  ajv.addFormat('cidr', (s: string) => {
-    const [ip, bits, ...rest] = s.split('/');
-    return rest.length === 0 && bits !== undefined && /^\d+$/.test(bits) && (isIPv4(ip!) ? +bits <= 32 : isIPv6(ip!) && +bits <= 128);
-  });
-  ajv.addFormat('uuid', /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i);
-  for (const permissive of ['int-or-string', 'password', 'uri', 'email', 'hostname', 'string']) ajv.addFormat(permissive, true);
+  for (const [name, format] of Object.entries(CRD_FORMATS)) ajv.addFormat(name, format as Parameters<Ajv['addFormat']>[1]);
+  for (const permissive of PERMISSIVE_FORMATS) ajv.addFormat(permissive, true);
 
   ajv.addKeyword({
     keyword: LIST_MAP_KEYWORD,
     type: 'array',
     schemaType: 'array',
     errors: true,
-    compile(keys: string[]) {
-      const check = (data: unknown[], cxt?: { instancePath: string }): boolean => {
-        const seen = new Set<string>();
-        const errors: Partial<ErrorObject>[] = [];
-        data.forEach((item, j) => {
-          if (typeof item !== 'object' || item === null) return;
-          const id = JSON.stringify(keys.map((k) => (item as Record<string, unknown>)[k]));
-          if (seen.has(id)) {
-            errors.push({ instancePath: cxt?.instancePath ?? '', keyword: 'duplicate', params: { j, keys: keys.join('+') } });
-          }
-          seen.add(id);
-        });
-        check.errors = errors.length > 0 ? errors : undefined;
-        return errors.length === 0;
-      };
-      check.errors = undefined as Partial<ErrorObject>[] | undefined;
-      return check;
-    },
+    compile: compileListMapCheck,
   });
   return ajv;
 }
 
-/** Compiles the ajv validator for one CRD version. */
-export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
+/** What ajv compiles for one CRD version: its schema in ajv's dialect and the formats it names. */
+export interface CrdAjvSchema {
+  readonly schema: AnySchemaObject;
+  readonly formats: ReadonlySet<string>;
+}
+
+/** The ajv schema of one CRD version (undefined when the CRD declares no schema: anything goes). */
+export function crdAjvSchema(crd: CrdVersion): CrdAjvSchema | undefined {
   const full = crd.schema() as JsonSchema | undefined;
-  if (full === undefined) return ajv.compile({});
+  if (full === undefined) return undefined;
   // `status` belongs to the controller: the API server ignores it on create and update of the main
   // resource (status subresource). Its schema is often the largest part of a CRD (Argo CD Application,
   // Rollout, CNPG Cluster) and compiling it cost seconds per synth, so it is accepted as any object.
@@ -248,8 +290,19 @@ export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
   const source: JsonSchema = properties?.status ? { ...full, properties: { ...properties, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } : full;
   const formats = new Set<string>();
   const schema = toAjvSchema(source as JsonSchema, { structural: true, root: true, formats });
+  return { schema, formats };
+}
+
+/** Compiles `schema` (of {@link crdAjvSchema}) with `ajv`; formats no one defined are accepted, as the API server does. */
+export function compileCrdAjvSchema(ajv: Ajv, { schema, formats }: CrdAjvSchema): ValidateFunction {
   for (const format of formats) if (!ajv.formats[format]) ajv.addFormat(format, true);
   return ajv.compile(schema);
+}
+
+/** Compiles the ajv validator for one CRD version. */
+export function compileCrdVersion(ajv: Ajv, crd: CrdVersion): ValidateFunction {
+  const converted = crdAjvSchema(crd);
+  return converted === undefined ? ajv.compile({}) : compileCrdAjvSchema(ajv, converted);
 }
 
 interface ConvertOptions {
