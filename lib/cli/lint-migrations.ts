@@ -23,7 +23,7 @@ options:
                             default: every workload in --manifests)
   --assume-in-transaction   the migration runner wraps every file in a transaction
   --pg-version <version>    PostgreSQL version of the database, e.g. 16 (default: squawk's newest)
-  --verify                  also run the migrations on PostgreSQL (PGlite, in-process): the previous
+  --verify                  also run the migrations on PostgreSQL (PGlite, a child process): the previous
                             release's, then the new ones twice, each file as the default runner
                             applies it (in one transaction unless PostgreSQL refuses one of its
                             statements there, e.g. CREATE INDEX CONCURRENTLY). A rerun that fails or changes the

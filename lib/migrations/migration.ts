@@ -42,7 +42,7 @@ export interface MigrationProps {
    */
   readonly migrationsDir: string;
   /**
-   * Run the migrations on PostgreSQL at synth time (PGlite, in-process) whenever they changed since the
+   * Run the migrations on PostgreSQL at synth time (PGlite, in a child process) whenever they changed since the
    * committed release: the previous release's migrations, then the new ones twice. A rerun that fails
    * or changes the schema or rows fails the synth (not idempotent), and what the new ones drop, rename,
    * retype or make stricter counts as a contract change whatever the statements look like. When the

@@ -25,7 +25,7 @@ describe('cdk8s-delivery lint-migrations --verify (the real bin, PGlite)', () =>
     // THEN
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toBe([
-      'verified on PGlite (PostgreSQL 18.6, in-process): 0 previous migrations applied, 4 new migrations applied twice; 7 schema changes (0 contract)',
+      'verified on PGlite (PostgreSQL 18.6, in a child process): 0 previous migrations applied, 4 new migrations applied twice; 7 schema changes (0 contract)',
       'lint-migrations: no violations (4 migrations, 4 new)',
       '',
     ].join('\n'));

@@ -1,6 +1,6 @@
 /**
  * A PostgreSQL session the verifier runs migrations in: PGlite (PostgreSQL compiled to WebAssembly,
- * in-process) by default, or a scratch database on a real server (`--database-url`).
+ * in a child process) by default, or a scratch database on a real server (`--database-url`).
  */
 export interface SqlEngine {
   /** What runs the SQL, e.g. `PGlite 0.5.16 (PostgreSQL 18.6)` or `postgres://127.0.0.1:5432 (PostgreSQL 15.14)`. */

@@ -1,5 +1,5 @@
 /**
- * The migration verifier: runs a service's migrations on PostgreSQL (PGlite in-process, or a scratch
+ * The migration verifier: runs a service's migrations on PostgreSQL (PGlite in a child process, or a scratch
  * database on a server) and judges idempotency and expand/contract by what they did to the catalogs.
  */
 export { type SqlEngine, type DatabaseErrorInfo, formatDatabaseError } from './engine.js';

@@ -209,7 +209,7 @@ async function startChild(data: string | (() => Promise<string>), memoryMb: numb
   }
   let closed = false;
   return {
-    description: `PGlite (PostgreSQL ${version}, in-process)`,
+    description: `PGlite (PostgreSQL ${version}, in a child process)`,
     async exec(sql) {
       await child.call('exec', { sql });
     },

@@ -20,7 +20,7 @@ export interface VerifyOptions {
   /**
    * A PostgreSQL server to run on instead of PGlite, e.g. `postgres://user:pass@host:5432/postgres`:
    * the tool creates a scratch database there and drops it afterwards (the role needs CREATEDB).
-   * @default - an in-process PGlite (PostgreSQL 18)
+   * @default - PGlite (PostgreSQL 18) in a child process
    */
   readonly databaseUrl?: string;
   /**
@@ -68,7 +68,7 @@ export interface VerifyTimings {
 
 /** Result of {@link verifyMigrations}. */
 export interface VerifyResult {
-  /** What ran the SQL, e.g. `PGlite (PostgreSQL 18.6, in-process)`. */
+  /** What ran the SQL, e.g. `PGlite (PostgreSQL 18.6, in a child process)`. */
   readonly engine: string;
   readonly findings: readonly Finding[];
   /** Previous release's schema to the new release's (first application). */

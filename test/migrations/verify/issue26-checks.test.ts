@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintMigrations } from '../../../lib/migrations/checker/index.js';
 import { lintAndVerifyMigrations, pgliteFactory, startPglite } from '../../../lib/migrations/verify/index.js';
@@ -38,16 +37,16 @@ describe('migration checks of issue 26', () => {
     expect(verified.findings.map((f) => f.rule).sort()).toEqual(['migration/apply-failed', 'migration/server-access']);
   }, 120_000);
 
-  it('GIVEN a cached PGlite image that is valid gzip but not a tar WHEN PGlite starts THEN it runs initdb and rewrites the cache', async () => {
+  it('GIVEN a cached PGlite data directory that looks like a cluster but whose control file is damaged WHEN PGlite starts THEN it runs initdb and replaces the cache', async () => {
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-pglite-cache-'));
     dirs.push(cacheDir);
-    // The file name the engine uses: found by letting it write one first.
+    // The folder the engine uses: found by letting it make one first.
     const first = await startPglite({ cacheDir });
     await first.close();
-    const [file] = (await import('node:fs')).readdirSync(cacheDir).filter((f) => f.endsWith('.tar.gz'));
-    const cache = path.join(cacheDir, file!);
-    writeFileSync(cache, gzipSync(Buffer.from('this is gzip, but not a tar archive of a data directory\n'.repeat(100))));
-    const corrupt = statSync(cache).size;
+    const [template] = readdirSync(cacheDir).filter((f) => f.endsWith('-datadir-v2'));
+    const control = path.join(cacheDir, template!, 'global', 'pg_control');
+    const damaged = Buffer.alloc(statSync(control).size, 0x5a);
+    writeFileSync(control, damaged);
     // WHEN
     const engine = await startPglite({ cacheDir });
     try {
@@ -55,8 +54,8 @@ describe('migration checks of issue 26', () => {
     } finally {
       await engine.close();
     }
-    // THEN the cache is a real data directory again
-    expect(statSync(cache).size).not.toBe(corrupt);
-    expect(gunzipSync(readFileSync(cache)).subarray(257, 262).toString('latin1')).toBe('ustar');
+    // THEN the cache is a real cluster again
+    expect(readFileSync(control).equals(damaged)).toBe(false);
+    expect(readFileSync(path.join(cacheDir, template!, 'PG_VERSION'), 'utf8')).toBe('18\n');
   }, 180_000);
 });

@@ -2,8 +2,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type KillableEngine, startPglite } from '../../../lib/migrations/verify/index.js';
+
+// A temporary folder of this file's own: test files run side by side in one process (vitest's threads, each with its
+// own copy of the environment), and their PGlite scratch folders, named by the process id, would be counted here too.
+const privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-engine-test-'));
+process.env.TMPDIR = privateTmp;
+afterAll(() => fs.rmSync(privateTmp, { recursive: true, force: true }));
 
 /** The scratch data directories of PGlite children that exist now. */
 const scratchDirs = () => new Set(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('cdk8s-delivery-pglite-')));
@@ -44,7 +50,7 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     // THEN the template is a real cluster, private to the user, and holds nothing of the first session
     expect(fs.readFileSync(path.join(template, 'PG_VERSION'), 'utf8')).toBe('18\n');
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-    expect(second.description).toBe('PGlite (PostgreSQL 18.6, in-process)');
+    expect(second.description).toBe('PGlite (PostgreSQL 18.6, in a child process)');
     expect(await second.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 'left_behind'")).toEqual([{ n: 0 }]);
     // AND it runs with small shared buffers (memory), and the template's own files are untouched by a session
     expect(await second.query("SELECT current_setting('shared_buffers') AS v")).toEqual([{ v: '8MB' }]);
