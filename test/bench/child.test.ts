@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { type ChildReport, PhaseClock } from '../../bench/child.js';
 
@@ -14,21 +17,42 @@ function reportOf(clock: PhaseClock): ChildReport {
 }
 
 describe.runIf(process.platform === 'linux')('bench child report: the process tree (runSynth verifies migrations in a child process)', () => {
-  it('GIVEN a child process that holds 200 MiB WHEN a tree clock reports THEN the peak counts it on top of this process, and its CPU is counted', async () => {
-    // GIVEN
-    const clock = new PhaseClock({ tree: true });
-    await new Promise((r) => setTimeout(r, 500)); // the sampler thread starts (the synth worker imports for ~1 s first)
-    const ownBefore = process.memoryUsage.rss() / 2 ** 20;
-    // WHEN a child touches 200 MiB, burns some CPU and holds it 300 ms (the sampler reads every 5 ms), then exits
-    const child = spawnSync(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); let x = 0; for (let i = 0; i < b.length; i += 4096) x += b[i]; const end = Date.now() + 300; while (Date.now() < end) x++; console.log(x > 0)']);
-    expect(child.status).toBe(0);
-    const report = reportOf(clock);
-    // THEN
+  it('GIVEN a child process that holds 200 MiB WHEN a tree clock reports THEN the peak counts it on top of this process, and its CPU is counted', () => {
+    // GIVEN a fresh process with a tree clock (vitest's own process has long reached a peak of its own, which would
+    // hide whether the child was counted), WHEN a child touches 200 MiB, burns some CPU and holds it 300 ms (the
+    // sampler reads every 5 ms), then exits
+    const scenario = `
+      import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+      import { PhaseClock } from ${JSON.stringify(path.join(import.meta.dirname, '../../bench/child.ts'))};
+      const clock = new PhaseClock({ tree: true });
+      await new Promise((r) => setTimeout(r, 500)); // the sampler thread starts (the synth worker imports for ~1 s first)
+      const ownBefore = process.memoryUsage.rss() / 2 ** 20;
+      const child = spawnSync(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); let x = 0; for (let i = 0; i < b.length; i += 4096) x += b[i]; const end = Date.now() + 300; while (Date.now() < end) x++; console.log(x > 0)']);
+      if (child.status !== 0) throw new Error('the child failed');
+      console.log(JSON.stringify({ ownBefore }));
+      clock.report({ objects: 0, bytes: 0 });
+    `;
+    // (a file, not `-e` with `--input-type=module`: the sampler's eval'd worker inherits the flags, and is CommonJS)
+    const dir = mkdtempSync(path.join(tmpdir(), 'tree-clock-'));
+    const file = path.join(dir, 'scenario.mjs');
+    writeFileSync(file, scenario);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    const { ownBefore } = JSON.parse(lines.at(-2)!) as { ownBefore: number };
+    const report = JSON.parse(lines.at(-1)!) as ChildReport;
+    // THEN the child's 200 MiB is on top of the process, which on its own never held it
     expect(report.maxRssMiB).toBeGreaterThan(ownBefore + 190);
-    expect(report.maxRssMiB).toBeGreaterThan(report.ownMaxRssMiB);
+    expect(report.ownMaxRssMiB).toBeLessThan(ownBefore + 100);
+    expect(report.maxRssMiB).toBeGreaterThan(report.ownMaxRssMiB + 150);
+    // AND its CPU is counted
     expect(report.childCpuMs).toBeGreaterThanOrEqual(300);
     expect(report.cpuMs).toBeGreaterThanOrEqual(report.childCpuMs);
-  });
+  }, 30_000);
 
   it('GIVEN no tree sampler WHEN it reports THEN the peak is the process\'s own', () => {
     const report = reportOf(new PhaseClock());

@@ -49,10 +49,12 @@ describe('the npm package', () => {
   // verdicts: 793 KB packed, 2.38 MB unpacked (npm pack --dry-run --json after npm run build); ~4 % over that.
   // With issue 24 (releases as data: lib/release, the release command, its README section), issue 25 (commands in
   // their own chunks, loaded when they run; supported versions) and issue 26's app-errors preload: 840 KB packed,
-  // 2.53 MB unpacked; ~4 % over that.
-  it('stays small: under 875 KB packed, under 2.63 MB unpacked, schemas compressed', () => {
-    expect(pack.size).toBeLessThan(875_000);
-    expect(pack.unpackedSize).toBeLessThan(2_630_000);
+  // 2.53 MB unpacked; ~4 % over that. With issue 25's third round (PGlite's child process and data-directory cache,
+  // the CLI's validator cache, the checks' per-object work; ~1,000 lines in both bundles, and their README lines):
+  // 880 KB packed, 2.65 MB unpacked (npm pack --dry-run --json after npm run build); ~4 % over that.
+  it('stays small: under 915 KB packed, under 2.76 MB unpacked, schemas compressed', () => {
+    expect(pack.size).toBeLessThan(915_000);
+    expect(pack.unpackedSize).toBeLessThan(2_760_000);
     const schemaBytes = pack.files.filter((f) => f.path.startsWith('schemas/')).reduce((n, f) => n + f.size, 0);
     expect(schemaBytes).toBeLessThan(150_000);
   });
