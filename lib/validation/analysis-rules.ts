@@ -138,35 +138,27 @@ function checkExpressions(metric: Record<string, any>, path: string, sink: Findi
 }
 
 /**
- * {@link promqlSyntaxError}, memoized by query text: a pure function of the text, and the same template is checked
- * once for itself and again for every Rollout step that references it (rollouts/analysis-reference-rules.ts), which
- * parsed each query about three times. Bounded: cleared when it holds {@link PROMQL_CACHE_LIMIT} queries.
+ * `check` memoized by its text argument: for pure syntax checks of a query or condition text. The same template is
+ * checked once for itself and again for every Rollout step that references it (rollouts/analysis-reference-rules.ts),
+ * and a platform's templates share a handful of conditions (`len(result) > 0 && result[0] >= 0.99`). Bounded: cleared
+ * when it holds {@link SYNTAX_CACHE_LIMIT} texts.
  */
-function cachedPromqlSyntaxError(query: string): string | undefined {
-  const cached = promqlErrors.get(query);
-  if (cached !== undefined) return cached === '' ? undefined : cached;
-  if (promqlErrors.size >= PROMQL_CACHE_LIMIT) promqlErrors.clear();
-  const error = promqlSyntaxError(query);
-  promqlErrors.set(query, error ?? '');
-  return error;
+function memoizedByText(check: (text: string) => string | undefined): (text: string) => string | undefined {
+  const errors = new Map<string, string>(); // '' for a text without error
+  return (text) => {
+    const cached = errors.get(text);
+    if (cached !== undefined) return cached === '' ? undefined : cached;
+    if (errors.size >= SYNTAX_CACHE_LIMIT) errors.clear();
+    const error = check(text);
+    errors.set(text, error ?? '');
+    return error;
+  };
 }
-const PROMQL_CACHE_LIMIT = 50_000;
-const promqlErrors = new Map<string, string>();
-
-/**
- * {@link conditionSyntaxError}, memoized by condition text like {@link cachedPromqlSyntaxError}: a pure function of
- * the text, and a platform's templates share a handful of conditions (`len(result) > 0 && result[0] >= 0.99`), each
- * compiled once per template and again per Rollout step before.
- */
-function cachedConditionSyntaxError(condition: string): string | undefined {
-  const cached = conditionErrors.get(condition);
-  if (cached !== undefined) return cached === '' ? undefined : cached;
-  if (conditionErrors.size >= PROMQL_CACHE_LIMIT) conditionErrors.clear();
-  const error = conditionSyntaxError(condition);
-  conditionErrors.set(condition, error ?? '');
-  return error;
-}
-const conditionErrors = new Map<string, string>();
+const SYNTAX_CACHE_LIMIT = 50_000;
+/** {@link promqlSyntaxError}, memoized by query text. */
+const cachedPromqlSyntaxError = memoizedByText(promqlSyntaxError);
+/** {@link conditionSyntaxError}, memoized by condition text. */
+const cachedConditionSyntaxError = memoizedByText(conditionSyntaxError);
 
 function declaredArgs(raw: unknown, sink: FindingSink): Map<string, DeclaredArg> {
   const args = new Map<string, DeclaredArg>();

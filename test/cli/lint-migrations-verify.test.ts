@@ -1,22 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runLauncher } from './launcher.js';
 import { TIMEOUTS, migrationsDir } from '../migrations/checker/helpers.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
 
-function cli(args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd = ROOT) => runLauncher(args, { cwd });
 
 describe('cdk8s-delivery lint-migrations --verify (the real bin, PGlite)', () => {
   it('GIVEN the bitvaultd history WHEN verified THEN it is applied twice on PGlite and passes', async () => {

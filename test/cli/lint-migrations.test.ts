@@ -1,24 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, runLauncher } from './launcher.js';
 import { TempRepo, deployment, fixtureFiles } from '../migrations/checker/helpers.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
 const FIXTURES = 'test/fixtures/migrations';
 
-/** Runs the real launcher (tsx + lib/cli/main.ts) as a user would, from `cwd`; tests run it concurrently. */
-function cli(args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd = ROOT) => runLauncher(args, { cwd });
 
 describe('cdk8s-delivery lint-migrations (the real bin)', () => {
   it.concurrent('GIVEN safe migrations WHEN linted THEN it prints a summary and exits 0', async () => {

@@ -1,26 +1,12 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runLauncher } from './launcher.js';
 import type { CliIo } from '../../lib/cli/command.js';
 import { main } from '../../lib/cli/main.js';
 import { validateCommand } from '../../lib/cli/validate.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
 const FIXTURES = 'test/fixtures/validate';
 
-/** Runs the real launcher (tsx + lib/cli/main.ts) as a user would; tests run it concurrently. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runLauncher(args);
 
 function capture(): CliIo & { readonly stdout: string[]; readonly stderr: string[] } {
   const stdout: string[] = [];
