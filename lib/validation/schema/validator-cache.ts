@@ -25,7 +25,7 @@
  * cold rows start from nothing.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,9 +51,32 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
   return cacheHome === undefined ? undefined : path.join(cacheHome, 'cdk8s-delivery', 'validators');
 }
 
-/** Turns the cache on for this process, in `dir` (undefined: off). The CLI calls it; the library does not. */
+/**
+ * Turns the cache on for this process, in `dir` (undefined: off). The CLI calls it; the library does not. The cache
+ * holds code this process runs, so it is used only in a private folder: made with mode 0700 when missing, and left
+ * off when it, or the folder holding it, belongs to another user or others may write to it (a shared or planted
+ * cache costs only the compile).
+ */
 export function useCrdValidatorCache(dir: string | undefined): void {
-  cacheDir = dir;
+  cacheDir = dir !== undefined && isPrivateFolder(dir) ? dir : undefined;
+}
+
+/**
+ * Whether `dir` exists (made 0700 when missing), is this user's and writable by no one else, and sits in a folder
+ * where no one else can replace it: writable by no one else, or sticky (as /tmp is).
+ */
+function isPrivateFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === undefined) return true; // no POSIX owners (Windows): the user's profile folder is private
+    const own = statSync(dir);
+    const parent = statSync(path.dirname(dir));
+    return own.isDirectory() && own.uid === uid && (own.mode & 0o022) === 0
+      && ((parent.mode & 0o022) === 0 || (parent.mode & 0o1000) !== 0);
+  } catch {
+    return false;
+  }
 }
 
 /** The folder the cache uses in this process (undefined: off). */
@@ -175,7 +198,7 @@ export function validatorSource(ajv: Ajv, validate: ValidateFunction): string {
 function writeAtomically(file: string, bytes: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     writeFileSync(temporary, bytes);
     renameSync(temporary, file);
   } catch {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -10,6 +10,7 @@ import {
   cachedCrdValidator,
   defaultValidatorCacheDir,
   loadCachedValidator,
+  crdValidatorCacheDir,
   storeValidator,
   useCrdValidatorCache,
   validatorCacheKey,
@@ -193,6 +194,38 @@ describe('the cache of compiled CRD validators (issue 25: CLI start)', () => {
     const validate = cachedCrdValidator(createCrdAjv, converted);
     expect(validate({ apiVersion: crd.apiVersion, kind: 'HTTPRoute', metadata: {}, spec: {} })).toBe(true);
     expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('GIVEN a cache folder others may write to, or one inside such a folder THEN the cache is off: a validator planted there is not run, and nothing is written', async () => {
+    const crd = (await loadPinnedCrds()).find((c) => c.kind === 'HTTPRoute' && c.apiVersion === 'gateway.networking.k8s.io/v1')!;
+    const converted = crdAjvSchema(crd)!;
+    const key = validatorCacheKey(converted);
+    const planted = 'globalThis.plantedValidatorRan = true; module.exports = () => true;';
+    const shared = path.join(dir, 'shared');
+    const inShared = path.join(dir, 'open', 'validators');
+    mkdirSync(shared, { mode: 0o700 });
+    chmodSync(shared, 0o777);
+    mkdirSync(inShared, { recursive: true, mode: 0o700 });
+    chmodSync(path.dirname(inShared), 0o777);
+    for (const folder of [shared, inShared]) {
+      storeValidator(folder, key, planted);
+      // WHEN
+      useCrdValidatorCache(folder);
+      const validate = cachedCrdValidator(createCrdAjv, converted);
+      // THEN the planted code did not run, the schema was compiled, and the folder holds only what was planted
+      expect(crdValidatorCacheDir()).toBeUndefined();
+      expect((globalThis as { plantedValidatorRan?: boolean }).plantedValidatorRan).toBeUndefined();
+      expect(validate({ apiVersion: crd.apiVersion, kind: 'HTTPRoute', metadata: {}, spec: { bogus: 1 } })).toBe(false);
+      expect(readdirSync(folder)).toEqual([`${key}.js`]);
+    }
+    // AND the same planted file in a private folder is run (the check above is what stopped it)
+    const own = path.join(dir, 'own');
+    storeValidator(own, key, planted);
+    useCrdValidatorCache(own);
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    expect(cachedCrdValidator(createCrdAjv, converted)({})).toBe(true);
+    expect((globalThis as { plantedValidatorRan?: boolean }).plantedValidatorRan).toBe(true);
+    delete (globalThis as { plantedValidatorRan?: boolean }).plantedValidatorRan;
   });
 
   it('GIVEN CDK8S_DELIVERY_VALIDATOR_CACHE=off THEN there is no cache folder; else XDG_CACHE_HOME or ~/.cache', () => {
