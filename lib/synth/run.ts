@@ -107,7 +107,7 @@ async function checkedObjects(build: () => App, outdir: string, options: RunSynt
   const all: Finding[] = [...findings];
   const warned: Finding[] = [...warnings];
   if (toCheck.length > 0) {
-    const validator = options.validator ?? (await (await import('../validation/schema-validator.js')).SchemaValidator.load({ crdsDir: options.crds }));
+    const validator = options.validator ?? (await loadSchemaValidator(options.crds));
     // One severity per rule everywhere: what `validate` and the plugin call a warning (a kind of an API group no
     // schema is pinned for: not checked, not wrong) is printed here, and does not fail the synth.
     for (const f of withoutFindingsBelow(toCheck.flatMap((o) => validator.validate(o.manifest, o.constructPath)), problems)) (WARNING_RULE_IDS.has(f.rule) ? warned : all).push(f);
@@ -146,6 +146,18 @@ async function synthesized(build: () => App, outdir: string, phase: (name: strin
   const migrationFindings: { findings: Finding[] } | { error: unknown } = await migrations.findings(objects, migrationWarnings).then((f) => ({ findings: f }), (error: unknown) => ({ error }));
   phase('migrations');
   return { objects, findings, warnings, problems, migrationFindings, migrationWarnings };
+}
+
+/**
+ * The upstream-schema validator of a synth, with the compiled CRD validators of the user's cache (as `validate` has
+ * since session 32): compiling the pinned CRDs' schemas with ajv was ~0.7 s of a cold synth at N = 1000, loading ajv's
+ * generated code from the cache is a few ms, and it is the same code (lib/validation/schema/validator-cache.ts; used
+ * only in a folder private to the user; `CDK8S_DELIVERY_VALIDATOR_CACHE=off` turns it off, read at every synth).
+ */
+async function loadSchemaValidator(crdsDir: string | undefined): Promise<SchemaValidator> {
+  const [{ SchemaValidator }, cache] = await Promise.all([import('../validation/schema-validator.js'), import('../validation/schema/validator-cache.js')]);
+  cache.useCrdValidatorCache(cache.defaultValidatorCacheDir());
+  return SchemaValidator.load({ crdsDir });
 }
 
 /**

@@ -48,6 +48,50 @@ describe('runSynth schema validation', () => {
     expect(() => readdirSync(outdir)).toThrow();
   });
 
+  it('compiles the CRD validators once per user: later synths load them from the private cache, with the same findings', async () => {
+    const cacheHome = process.env.XDG_CACHE_HOME;
+    const cacheSwitch = process.env.CDK8S_DELIVERY_VALIDATOR_CACHE;
+    // GIVEN an app with a custom resource of a pinned CRD that breaks its schema (a string where an integer goes, a CEL rule)
+    const route = (api: StatelessService) => new ApiObject(api, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'acme-dev' },
+      spec: { parentRefs: [{ name: 'gateway', port: 'http' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: 'no-leading-slash' } }] }] },
+    });
+    const synth = async (xdg: string) => {
+      process.env.XDG_CACHE_HOME = xdg;
+      const errors: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((...a) => { errors.push(a.join(' ')); });
+      await runSynth(build(2, route), { outdir: join(mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-')), 'dist') });
+      vi.restoreAllMocks();
+      expect(process.exitCode).toBe(1);
+      process.exitCode = 0;
+      return errors.join('\n').replace(/\S*cdk8s-delivery-run-\w+/g, '<tmp>');
+    };
+    const validators = (xdg: string) => { try { return readdirSync(join(xdg, 'cdk8s-delivery', 'validators')); } catch { return []; } };
+    try {
+      // WHEN it is synthesized with the cache turned off (the control) THEN nothing is cached
+      process.env.CDK8S_DELIVERY_VALIDATOR_CACHE = 'off';
+      const off = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-cache-'));
+      const control = await synth(off);
+      expect(control).toContain('acme/dev/api/route: spec.parentRefs');
+      expect(validators(off)).toEqual([]);
+      // WHEN it is synthesized with the default (on) THEN the compiled validator is written to the user's cache
+      delete process.env.CDK8S_DELIVERY_VALIDATOR_CACHE;
+      const on = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-cache-'));
+      expect(await synth(on)).toBe(control);
+      const written = validators(on).filter((f) => f.endsWith('.js'));
+      expect(written.length).toBeGreaterThan(0);
+      // AND a later synth loads it (its compiled code, not ajv) and reports exactly the same findings
+      const { loadCachedValidator } = await import('../../lib/validation/schema/validator-cache.js');
+      expect(loadCachedValidator(join(on, 'cdk8s-delivery', 'validators'), written[0]!.slice(0, -3), {})).toBeTypeOf('function');
+      expect(await synth(on)).toBe(control);
+    } finally {
+      if (cacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = cacheHome;
+      if (cacheSwitch === undefined) delete process.env.CDK8S_DELIVERY_VALIDATOR_CACHE;
+      else process.env.CDK8S_DELIVERY_VALIDATOR_CACHE = cacheSwitch;
+    }
+  });
+
   it('skips unchanged files and validates only what changes', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-')), 'dist');
     vi.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type KillableEngine, startPglite } from '../../../lib/migrations/verify/index.js';
+import { PGLITE_V8_FLAGS } from '../../../lib/migrations/verify/pglite-engine.js';
 
 // A temporary folder of this file's own: test files run side by side in one process (vitest's threads, each with its
 // own copy of the environment), and their PGlite scratch folders, named by the process id, would be counted here too.
@@ -75,5 +76,31 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     expect(engine.memoryBytes?.()).toBeUndefined();
     expect(await eventually(() => !fs.existsSync(path.join(os.tmpdir(), created[0]!)))).toBe(true);
     await expect(engine.query('SELECT 1')).rejects.toThrow(/PGlite stopped/);
+  });
+});
+
+describe("PGlite's child process", () => {
+  it('GIVEN the V8 flags of the child (Liftoff only) THEN this Node knows every one (the child ignores one it does not, silently: a Node that dropped it would cost the verification seconds of CPU again)', () => {
+    expect(PGLITE_V8_FLAGS).toContain('--liftoff-only');
+    for (const flag of PGLITE_V8_FLAGS) {
+      // The control: an unknown flag is reported, so an empty stderr means V8 took the flag.
+      const unknown = spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(`${flag}-unknown`)})`], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(unknown.stderr).toMatch(/unrecognized flag/);
+      const known = spawnSync(process.execPath, ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(flag)})`], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(known.stderr).toBe('');
+      expect(known.status).toBe(0);
+    }
+  });
+
+  it('GIVEN a PGlite started with those flags THEN PostgreSQL runs statements and reports errors as before', async () => {
+    const engine = (await startPglite()) as KillableEngine;
+    try {
+      await engine.exec('CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, owner text NOT NULL)');
+      await engine.exec("INSERT INTO items (owner) VALUES ('a'), ('b')");
+      expect(await engine.query<{ n: string }>('SELECT count(*)::text AS n FROM items')).toEqual([{ n: '2' }]);
+      await expect(engine.exec('INSERT INTO items (owner) VALUES (NULL)')).rejects.toThrow(/null value in column "owner"/);
+    } finally {
+      await engine.close();
+    }
   });
 });
