@@ -18,10 +18,12 @@ const GROUP = 'gateway.networking.k8s.io';
  * - `gateway/unknown-gateway-class`: a Gateway names a GatewayClass other than the ones the output emits.
  *
  * parentRefs to Gateways in namespaces where this output emits none are left alone: they belong to the cluster.
+ * A field of the wrong type (a parentRefs string, given through an escape hatch) is skipped here: the upstream schema
+ * check reports it, with its path, and this check must not throw over it.
  */
 export function checkGatewayRoutes(manifests: readonly Manifest[]): Finding[] {
   const of = (kind: string) => manifests.filter((m) => isKind(m.object, GROUP, kind));
-  const gateways = of('Gateway');
+  const gateways = of('Gateway').filter((g) => isObject(g.object.spec) || g.object.spec === undefined);
   const classes = of('GatewayClass').map((c) => c.object.metadata?.name);
   const findings: Finding[] = [];
 
@@ -34,8 +36,9 @@ export function checkGatewayRoutes(manifests: readonly Manifest[]): Finding[] {
 
   for (const route of of('HTTPRoute')) {
     const routeNamespace = route.object.metadata?.namespace;
-    const refs: any[] = route.object.spec?.parentRefs ?? [];
-    refs.forEach((ref, i) => {
+    const refs: unknown[] = arrayOr(route.object.spec?.parentRefs);
+    refs.forEach((ref: any, i) => {
+      if (!isObject(ref)) return;
       if ((ref.group ?? GROUP) !== GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') return;
       const field = `spec.parentRefs[${i}]`;
       const namespace = ref.namespace ?? routeNamespace;
@@ -51,9 +54,10 @@ export function checkGatewayRoutes(manifests: readonly Manifest[]): Finding[] {
         }
         return;
       }
-      const listeners: any[] = (gateway.object.spec?.listeners ?? []).filter((l: any) => ref.sectionName === undefined || l.name === ref.sectionName);
+      const all: any[] = arrayOr(gateway.object.spec?.listeners).filter(isObject);
+      const listeners = all.filter((l) => ref.sectionName === undefined || l.name === ref.sectionName);
       if (listeners.length === 0) {
-        const names = (gateway.object.spec?.listeners ?? []).map((l: any) => l.name);
+        const names = all.map((l) => l.name);
         add(`${field}.sectionName`, ref.sectionName, 'gateway/unknown-listener', `names no listener of Gateway "${ref.name}" (listeners: ${names.join(', ')})`, 'use one of the listener names, or leave sectionName out');
         return;
       }
@@ -63,14 +67,18 @@ export function checkGatewayRoutes(manifests: readonly Manifest[]): Finding[] {
         add(field, `${namespace}/${ref.name}`, 'gateway/route-namespace-not-allowed', `attaches from namespace "${routeNamespace}", but the listeners of Gateway "${ref.name}" only allow routes from their own namespace "${gatewayNamespace}"`, 'give the Gateway `routeNamespaces: RouteNamespaces.all()` (or withLabels), or move the Gateway to the route\'s namespace');
         return;
       }
-      const hostnames: string[] = route.object.spec?.hostnames ?? [];
-      if (hostnames.length > 0 && allowing.every((l) => l.hostname) && !hostnames.some((h) => allowing.some((l) => intersects(h, l.hostname)))) {
+      const hostnames = arrayOr(route.object.spec?.hostnames).filter((h): h is string => typeof h === 'string');
+      if (hostnames.length > 0 && allowing.every((l) => typeof l.hostname === 'string') && !hostnames.some((h) => allowing.some((l) => intersects(h, l.hostname)))) {
         add('spec.hostnames', hostnames, 'gateway/hostname-mismatch', `match no hostname of the listeners of Gateway "${ref.name}" (${allowing.map((l) => l.hostname).join(', ')}), so the route never attaches`, 'use a hostname under a listener hostname, or widen the listener');
       }
     });
   }
   return findings;
 }
+
+const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The value when it is an array, else an empty one (a missing field, or one of the wrong type). */
+const arrayOr = (value: unknown): any[] => (Array.isArray(value) ? value : []);
 
 function allows(listener: any, routeNamespace: string, gatewayNamespace: string): boolean {
   const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
