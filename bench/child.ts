@@ -108,7 +108,8 @@ const kib = (p, field) => { try { return Number(new RegExp('^' + field + ':[ \t]
 const children = (p) => { const found = []; try { for (const t of fs.readdirSync('/proc/' + p + '/task')) { try { for (const c of fs.readFileSync('/proc/' + p + '/task/' + t + '/children', 'utf8').split(' ')) if (c.trim() && Number(c) !== process.pid) found.push(c.trim()); } catch {} } } catch {} return found; };
 let peak = 0;
 const sample = () => {
-  if (!fs.existsSync('/proc/' + pid)) process.exit(0);
+  // The worker ended without stopping it (it crashed): remove the figure's folder, then end.
+  if (!fs.existsSync('/proc/' + pid)) { fs.rmSync(require('node:path').dirname(file), { recursive: true, force: true }); process.exit(0); }
   let total = kib(pid, 'VmRSS');
   const stack = children(pid);
   while (stack.length) { const c = stack.pop(); total += kib(c, 'VmHWM'); stack.push(...children(c)); }
