@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 
 /**
  * What a benchmark child process reports to the parent, as one JSON line on stdout: its phases (wall
@@ -21,7 +22,7 @@ export interface ChildReport {
   /**
    * Peak resident set size, in MiB: this process's own peak (the kernel's maxRSS), or with the tree sampler (runSynth's
    * runs) the larger of it and the tree's sampled peak (every 5 ms: this process's RSS plus each live descendant's own peak so far, VmHWM, which
-   * over-counts a child whose peak has passed rather than missing it).
+   * over-counts a child whose peak has passed rather than missing it; the sampler, a process of its own, is left out).
    */
   readonly maxRssMiB: number;
   /** This process's own peak RSS, in MiB (the figure before child processes were counted). */
@@ -88,39 +89,52 @@ function childrenCpuMs(): number {
 }
 
 /**
- * The process tree's peak RSS in MiB, sampled in a worker thread (it runs while the main thread is busy): every 5 ms,
- * this process's VmRSS plus, for each descendant (/proc/PID/task/TID/children, recursively), its VmHWM. `stop()` ends
- * the sampling and returns the peak (0 where /proc is not there). The sampler's own thread counts in the figure.
+ * The process tree's peak RSS in MiB, sampled by a small process of its own (it runs while this one is busy): every
+ * 5 ms, this process's VmRSS plus, for each descendant (/proc/PID/task/TID/children, recursively) but the sampler
+ * itself, its VmHWM. `stop()` ends the sampling and returns the peak (0 where /proc is not there).
+ *
+ * Until session 33 the sampler was a worker thread of this process: its isolate (~10 MiB, measured) was counted in
+ * this process's own RSS and maxRSS, which the raw baseline does not carry. A process of its own is not counted: it
+ * leaves itself out of the tree it sums, and it is not a part of this process's RSS.
  */
 function treeRssSampler(): { stop(): number } {
-  const peak = new Float64Array(new SharedArrayBuffer(16));
+  let dir: string;
+  let sampler: ChildProcess;
   const code = `
-const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const peak = new Float64Array(workerData.buffer);
-const kib = (pid, field) => { try { return Number(new RegExp('^' + field + ':[ \t]+([0-9]+)', 'm').exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { return 0; } };
-const children = (pid) => { const out = []; try { for (const t of fs.readdirSync('/proc/' + pid + '/task')) { try { for (const c of fs.readFileSync('/proc/' + pid + '/task/' + t + '/children', 'utf8').split(' ')) if (c.trim()) out.push(c.trim()); } catch {} } } catch {} return out; };
+const [pid, file] = [Number(process.argv[1]), process.argv[2]];
+const out = fs.openSync(file, 'r+');
+const kib = (p, field) => { try { return Number(new RegExp('^' + field + ':[ \t]+([0-9]+)', 'm').exec(fs.readFileSync('/proc/' + p + '/status', 'utf8'))[1]); } catch { return 0; } };
+const children = (p) => { const found = []; try { for (const t of fs.readdirSync('/proc/' + p + '/task')) { try { for (const c of fs.readFileSync('/proc/' + p + '/task/' + t + '/children', 'utf8').split(' ')) if (c.trim() && Number(c) !== process.pid) found.push(c.trim()); } catch {} } } catch {} return found; };
+let peak = 0;
 const sample = () => {
-  let total = kib(workerData.pid, 'VmRSS');
-  const stack = children(workerData.pid);
+  // The worker ended without stopping it (it crashed): remove the figure's folder, then end.
+  if (!fs.existsSync('/proc/' + pid)) { fs.rmSync(require('node:path').dirname(file), { recursive: true, force: true }); process.exit(0); }
+  let total = kib(pid, 'VmRSS');
+  const stack = children(pid);
   while (stack.length) { const c = stack.pop(); total += kib(c, 'VmHWM'); stack.push(...children(c)); }
-  if (total / 1024 > peak[0]) peak[0] = total / 1024;
+  // Fixed width, written in place: the reader never sees half of a figure.
+  if (total / 1024 > peak) fs.writeSync(out, (peak = total / 1024).toFixed(3).padStart(16), 0);
 };
-const timer = setInterval(() => { if (peak[1]) clearInterval(timer); else sample(); }, 5);
+setInterval(sample, 5);
 sample();
 `;
-  let worker: Worker | undefined;
   try {
-    worker = new Worker(code, { eval: true, workerData: { buffer: peak.buffer, pid: process.pid } });
-    worker.unref();
+    dir = mkdtempSync(join(tmpdir(), 'bench-tree-rss-'));
+    writeFileSync(join(dir, 'peak'), '0'.padStart(16));
+    sampler = spawn(process.execPath, ['-e', code, String(process.pid), join(dir, 'peak')], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
+    sampler.unref();
   } catch {
-    /* no sampler: the process's own peak only */
+    return { stop: () => 0 }; // no sampler: the process's own peak only
   }
   return {
     stop() {
-      peak[1] = 1;
-      void worker?.terminate();
-      return peak[0]!;
+      sampler.kill('SIGKILL');
+      try {
+        return Number(readFileSync(join(dir, 'peak'), 'utf8')) || 0;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

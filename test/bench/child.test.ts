@@ -57,6 +57,31 @@ import path from 'node:path';
     expect(report.cpuMs).toBeGreaterThanOrEqual(report.childCpuMs);
   }, 30_000);
 
+  it('GIVEN a tree clock WHEN it samples THEN the sampler adds nothing to the process\'s own memory (it is a process of its own, left out of the tree)', () => {
+    // GIVEN two fresh processes alike but for the tree sampler (a worker thread until session 33: ~10 MiB of isolate in
+    // the process's own RSS), each holding still for 1 s while it samples
+    const ownPeak = (tree: boolean) => {
+      const scenario = `import { PhaseClock } from ${JSON.stringify(path.join(import.meta.dirname, '../../bench/child.ts'))};
+        const clock = new PhaseClock({ tree: ${tree} });
+        await new Promise((r) => setTimeout(r, 1000));
+        clock.report({ objects: 0, bytes: 0 });`;
+      const dir = mkdtempSync(path.join(tmpdir(), 'tree-clock-'));
+      const file = path.join(dir, 'scenario.mjs');
+      writeFileSync(file, scenario);
+      const starter = `const r = require('node:child_process').spawnSync(process.execPath, ['--import', 'tsx', ${JSON.stringify(file)}], { stdio: 'inherit' }); process.exitCode = r.status ?? 1;`;
+      const run = spawnSync(process.execPath, ['-e', starter], { encoding: 'utf8' });
+      rmSync(dir, { recursive: true, force: true });
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildReport;
+    };
+    const plain = ownPeak(false);
+    const sampled = ownPeak(true);
+    // THEN the sampled process's own peak is the plain one's (a few MiB of noise; the thread added 8-10 MiB), and the
+    // tree's figure does not count the sampler process either
+    expect(sampled.ownMaxRssMiB - plain.ownMaxRssMiB).toBeLessThan(5);
+    expect(sampled.maxRssMiB - plain.ownMaxRssMiB).toBeLessThan(5);
+  }, 30_000);
+
   it('GIVEN no tree sampler WHEN it reports THEN the peak is the process\'s own', () => {
     const report = reportOf(new PhaseClock());
     expect(report.maxRssMiB).toBe(report.ownMaxRssMiB);

@@ -112,6 +112,29 @@ describe('runSynth schema validation', () => {
   });
 });
 
+describe('runSynth timings (CDK8S_DELIVERY_TIMINGS)', () => {
+  it('prints each phase with the RSS and the share of it that is V8\'s heap (used of committed)', async () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-')), 'dist');
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a) => { errors.push(a.join(' ')); });
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.stubEnv('CDK8S_DELIVERY_TIMINGS', '1');
+    try {
+      await runSynth(build(2), { outdir, validator });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const lines = errors.filter((e) => e.startsWith('timing: '));
+    expect(lines.map((l) => /^timing: (.+?) \d+ ms/.exec(l)?.[1])).toEqual(['build', 'migrations: verify', 'synthesize and rules', 'migrations', 'schemas', 'write']);
+    for (const line of lines) {
+      const [, rss, used, committed] = /\(RSS (\d+) MiB, peak \d+ MiB, heap (\d+) of (\d+) MiB\)$/.exec(line) ?? [];
+      expect(Number(used), line).toBeGreaterThan(0);
+      expect(Number(used)).toBeLessThanOrEqual(Number(committed));
+      expect(Number(committed)).toBeLessThan(Number(rss));
+    }
+  });
+});
+
 describe('runSynth: one synth, every problem', () => {
   it('reports prop problems, duplicate objects, schema and migration problems of one app in one run', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'cdk8s-delivery-run-')), 'dist');
