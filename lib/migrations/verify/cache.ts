@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPrivateFolder } from '../../core/private-folder.js';
 import type { ReleaseState } from '../checker/release.js';
 import type { VerifyBudgetOptions } from './budget.js';
 import type { VerifyResult } from './verify.js';
@@ -128,10 +129,11 @@ export function writeVerifyCache(dir: string, key: string, result: VerifyResult)
 
 /**
  * `verify()` through the cache: the stored result when the inputs, the code and the engine are the same, else a run
- * whose result is stored. `dir` undefined: no cache.
+ * whose result is stored. `dir` undefined, or not private to this user (../../core/private-folder.ts): no cache.
  */
 export async function cachedVerification(dir: string | undefined, inputs: VerifyCacheInputs, verify: () => Promise<VerifyResult>): Promise<VerifyResult> {
-  if (dir === undefined) return verify();
+  // A result someone else could have written is not trusted (a planted "passed"): no cache there.
+  if (dir === undefined || !isPrivateFolder(dir)) return verify();
   const key = verifyCacheKey(inputs);
   const hit = readVerifyCache(dir, key);
   if (hit) return hit;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isPrivateFolder } from '../../core/private-folder.js';
 import { DEFAULT_VERIFY_BUDGET, type KillableEngine } from './budget.js';
 
 /**
@@ -246,7 +247,7 @@ async function startChild(data: string | (() => Promise<string>), memoryMb: numb
 export interface PgliteOptions {
   /**
    * Where the empty, initialised data directory is cached between runs (a folder of about 40 MB per PGlite version,
-   * made by initdb once, moved into place atomically, private to the user); each start copies it to a scratch folder.
+   * made by initdb once, moved into place atomically; used only when the folder is private to the user: ../../core/private-folder.ts); each start copies it to a scratch folder.
    * `false`: no cache, initdb every time.
    * @default `$XDG_CACHE_HOME/cdk8s-delivery` or `~/.cache/cdk8s-delivery`; off when `CDK8S_DELIVERY_PGLITE_CACHE=off`
    */
@@ -295,9 +296,13 @@ async function initdb(dir: string, memoryMb: number): Promise<void> {
 
 /**
  * The cached template of this PGlite version, made when missing: initdb into a private temporary folder next to it,
- * renamed into place (another run that got there first wins; ours is removed). Undefined when it cannot be written.
+ * renamed into place (another run that got there first wins; ours is removed). Undefined when it cannot be written, or
+ * when `cacheDir` is not private to this user. Exported for its tests.
  */
-async function cachedTemplate(cacheDir: string, memoryMb: number): Promise<string | undefined> {
+export async function cachedTemplate(cacheDir: string, memoryMb: number): Promise<string | undefined> {
+  // A data directory someone else could have written (a prepared catalog that makes a failing migration pass) is not
+  // used: the cache folder must be private to this user (made 0700 when missing), else every start runs initdb.
+  if (!isPrivateFolder(cacheDir)) return undefined;
   const template = path.join(cacheDir, `pglite-${pgliteVersion()}-datadir-v2`);
   if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
   let tmp: string;

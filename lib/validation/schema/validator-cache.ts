@@ -25,7 +25,8 @@
  * `SchemaValidator` alone does not use it unless `useCrdValidatorCache` is called.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isPrivateFolder } from '../../core/private-folder.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,24 +60,6 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
  */
 export function useCrdValidatorCache(dir: string | undefined): void {
   cacheDir = dir !== undefined && isPrivateFolder(dir) ? dir : undefined;
-}
-
-/**
- * Whether `dir` exists (made 0700 when missing), is this user's and writable by no one else, and sits in a folder
- * where no one else can replace it: writable by no one else, or sticky (as /tmp is).
- */
-function isPrivateFolder(dir: string): boolean {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const uid = process.getuid?.();
-    if (uid === undefined) return true; // no POSIX owners (Windows): the user's profile folder is private
-    const own = statSync(dir);
-    const parent = statSync(path.dirname(dir));
-    return own.isDirectory() && own.uid === uid && (own.mode & 0o022) === 0
-      && ((parent.mode & 0o022) === 0 || (parent.mode & 0o1000) !== 0);
-  } catch {
-    return false;
-  }
 }
 
 /** The folder the cache uses in this process (undefined: off). */

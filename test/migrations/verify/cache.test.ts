@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,20 @@ describe('verification results cached by content', () => {
     await cachedVerification(undefined, inputs, async () => result(++runs));
     await cachedVerification(undefined, inputs, async () => result(++runs));
     expect(runs).toBe(3);
+  });
+
+  it('reads no result from a folder others may write to (a planted "passed"), and stores none there', async () => {
+    const planted = { key: verifyCacheKey(inputs), result: { ...result(0), findings: [] } };
+    const run = async (dir: string) => {
+      writeFileSync(join(dir, `${verifyCacheKey(inputs)}.json`), JSON.stringify(planted));
+      return cachedVerification(dir, inputs, async () => result(1));
+    };
+    const shared = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-verify-cache-'));
+    chmodSync(shared, 0o777);
+    expect((await run(shared)).findings.map((f) => f.message)).toEqual(['run 1']);
+    expect(readdirSync(shared)).toEqual([`${verifyCacheKey(inputs)}.json`]); // only the planted file: nothing stored
+    // the control: the same file in a private folder is the cached result
+    const mine = mkdtempSync(join(tmpdir(), 'cdk8s-delivery-verify-cache-'));
+    expect((await run(mine)).findings).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type KillableEngine, startPglite } from '../../../lib/migrations/verify/index.js';
-import { PGLITE_V8_FLAGS } from '../../../lib/migrations/verify/pglite-engine.js';
+import { cachedTemplate, PGLITE_V8_FLAGS } from '../../../lib/migrations/verify/pglite-engine.js';
 
 // A temporary folder of this file's own: test files run side by side in one process (vitest's threads, each with its
 // own copy of the environment), and their PGlite scratch folders, named by the process id, would be counted here too.
@@ -33,6 +33,25 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     await engine.close();
     // THEN
     expect(await eventually(() => !fs.existsSync(left))).toBe(true);
+  });
+
+  it('GIVEN a cache folder others may write to WHEN the template is looked up THEN it is not used (nor made there); a private one is', async () => {
+    // A template prepared in each (its PG_VERSION marks a template as made: no initdb runs in this test).
+    const version = JSON.parse(fs.readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+    const make = (mode: number) => {
+      const dir = fs.mkdtempSync(path.join(privateTmp, 'cache-'));
+      fs.chmodSync(dir, mode);
+      return dir;
+    };
+    const shared = make(0o777);
+    const mine = make(0o700);
+    for (const dir of [shared, mine]) {
+      const template = path.join(dir, `pglite-${version}-datadir-v2`);
+      fs.mkdirSync(template);
+      fs.writeFileSync(path.join(template, 'PG_VERSION'), '18\n');
+    }
+    expect(await cachedTemplate(shared, 64)).toBeUndefined();
+    expect(await cachedTemplate(mine, 64)).toBe(path.join(mine, `pglite-${version}-datadir-v2`));
   });
 
   it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {

@@ -1,0 +1,43 @@
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isPrivateFolder } from '../../lib/core/private-folder.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'cdk8s-delivery-private-'));
+
+describe('isPrivateFolder', () => {
+  it('makes a missing folder with mode 0700, and takes it as private', () => {
+    const dir = join(scratch(), 'cache', 'validators');
+    expect(isPrivateFolder(dir)).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a folder others may write to, or one in a folder others may write to that is not sticky', () => {
+    const base = scratch();
+    const groupWritable = join(base, 'g');
+    mkdirSync(groupWritable);
+    chmodSync(groupWritable, 0o770);
+    expect(isPrivateFolder(groupWritable)).toBe(false);
+    chmodSync(groupWritable, 0o700); // the control: the same folder, private
+    expect(isPrivateFolder(groupWritable)).toBe(true);
+
+    const shared = join(base, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    expect(isPrivateFolder(join(shared, 'mine'))).toBe(false); // anyone could rename it away and plant another
+    chmodSync(shared, 0o1777); // sticky, as /tmp: only the owner may rename or remove it
+    expect(isPrivateFolder(join(shared, 'mine'))).toBe(true);
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses a folder of another user (run as root: CI)', () => {
+    const dir = join(scratch(), 'theirs');
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 12345, 12345);
+    expect(isPrivateFolder(dir)).toBe(false);
+  });
+
+  it('refuses a path that is a file', () => {
+    expect(isPrivateFolder(join(scratch(), '..', 'no-such', '\0'))).toBe(false);
+  });
+});
