@@ -35,15 +35,7 @@ import path from 'node:path';
       console.log(JSON.stringify({ ownBefore }));
       clock.report({ objects: 0, bytes: 0 });
     `;
-    // (a file, not `-e` with `--input-type=module`: the sampler's eval'd worker inherits the flags, and is CommonJS)
-    const dir = mkdtempSync(path.join(tmpdir(), 'tree-clock-'));
-    const file = path.join(dir, 'scenario.mjs');
-    writeFileSync(file, scenario);
-    // Started through a small node process: Linux keeps a process's peak RSS (maxRSS) across fork and exec, so a
-    // process vitest starts directly reports vitest's own peak as its own; one started by a small process does not.
-    const starter = `const r = require('node:child_process').spawnSync(process.execPath, ['--import', 'tsx', ${JSON.stringify(file)}], { stdio: 'inherit' }); process.exitCode = r.status ?? 1;`;
-    const run = spawnSync(process.execPath, ['-e', starter], { encoding: 'utf8' });
-    rmSync(dir, { recursive: true, force: true });
+    const run = runScenario(scenario);
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     const { ownBefore } = JSON.parse(lines.at(-2)!) as { ownBefore: number };
@@ -65,12 +57,7 @@ import path from 'node:path';
         const clock = new PhaseClock({ tree: ${tree} });
         await new Promise((r) => setTimeout(r, 1000));
         clock.report({ objects: 0, bytes: 0 });`;
-      const dir = mkdtempSync(path.join(tmpdir(), 'tree-clock-'));
-      const file = path.join(dir, 'scenario.mjs');
-      writeFileSync(file, scenario);
-      const starter = `const r = require('node:child_process').spawnSync(process.execPath, ['--import', 'tsx', ${JSON.stringify(file)}], { stdio: 'inherit' }); process.exitCode = r.status ?? 1;`;
-      const run = spawnSync(process.execPath, ['-e', starter], { encoding: 'utf8' });
-      rmSync(dir, { recursive: true, force: true });
+      const run = runScenario(scenario);
       expect(run.status, run.stderr).toBe(0);
       return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildReport;
     };
@@ -87,3 +74,19 @@ import path from 'node:path';
     expect(report.maxRssMiB).toBe(report.ownMaxRssMiB);
   });
 });
+
+/**
+ * Runs `scenario` (an ES module's text, written to a file: not `-e` with `--input-type=module`, whose flags the
+ * sampler's eval'd code would inherit) in a fresh process, started through a small node process: Linux keeps a
+ * process's peak RSS (maxRSS) across fork and exec, so a process vitest starts directly reports vitest's own peak as
+ * its own; one started by a small process does not.
+ */
+function runScenario(scenario: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tree-clock-'));
+  const file = path.join(dir, 'scenario.mjs');
+  writeFileSync(file, scenario);
+  const starter = `const r = require('node:child_process').spawnSync(process.execPath, ['--import', 'tsx', ${JSON.stringify(file)}], { stdio: 'inherit' }); process.exitCode = r.status ?? 1;`;
+  const run = spawnSync(process.execPath, ['-e', starter], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  return run;
+}
