@@ -15,15 +15,20 @@ type Stat = readonly [size: number, mtimeMs: number, ino: number];
 export class ContentHashes {
   private readonly memo: Record<string, [number, number, number, string]>;
   private readonly next: Record<string, [number, number, number, string]> = {};
+  /** The memo file's text as read: when nothing changed, save() does not write it again. */
+  private readonly memoText: string | undefined;
 
   constructor(private readonly memoFile: string) {
     let memo: Record<string, [number, number, number, string]> = {};
+    let text: string | undefined;
     try {
-      memo = JSON.parse(readFileSync(memoFile, 'utf8')) as typeof memo;
+      text = readFileSync(memoFile, 'utf8');
+      memo = JSON.parse(text) as typeof memo;
     } catch {
       // none yet, or unreadable: every file is read
     }
     this.memo = memo;
+    this.memoText = text;
   }
 
   /** The hex SHA-256 of `file`'s content. */
@@ -42,8 +47,11 @@ export class ContentHashes {
 
   /** Keeps what was hashed (the files of this check only) for the next check; a memo that cannot be written only costs reads. */
   public save(): void {
+    const text = `${JSON.stringify(this.next)}\n`;
+    // The common synth: every file as remembered, so the memo is already on disk (two writes and a rename fewer).
+    if (text === this.memoText) return;
     try {
-      writeFileSync(`${this.memoFile}.tmp`, `${JSON.stringify(this.next)}\n`);
+      writeFileSync(`${this.memoFile}.tmp`, text);
       renameSync(`${this.memoFile}.tmp`, this.memoFile);
     } catch {
       /* the folder is gone or read-only */

@@ -15,6 +15,41 @@ function run(cwd: string, args: readonly string[]): string | undefined {
 }
 
 /**
+ * The blobs named by `specs` (`<commit>:<path>`), read by one `git cat-file --batch`: the text of each that is a file
+ * there, null for each that is missing there (no such commit in the clone, or no such file in it). A spec answered
+ * otherwise (a folder there, an ambiguous short commit id) is left out, as is every spec when git fails.
+ */
+export function readBlobs(cwd: string, specs: readonly string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  // One spec per line: a spec with a line break (or NUL) cannot be asked this way.
+  const asked = specs.filter((s) => !/[\n\r\0]/.test(s));
+  if (asked.length === 0) return out;
+  let batch: Buffer;
+  try {
+    batch = execFileSync('git', ['cat-file', '--batch'], { cwd, input: `${asked.join('\n')}\n`, stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  } catch {
+    return out;
+  }
+  // Each answer: `<oid> <type> <size>\n<content>\n`, or `<spec> missing\n` (and `<spec> ambiguous\n`), in order.
+  let offset = 0;
+  for (const spec of asked) {
+    const headerEnd = batch.indexOf(0x0a, offset);
+    if (headerEnd < 0) break;
+    const header = batch.subarray(offset, headerEnd).toString('utf8');
+    offset = headerEnd + 1;
+    if (header === `${spec} missing`) {
+      out.set(spec, null);
+      continue;
+    }
+    const [, type, size] = header.split(' ');
+    if (size === undefined || !/^\d+$/.test(size)) continue; // ambiguous: nothing follows the header
+    if (type === 'blob') out.set(spec, batch.subarray(offset, offset + Number(size)).toString('utf8'));
+    offset += Number(size) + 1;
+  }
+  return out;
+}
+
+/**
  * The git history of one release file, when the file is in a git work tree (and git is installed): the versions
  * committed, to prove that an image ran in an environment before it was promoted to the next one. Read-only.
  */
@@ -47,6 +82,22 @@ export class ReleaseGitHistory {
   public fileCommits(): readonly string[] {
     this.commits ??= (run(this.top, ['log', '--format=%H', `-n${MAX_COMMITS}`, '--', this.file]) ?? '').split('\n').filter(Boolean);
     return this.commits;
+  }
+
+  /**
+   * Reads the file at each of `commits` in one git process (`git cat-file --batch`), for {@link stateAt} to answer
+   * from: a synth checks every proof commit of the file, and a `git show` per commit was a process each. A commit
+   * the batch does not answer plainly (an ambiguous short id, a folder at that path) is left to `stateAt`'s own
+   * `git show`, so the states are the same either way.
+   */
+  public prefetch(commits: readonly string[]): void {
+    const wanted = [...new Set(commits)].filter((c) => !this.versions.has(c));
+    if (wanted.length === 0) return;
+    const blobs = readBlobs(this.top, wanted.map((c) => `${c}:${this.file}`));
+    for (const commit of wanted) {
+      const text = blobs.get(`${commit}:${this.file}`);
+      if (text !== undefined) this.versions.set(commit, text === null ? { missing: true } : { state: parseRelease(text).state ?? null });
+    }
   }
 
   /**

@@ -204,6 +204,8 @@ export interface PromotionViolation {
  */
 export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHistory): PromotionViolation[] {
   const out: PromotionViolation[] = [];
+  // Every proof read in one git process, not one per record.
+  git?.prefetch(proofCommits(state));
   for (const workload of Object.keys(state.workloads).sort()) {
     state.environments.forEach((environment, index) => {
       const entry = state.workloads[workload]![environment];
@@ -228,6 +230,22 @@ export function promotionViolations(state: ReleaseFileState, git?: ReleaseGitHis
       if (!ranIn(state, workload, previous, digest)) {
         out.push({ workload, environment, image: entry.image, message: `never ran in ${previous}: ${previous}'s record (current and history) does not hold ${shortDigestOf(entry.image)}`, fix });
       }
+    });
+  }
+  return out;
+}
+
+/**
+ * The commits {@link promotionViolations} checks against git: those of the records promoted with their proof. None
+ * (a file written by hand, a first environment only): git is not needed, and is not run.
+ */
+export function proofCommits(state: ReleaseFileState): string[] {
+  const out: string[] = [];
+  for (const workload of Object.keys(state.workloads).sort()) {
+    state.environments.forEach((environment, index) => {
+      const entry = state.workloads[workload]![environment];
+      if (!entry || index === 0 || entry.bypass !== undefined || entry.from !== state.environments[index - 1] || entry.commit === undefined) return;
+      out.push(entry.commit);
     });
   }
   return out;

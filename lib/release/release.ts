@@ -7,7 +7,7 @@ import { attachedProblems, checkFactory } from '../core/props/check-props.js';
 import { EnvironmentChart, Platform } from '../platform/platform.js';
 import { ReleaseGitHistory } from './git-history.js';
 import { parseRelease, ReleaseFileProblem, ReleaseFileState } from './release-file.js';
-import { PromotionViolation, promotionViolations } from './release-operations.js';
+import { PromotionViolation, promotionViolations, proofCommits } from './release-operations.js';
 
 /** Options of {@link Release.fromFile}. */
 export interface ReleaseFileOptions {
@@ -121,7 +121,8 @@ export class Release {
   /** The promotion rule's violations, cross-checked against git history unless turned off (computed once). */
   public promotionViolations(): readonly PromotionViolation[] {
     if (!this.state) return [];
-    this.violations ??= promotionViolations(this.state, this.options.gitHistory === false ? undefined : ReleaseGitHistory.of(this.file));
+    // Git is asked only for a file that names proof commits (one process to find the work tree, one to read them all).
+    this.violations ??= promotionViolations(this.state, this.options.gitHistory === false || proofCommits(this.state).length === 0 ? undefined : ReleaseGitHistory.of(this.file));
     return this.violations;
   }
 

@@ -3,7 +3,7 @@ import type { Finding } from '../validation/finding.js';
 import type { Manifest } from '../validation/manifest.js';
 import { ReleaseGitHistory } from './git-history.js';
 import { digestOf } from './release-file.js';
-import { promotionViolations, ReleaseInputError, shortDigestOf } from './release-operations.js';
+import { promotionViolations, proofCommits, ReleaseInputError, shortDigestOf } from './release-operations.js';
 import { readReleaseFile } from './release-store.js';
 
 /** The images an object runs: its pod template's containers, or a CloudNativePG Cluster's `spec.imageName`. */
@@ -26,7 +26,7 @@ export function validateRelease(file: string, manifests: readonly Manifest[]): {
     if (error instanceof ReleaseInputError) return { findings: [], problems: error.problems.map((message) => ({ location: file, message })) };
     throw error;
   }
-  const findings: Finding[] = promotionViolations(state, ReleaseGitHistory.of(file)).map((v) => ({
+  const findings: Finding[] = promotionViolations(state, proofCommits(state).length === 0 ? undefined : ReleaseGitHistory.of(file)).map((v) => ({
     location: file,
     field: `workloads.${v.workload}.${v.environment}.image`,
     value: v.image,

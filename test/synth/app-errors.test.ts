@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget } from '../load-budget.js';
@@ -58,6 +60,23 @@ describe('a syntax error in the app', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^ {2}- apps\/platform\.ts:2:\d+: /m);
     expect(stderr).not.toMatch(/^\s+at /m);
+  }, budget(120_000));
+
+  it('GIVEN this repository\'s synth script (package.json: tsx\'s ES module hooks only) THEN the same one block', async () => {
+    // The script's node flags, each module resolved from the repository (the project has no node_modules).
+    const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth.split(' ');
+    expect(script.slice(0, 3)).toEqual(['node', '--import', 'tsx/esm']);
+    const resolve = (m: string) => pathToFileURL(m.startsWith('./') ? path.join(ROOT, m) : createRequire(path.join(ROOT, 'package.json')).resolve(m)).href;
+    const args = script.slice(1).map((a, i, all) => (all[i - 1] === '--import' ? resolve(a) : a));
+    // An ES module package, as this repository is ("type": "module": tsx's require hook is not there for CommonJS .ts).
+    const dir = project({ 'package.json': '{ "type": "module" }\n', 'apps/main.ts': "import { App } from 'cdk8s';\n\nconst app = new App(;\n" });
+    const error = await promisify(execFile)(process.execPath, args, { cwd: dir, timeout: budget(60_000) }).then(() => undefined, (e: { code?: number; stderr?: string }) => e);
+    expect(error?.code).toBe(1);
+    expect(error?.stderr?.trim()).toBe([
+      'synth failed: the app has a syntax error, so it did not run and its output was left unchanged:',
+      '  - apps/main.ts:3:21: Unexpected ";"',
+      'Fix the TypeScript above (`npx tsc --noEmit` lists every type error too).',
+    ].join('\n'));
   }, budget(120_000));
 
   it('GIVEN any other uncaught error THEN it is printed as Node prints it, with its stack, exit 1', async () => {

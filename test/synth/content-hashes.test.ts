@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,33 @@ describe('ContentHashes', () => {
     expect(hashes.of(c)).toBe(sha('cccc'));
     hashes.save();
     expect(JSON.parse(readFileSync(memo, 'utf8'))).toEqual({});
+  });
+
+  it('GIVEN nothing changed since the memo was saved THEN save() leaves the memo file as it is; a change rewrites it', () => {
+    const memo = path.join(dir, 'unchanged.json');
+    const e = path.join(dir, 'e.txt');
+    writeFileSync(e, 'eeee');
+    old(e);
+    const first = new ContentHashes(memo);
+    first.of(e);
+    first.save();
+    const saved = readFileSync(memo, 'utf8');
+    // Marked as written long ago: a rewrite would give it a new mtime.
+    old(memo);
+    const before = statSync(memo).mtimeMs;
+    const again = new ContentHashes(memo);
+    expect(again.of(e)).toBe(sha('eeee'));
+    again.save();
+    expect(statSync(memo).mtimeMs).toBe(before);
+    expect(readFileSync(memo, 'utf8')).toBe(saved);
+
+    writeFileSync(e, 'EEEEE');
+    old(e);
+    const changed = new ContentHashes(memo);
+    expect(changed.of(e)).toBe(sha('EEEEE'));
+    changed.save();
+    expect(statSync(memo).mtimeMs).not.toBe(before);
+    expect(JSON.parse(readFileSync(memo, 'utf8'))[e][3]).toBe(sha('EEEEE'));
   });
 
   it('GIVEN an unreadable memo THEN every file is read', () => {
