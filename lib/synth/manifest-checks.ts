@@ -47,7 +47,7 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
   const warnings: Finding[] = [];
   const groups = new Map<string, LocatedManifest[]>();
   for (const m of manifests) {
-    const key = m.path.split('/').slice(0, 2).join('/');
+    const key = environmentKey(m.path);
     const group = groups.get(key);
     if (group) group.push(m);
     else groups.set(key, [m]);
@@ -60,4 +60,11 @@ export function checkManifests(manifests: readonly LocatedManifest[], options: M
     findings.push(...checkGatewayRoutes(set));
   }
   return { errors: findings, warnings };
+}
+
+/** `<platform>/<environment>` of an output path (the whole path when it has fewer parts). */
+function environmentKey(path: string): string {
+  const first = path.indexOf('/');
+  const second = first < 0 ? -1 : path.indexOf('/', first + 1);
+  return second < 0 ? path : path.slice(0, second);
 }

@@ -79,6 +79,13 @@ describe('strict props at run time (issue 20)', () => {
     expect(summary(findings)).toEqual([['livenessProbe.periodSecond', 'props/unknown', 'did you mean `periodSeconds`?']]);
   });
 
+  it('GIVEN a factory value with problems inside an array, after one without THEN the problem is reported under its index', () => {
+    const sidecar = (name: string, readinessProbe: Probe) => ({ name, image: DIGEST_IMAGE, readinessProbe });
+    const sidecars = [sidecar('proxy', Probe.httpGet('/ready')), sidecar('agent', Probe.httpGet('/ready', js({ periodSecond: 10 })))];
+    const findings = synthFindings(() => synthPlatform((env) => new StatelessService(env, 'api', js({ ...service, sidecars })), [Environment.prod()]));
+    expect(summary(findings)).toEqual([['sidecars[1].readinessProbe.periodSecond', 'props/unknown', 'did you mean `periodSeconds`?']]);
+  });
+
   it('GIVEN a plain number where a Duration is required THEN the message names the factories that make one', () => {
     const findings = synthFindings(() => synthPlatform((env) => new StatelessService(env, 'api', js({ ...service, slo: { latencyP99: 250 } })), [Environment.prod()]));
     expect(findings.map((f) => [f.field, f.rule, f.message])).toEqual([['slo.latencyP99', 'props/type', 'must be a Duration (Duration.millis(), Duration.seconds(), Duration.minutes(), …), not a number (250)']]);
