@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,11 +12,9 @@ import { formatFinding } from '../../lib/validation/finding.js';
 import { StatelessService } from '../../lib/workloads/stateless-service.js';
 import { DIGEST_IMAGE } from '../helpers.js';
 import { budget } from '../load-budget.js';
+import { BIN, type LauncherRun, ROOT, runProcess } from './launcher.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
-
-interface Run { readonly code: number | null; readonly stdout: string; readonly stderr: string }
+type Run = LauncherRun;
 
 /**
  * Runs the real launcher. `unprivileged` makes file permissions apply even when the tests run as root
@@ -27,20 +25,8 @@ function cli(args: string[], options: { cwd?: string; unprivileged?: boolean; ti
   const [command, argv] = options.unprivileged && process.getuid?.() === 0
     ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, BIN, ...args]]
     : [process.execPath, [BIN, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: options.cwd ?? ROOT, env: { ...process.env, HOME: os.tmpdir() } });
-    let stdout = '';
-    let stderr = '';
-    // Budgets scale with the machine's load (test/load-budget.ts): 30 s is twice the slowest child at the baseline.
-    const timer = setTimeout(() => child.kill('SIGKILL'), budget(options.timeoutMs ?? 30_000));
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  // Budgets scale with the machine's load (test/load-budget.ts): 30 s is twice the slowest child at the baseline.
+  return runProcess(command, argv, { cwd: options.cwd, env: { HOME: os.tmpdir() }, timeoutMs: budget(options.timeoutMs ?? 30_000) });
 }
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -200,15 +186,7 @@ void runSynth(() => {
 `);
     fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: ${path.join(ROOT, 'node_modules/.bin/tsx')} main.ts\noutput: .cdk8s.out\n`);
     // WHEN
-    const result = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], { cwd: project });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runProcess(process.execPath, [path.join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], { cwd: project });
     // THEN
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('synth failed with');

@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, type LauncherRun, runProcess } from './launcher.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/cdk8s-delivery.mjs');
 const FIXTURES = 'test/fixtures/validate/issue-12';
 
 /** Runs the real launcher through a shell, as a user would (pipes included). */
-function sh(command: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { cwd: ROOT, env: { ...process.env, BIN: `${process.execPath} ${BIN}` } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function sh(command: string): Promise<LauncherRun> {
+  return runProcess('bash', ['-o', 'pipefail', '-c', command], { env: { BIN: `${process.execPath} ${BIN}` } });
 }
 
 describe('cdk8s-delivery validate, issue 12', () => {

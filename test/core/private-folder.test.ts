@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,9 @@ describe('isPrivateFolder', () => {
     expect(isPrivateFolder(dir)).toBe(false);
   });
 
-  it('refuses a path that is a file', () => {
-    expect(isPrivateFolder(join(scratch(), '..', 'no-such', '\0'))).toBe(false);
+  it('refuses a path that is a file, not a folder', () => {
+    const file = join(scratch(), 'cache');
+    writeFileSync(file, '', { mode: 0o600 });
+    expect(isPrivateFolder(file)).toBe(false);
   });
 });
