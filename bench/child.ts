@@ -41,10 +41,23 @@ export class PhaseClock {
   private last = performance.now();
   public readonly phases: Record<string, number> = {};
   /** The process tree's sampler, with `{ tree: true }` (a worker whose child processes hold memory: runSynth's PGlite). */
-  private readonly tree: { stop(): number } | undefined;
+  private readonly tree: TreeSampler | undefined;
 
   constructor(options: { tree?: boolean } = {}) {
     this.tree = options.tree ? treeRssSampler() : undefined;
+  }
+
+  /**
+   * Resolves when the tree sampler has taken its first sample (at once without one). Starting a node process takes
+   * 50 ms on a quiet machine and over a second at load 12: a worker that starts a child right away waits for this, or
+   * a short-lived child's peak could pass before anything samples it. Rejects after `timeoutMs`.
+   */
+  public async sampling(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.tree && !this.tree.sampled()) {
+      if (performance.now() > deadline) throw new Error(`the tree sampler took no sample in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Runs `work` as the named phase. */
@@ -97,7 +110,14 @@ function childrenCpuMs(): number {
  * this process's own RSS and maxRSS, which the raw baseline does not carry. A process of its own is not counted: it
  * leaves itself out of the tree it sums, and it is not a part of this process's RSS.
  */
-function treeRssSampler(): { stop(): number } {
+interface TreeSampler {
+  /** Whether the first sample has been written. */
+  sampled(): boolean;
+  /** Ends the sampling; the peak in MiB. */
+  stop(): number;
+}
+
+function treeRssSampler(): TreeSampler {
   let dir: string;
   let sampler: ChildProcess;
   const code = `
@@ -125,9 +145,10 @@ sample();
     sampler = spawn(process.execPath, ['-e', code, String(process.pid), join(dir, 'peak')], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } });
     sampler.unref();
   } catch {
-    return { stop: () => 0 }; // no sampler: the process's own peak only
+    return { sampled: () => true, stop: () => 0 }; // no sampler: the process's own peak only
   }
   return {
+    sampled: () => Number(readFileSync(join(dir, 'peak'), 'utf8')) > 0,
     stop() {
       sampler.kill('SIGKILL');
       try {

@@ -19,18 +19,16 @@ function reportOf(clock: PhaseClock): ChildReport {
 describe.runIf(process.platform === 'linux')('bench child report: the process tree (runSynth verifies migrations in a child process)', () => {
   it('GIVEN a child process that holds 200 MiB WHEN a tree clock reports THEN the peak counts it on top of this process, and its CPU is counted', () => {
     // GIVEN a fresh process with a tree clock (vitest's own process has long reached a peak of its own, which would
-    // hide whether the child was counted), WHEN a child touches 200 MiB, burns some CPU and holds it 300 ms (the
-    // sampler reads every 5 ms), then exits
+    // hide whether the child was counted), WHEN a child touches 200 MiB and holds it while it burns 300 ms of CPU (its
+    // own CPU, not 300 ms of wall time: on a loaded machine a busy loop of 300 ms wall got 260 ms of CPU; the sampler
+    // reads every 5 ms), then exits
     const scenario = `
       import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
       import { PhaseClock } from ${JSON.stringify(path.join(import.meta.dirname, '../../bench/child.ts'))};
       const clock = new PhaseClock({ tree: true });
-      await new Promise((r) => setTimeout(r, 500)); // the sampler thread starts (the synth worker imports for ~1 s first)
+      await clock.sampling(); // the sampler process has started (the synth worker imports for ~1 s first)
       const ownBefore = process.memoryUsage.rss() / 2 ** 20;
-      const child = spawnSync(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); let x = 0; for (let i = 0; i < b.length; i += 4096) x += b[i]; const end = Date.now() + 300; while (Date.now() < end) x++; console.log(x > 0)']);
+      const child = spawnSync(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); let x = 0; for (let i = 0; i < b.length; i += 4096) x += b[i]; const t0 = process.cpuUsage(); const cpuMs = () => { const u = process.cpuUsage(t0); return (u.user + u.system) / 1000; }; while (cpuMs() < 300) x++; console.log(x > 0)']);
       if (child.status !== 0) throw new Error('the child failed');
       console.log(JSON.stringify({ ownBefore }));
       clock.report({ objects: 0, bytes: 0 });
