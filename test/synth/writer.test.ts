@@ -13,7 +13,7 @@ function written(): { outdir: string; objects: SynthesizedObject[]; again: (text
   const outdir = path.relative(process.cwd(), path.join(mkdtempSync(path.join(tmpdir(), 'cdk8s-delivery-writer-')), 'dist'));
   const objects = outputTree('new');
   writeAtomically(objects, outdir, [PLAN]);
-  const again = (textFiles = [PLAN], linkFrom = (o: SynthesizedObject) => path.join(outdir, o.path)) => {
+  const again = (textFiles = [PLAN], linkFrom: (o: SynthesizedObject) => string | undefined = (o) => path.join(outdir, o.path)) => {
     const steps: WriteStep[] = [];
     let swapped = false;
     writeAtomically(objects, outdir, textFiles, { onStep: (s) => steps.push(s), linkFrom, afterSwap: () => { swapped = true; } });

@@ -22,7 +22,7 @@ import type { IConstruct } from 'constructs';
 import { closestField, formatPath, type PathSegment, pointerToSegments, valueAt } from '../../validation/schema/ajv-findings.js';
 import { type Problem, reportProblem } from '../problems.js';
 import { type InstanceOfSpec, type PropsSignatureParam, propsSchemas, propsSchemasHash } from './props-schemas.js';
-import { cachedPropsVerdict, propsValidatorCacheDir } from './validator-cache.js';
+import { cachedPropsVerdict, propsValidatorCache, type PropsValidatorCache } from './validator-cache.js';
 
 /** The outcome of a props check. */
 export interface PropsCheck {
@@ -175,8 +175,12 @@ function compiler(): Ajv {
 const instanceOfKeyword = (spec: InstanceOfSpec, data: unknown): boolean => isInstance(spec, data) && unusableAmount(spec, data) === undefined;
 
 const validatorOfParam = new WeakMap<PropsSignatureParam, ValidateFunction>();
-const verdictOfParam = new WeakMap<PropsSignatureParam, ValidateFunction | null>();
-const verdicts = new Map<string, ValidateFunction | null>();
+/** The verdict validators read from a cache, by parameter and by schema text (null: none). */
+interface Verdicts {
+  readonly ofParam: WeakMap<PropsSignatureParam, ValidateFunction | null>;
+  readonly ofText: Map<string, ValidateFunction | null>;
+}
+const verdictsOfCache = new WeakMap<PropsValidatorCache, Verdicts>();
 
 /**
  * The parameter's schema as compiled: its refs to the file's definitions qualified with the file's id
@@ -188,16 +192,22 @@ function schemaText(param: PropsSignatureParam): string {
 
 /** The cached validator that only says whether props are valid (./validator-cache.ts), or undefined when the cache is off. */
 function verdict(param: PropsSignatureParam): ValidateFunction | undefined {
-  if (propsValidatorCacheDir() === undefined) return undefined;
-  let known = verdictOfParam.get(param);
+  const cache = propsValidatorCache();
+  if (cache === undefined) return undefined;
+  let verdicts = verdictsOfCache.get(cache);
+  if (verdicts === undefined) {
+    verdicts = { ofParam: new WeakMap(), ofText: new Map() };
+    verdictsOfCache.set(cache, verdicts);
+  }
+  let known = verdicts.ofParam.get(param);
   if (known === undefined) {
     const text = schemaText(param);
-    known = verdicts.get(text);
+    known = verdicts.ofText.get(text);
     if (known === undefined) {
       known = cachedPropsVerdict(propsSchemas, propsSchemasHash(), text, instanceOfKeyword) ?? null;
-      verdicts.set(text, known);
+      verdicts.ofText.set(text, known);
     }
-    verdictOfParam.set(param, known);
+    verdicts.ofParam.set(param, known);
   }
   return known ?? undefined;
 }

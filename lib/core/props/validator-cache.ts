@@ -33,7 +33,12 @@ export const RUNTIME_INSTANCE_OF = 'cdk8s-delivery/props/instance-of';
 export type InstanceOfCheck = (spec: InstanceOfSpec, data: unknown) => boolean;
 
 const requireLazily = createRequire(import.meta.url);
-let cacheDir: string | undefined;
+/** The cache a process uses: a new object each time it is turned on, which the validators read from it are kept with. */
+export interface PropsValidatorCache {
+  readonly dir: string;
+}
+
+let cache: PropsValidatorCache | undefined;
 
 /**
  * Turns the cache on for this process, in `<dir>/props` (`dir`: the CRD validators' cache folder; undefined: off).
@@ -41,12 +46,12 @@ let cacheDir: string | undefined;
  */
 export function usePropsValidatorCache(dir: string | undefined): void {
   const props = dir === undefined ? undefined : path.join(dir, 'props');
-  cacheDir = props !== undefined && isPrivateFolder(dir!) && isPrivateFolder(props) ? props : undefined;
+  cache = props !== undefined && isPrivateFolder(dir!) && isPrivateFolder(props) ? { dir: props } : undefined;
 }
 
-/** The folder the cache uses in this process (undefined: off). */
-export function propsValidatorCacheDir(): string | undefined {
-  return cacheDir;
+/** The cache this process uses (undefined: off). */
+export function propsValidatorCache(): PropsValidatorCache | undefined {
+  return cache;
 }
 
 /**
@@ -75,7 +80,7 @@ export function propsValidatorCacheKey(fileHash: string, schemaText: string): st
  * undefined when the cache is off.
  */
 export function cachedPropsVerdict(file: () => PropsSchemaFile, fileHash: string, schemaText: string, instanceOf: InstanceOfCheck): ValidateFunction | undefined {
-  const dir = cacheDir;
+  const dir = cache?.dir;
   if (dir === undefined) return undefined;
   const key = propsValidatorCacheKey(fileHash, schemaText);
   const schema = JSON.parse(schemaText) as object;
