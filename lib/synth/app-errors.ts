@@ -4,9 +4,14 @@
  * "Transform failed" with a stack trace of esbuild's internals. This prints one block instead — where (file:line:
  * column, relative to the working directory), what, that the app did not run and the output is untouched — and
  * exits 1. Any other uncaught error is printed as Node prints it (with its stack) and also exits 1.
+ *
+ * It also turns on the props validators' cache for the app's process, as `runSynth` does (lib/core/props/validator-cache.ts):
+ * an app checks props while its modules load, before it calls runSynth (`Release.fromFile` at the top of a module).
  */
 import path from 'node:path';
 import { inspect } from 'node:util';
+import { usePropsValidatorCache } from '../core/props/validator-cache.js';
+import { defaultValidatorCacheDir } from '../validation/schema/validator-cache.js';
 
 /** An esbuild message, as a TransformError carries it. */
 interface EsbuildMessage {
@@ -38,3 +43,5 @@ process.on('uncaughtException', (error) => {
   process.stderr.write(`${report ?? inspect(error)}\n`);
   process.exit(1);
 });
+
+usePropsValidatorCache(defaultValidatorCacheDir());

@@ -2,6 +2,9 @@ import { App } from 'cdk8s';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SynthError } from '../core/problems.js';
+import { usePropsValidatorCache } from '../core/props/validator-cache.js';
+import { usePromqlCache } from '../analysis/check/promql.js';
+import { defaultValidatorCacheDir } from '../validation/schema/validator-cache.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
 import { SynthesizedObject, synthesizeWithFindings, toYaml, withoutFindingsBelow } from './synthesizer.js';
 import { collectProblems, groupAcrossEnvironments } from '../core/problems.js';
@@ -50,6 +53,11 @@ export interface RunSynthOptions {
  */
 export async function runSynth(build: () => App, options: RunSynthOptions = {}): Promise<void> {
   const outdir = options.outdir ?? 'dist';
+  // The props checks run while the app is built: their validators come from the user's cache (lib/core/props/validator-cache.ts);
+  // so do the PromQL queries' syntax verdicts (lib/analysis/check/promql.ts).
+  const cacheDir = defaultValidatorCacheDir();
+  usePropsValidatorCache(cacheDir);
+  usePromqlCache(cacheDir);
   try {
     // A synth killed earlier may have left outdir missing mid-swap, or temporary folders: repair first.
     const phase = phaseTimer();

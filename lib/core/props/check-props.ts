@@ -16,11 +16,13 @@
  * prop that holds it (`readinessProbe.periodSecond`). Constructs report through {@link reportProblem}, so a synth
  * lists every problem at once, with the construct path.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import type { IConstruct } from 'constructs';
 import { closestField, formatPath, type PathSegment, pointerToSegments, valueAt } from '../../validation/schema/ajv-findings.js';
 import { type Problem, reportProblem } from '../problems.js';
-import { type InstanceOfSpec, type PropsSignatureParam, propsSchemas } from './props-schemas.js';
+import { type InstanceOfSpec, type PropsSignatureParam, propsSchemas, propsSchemasHash } from './props-schemas.js';
+import { cachedPropsVerdict, propsValidatorCache, type PropsValidatorCache } from './validator-cache.js';
 
 /** The outcome of a props check. */
 export interface PropsCheck {
@@ -124,10 +126,13 @@ function checkValue(param: PropsSignatureParam, value: unknown, prefix = ''): Pr
     return { problems: [{ field: prefix || param.name, value, rule: 'props/required', message: `is required: ${describe(param.schema)}`, fix: `pass ${param.name}` }], usable: false };
   }
   const data = withoutUndefined(value);
-  const validate = validator(param);
   const problems: Problem[] = [];
-  // Every construct and factory checks its props: the field-naming closure is made only when there is a problem to name.
-  if (!validate(data)) problems.push(...toProblems(validate.errors ?? [], data, (segments) => fieldAt(prefix, segments)));
+  // Props that the cached validator passes are valid; any others are checked by ajv's validator, which words the problems.
+  if (!verdict(param)?.(data)) {
+    const validate = validator(param);
+    // Every construct and factory checks its props: the field-naming closure is made only when there is a problem to name.
+    if (!validate(data)) problems.push(...toProblems(validate.errors ?? [], data, (segments) => fieldAt(prefix, segments)));
+  }
   for (const { segments, attached } of problemValues(data)) {
     for (const p of attached.problems) problems.push({ ...p, field: joinField(fieldAt(prefix, segments), p.field) });
   }
@@ -156,24 +161,64 @@ function compiler(): Ajv {
   const file = propsSchemas();
   // Compiling is the cost of the check (validating is ~10 ms per reference synth): a referenced definition is compiled
   // once and shared (inlineRefs off), and the generated code is not optimized (half the compile time, measured).
+  // ajv is loaded here, not with this module: a synth whose props all pass their cached validators never loads it.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   ajv = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false, code: { optimize: false } });
   ajv.addKeyword({ keyword: 'x-signatures' });
-  ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: (spec: InstanceOfSpec, data: unknown) => isInstance(spec, data) && unusableAmount(spec, data) === undefined });
+  ajv.addKeyword({ keyword: 'instanceOf', schemaType: 'object', errors: false, validate: instanceOfKeyword });
   ajv.addSchema(file);
   for (const [name, definition] of Object.entries(file.definitions)) definitionNames.set(definition, name);
   return ajv;
 }
 
+/** The `instanceOf` keyword: an instance of the class (or with the interface's methods), and not an unusable Duration. */
+const instanceOfKeyword = (spec: InstanceOfSpec, data: unknown): boolean => isInstance(spec, data) && unusableAmount(spec, data) === undefined;
+
 const validatorOfParam = new WeakMap<PropsSignatureParam, ValidateFunction>();
+/** The verdict validators read from a cache, by parameter and by schema text (null: none). */
+interface Verdicts {
+  readonly ofParam: WeakMap<PropsSignatureParam, ValidateFunction | null>;
+  readonly ofText: Map<string, ValidateFunction | null>;
+}
+const verdictsOfCache = new WeakMap<PropsValidatorCache, Verdicts>();
+
+/**
+ * The parameter's schema as compiled: its refs to the file's definitions qualified with the file's id
+ * (`#/definitions/X` → `<file id>#/definitions/X`).
+ */
+function schemaText(param: PropsSignatureParam): string {
+  return JSON.stringify(param.schema).replace(/"#\/definitions\//g, `"${propsSchemas().$id}#/definitions/`);
+}
+
+/** The cached validator that only says whether props are valid (./validator-cache.ts), or undefined when the cache is off. */
+function verdict(param: PropsSignatureParam): ValidateFunction | undefined {
+  const cache = propsValidatorCache();
+  if (cache === undefined) return undefined;
+  let verdicts = verdictsOfCache.get(cache);
+  if (verdicts === undefined) {
+    verdicts = { ofParam: new WeakMap(), ofText: new Map() };
+    verdictsOfCache.set(cache, verdicts);
+  }
+  let known = verdicts.ofParam.get(param);
+  if (known === undefined) {
+    const text = schemaText(param);
+    known = verdicts.ofText.get(text);
+    if (known === undefined) {
+      known = cachedPropsVerdict(propsSchemas, propsSchemasHash(), text, instanceOfKeyword) ?? null;
+      verdicts.ofText.set(text, known);
+    }
+    verdicts.ofParam.set(param, known);
+  }
+  return known ?? undefined;
+}
 
 function validator(param: PropsSignatureParam): ValidateFunction {
   // Every construct of a class checks the same parameter object (the props file is loaded once): its validator is
   // looked up by that object, without serializing its schema again.
   const known = validatorOfParam.get(param);
   if (known) return known;
-  // The parameter's schema refers to the file's definitions: `#/definitions/X` → `<file id>#/definitions/X`. Keyed by
-  // that text: the factories of one options type (Probe.httpGet, Probe.exec…) share one validator.
-  const text = JSON.stringify(param.schema).replace(/"#\/definitions\//g, `"${propsSchemas().$id}#/definitions/`);
+  // Keyed by the schema's text: the factories of one options type (Probe.httpGet, Probe.exec…) share one validator.
+  const text = schemaText(param);
   let validate = validators.get(text);
   if (!validate) {
     const schema = JSON.parse(text) as object;

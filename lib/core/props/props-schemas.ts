@@ -3,6 +3,7 @@
  * TypeScript declarations by scripts/build-props-schemas.ts (see there for what it holds), read once per process, the
  * first time a props object is checked. gzip-compressed like the pinned CRD schemas: 103 KB of JSON, 14 KB on disk.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
@@ -49,6 +50,7 @@ export interface PropsSchemaFile {
 }
 
 let loaded: PropsSchemaFile | undefined;
+let loadedHash: string | undefined;
 
 /** The props schemas of the package (read once). */
 export function propsSchemas(): PropsSchemaFile {
@@ -61,5 +63,12 @@ export function propsSchemas(): PropsSchemaFile {
     throw new Error(`the props schemas are missing (${file}): in the cdk8s-delivery repository run \`npm run schemas\` (npm run build, synth and test do); an installed package always ships them, so reinstall it`);
   }
   loaded = JSON.parse(text) as PropsSchemaFile;
+  loadedHash = createHash('sha256').update(text).digest('hex');
   return loaded;
+}
+
+/** The SHA-256 of the props schemas' JSON text, as {@link propsSchemas} read it (a key of the compiled validators' cache). */
+export function propsSchemasHash(): string {
+  propsSchemas();
+  return loadedHash!;
 }

@@ -126,8 +126,10 @@ function readChecked(file: string): Buffer | undefined {
  * compiled as a vm.Script with the V8 code cache stored beside it (`<key>.v8`, written when the process exits): V8
  * accepts it only for the same source, V8 version and flags, and otherwise compiles the code as usual. It holds the
  * validator's compiled functions, so a warm run neither parses nor compiles the validator (~40 ms for the HTTPRoute's).
+ * `require` answers the generated code's `require` calls (the CRD validators' runtime by default; the props validators
+ * pass their own, lib/core/props/validator-cache.ts).
  */
-export function loadCachedValidator(dir: string, key: string, schema: AnySchemaObject): ValidateFunction | undefined {
+export function loadCachedValidator(dir: string, key: string, schema: AnySchemaObject, require: (name: string) => unknown = runtimeRequire): ValidateFunction | undefined {
   let text: string;
   const file = path.join(dir, `${key}.js`);
   try {
@@ -149,7 +151,7 @@ export function loadCachedValidator(dir: string, key: string, schema: AnySchemaO
       pendingCodeCaches.set(codeCacheFile, script);
     }
     // `self` is the ajv instance in ajv's own evaluation; the generated code passes it to the list-map keyword's check, which ignores it.
-    (script.runInThisContext() as (...args: unknown[]) => void)(undefined, runtimeRequire, module, module.exports);
+    (script.runInThisContext() as (...args: unknown[]) => void)(undefined, require, module, module.exports);
     const validate = module.exports as ValidateFunction;
     if (typeof validate !== 'function') return undefined;
     validate.errors = null;
