@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isPrivateFolder } from '../../core/private-folder.js';
+import { isMigrationFileName } from '../checker/sql-file.js';
+import type { ConstructedMigration } from '../constructed.js';
+import { type EarlyPglite, startPgliteEarly } from './pglite-engine.js';
+import type { KillableEngine } from './budget.js';
+
+/**
+ * PGlite's child started while the app is built (issue 25): compiling PostgreSQL's WebAssembly, copying the data
+ * directory and starting the server take about a second of a cold synth's verification, and the build, which runs
+ * before it, keeps one core busy without yielding. So when the first Migration is constructed, the child is started
+ * on the other core — if the synth is likely to need it.
+ *
+ * Whether it will is known only after the build (which Migrations changed since the base ref, whether their
+ * verification is cached), so this guesses from what the last synth of the same migration files did, remembered per
+ * folder of files (a SHA-256 of its path and of every migration file's name and text) in a marker file: no marker
+ * (files never synthesized here: a new migration), or a marker saying PGlite ran while the verification cache is off,
+ * starts early; a marker saying it did not run (unchanged since the base ref, or cached) does not. A wrong guess costs
+ * time — a child started for nothing, killed after the build, or no early start — never a result: the engine is the
+ * one startPglite would give, and the verification is the same. The markers are kept only in a folder private to the
+ * user (`$XDG_CACHE_HOME/cdk8s-delivery/pglite-early/`); `CDK8S_DELIVERY_PGLITE_EARLY=off` turns the early start off.
+ */
+export class EarlyVerification {
+  private early: EarlyPglite | undefined;
+  /** The digest of each Migration folder constructed, undefined when it could not be read. */
+  private readonly digests = new Map<string, string | undefined>();
+  private readonly dir = markerDir();
+
+  /** `start`: how the child is started (tests count it). */
+  constructor(private readonly start: () => EarlyPglite | undefined = startPgliteEarly) {}
+
+  /** Called for every Migration constructed during the build (../constructed.ts). */
+  readonly consider = (m: ConstructedMigration): void => {
+    if (!this.dir || !m.verify || this.digests.has(m.migrationsDir)) return;
+    const digest = filesDigest(m.migrationsDir);
+    this.digests.set(m.migrationsDir, digest);
+    if (this.early || digest === undefined) return;
+    const ran = readMarker(this.dir, digest);
+    const cacheOff = process.env.CDK8S_DELIVERY_VERIFY_CACHE === 'off';
+    if (ran === undefined || (ran && cacheOff)) this.early = this.start();
+  };
+
+  /** The early engine, the first time it is asked for and if one was started; else undefined. */
+  take(): Promise<KillableEngine> | undefined {
+    return this.early?.take();
+  }
+
+  /**
+   * After the verification: the early child is killed if it was not used, and each folder's marker says whether its
+   * verification ran PGlite (`ran`: the folders it ran for; undefined, when the verification did not get that far:
+   * no marker is written).
+   */
+  async settled(ran: ReadonlySet<string> | undefined): Promise<void> {
+    const early = this.early;
+    this.early = undefined;
+    await early?.discard();
+    if (!ran || !this.dir) return;
+    for (const [folder, digest] of this.digests) if (digest !== undefined) writeMarker(this.dir, digest, ran.has(folder));
+    this.digests.clear();
+  }
+}
+
+function markerDir(): string | undefined {
+  if (process.env.CDK8S_DELIVERY_PGLITE_EARLY === 'off') return undefined;
+  const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
+  return base ? path.join(base, 'cdk8s-delivery', 'pglite-early') : undefined;
+}
+
+/** SHA-256 of a folder's path and of its migration files' names and text; undefined when it cannot be read. */
+function filesDigest(dir: string): string | undefined {
+  try {
+    const hash = createHash('sha256').update(`v1\0${path.resolve(dir)}\0`);
+    for (const name of fs.readdirSync(dir).filter(isMigrationFileName).sort()) hash.update(`${name}\0`).update(fs.readFileSync(path.join(dir, name))).update('\0');
+    return hash.digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the last synth of these files did: true (PGlite ran), false (it did not), undefined (no marker, or not private). */
+function readMarker(dir: string, digest: string): boolean | undefined {
+  if (!isPrivateFolder(dir)) return undefined;
+  try {
+    const text = fs.readFileSync(path.join(dir, digest), 'utf8');
+    return text === 'ran' ? true : text === 'not run' ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeMarker(dir: string, digest: string, ran: boolean): void {
+  const text = ran ? 'ran' : 'not run';
+  if (!isPrivateFolder(dir)) return;
+  const file = path.join(dir, digest);
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    /* none yet */
+  }
+  try {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    /* not remembered: the next synth guesses again */
+  }
+}
