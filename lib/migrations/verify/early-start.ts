@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,8 +18,8 @@ import type { KillableEngine } from './budget.js';
  * Whether it will is known only after the build (which Migrations changed since the base ref, whether their
  * verification is cached), so this guesses from what the last synth of the same migration files did, remembered per
  * folder of files (a SHA-256 of its path and of every migration file's name and text) in a marker file: no marker
- * (files never synthesized here: a new migration), or a marker saying PGlite ran while the verification cache is off,
- * starts early; a marker saying it did not run (unchanged since the base ref, or cached) does not. A wrong guess costs
+ * (files never synthesized here: a new migration) unless git says the folder is as committed, or a marker saying
+ * PGlite ran while the verification cache is off, starts early; a marker saying it did not run (unchanged since the base ref, or cached) does not. A wrong guess costs
  * time — a child started for nothing, killed after the build, or no early start — never a result: the engine is the
  * one startPglite would give, and the verification is the same. The markers are kept only in a folder private to the
  * user (`$XDG_CACHE_HOME/cdk8s-delivery/pglite-early/`); `CDK8S_DELIVERY_PGLITE_EARLY=off` turns the early start off.
@@ -40,7 +41,7 @@ export class EarlyVerification {
     if (this.early || digest === undefined) return;
     const ran = readMarker(this.dir, digest);
     const cacheOff = process.env.CDK8S_DELIVERY_VERIFY_CACHE === 'off';
-    if (ran === undefined || (ran && cacheOff)) this.early = this.start();
+    if (ran === undefined ? !committedAsIs(m.migrationsDir) : ran && cacheOff) this.early = this.start();
   };
 
   /** The early engine, the first time it is asked for and if one was started; else undefined. */
@@ -60,6 +61,20 @@ export class EarlyVerification {
     if (!ran || !this.dir) return;
     for (const [folder, digest] of this.digests) if (digest !== undefined) writeMarker(this.dir, digest, ran.has(folder));
     this.digests.clear();
+  }
+}
+
+/**
+ * With no marker: whether git says the folder is exactly as committed (no change, nothing untracked), so that a
+ * synth comparing with HEAD (the default base ref) will find nothing to verify — a fresh clone's first synth. One git
+ * process (a few ms, once per synth without a marker); false when git cannot tell (no git, not a repository).
+ */
+function committedAsIs(dir: string): boolean {
+  try {
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', '.'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return status === '';
+  } catch {
+    return false;
   }
 }
 

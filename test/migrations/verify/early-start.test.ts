@@ -87,6 +87,20 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
     expect(changed.calls.started).toBe(1);
   });
 
+  it('GIVEN no marker and a folder exactly as committed in git (a fresh clone) THEN it does not start early; an edited file does', () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'release 1');
+    const clean = countedStart();
+    new EarlyVerification(clean.start).consider({ migrationsDir: dir, verify: true });
+    expect(clean.calls.started).toBe(0);
+    fs.appendFileSync(path.join(dir, '0001_items.sql'), 'CREATE INDEX IF NOT EXISTS items_id ON items (id);\n');
+    const edited = countedStart();
+    new EarlyVerification(edited.start).consider({ migrationsDir: dir, verify: true });
+    expect(edited.calls.started).toBe(1);
+  });
+
   it('GIVEN verify: false, CDK8S_DELIVERY_PGLITE_EARLY=off, or no Migration THEN nothing starts', async () => {
     const a = countedStart();
     new EarlyVerification(a.start).consider({ migrationsDir: dir, verify: false });
@@ -181,6 +195,11 @@ describe('verifyAppMigrations with a child started early', () => {
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-qm', 'release 1');
+    // AND the last synth of these files ran PGlite (before they were committed), the verification cache off
+    const before = new EarlyVerification(countedStart().start);
+    before.consider({ migrationsDir: dir, verify: true });
+    await before.settled(new Set([dir]));
+    process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
     const early = realEarly();
     expect(await findingsOf(new EarlyVerification(early.start))).toEqual([]);
     expect(early.calls).toEqual({ taken: 0, discarded: 1 });
