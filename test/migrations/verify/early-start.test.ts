@@ -30,6 +30,20 @@ function countedStart() {
   return { calls, start };
 }
 
+/** Whether a synth starting now would start the child early (a Migration of `dir` constructed). */
+function startsEarly(m: { verify?: boolean } = {}): number {
+  const { calls, start } = countedStart();
+  new EarlyVerification(start).consider({ migrationsDir: dir, verify: m.verify ?? true });
+  return calls.started;
+}
+
+/** A synth of `dir`'s files whose verification ran PGlite, or did not: what the marker remembers. */
+async function lastSynth(ran: boolean): Promise<void> {
+  const early = new EarlyVerification(countedStart().start);
+  early.consider({ migrationsDir: dir, verify: true });
+  await early.settled(new Set(ran ? [dir] : []));
+}
+
 const env = { ...process.env };
 let cache: string;
 let dir: string;
@@ -60,31 +74,19 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
   });
 
   it('GIVEN the last synth of the same files ran PGlite WHEN synthesized again THEN it starts early only with the verification cache off (else the result is cached)', async () => {
-    const first = new EarlyVerification(countedStart().start);
-    first.consider({ migrationsDir: dir, verify: true });
-    await first.settled(new Set([dir]));
-    const on = countedStart();
-    new EarlyVerification(on.start).consider({ migrationsDir: dir, verify: true });
-    expect(on.calls.started).toBe(0);
+    await lastSynth(true);
+    expect(startsEarly()).toBe(0);
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
-    const off = countedStart();
-    new EarlyVerification(off.start).consider({ migrationsDir: dir, verify: true });
-    expect(off.calls.started).toBe(1);
+    expect(startsEarly()).toBe(1);
   });
 
   it('GIVEN the last synth of the same files did not run PGlite (unchanged, or cached) THEN it does not start early, even with the cache off; a changed file does', async () => {
-    const first = new EarlyVerification(countedStart().start);
-    first.consider({ migrationsDir: dir, verify: true });
-    await first.settled(new Set());
+    await lastSynth(false);
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
-    const again = countedStart();
-    new EarlyVerification(again.start).consider({ migrationsDir: dir, verify: true });
-    expect(again.calls.started).toBe(0);
+    expect(startsEarly()).toBe(0);
     // WHEN a migration is added
     fs.writeFileSync(path.join(dir, '0002_more.sql'), `${TIMEOUTS}ALTER TABLE items ADD COLUMN IF NOT EXISTS name text;\n`);
-    const changed = countedStart();
-    new EarlyVerification(changed.start).consider({ migrationsDir: dir, verify: true });
-    expect(changed.calls.started).toBe(1);
+    expect(startsEarly()).toBe(1);
   });
 
   it('GIVEN no marker and a folder exactly as committed in git (a fresh clone) THEN it does not start early; an edited file does', () => {
@@ -92,23 +94,15 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-qm', 'release 1');
-    const clean = countedStart();
-    new EarlyVerification(clean.start).consider({ migrationsDir: dir, verify: true });
-    expect(clean.calls.started).toBe(0);
+    expect(startsEarly()).toBe(0);
     fs.appendFileSync(path.join(dir, '0001_items.sql'), 'CREATE INDEX IF NOT EXISTS items_id ON items (id);\n');
-    const edited = countedStart();
-    new EarlyVerification(edited.start).consider({ migrationsDir: dir, verify: true });
-    expect(edited.calls.started).toBe(1);
+    expect(startsEarly()).toBe(1);
   });
 
   it('GIVEN verify: false, CDK8S_DELIVERY_PGLITE_EARLY=off, or no Migration THEN nothing starts', async () => {
-    const a = countedStart();
-    new EarlyVerification(a.start).consider({ migrationsDir: dir, verify: false });
-    expect(a.calls.started).toBe(0);
+    expect(startsEarly({ verify: false })).toBe(0);
     process.env.CDK8S_DELIVERY_PGLITE_EARLY = 'off';
-    const b = countedStart();
-    new EarlyVerification(b.start).consider({ migrationsDir: dir, verify: true });
-    expect(b.calls.started).toBe(0);
+    expect(startsEarly()).toBe(0);
     delete process.env.CDK8S_DELIVERY_PGLITE_EARLY;
     const c = countedStart();
     const early = new EarlyVerification(c.start);
@@ -121,14 +115,10 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
   it('GIVEN a cache folder others may write to THEN its markers are neither read nor written (every synth guesses "new")', async () => {
     fs.mkdirSync(path.join(cache, 'cdk8s-delivery'));
     fs.chmodSync(path.join(cache, 'cdk8s-delivery'), 0o777);
-    const first = new EarlyVerification(countedStart().start);
-    first.consider({ migrationsDir: dir, verify: true });
-    await first.settled(new Set());
+    await lastSynth(false);
     const markers = path.join(cache, 'cdk8s-delivery', 'pglite-early');
     expect(fs.existsSync(markers) ? fs.readdirSync(markers) : []).toEqual([]);
-    const again = countedStart();
-    new EarlyVerification(again.start).consider({ migrationsDir: dir, verify: true });
-    expect(again.calls.started).toBe(1);
+    expect(startsEarly()).toBe(1);
   });
 
   it('GIVEN a Migration constructed while listening THEN it is considered with its folder', () => {
@@ -169,10 +159,9 @@ describe('verifyAppMigrations with a child started early', () => {
   }
 
   const findingsOf = async (early?: EarlyVerification) => {
-    const app = appWith(dir);
     const stop = early ? listenForMigrations(early.consider) : () => undefined;
+    const app = appWith(dir);
     stop();
-    early?.consider({ migrationsDir: dir, verify: true });
     const checks = await verifyAppMigrations(app, { outdir: path.join(dir, 'dist'), early });
     return (await checks.findings(synthesize(app))).map((f) => [f.location.replace(dir, '<dir>'), f.rule]);
   };
@@ -196,15 +185,11 @@ describe('verifyAppMigrations with a child started early', () => {
     git('add', '-A');
     git('commit', '-qm', 'release 1');
     // AND the last synth of these files ran PGlite (before they were committed), the verification cache off
-    const before = new EarlyVerification(countedStart().start);
-    before.consider({ migrationsDir: dir, verify: true });
-    await before.settled(new Set([dir]));
+    await lastSynth(true);
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
     const early = realEarly();
     expect(await findingsOf(new EarlyVerification(early.start))).toEqual([]);
     expect(early.calls).toEqual({ taken: 0, discarded: 1 });
-    const next = countedStart();
-    new EarlyVerification(next.start).consider({ migrationsDir: dir, verify: true });
-    expect(next.calls.started).toBe(0);
+    expect(startsEarly()).toBe(0);
   });
 });
