@@ -373,8 +373,13 @@ export async function cachedTemplate(cacheDir: string, memoryMb: number): Promis
   }
   try {
     await initdb(tmp, memoryMb);
-    fs.rmSync(template, { recursive: true, force: true }); // an unusable one (no PG_VERSION)
-    fs.renameSync(tmp, template);
+    // Another run's template that got there first is kept: others may be copying it (a synth's early child, a test
+    // file beside this one); only an unusable one (no PG_VERSION) is replaced.
+    if (fs.existsSync(path.join(template, 'PG_VERSION'))) fs.rmSync(tmp, { recursive: true, force: true });
+    else {
+      fs.rmSync(template, { recursive: true, force: true });
+      fs.renameSync(tmp, template);
+    }
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -54,6 +54,20 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     expect(await cachedTemplate(mine, 64)).toBe(path.join(mine, `pglite-${version}-datadir-v2`));
   });
 
+  it('GIVEN two runs that make the missing template at once WHEN the second finishes THEN the first one\'s template stays in place (others may be copying it)', async () => {
+    const dir = fs.mkdtempSync(path.join(privateTmp, 'race-'));
+    const version = JSON.parse(fs.readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+    const template = path.join(dir, `pglite-${version}-datadir-v2`);
+    const runs = [cachedTemplate(dir, 1024), cachedTemplate(dir, 1024)];
+    // WHEN the first is done, a copier holds the template it installed (its inode)
+    expect(await Promise.race(runs)).toBe(template);
+    const first = fs.statSync(template).ino;
+    // THEN the second run does not replace it, and leaves no temporary folder
+    expect(await Promise.all(runs)).toEqual([template, template]);
+    expect(fs.statSync(template).ino).toBe(first);
+    expect(fs.readdirSync(dir)).toEqual([path.basename(template)]);
+  });
+
   it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {
     // GIVEN a template folder that holds no cluster (PG_VERSION but nothing else)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
