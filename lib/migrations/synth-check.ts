@@ -93,7 +93,7 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
   const budget = new VerifyBudget(options.verifyBudget);
   // Nothing changed (the common synth): the linter, the verification and PGlite are not even loaded.
   if (toCheck.length === 0) {
-    await options.early?.settled(new Set());
+    await options.early?.settled({ verified: new Set(), ran: new Set() });
     return { findings: async () => [] };
   }
   const [{ lintMigrations }, { mergeVerified }, { pgliteFactory, startPglite }, { verifyMigrations }, { cachedVerification, verifyCacheDir }] = await Promise.all([
@@ -109,13 +109,16 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
     const first = early?.take();
     return first ? first.catch(() => started()) : started();
   });
-  // The histories whose verification ran (not cached): what the early start guesses from next time.
+  // The folders whose verification was asked for, and of those the ones run on PGlite (not cached): what the early
+  // start guesses from next time.
+  const verifiedDirs = new Set<string>();
   const ran = new Set<string>();
   // With the default engine, a history verified before with the same files, code and engine is not run again.
   const cacheDir = options.engine ? undefined : verifyCacheDir();
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
+    verifiedDirs.add(m.migrationsDir);
     if (!verified.has(key)) {
       const result = (async () => {
         const files = await readMigrationDirectory(m.migrationsDir);
@@ -146,7 +149,7 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
     await verification?.catch(() => undefined);
     prepared.push({ m, previous, verification });
   }
-  await early?.settled(ran);
+  await early?.settled({ verified: verifiedDirs, ran });
   return {
     async findings(objects, warnings = options.warnings) {
       // The lint of a history is a function of its files, the previous release and the new release's images: Migrations

@@ -17,10 +17,11 @@ import type { KillableEngine } from './budget.js';
  *
  * Whether it will is known only after the build (which Migrations changed since the base ref, whether their
  * verification is cached), so this guesses from what the last synth of the same migration files did, remembered per
- * folder of files (a SHA-256 of its path and of every migration file's name and text) in a marker file: no marker
- * (files never synthesized here: a new migration) unless git says the folder is as committed, or a marker saying
- * PGlite ran while the verification cache is off, starts early; a marker saying it did not run (unchanged since the base ref, or cached) does not. A wrong guess costs
- * time — a child started for nothing, killed after the build, or no early start — never a result: the engine is the
+ * folder of files (a SHA-256 of its path and of every migration file's name and text) in a marker file (Marker): no
+ * marker (files never synthesized here: a new migration) starts early unless git says the folder is as committed; a
+ * verification that ran or was cached last time starts early only with the verification cache off (else it is cached
+ * now), one that ran without the cache does, and nothing to verify last time (unchanged since the base ref) does
+ * not. A wrong guess costs time — a child started for nothing, killed after the build, or no early start — never a result: the engine is the
  * one startPglite would give, and the verification is the same. The markers are kept only in a folder private to the
  * user (`$XDG_CACHE_HOME/cdk8s-delivery/pglite-early/`); `CDK8S_DELIVERY_PGLITE_EARLY=off` turns the early start off.
  */
@@ -39,9 +40,13 @@ export class EarlyVerification {
     const digest = filesDigest(m.migrationsDir);
     this.digests.set(m.migrationsDir, digest);
     if (this.early || digest === undefined) return;
-    const ran = readMarker(this.dir, digest);
+    const last = readMarker(this.dir, digest);
     const cacheOff = process.env.CDK8S_DELIVERY_VERIFY_CACHE === 'off';
-    if (ran === undefined ? !committedAsIs(m.migrationsDir) : ran && cacheOff) this.early = this.start();
+    const likely = last === undefined ? !committedAsIs(m.migrationsDir)
+      : last === 'none' ? false
+      : last === 'ran, not cached' ? true
+      : cacheOff; // 'ran' (its result stored then) or 'cached': run again only without the cache
+    if (likely) this.early = this.start();
   };
 
   /** The early engine, the first time it is asked for and if one was started; else undefined. */
@@ -50,19 +55,33 @@ export class EarlyVerification {
   }
 
   /**
-   * After the verification: the early child is killed if it was not used, and each folder's marker says whether its
-   * verification ran PGlite (`ran`: the folders it ran for; undefined, when the verification did not get that far:
-   * no marker is written).
+   * After the verification: the early child is killed if it was not used, and each folder's marker says what its
+   * verification did: `verified`, the folders whose verification was asked for (changed since the base ref, with
+   * `verify`), and of those `ran`, the ones PGlite ran for (not cached). Undefined, when the verification did not get
+   * that far: no marker is written.
    */
-  async settled(ran: ReadonlySet<string> | undefined): Promise<void> {
+  async settled(outcome: { verified: ReadonlySet<string>; ran: ReadonlySet<string> } | undefined): Promise<void> {
     const early = this.early;
     this.early = undefined;
     await early?.discard();
-    if (!ran || !this.dir) return;
-    for (const [folder, digest] of this.digests) if (digest !== undefined) writeMarker(this.dir, digest, ran.has(folder));
+    if (!outcome || !this.dir) return;
+    const cacheOff = process.env.CDK8S_DELIVERY_VERIFY_CACHE === 'off';
+    for (const [folder, digest] of this.digests) {
+      if (digest === undefined) continue;
+      const marker: Marker = !outcome.verified.has(folder) ? 'none' : !outcome.ran.has(folder) ? 'cached' : cacheOff ? 'ran, not cached' : 'ran';
+      writeMarker(this.dir, digest, marker);
+    }
     this.digests.clear();
   }
 }
+
+/**
+ * What the last synth of a folder's files did: nothing to verify (`none`: unchanged since the base ref), the
+ * verification's result read from the cache (`cached`), or run on PGlite, its result stored (`ran`) or not (the
+ * verification cache off).
+ */
+type Marker = 'none' | 'cached' | 'ran' | 'ran, not cached';
+const MARKERS: readonly string[] = ['none', 'cached', 'ran', 'ran, not cached'];
 
 /**
  * With no marker: whether git says the folder is exactly as committed (no change, nothing untracked), so that a
@@ -95,29 +114,28 @@ function filesDigest(dir: string): string | undefined {
   }
 }
 
-/** What the last synth of these files did: true (PGlite ran), false (it did not), undefined (no marker, or not private). */
-function readMarker(dir: string, digest: string): boolean | undefined {
+/** The marker of these files; undefined when there is none (or the folder is not private to the user). */
+function readMarker(dir: string, digest: string): Marker | undefined {
   if (!isPrivateFolder(dir)) return undefined;
   try {
     const text = fs.readFileSync(path.join(dir, digest), 'utf8');
-    return text === 'ran' ? true : text === 'not run' ? false : undefined;
+    return MARKERS.includes(text) ? (text as Marker) : undefined;
   } catch {
     return undefined;
   }
 }
 
-function writeMarker(dir: string, digest: string, ran: boolean): void {
-  const text = ran ? 'ran' : 'not run';
+function writeMarker(dir: string, digest: string, marker: Marker): void {
   if (!isPrivateFolder(dir)) return;
   const file = path.join(dir, digest);
   try {
-    if (fs.readFileSync(file, 'utf8') === text) return;
+    if (fs.readFileSync(file, 'utf8') === marker) return;
   } catch {
     /* none yet */
   }
   try {
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.writeFileSync(tmp, marker, { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
     /* not remembered: the next synth guesses again */

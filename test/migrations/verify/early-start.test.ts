@@ -37,11 +37,11 @@ function startsEarly(m: { verify?: boolean } = {}): number {
   return calls.started;
 }
 
-/** A synth of `dir`'s files whose verification ran PGlite, or did not: what the marker remembers. */
-async function lastSynth(ran: boolean): Promise<void> {
+/** A synth of `dir`'s files whose verification ran on PGlite, was read from the cache, or had nothing to verify. */
+async function lastSynth(outcome: 'ran' | 'cached' | 'none'): Promise<void> {
   const early = new EarlyVerification(countedStart().start);
   early.consider({ migrationsDir: dir, verify: true });
-  await early.settled(new Set(ran ? [dir] : []));
+  await early.settled({ verified: new Set(outcome === 'none' ? [] : [dir]), ran: new Set(outcome === 'ran' ? [dir] : []) });
 }
 
 const env = { ...process.env };
@@ -69,19 +69,33 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
     early.consider({ migrationsDir: dir, verify: true });
     expect(calls.started).toBe(1);
     // AND an unused child is discarded once the verification is done
-    await early.settled(new Set());
+    await early.settled({ verified: new Set(), ran: new Set() });
     expect(calls.discarded).toBe(1);
   });
 
-  it('GIVEN the last synth of the same files ran PGlite WHEN synthesized again THEN it starts early only with the verification cache off (else the result is cached)', async () => {
-    await lastSynth(true);
-    expect(startsEarly()).toBe(0);
+  it('GIVEN the last synth of the same files verified them (on PGlite, result stored, or from the cache) WHEN synthesized again THEN it starts early only with the verification cache off', async () => {
+    for (const outcome of ['ran', 'cached'] as const) {
+      await lastSynth(outcome);
+      expect(startsEarly()).toBe(0);
+      process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
+      expect(startsEarly()).toBe(1);
+      delete process.env.CDK8S_DELIVERY_VERIFY_CACHE;
+    }
+  });
+
+  it('GIVEN the last synth ran PGlite with the verification cache off (nothing stored) WHEN synthesized with the cache on THEN it starts early; a later cached synth does not hide a cold one', async () => {
+    process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
+    await lastSynth('ran');
+    delete process.env.CDK8S_DELIVERY_VERIFY_CACHE;
+    expect(startsEarly()).toBe(1);
+    // AND the bench's order: cold runs, then a synth whose verification is cached, then a cold run again
+    await lastSynth('cached');
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
     expect(startsEarly()).toBe(1);
   });
 
-  it('GIVEN the last synth of the same files did not run PGlite (unchanged, or cached) THEN it does not start early, even with the cache off; a changed file does', async () => {
-    await lastSynth(false);
+  it('GIVEN the last synth of the same files had nothing to verify (unchanged since the base ref) THEN it does not start early, even with the cache off; a changed file does', async () => {
+    await lastSynth('none');
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
     expect(startsEarly()).toBe(0);
     // WHEN a migration is added
@@ -115,7 +129,7 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
   it('GIVEN a cache folder others may write to THEN its markers are neither read nor written (every synth guesses "new")', async () => {
     fs.mkdirSync(path.join(cache, 'cdk8s-delivery'));
     fs.chmodSync(path.join(cache, 'cdk8s-delivery'), 0o777);
-    await lastSynth(false);
+    await lastSynth('none');
     const markers = path.join(cache, 'cdk8s-delivery', 'pglite-early');
     expect(fs.existsSync(markers) ? fs.readdirSync(markers) : []).toEqual([]);
     expect(startsEarly()).toBe(1);
@@ -185,7 +199,7 @@ describe('verifyAppMigrations with a child started early', () => {
     git('add', '-A');
     git('commit', '-qm', 'release 1');
     // AND the last synth of these files ran PGlite (before they were committed), the verification cache off
-    await lastSynth(true);
+    await lastSynth('ran');
     process.env.CDK8S_DELIVERY_VERIFY_CACHE = 'off';
     const early = realEarly();
     expect(await findingsOf(new EarlyVerification(early.start))).toEqual([]);
