@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Environment } from '../../../lib/core/environment.js';
 import { PostgresBackup } from '../../../lib/data/postgres/postgres-backup.js';
 import { PostgresCluster } from '../../../lib/data/postgres/postgres-cluster.js';
@@ -45,21 +45,25 @@ async function lastSynth(outcome: 'ran' | 'cached' | 'none'): Promise<void> {
 }
 
 const env = { ...process.env };
-let cache: string;
+// One cache folder for the file (PGlite's template is made there once: initdb takes seconds); each test starts with
+// no markers and the cache private to the user.
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'early-start-cache-'));
 let dir: string;
 beforeEach(() => {
-  cache = fs.mkdtempSync(path.join(os.tmpdir(), 'early-start-cache-'));
   process.env.XDG_CACHE_HOME = cache;
   delete process.env.CDK8S_DELIVERY_VERIFY_CACHE;
   delete process.env.CDK8S_DELIVERY_PGLITE_EARLY;
+  fs.rmSync(path.join(cache, 'cdk8s-delivery', 'pglite-early'), { recursive: true, force: true });
+  fs.chmodSync(cache, 0o700);
+  if (fs.existsSync(path.join(cache, 'cdk8s-delivery'))) fs.chmodSync(path.join(cache, 'cdk8s-delivery'), 0o700);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'early-start-sql-'));
   fs.writeFileSync(path.join(dir, '0001_items.sql'), `${TIMEOUTS}CREATE TABLE IF NOT EXISTS items (id bigint);\n`);
 });
 afterEach(() => {
   process.env = { ...env };
-  fs.rmSync(cache, { recursive: true, force: true });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 
 describe('EarlyVerification: whether PGlite starts while the app is built', () => {
   it('GIVEN migration files never synthesized here WHEN the first Migration is constructed THEN the child starts, once for all Migrations', async () => {
@@ -127,7 +131,7 @@ describe('EarlyVerification: whether PGlite starts while the app is built', () =
   });
 
   it('GIVEN a cache folder others may write to THEN its markers are neither read nor written (every synth guesses "new")', async () => {
-    fs.mkdirSync(path.join(cache, 'cdk8s-delivery'));
+    fs.mkdirSync(path.join(cache, 'cdk8s-delivery'), { recursive: true });
     fs.chmodSync(path.join(cache, 'cdk8s-delivery'), 0o777);
     await lastSynth('none');
     const markers = path.join(cache, 'cdk8s-delivery', 'pglite-early');
