@@ -17,6 +17,7 @@ import { MigrationRunner, MigrationRunnerKind } from './migration-runner.js';
 import { readDeliveredMigrations } from './runner/delivered-files.js';
 import { DELIVERABLE_NAME, psqlRunnerScript, RUNNER_SCRIPT } from './runner/psql-script.js';
 import { CONFIG_MAP_DATA_BUDGET, packSqlConfigMaps } from './runner/sql-config-maps.js';
+import { migrationConstructed } from './constructed.js';
 
 /** Where the psql runner's pod mounts the delivered files (its working directory). */
 export const MIGRATIONS_MOUNT_PATH = '/var/run/cdk8s-delivery/migrations';
@@ -159,6 +160,7 @@ export class Migration extends Construct {
     this.verify = props.verify ?? true;
     this.compatibilityQueries = props.compatibilityQueries;
     this.usedBy = props.usedBy ?? [props.release];
+    migrationConstructed(this);
     setOutputFolder(this, `${this.jobName.replace(/-migrate$/, '')}-migrations`, DeliveryStage.MIGRATION);
 
     const lockTimeout = props.lockTimeout ?? Duration.seconds(5);

@@ -15,6 +15,7 @@ import { type SqlEngine } from './verify/engine.js';
 import { VerifyBudget, type VerifyBudgetOptions } from './verify/budget.js';
 import type { VerifyResult } from './verify/verify.js';
 import type { LintMigrationsResult } from './checker/lint.js';
+import type { EarlyVerification } from './verify/early-start.js';
 
 /** Options of {@link checkMigrations}. */
 export interface CheckMigrationsOptions {
@@ -35,6 +36,11 @@ export interface CheckMigrationsOptions {
    * @default - 60 s per file, 600 s for the synth, 1024 MB
    */
   readonly verifyBudget?: VerifyBudgetOptions;
+  /**
+   * PGlite's child, started while the app was built (runSynth): the first engine the verification opens, when it
+   * opens one; killed, unused, once the verification is done. Ignored with `engine`.
+   */
+  readonly early?: EarlyVerification;
 }
 
 /**
@@ -86,24 +92,38 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
   // One budget for the synth: every history's files within one run budget (issue 26).
   const budget = new VerifyBudget(options.verifyBudget);
   // Nothing changed (the common synth): the linter, the verification and PGlite are not even loaded.
-  if (toCheck.length === 0) return { findings: async () => [] };
+  if (toCheck.length === 0) {
+    await options.early?.settled({ verified: new Set(), ran: new Set() });
+    return { findings: async () => [] };
+  }
   const [{ lintMigrations }, { mergeVerified }, { pgliteFactory, startPglite }, { verifyMigrations }, { cachedVerification, verifyCacheDir }] = await Promise.all([
     import('./checker/lint.js'), import('./verify/lint-verified.js'), import('./verify/pglite-engine.js'), import('./verify/verify.js'), import('./verify/cache.js'),
   ]);
   // Execution is the same for every environment of a history: once per (directory, queries), on one
   // initdb shared by all histories of the synth.
   const histories = new Set(toCheck.filter((m) => m.verify).map((m) => `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`));
-  const engine = options.engine ?? (histories.size > 1 ? pgliteFactory() : startPglite);
+  const started = histories.size > 1 ? pgliteFactory() : startPglite;
+  // The child started early, if any, is the first engine; one that failed to start is replaced by a new start.
+  const early = options.engine ? undefined : options.early;
+  const engine = options.engine ?? (async () => {
+    const first = early?.take();
+    return first ? first.catch(() => started()) : started();
+  });
+  // The folders whose verification was asked for, and of those the ones run on PGlite (not cached): what the early
+  // start guesses from next time.
+  const verifiedDirs = new Set<string>();
+  const ran = new Set<string>();
   // With the default engine, a history verified before with the same files, code and engine is not run again.
   const cacheDir = options.engine ? undefined : verifyCacheDir();
   const verified = new Map<string, Promise<VerifyResult>>();
   const verifyOnce = (m: Migration, previous: ReleaseState | undefined) => {
     const key = `${m.migrationsDir}\0${m.compatibilityQueries ?? ''}`;
+    verifiedDirs.add(m.migrationsDir);
     if (!verified.has(key)) {
       const result = (async () => {
         const files = await readMigrationDirectory(m.migrationsDir);
         const inputs = { migrationsDir: m.migrationsDir, files: files.map((f) => ({ name: f.name, text: f.source.text })), previous, compatibilityQueries: m.compatibilityQueries, budget: options.verifyBudget };
-        return cachedVerification(cacheDir, inputs, () => verifyMigrations(m.migrationsDir, files, previous, { compatibilityQueries: m.compatibilityQueries, engine, budget }));
+        return cachedVerification(cacheDir, inputs, () => (ran.add(m.migrationsDir), verifyMigrations(m.migrationsDir, files, previous, { compatibilityQueries: m.compatibilityQueries, engine, budget })));
       })();
       // Its error is the Migration's (reported after its lint, in findings()), not an unhandled rejection meanwhile.
       result.catch(() => undefined);
@@ -129,6 +149,7 @@ export async function verifyAppMigrations(app: App, options: CheckMigrationsOpti
     await verification?.catch(() => undefined);
     prepared.push({ m, previous, verification });
   }
+  await early?.settled({ verified: verifiedDirs, ran });
   return {
     async findings(objects, warnings = options.warnings) {
       // The lint of a history is a function of its files, the previous release and the new release's images: Migrations

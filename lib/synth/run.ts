@@ -13,6 +13,7 @@ import { WARNING_RULE_IDS } from '../validation/validate-manifests.js';
 import { callerOf, constructIdFinding } from './construct-errors.js';
 import { recoverOutput, writeAtomically } from './writer.js';
 import { identity, manifestHash, OutputIndex, rendererFingerprint } from './output-index.js';
+import { listenForMigrations } from '../migrations/constructed.js';
 
 // Loaded when a synth needs them, not with the library: the upstream schemas (only for objects whose file changes),
 // the migration checks (only for an app with Migrations), the rollout plans and cdk8s-cli's output.
@@ -138,13 +139,28 @@ async function checkedObjects(build: () => App, outdir: string, options: RunSynt
 async function synthesized(build: () => App, outdir: string, phase: (name: string) => void) {
   const migrationChecks = import('../migrations/synth-check.js');
   // Migrations classify their files with the PostgreSQL parser while the app is built: load it first.
-  await (await import('../migrations/runner/delivered-files.js')).loadSqlParser();
-  const app = build();
-  phase('build');
-  // The migrations' verification needs the constructs only: it runs now, before the estate's manifests exist, so
-  // PGlite's process (about 200 MiB) and they are not held at once. Its findings are reported below, in their place.
-  const migrations = await (await migrationChecks).verifyAppMigrations(app, { outdir });
-  phase('migrations: verify');
+  const [{ loadSqlParser }, { EarlyVerification }] = await Promise.all([import('../migrations/runner/delivered-files.js'), import('../migrations/verify/early-start.js')]);
+  await loadSqlParser();
+  // PGlite's child may start during the build, on the other core, when the first Migration is constructed
+  // (lib/migrations/verify/early-start.ts); the verification below uses it, or kills it.
+  const early = new EarlyVerification();
+  let migrations;
+  let app: App;
+  try {
+    const stop = listenForMigrations(early.consider);
+    try {
+      app = build();
+    } finally {
+      stop();
+    }
+    phase('build');
+    // The migrations' verification needs the constructs only: it runs now, before the estate's manifests exist, so
+    // PGlite's process (about 200 MiB) and they are not held at once. Its findings are reported below, in their place.
+    migrations = await (await migrationChecks).verifyAppMigrations(app, { outdir, early });
+    phase('migrations: verify');
+  } finally {
+    await early.settled(undefined);
+  }
   // Every problem of the run at once: props, duplicate objects, controller, Argo CD, KEDA, Pod Security and
   // secret rules (every object), upstream schemas and migrations. Nothing is written unless all are clean.
   const { objects, findings, warnings } = synthesizeWithFindings(app);

@@ -39,12 +39,25 @@ const loaded = (async () => {
   return { PGlite, wasm };
 })();
 loaded.catch(() => undefined);
+// Started early (startPgliteEarly): the data directory copied and PostgreSQL started from the first line too, while
+// the parent builds the app; the 'start' message then waits for it.
+const early = process.env.CDK8S_DELIVERY_PGLITE_CHILD_EARLY && JSON.parse(process.env.CDK8S_DELIVERY_PGLITE_CHILD_EARLY);
+const created = early && (async () => {
+  const fs = require('node:fs');
+  await fs.promises.cp(early.template, early.dataDir, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+  const { PGlite, wasm } = await loaded;
+  return PGlite.create({ dataDir: early.dataDir, pgliteWasmModule: wasm, startParams: [...PGlite.defaultStartParams, ...early.settings] });
+})();
+if (created) created.catch(() => undefined);
 const fail = (id, e) => process.send({ id, error: { message: String(e && e.message || e), code: e && e.code, detail: e && e.detail, hint: e && e.hint, position: e && e.position } });
 process.on('message', async (m) => {
   try {
     if (m.op === 'start') {
-      const { PGlite, wasm } = await loaded;
-      db = await PGlite.create({ dataDir: m.dataDir, pgliteWasmModule: wasm, startParams: [...PGlite.defaultStartParams, ...m.settings] });
+      if (m.early) db = await created;
+      else {
+        const { PGlite, wasm } = await loaded;
+        db = await PGlite.create({ dataDir: m.dataDir, pgliteWasmModule: wasm, startParams: [...PGlite.defaultStartParams, ...m.settings] });
+      }
       const version = (await db.query("SELECT current_setting('server_version') AS v")).rows[0].v;
       process.send({ id: m.id, result: { version } });
     } else if (m.op === 'exec') {
@@ -128,13 +141,15 @@ class PgliteChild {
   private gone: Error | undefined;
   private readonly exited: Promise<void>;
 
-  constructor(memoryMb: number) {
+  /** `early`: the child copies `template` into `dataDir` and starts PostgreSQL on it at once (startPgliteEarly). */
+  constructor(memoryMb: number, early?: { template: string; dataDir: string }) {
     // No inherited --import (tsx) or inspector flags: the child runs plain JavaScript. Its JavaScript heap is capped
     // like the worker's was; stdout and stderr are PostgreSQL's log, not shown.
     this.child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, '-e', CHILD], {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
-      env: { ...process.env, NODE_OPTIONS: '', CDK8S_DELIVERY_PGLITE_URL: pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href },
+      env: { ...process.env, NODE_OPTIONS: '', CDK8S_DELIVERY_PGLITE_URL: pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href,
+        CDK8S_DELIVERY_PGLITE_CHILD_EARLY: early ? JSON.stringify({ ...early, settings: SETTINGS }) : '' },
     });
     this.idle();
     this.child.on('message', (m: { id: number; result?: unknown; error?: ConstructorParameters<typeof ChildDatabaseError>[0] }) => {
@@ -210,10 +225,15 @@ async function startChild(data: string | (() => Promise<string>), memoryMb: numb
     await child.kill();
     throw error;
   }
+  return engineOf(child, dataDir, scratch, false);
+}
+
+/** The engine of a child: PostgreSQL started on `dataDir` (already, or now when not `early`). */
+async function engineOf(child: PgliteChild, dataDir: string, scratch: boolean, early: boolean): Promise<KillableEngine> {
   const cleanup = () => { if (scratch) removeScratch(dataDir); };
   let version: string;
   try {
-    ({ version } = await child.call<{ version: string }>('start', { dataDir, settings: SETTINGS }));
+    ({ version } = await child.call<{ version: string }>('start', early ? { early: true } : { dataDir, settings: SETTINGS }));
   } catch (error) {
     await child.kill();
     cleanup();
@@ -279,6 +299,45 @@ function pgliteVersion(): string {
   return 'unknown';
 }
 
+/** PGlite's child started before it is known to be needed: see {@link startPgliteEarly}. */
+export interface EarlyPglite {
+  /** The engine on the early child, the first time (then undefined): it rejects as startPglite would, if it failed. */
+  take(): Promise<KillableEngine> | undefined;
+  /** Kills the child and removes its data directory, unless it was taken. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts PGlite's child now, on a copy of the cached template that the child makes itself, so that compiling the
+ * WebAssembly, copying the data directory and starting PostgreSQL (about a second of a cold verification) run on
+ * another core while this process does something else — even while it is busy without yielding (building the app).
+ * Synchronous; undefined, and nothing started, when the template is not cached yet in a private folder (initdb is
+ * then startPglite's). The engine {@link EarlyPglite.take} gives is the one startPglite would give.
+ */
+export function startPgliteEarly(options: PgliteOptions = {}): EarlyPglite | undefined {
+  const memoryMb = options.memoryMb ?? DEFAULT_VERIFY_BUDGET.memoryMb;
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  if (!cacheDir || !isPrivateFolder(cacheDir)) return undefined;
+  const template = path.join(cacheDir, `pglite-${pgliteVersion()}-datadir-v2`);
+  if (!fs.existsSync(path.join(template, 'PG_VERSION'))) return undefined;
+  const dataDir = newScratch();
+  const child = new PgliteChild(memoryMb, { template, dataDir });
+  let taken = false;
+  return {
+    take() {
+      if (taken) return undefined;
+      taken = true;
+      return engineOf(child, dataDir, true, true);
+    },
+    async discard() {
+      if (taken) return;
+      taken = true;
+      await child.kill();
+      removeScratch(dataDir);
+    },
+  };
+}
+
 /** A copy of the template data directory in a new scratch folder (copy-on-write clones where the file system has them). */
 function copyOf(template: string): () => Promise<string> {
   return async () => {
@@ -314,8 +373,13 @@ export async function cachedTemplate(cacheDir: string, memoryMb: number): Promis
   }
   try {
     await initdb(tmp, memoryMb);
-    fs.rmSync(template, { recursive: true, force: true }); // an unusable one (no PG_VERSION)
-    fs.renameSync(tmp, template);
+    // Another run's template that got there first is kept: others may be copying it (a synth's early child, a test
+    // file beside this one); only an unusable one (no PG_VERSION) is replaced.
+    if (fs.existsSync(path.join(template, 'PG_VERSION'))) fs.rmSync(tmp, { recursive: true, force: true });
+    else {
+      fs.rmSync(template, { recursive: true, force: true });
+      fs.renameSync(tmp, template);
+    }
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type KillableEngine, startPglite } from '../../../lib/migrations/verify/index.js';
-import { cachedTemplate, PGLITE_V8_FLAGS } from '../../../lib/migrations/verify/pglite-engine.js';
+import { cachedTemplate, PGLITE_V8_FLAGS, startPgliteEarly } from '../../../lib/migrations/verify/pglite-engine.js';
 
 // A temporary folder of this file's own: test files run side by side in one process (vitest's threads, each with its
 // own copy of the environment), and their PGlite scratch folders, named by the process id, would be counted here too.
@@ -52,6 +52,20 @@ describe('PGlite start-up cache (the initialised, empty data directory)', () => 
     }
     expect(await cachedTemplate(shared, 64)).toBeUndefined();
     expect(await cachedTemplate(mine, 64)).toBe(path.join(mine, `pglite-${version}-datadir-v2`));
+  });
+
+  it('GIVEN two runs that make the missing template at once WHEN the second finishes THEN the first one\'s template stays in place (others may be copying it)', async () => {
+    const dir = fs.mkdtempSync(path.join(privateTmp, 'race-'));
+    const version = JSON.parse(fs.readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+    const template = path.join(dir, `pglite-${version}-datadir-v2`);
+    const runs = [cachedTemplate(dir, 1024), cachedTemplate(dir, 1024)];
+    // WHEN the first is done, a copier holds the template it installed (its inode)
+    expect(await Promise.race(runs)).toBe(template);
+    const first = fs.statSync(template).ino;
+    // THEN the second run does not replace it, and leaves no temporary folder
+    expect(await Promise.all(runs)).toEqual([template, template]);
+    expect(fs.statSync(template).ino).toBe(first);
+    expect(fs.readdirSync(dir)).toEqual([path.basename(template)]);
   });
 
   it('GIVEN a corrupt cached data directory WHEN started THEN it runs initdb and replaces it, and the next start copies it as an empty database', async () => {
@@ -121,5 +135,67 @@ describe("PGlite's child process", () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('PGlite started early (startPgliteEarly: while the app is built)', () => {
+  /** Whether a process runs. */
+  const running = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  /** The pids of this process's children now (Linux). */
+  const children = () => new Set(fs.readdirSync(`/proc/${process.pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)));
+
+  it('GIVEN the cached template WHEN started early THEN the child copies it and starts PostgreSQL on its own, and the engine taken is an empty database like startPglite\'s', async () => {
+    await (await startPglite()).close(); // the template of the user's cache (made by initdb when missing)
+    const before = scratchDirs();
+    // WHEN started, and this process does not yield (as while an app is built)
+    const early = startPgliteEarly();
+    expect(early).toBeDefined();
+    const created = [...scratchDirs()].filter((n) => !before.has(n));
+    expect(created).toHaveLength(1);
+    const dataDir = path.join(os.tmpdir(), created[0]!);
+    const until = Date.now() + 60_000;
+    while (!fs.existsSync(path.join(dataDir, 'PG_VERSION')) && Date.now() < until) spawnSync('sleep', ['0.05']);
+    // THEN the child made the data directory without this process's event loop
+    expect(fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8')).toBe('18\n');
+    // AND the engine is PostgreSQL on it, with small buffers, taken once
+    const engine = (await early!.take())!;
+    expect(early!.take()).toBeUndefined();
+    expect(engine.description).toBe('PGlite (PostgreSQL 18.6, in a child process)');
+    expect(await engine.query("SELECT current_setting('shared_buffers') AS v")).toEqual([{ v: '8MB' }]);
+    await engine.exec('CREATE TABLE t (id int)');
+    await engine.close();
+    // AND its scratch folder goes when it is closed; discard after take does nothing
+    await early!.discard();
+    expect(await eventually(() => !fs.existsSync(dataDir))).toBe(true);
+  });
+
+  it('GIVEN an early child that is not needed WHEN discarded THEN its process ends and its scratch folder is removed', async () => {
+    const before = children();
+    const dirsBefore = scratchDirs();
+    const early = startPgliteEarly()!;
+    const pids = [...children()].filter((p) => !before.has(p));
+    expect(pids).toHaveLength(1);
+    const created = [...scratchDirs()].filter((n) => !dirsBefore.has(n));
+    expect(created).toHaveLength(1);
+    // WHEN
+    await early.discard();
+    // THEN
+    expect(running(pids[0]!)).toBe(false);
+    expect(early.take()).toBeUndefined();
+    expect(await eventually(() => created.every((n) => !fs.existsSync(path.join(os.tmpdir(), n))))).toBe(true);
+  });
+
+  it('GIVEN no template cached yet, or a cache folder others may write to WHEN started early THEN nothing is started (initdb stays startPglite\'s)', () => {
+    const empty = fs.mkdtempSync(path.join(privateTmp, 'no-template-'));
+    const shared = fs.mkdtempSync(path.join(privateTmp, 'shared-'));
+    fs.chmodSync(shared, 0o777);
+    const version = JSON.parse(fs.readFileSync(path.join('node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+    fs.mkdirSync(path.join(shared, `pglite-${version}-datadir-v2`));
+    fs.writeFileSync(path.join(shared, `pglite-${version}-datadir-v2`, 'PG_VERSION'), '18\n');
+    const before = children();
+    expect(startPgliteEarly({ cacheDir: empty })).toBeUndefined();
+    expect(startPgliteEarly({ cacheDir: shared })).toBeUndefined();
+    expect(startPgliteEarly({ cacheDir: false })).toBeUndefined();
+    expect([...children()].filter((p) => !before.has(p))).toEqual([]);
   });
 });
