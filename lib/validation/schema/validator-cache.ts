@@ -41,6 +41,9 @@ export const VALIDATOR_CACHE_ENV = 'CDK8S_DELIVERY_VALIDATOR_CACHE';
 const HEADER = '//cdk8s-delivery-validator sha256=';
 
 let cacheDir: string | undefined;
+/** Whether the outcomes of CEL rules are cached too (the CLI's `validate`; see {@link cachedCelOutcome}). */
+let celOutcomes = false;
+let celOutcomeLookups = 0;
 
 /**
  * The cache folder for `env`: `$XDG_CACHE_HOME/cdk8s-delivery/validators`, or `~/.cache/…`; undefined when
@@ -58,8 +61,10 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
  * off when it, or the folder holding it, belongs to another user or others may write to it (a shared or planted
  * cache costs only the compile).
  */
-export function useCrdValidatorCache(dir: string | undefined): void {
+export function useCrdValidatorCache(dir: string | undefined, options: { readonly celOutcomes?: boolean } = {}): void {
   cacheDir = dir !== undefined && isPrivateFolder(dir) ? dir : undefined;
+  celOutcomes = cacheDir !== undefined && options.celOutcomes === true;
+  celOutcomeLookups = 0;
 }
 
 /** The folder the cache uses in this process (undefined: off). */
@@ -233,8 +238,14 @@ interface CelCacheRuntime {
 }
 let celRuntime: CelCacheRuntime | undefined;
 
-function celCacheRuntime(): CelCacheRuntime {
-  if (celRuntime === undefined) {
+let versions: readonly string[] | undefined;
+
+/**
+ * The installed versions of @bufbuild/cel, its cel-spec and protobuf (as @bufbuild/cel resolves them) and of
+ * @bufbuild/re2, read from their package.json files without loading them.
+ */
+function celVersions(): readonly string[] {
+  if (versions === undefined) {
     const celEntry = requireLazily.resolve('@bufbuild/cel');
     const fromCel = createRequire(celEntry);
     const version = (entry: string) => {
@@ -249,11 +260,20 @@ function celCacheRuntime(): CelCacheRuntime {
       }
       return entry;
     };
+    versions = [celEntry, fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js'), fromCel.resolve('@bufbuild/protobuf'), requireLazily.resolve('@bufbuild/re2')].map(version);
+  }
+  return versions;
+}
+
+function celCacheRuntime(): CelCacheRuntime {
+  if (celRuntime === undefined) {
+    const celEntry = requireLazily.resolve('@bufbuild/cel');
+    const fromCel = createRequire(celEntry);
     const specEntry = fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
     const protobuf = fromCel('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
     const { ParsedExprSchema } = fromCel(specEntry) as typeof import('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
     celRuntime = {
-      salt: ['cel-parse v1', version(celEntry), version(specEntry), version(fromCel.resolve('@bufbuild/protobuf'))].join('\n'),
+      salt: ['cel-parse v1', ...celVersions().slice(0, 3)].join('\n'),
       toBinary: (message) => protobuf.toBinary(ParsedExprSchema, message as never),
       fromBinary: (bytes) => protobuf.fromBinary(ParsedExprSchema, bytes),
     };
@@ -277,4 +297,54 @@ export function cachedCelParse<T>(rule: string, parse: (rule: string) => T): T {
   const body = runtime.toBinary(parsed);
   writeAtomically(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
   return parsed;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outcomes of CEL rules (the CLI's `validate` only)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * How many schema nodes of one process look their outcome up in the cache: a small folder's (the goal of issue 25)
+ * all do; in a large estate the rest are evaluated in the process, whose CEL library is loaded by then anyway, and
+ * no more files are read or written.
+ */
+export const CEL_OUTCOME_LOOKUPS = 256;
+
+/**
+ * Which of a schema node's CEL rules its data fails, from the cache when the process caches CEL outcomes (the CLI's
+ * `validate` turns it on with `useCrdValidatorCache(dir, { celOutcomes: true })`) and holds them, else `evaluate()`,
+ * written to the cache. Loading @bufbuild/cel with @bufbuild/protobuf and planning the rules is most of what a CRD's
+ * rules cost a process that checks a few objects (~100–200 ms of a `validate` of five files); a rule is a pure
+ * function of the node it is on, so a later run of the same content reads `<sha256>.celr` instead.
+ *
+ * `material` is everything the outcome depends on besides the installed versions of @bufbuild/cel, its cel-spec,
+ * protobuf and RE2, which the key adds: the caller's code that decides the outcome, the rules, the schema node
+ * (types decide how numbers become CEL values) and the data. A file holds the SHA-256 of its body and the failing
+ * indices as JSON; a damaged file, or indices that are not those of a rule, are ignored and evaluated again.
+ */
+export function cachedCelOutcome(material: () => readonly string[], ruleCount: number, evaluate: () => readonly number[]): readonly number[] {
+  const dir = cacheDir;
+  if (dir === undefined || !celOutcomes || celOutcomeLookups >= CEL_OUTCOME_LOOKUPS) return evaluate();
+  celOutcomeLookups++;
+  let file: string;
+  try {
+    const hash = createHash('sha256').update('cel-outcome v1');
+    for (const part of [...celVersions(), ...material()]) hash.update('\n').update(createHash('sha256').update(part).digest('hex'));
+    file = path.join(dir, `${hash.digest('hex')}.celr`);
+  } catch {
+    return evaluate(); // data or a schema JSON cannot write out
+  }
+  const cached = readChecked(file);
+  if (cached !== undefined) {
+    try {
+      const indices: unknown = JSON.parse(cached.toString('utf8'));
+      if (Array.isArray(indices) && indices.every((i) => Number.isInteger(i) && i >= 0 && i < ruleCount)) return indices as number[];
+    } catch {
+      // not JSON: evaluated again and rewritten
+    }
+  }
+  const failing = evaluate();
+  const body = Buffer.from(JSON.stringify(failing));
+  writeAtomically(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+  return failing;
 }

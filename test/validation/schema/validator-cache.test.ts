@@ -1,11 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileCrdAjvSchema, createCrdAjv, crdAjvSchema, type CrdAjvSchema } from '../../../lib/validation/schema/crd.js';
 import { loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
+import { celFindings } from '../../../lib/validation/schema/cel.js';
 import {
+  CEL_OUTCOME_LOOKUPS,
+  cachedCelOutcome,
   cachedCelParse,
   cachedCrdValidator,
   defaultValidatorCacheDir,
@@ -307,5 +311,80 @@ describe('the cache of parsed CEL rules (issue 25: CLI start)', () => {
     });
     expect(parsedAgain).toBe(1);
     expect(readFileSync(path.join(dir, file!))).toEqual(good);
+  });
+});
+
+/** The checksummed body of a cache file, as the cache writes it. */
+const checked = (body: string) => Buffer.concat([createHash('sha256').update(body).digest(), Buffer.from(body)]);
+
+describe('the cache of CEL rule outcomes, for the CLI’s validate (issue 25: CLI start)', () => {
+  const schema = () => ({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a == 1', message: 'a must be 1' }] });
+  const celr = () => readdirSync(dir).filter((f) => f.endsWith('.celr'));
+
+  it('GIVEN the outcome cache on WHEN a node is checked twice THEN the second outcome is read from the file the first wrote; other material is another file; without the option nothing is written', () => {
+    // GIVEN
+    useCrdValidatorCache(dir);
+    let evaluated = 0;
+    const evaluate = () => {
+      evaluated++;
+      return [1];
+    };
+    // WHEN the cache is on without CEL outcomes
+    expect(cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate)).toEqual([1]);
+    expect(celr()).toEqual([]);
+    // WHEN with them
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const first = cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    const second = cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    const otherCode = cachedCelOutcome(() => ['code 2', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    // THEN
+    expect([first, second, otherCode]).toEqual([[1], [1], [1]]);
+    expect(evaluated).toBe(3);
+    expect(celr()).toHaveLength(2);
+  });
+
+  it('GIVEN an outcome file changed on disk THEN a well-formed one decides the finding (the check reads it), and a damaged one or indices of no rule are evaluated again and rewritten', () => {
+    // GIVEN a node that fails its rule, checked once with the cache
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const data = { a: 2 };
+    expect(celFindings(data, schema(), 'x.yaml').map((f) => f.message)).toEqual(['a must be 1 (x-kubernetes-validations rule `self.a == 1`): the API server rejects it.']);
+    const [file] = celr();
+    const written = readFileSync(path.join(dir, file!));
+    // WHEN the file says it passes (a new schema object each time: the process's own memo is per schema node)
+    writeFileSync(path.join(dir, file!), checked('[]'));
+    const planted = celFindings(data, schema(), 'x.yaml');
+    writeFileSync(path.join(dir, file!), Buffer.concat([written.subarray(0, 33), Buffer.from('[]')]));
+    const damaged = celFindings(data, schema(), 'x.yaml');
+    const rewrittenAfterDamage = readFileSync(path.join(dir, file!));
+    writeFileSync(path.join(dir, file!), checked('[7]'));
+    const noSuchRule = celFindings(data, schema(), 'x.yaml');
+    // THEN
+    expect(planted).toEqual([]);
+    expect(damaged).toHaveLength(1);
+    expect(rewrittenAfterDamage).toEqual(written);
+    expect(noSuchRule).toHaveLength(1);
+    expect(readFileSync(path.join(dir, file!))).toEqual(written);
+  });
+
+  it('GIVEN the same rule and data under a number and an integer schema THEN their outcomes are cached apart (the schema decides how numbers become CEL values)', () => {
+    // GIVEN
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const asNumber = { ...schema(), properties: { a: { type: 'number' } }, 'x-kubernetes-validations': [{ rule: 'type(self.a) == int' }] };
+    const asInteger = { ...schema(), 'x-kubernetes-validations': [{ rule: 'type(self.a) == int' }] };
+    // WHEN
+    const findings = [celFindings({ a: 1 }, asInteger, 'x.yaml'), celFindings({ a: 1 }, asNumber, 'x.yaml'), celFindings({ a: 1 }, structuredClone(asInteger), 'x.yaml')];
+    // THEN 1 under an integer schema is a CEL int, under a number schema a double
+    expect(findings.map((f) => f.length)).toEqual([0, 1, 0]);
+    expect(celr()).toHaveLength(2);
+  });
+
+  it(`GIVEN more than ${CEL_OUTCOME_LOOKUPS} nodes in one process THEN the rest are evaluated without reading or writing files`, () => {
+    // GIVEN
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    // WHEN
+    const outcomes = Array.from({ length: CEL_OUTCOME_LOOKUPS + 10 }, (_, i) => cachedCelOutcome(() => ['code', 'rules', 'schema', String(i)], 1, () => [0]));
+    // THEN
+    expect(outcomes.every((o) => o.length === 1 && o[0] === 0)).toBe(true);
+    expect(celr()).toHaveLength(CEL_OUTCOME_LOOKUPS);
   });
 });
