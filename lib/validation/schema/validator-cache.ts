@@ -23,6 +23,11 @@
  *
  * `runSynth` turns it on too (session 33: compiling the pinned CRDs' schemas was ~0.7 s of a cold synth at N = 1000);
  * `SchemaValidator` alone does not use it unless `useCrdValidatorCache` is called.
+ *
+ * The CLI's `validate` keeps two more things there (session 34; a `validate` of five files spent most of its time
+ * loading code): the outcomes of CEL rules on content it checked before (`<sha256>.celr`, see
+ * {@link cachedCelOutcome}), and each core kind's kubernetes-models validator with its module graph as one script
+ * (`<sha256>.js` with its `.v8` code cache, see {@link requireCoreValidator}).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +49,8 @@ let cacheDir: string | undefined;
 /** Whether the outcomes of CEL rules are cached too (the CLI's `validate`; see {@link cachedCelOutcome}). */
 let celOutcomes = false;
 let celOutcomeLookups = 0;
+/** Whether the core kinds' validators are loaded from one cached script per kind (the CLI's `validate`; see {@link requireCoreValidator}). */
+let coreScripts = false;
 
 /**
  * The cache folder for `env`: `$XDG_CACHE_HOME/cdk8s-delivery/validators`, or `~/.cache/…`; undefined when
@@ -61,9 +68,10 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
  * off when it, or the folder holding it, belongs to another user or others may write to it (a shared or planted
  * cache costs only the compile).
  */
-export function useCrdValidatorCache(dir: string | undefined, options: { readonly celOutcomes?: boolean } = {}): void {
+export function useCrdValidatorCache(dir: string | undefined, options: { readonly celOutcomes?: boolean; readonly coreScripts?: boolean } = {}): void {
   cacheDir = dir !== undefined && isPrivateFolder(dir) ? dir : undefined;
   celOutcomes = cacheDir !== undefined && options.celOutcomes === true;
+  coreScripts = cacheDir !== undefined && options.coreScripts === true;
   celOutcomeLookups = 0;
 }
 
@@ -133,6 +141,18 @@ function readChecked(file: string): Buffer | undefined {
  * validator's compiled functions, so a warm run neither parses nor compiles the validator (~40 ms for the HTTPRoute's).
  */
 export function loadCachedValidator(dir: string, key: string, schema: AnySchemaObject): ValidateFunction | undefined {
+  const validate = loadCachedModule(dir, key, runtimeRequire) as ValidateFunction | undefined;
+  if (typeof validate !== 'function') return undefined;
+  validate.errors = null;
+  validate.schema = schema;
+  return validate;
+}
+
+/**
+ * Runs the code cached under `key` (`<key>.js`, checked against its SHA-256) as a CommonJS module body with `require`
+ * and returns its `module.exports`, or undefined when there is no such file, it is damaged, or its code throws.
+ */
+function loadCachedModule(dir: string, key: string, require: (name: string) => unknown): unknown {
   let text: string;
   const file = path.join(dir, `${key}.js`);
   try {
@@ -154,12 +174,8 @@ export function loadCachedValidator(dir: string, key: string, schema: AnySchemaO
       pendingCodeCaches.set(codeCacheFile, script);
     }
     // `self` is the ajv instance in ajv's own evaluation; the generated code passes it to the list-map keyword's check, which ignores it.
-    (script.runInThisContext() as (...args: unknown[]) => void)(undefined, runtimeRequire, module, module.exports);
-    const validate = module.exports as ValidateFunction;
-    if (typeof validate !== 'function') return undefined;
-    validate.errors = null;
-    validate.schema = schema;
-    return validate;
+    (script.runInThisContext() as (...args: unknown[]) => void)(undefined, require, module, module.exports);
+    return module.exports;
   } catch {
     return undefined;
   }
@@ -347,4 +363,119 @@ export function cachedCelOutcome(material: () => readonly string[], ruleCount: n
   const body = Buffer.from(JSON.stringify(failing));
   writeAtomically(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
   return failing;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Core kinds' validators (kubernetes-models)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A CommonJS module of a validator's graph: its source and what each of its `require("…")` specifiers names. */
+interface GraphModule {
+  readonly source: string;
+  /** Specifier → the id of a module of the graph, or `{ external }`: an absolute path Node's `require` loads. */
+  readonly requires: Record<string, string | { readonly external: string }>;
+}
+
+const LITERAL_REQUIRE = /\brequire\("([^"\\]+)"\)/g;
+/** Module graphs stay within these packages' precompiled validators; anything else is required from where it is installed. */
+const GRAPH_FILE = /[\\/](kubernetes-models|@kubernetes-models[\\/]apimachinery)[\\/]_schemas[\\/][^\\/]+\.js$/;
+
+/**
+ * The CommonJS module graph of a kubernetes-models validator file, read from the installed packages and resolved as
+ * Node resolves it. Undefined when a module uses `require` other than with a string literal, or names
+ * `__filename`/`__dirname` (it would not run the same in one script): such a validator is required as usual.
+ */
+function validatorGraph(entry: string): Map<string, GraphModule> | undefined {
+  const graph = new Map<string, GraphModule>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (graph.has(file)) continue;
+    const source = readFileSync(file, 'utf8');
+    const literals = [...source.matchAll(LITERAL_REQUIRE)];
+    if (literals.length !== (source.match(/\brequire\b/g) ?? []).length || /\b__(file|dir)name\b/.test(source)) return undefined;
+    const requires: GraphModule['requires'] = {};
+    const resolve = createRequire(file).resolve;
+    for (const [, specifier] of literals) {
+      const target = resolve(specifier!);
+      if (GRAPH_FILE.test(target)) {
+        requires[specifier!] = target;
+        pending.push(target);
+      } else {
+        requires[specifier!] = { external: target };
+      }
+    }
+    graph.set(file, { source, requires });
+  }
+  return graph;
+}
+
+/**
+ * One script of a validator's module graph: each module's source in a function, as Node wraps a CommonJS module, and
+ * a `require` that runs each once, in the order and with the cycles Node's would (a module's exports are
+ * visible to a module it requires while it runs). External modules are loaded with the `require` it is given.
+ */
+function graphScript(entry: string, graph: Map<string, GraphModule>): string {
+  const ids = new Map([...graph.keys()].map((file, index) => [file, index]));
+  const modules = [...graph].map(([, m]) => {
+    const requires = Object.fromEntries(Object.entries(m.requires).map(([specifier, target]) => [specifier, typeof target === 'string' ? ids.get(target)! : target]));
+    return `[function (exports, require, module) {${m.source}\n}, ${JSON.stringify(requires)}]`;
+  });
+  return [
+    `const modules = [\n${modules.join(',\n')}\n];`,
+    'const loaded = [];',
+    'function load(id) {',
+    '  if (loaded[id]) return loaded[id].exports;',
+    '  const [body, requires] = modules[id];',
+    '  const module = (loaded[id] = { exports: {} });',
+    "  body.call(module.exports, module.exports, (specifier) => { const target = requires[specifier]; if (target === undefined) throw new Error(`cannot require ${specifier}`); return typeof target === 'number' ? load(target) : require(target.external); }, module);",
+    '  return module.exports;',
+    '}',
+    `module.exports = load(${ids.get(entry)});`,
+  ].join('\n');
+}
+
+const coreSalt = new Map<string, string>();
+
+/** The versions of the kubernetes-models packages installed at `modelsDir`, and the code that makes a graph's script. */
+function coreCacheSalt(modelsDir: string): string {
+  let salt = coreSalt.get(modelsDir);
+  if (salt === undefined) {
+    const version = (manifest: string) => (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    const fromModels = createRequire(path.join(modelsDir, 'package.json'));
+    const apimachinery = fromModels.resolve('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta');
+    salt = ['core v1', modelsDir, version(path.join(modelsDir, 'package.json')), version(path.join(apimachinery, '../../package.json')), validatorGraph.toString(), graphScript.toString(), LITERAL_REQUIRE.source, GRAPH_FILE.source].join('\n');
+    coreSalt.set(modelsDir, salt);
+  }
+  return salt;
+}
+
+/**
+ * The exports of a kubernetes-models validator module (`<modelsDir>/<file>`), from the cache when this process uses
+ * one for them (the CLI's `validate`: `useCrdValidatorCache(dir, { coreScripts: true })`; not `runSynth`, whose
+ * process lives long enough to load many kinds, each script holding its own copy of the modules kinds share, such as
+ * the pod template's): its whole module graph (~100 files for a Deployment, each resolved, read and compiled by Node's loader) is
+ * cached as one script with its V8 code cache, keyed by the installed versions of kubernetes-models and its
+ * apimachinery package, their folder and the code that makes the script. Without a cache, or for a validator whose
+ * graph cannot be one script, Node's `require` loads it as before.
+ */
+export function requireCoreValidator(modelsDir: string, file: string): unknown {
+  const entry = path.join(modelsDir, file);
+  const dir = cacheDir;
+  if (dir === undefined || !coreScripts) return createRequire(import.meta.url)(entry);
+  try {
+    const key = createHash('sha256').update(coreCacheSalt(modelsDir)).update('\n').update(file).digest('hex');
+    const external = (target: string) => createRequire(entry)(target);
+    const cached = loadCachedModule(dir, key, external);
+    if (cached !== undefined) return cached;
+    const graph = validatorGraph(entry);
+    if (graph !== undefined) {
+      storeValidator(dir, key, graphScript(entry, graph));
+      const stored = loadCachedModule(dir, key, external);
+      if (stored !== undefined) return stored;
+    }
+  } catch {
+    // an unreadable package or cache folder: Node's require below
+  }
+  return createRequire(import.meta.url)(entry);
 }

@@ -1,11 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileCrdAjvSchema, createCrdAjv, crdAjvSchema, type CrdAjvSchema } from '../../../lib/validation/schema/crd.js';
-import { loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
+import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
 import { celFindings } from '../../../lib/validation/schema/cel.js';
 import {
   CEL_OUTCOME_LOOKUPS,
@@ -15,6 +16,7 @@ import {
   defaultValidatorCacheDir,
   loadCachedValidator,
   crdValidatorCacheDir,
+  requireCoreValidator,
   storeValidator,
   useCrdValidatorCache,
   validatorCacheKey,
@@ -386,5 +388,90 @@ describe('the cache of CEL rule outcomes, for the CLI’s validate (issue 25: CL
     // THEN
     expect(outcomes.every((o) => o.length === 1 && o[0] === 0)).toBe(true);
     expect(celr()).toHaveLength(CEL_OUTCOME_LOOKUPS);
+  });
+});
+
+describe('the cache of the core kinds’ validators: each kubernetes-models module graph as one script (issue 25: CLI start)', () => {
+  type Validator = ((data: unknown) => boolean) & { errors?: unknown };
+  const nodeRequire = createRequire(import.meta.url);
+  const scripts = () => readdirSync(dir).filter((f) => f.endsWith('.js'));
+
+  it('GIVEN every catalogued core kind THEN the validator run from its cached script returns the result and errors of the one Node’s require loads, on objects of that kind, faulty ones and random ones', async () => {
+    // GIVEN
+    const modelsDir = kubernetesModelsDir();
+    const { kinds } = await loadCoreCatalogue();
+    expect(kinds.length).toBeGreaterThan(100);
+    useCrdValidatorCache(dir, { coreScripts: true });
+    const random = fc.sample(fc.jsonValue(), { numRuns: 20, seed: 25 });
+    for (const k of kinds) {
+      const file = k.file.replace(/\.mjs$/, '.js');
+      // WHEN written, then read back
+      requireCoreValidator(modelsDir, file);
+      const cached = (requireCoreValidator(modelsDir, file) as { validate: Validator }).validate;
+      const required = (nodeRequire(path.join(modelsDir, file)) as { validate: Validator }).validate;
+      // THEN
+      expect(cached).not.toBe(required);
+      const base = { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 'x', labels: { a: 'b' } } };
+      const docs: unknown[] = [
+        {},
+        base,
+        { ...base, metadata: { name: 1, labels: { a: 1 }, creationTimestamp: 'yesterday' }, spec: { replicas: 'x', ports: [{ port: 70000, protocol: 'x' }], template: { spec: { containers: [{ name: 1, resources: { limits: { cpu: '1x' } } }] } } } },
+        { ...base, spec: {}, data: { a: 1 }, rules: [{}], subjects: 'x', webhooks: [{}], status: { conditions: [{ lastTransitionTime: 'x' }] } },
+        ...random.map((r) => ({ ...base, spec: r, status: r })),
+      ];
+      for (const doc of docs) {
+        const a = required(structuredClone(doc));
+        const aErrors = structuredClone(required.errors);
+        const b = cached(structuredClone(doc));
+        expect([b, cached.errors], `${k.apiVersion} ${k.kind}`).toEqual([a, aErrors]);
+      }
+    }
+    expect(scripts()).toHaveLength(kinds.length);
+  }, 120_000);
+
+  it('GIVEN a cached script changed on disk THEN a well-formed one is what runs (the cache is read), and a damaged one is ignored: the script is made again from the installed files and rewritten', () => {
+    // GIVEN
+    const modelsDir = kubernetesModelsDir();
+    const file = '_schemas/IoK8sApiCoreV1Service.js';
+    useCrdValidatorCache(dir, { coreScripts: true });
+    requireCoreValidator(modelsDir, file);
+    const [script] = scripts();
+    const written = readFileSync(path.join(dir, script!), 'utf8');
+    // WHEN
+    const code = "module.exports = { validate: 'planted' };";
+    writeFileSync(path.join(dir, script!), `//cdk8s-delivery-validator sha256=${createHash('sha256').update(code).digest('hex')}\n${code}`);
+    const planted = requireCoreValidator(modelsDir, file) as { validate: unknown };
+    writeFileSync(path.join(dir, script!), written.replace('validate', 'vaIidate'));
+    const damaged = requireCoreValidator(modelsDir, file) as { validate: Validator };
+    // THEN
+    expect(planted.validate).toBe('planted');
+    expect(readFileSync(path.join(dir, script!), 'utf8')).toBe(written);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 'http' }] } };
+    const required = (nodeRequire(path.join(modelsDir, file)) as { validate: Validator }).validate;
+    expect([damaged.validate(service), damaged.validate.errors]).toEqual([required(service), required.errors]);
+  });
+
+  it('GIVEN no cache, a cache without the option (runSynth’s), or a module that requires other than a string literal THEN Node’s require loads the validator and nothing is written', () => {
+    // GIVEN a package laid out as kubernetes-models, one of whose modules requires a computed name
+    const modelsDir = path.join(dir, 'kubernetes-models');
+    mkdirSync(path.join(modelsDir, '_schemas'), { recursive: true });
+    mkdirSync(path.join(modelsDir, 'node_modules', '@kubernetes-models'), { recursive: true });
+    symlinkSync(path.join(kubernetesModelsDir(), '..', '@kubernetes-models', 'apimachinery'), path.join(modelsDir, 'node_modules', '@kubernetes-models', 'apimachinery'));
+    writeFileSync(path.join(modelsDir, 'package.json'), JSON.stringify({ name: 'kubernetes-models', version: '0.0.0' }));
+    writeFileSync(path.join(modelsDir, '_schemas', 'A.js'), 'exports.b = require("./B.js");');
+    writeFileSync(path.join(modelsDir, '_schemas', 'B.js'), 'const name = "./C.js"; exports.c = require(name);');
+    writeFileSync(path.join(modelsDir, '_schemas', 'C.js'), 'exports.validate = () => true;');
+    const cacheDir = path.join(dir, 'cache');
+    // WHEN
+    const withoutCache = requireCoreValidator(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js');
+    useCrdValidatorCache(cacheDir);
+    const withoutTheOption = requireCoreValidator(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js');
+    useCrdValidatorCache(cacheDir, { coreScripts: true });
+    const computed = requireCoreValidator(modelsDir, '_schemas/A.js');
+    // THEN
+    expect(withoutCache).toBe(nodeRequire(path.join(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js')));
+    expect(withoutTheOption).toBe(withoutCache);
+    expect(computed).toBe(nodeRequire(path.join(modelsDir, '_schemas/A.js')));
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
   });
 });
