@@ -73,8 +73,10 @@ export const validateCommand: Command = {
     const dir = oneDirectory(positionals, 'manifests directory');
     const policy = values.policy ?? 'restricted';
     if (!VALIDATION_POLICIES.includes(policy as ValidationPolicy)) throw new UsageError(`--policy must be one of ${VALIDATION_POLICIES.join(', ')}, not "${policy}"`);
-    // Compiled CRD validators come from the user's cache (CDK8S_DELIVERY_VALIDATOR_CACHE=off turns it off; issue 25: CLI start).
-    useCrdValidatorCache(defaultValidatorCacheDir());
+    // Compiled CRD validators, parsed CEL rules, the outcomes of CEL rules on content checked before and the core kinds'
+    // validators as one script each come from the user's cache (CDK8S_DELIVERY_VALIDATOR_CACHE=off turns it off; issue
+    // 25: CLI start).
+    useCrdValidatorCache(defaultValidatorCacheDir(), { celOutcomes: true, coreScripts: true });
     let loaded: LoadedManifests;
     let schema: SchemaValidator;
     try {

@@ -29,7 +29,7 @@ spec:
       timeouts: { request: 10s, bogus: 1 }
 `;
 
-describe('cdk8s-delivery validate with the cache of compiled validators and parsed CEL rules (issue 25)', () => {
+describe('cdk8s-delivery validate with the cache of compiled validators, parsed CEL rules and their outcomes (issue 25)', () => {
   it('GIVEN invalid manifests of core kinds and CRDs WHEN validated without the cache, with an empty one and with the one it filled THEN the output is the same each time', async () => {
     // GIVEN
     const folder = path.join(scratch, 'manifests');
@@ -48,6 +48,8 @@ describe('cdk8s-delivery validate with the cache of compiled validators and pars
     // THEN the cache holds validators and parsed rules, and nothing differs
     expect(cached.filter((f) => f.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
     expect(cached.filter((f) => f.endsWith('.cel')).length).toBeGreaterThan(10);
+    // and the outcomes of the CEL rules on the route's nodes, which the warm runs read instead of evaluating them
+    expect(cached.filter((f) => f.endsWith('.celr')).length).toBeGreaterThan(3);
     expect(cached.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(off.code).toBe(1);
     expect(first).toEqual(off);

@@ -100,9 +100,10 @@ describe('CLI start: each command loads only what it needs (issue 25, bench/cli-
     expect(graph.sources).toContain('lib/validation/validate-manifests.ts');
     expect([...graph.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
     expect([...graph.sources].filter((s) => /^lib\/cli\/(analysis|diff|init|lint-migrations|release|slo)\.ts$/.test(s) || /^lib\/(migrations|analysis\/simulate|review)\//.test(s))).toEqual([]);
-    // ajv (CRD schemas), RE2 (CRD patterns) and CEL (CRD rules) load when the first CRD is checked, and the core
-    // kinds' validators each on first use (lib/validation/schema/): none is imported at start.
-    expect([...graph.packages].filter((p) => /^(ajv|@bufbuild\/|kubernetes-models)/.test(p))).toEqual([]);
+    // ajv (CRD schemas), RE2 (CRD patterns) and CEL (CRD rules) load when the first CRD is checked, the core
+    // kinds' validators each on first use (lib/validation/schema/), and the PromQL grammar when the first query is
+    // checked (lib/analysis/check/promql.ts): none is imported at start.
+    expect([...graph.packages].filter((p) => /^(ajv|@bufbuild\/|kubernetes-models|@prometheus-io\/|@lezer\/)/.test(p))).toEqual([]);
   }, 60_000);
 
   it('GIVEN a lazy command WHEN it runs with --help or a usage error THEN its own usage is printed', async () => {

@@ -6,10 +6,11 @@
  * and its strings extension; a rule that uses a Kubernetes CEL library function it lacks (`isURL`,
  * `quantity`, `ip`, `cidr`, `format.*`) cannot be evaluated and is skipped rather than guessed.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { CelEnv } from '@bufbuild/cel';
 import type { Finding } from '../finding.js';
-import { cachedCelParse } from './validator-cache.js';
+import { cachedCelOutcome, cachedCelParse } from './validator-cache.js';
 
 interface CelRule {
   readonly rule: string;
@@ -151,6 +152,21 @@ function failingRules(data: unknown, schema: any, rules: readonly CelRule[]): re
   let memo = key === undefined ? undefined : outcomes.get(schema);
   const known = key === undefined ? undefined : memo?.get(key);
   if (known) return known;
+  // The CLI's validate reads the outcome of content it checked before from its cache (without loading CEL).
+  const failing = key === undefined
+    ? evaluateRules(data, schema, rules)
+    : cachedCelOutcome(() => [OUTCOME_CODE(), JSON.stringify(rules.map((r) => r.rule)), schemaHash(schema), key], rules.length, () => evaluateRules(data, schema, rules));
+  if (key !== undefined) {
+    if (!memo) outcomes.set(schema, (memo = new Map()));
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, failing);
+  }
+  return failing;
+}
+const outcomes = new WeakMap<object, Map<string, readonly number[]>>();
+
+/** The indices of the rules that `data` fails, evaluated with @bufbuild/cel. */
+function evaluateRules(data: unknown, schema: any, rules: readonly CelRule[]): readonly number[] {
   const failing: number[] = [];
   let self: unknown; // the node as a CEL value, converted once for all of its rules
   rules.forEach((r, index) => {
@@ -166,14 +182,20 @@ function failingRules(data: unknown, schema: any, rules: readonly CelRule[]): re
     if (cel().isCelError(result) || result !== false) return;
     failing.push(index);
   });
-  if (key !== undefined) {
-    if (!memo) outcomes.set(schema, (memo = new Map()));
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(key, failing);
-  }
   return failing;
 }
-const outcomes = new WeakMap<object, Map<string, readonly number[]>>();
+
+/** The code that decides an outcome, part of its cache key: a change to how rules are evaluated is a new key. */
+let outcomeCode: string | undefined;
+const OUTCOME_CODE = (): string => (outcomeCode ??= [evaluateRules, toCel, programOf, cel, cachedRe2].map(String).join('\n'));
+
+/** The SHA-256 of a schema node's JSON (how `toCel` converts numbers depends on its types), once per node. */
+function schemaHash(schema: object): string {
+  let hash = schemaHashes.get(schema);
+  if (hash === undefined) schemaHashes.set(schema, (hash = createHash('sha256').update(JSON.stringify(schema)).digest('hex')));
+  return hash;
+}
+const schemaHashes = new WeakMap<object, string>();
 const MEMO_LIMIT = 10_000;
 
 /** Whether `JSON.stringify(data)` tells `data` apart from any other value: JSON types only, finite numbers, plain objects. */

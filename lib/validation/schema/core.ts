@@ -15,9 +15,9 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Finding } from '../finding.js';
 import { type AjvLikeError, type FindingContext, type PathSegment, isPlainObject, unknownFieldFinding } from './ajv-findings.js';
+import { requireCoreValidator } from './validator-cache.js';
 
 /** A kubernetes-models precompiled validator. */
 export interface PrecompiledValidator {
@@ -152,10 +152,10 @@ export function catalogueModels(catalogue: CoreCatalogue): ClientNodeModels {
  * Every catalogued kind, its precompiled validator loaded from the installed kubernetes-models (`modelsDir`) the
  * first time it is used: loading all of them costs more than a small `validate` run (issue 25: CLI start), and a
  * platform uses a few kinds. Loaded synchronously (validation is synchronous) from the package's CommonJS build,
- * `_schemas/<Name>.js`, the same generated validator as its ES module `_schemas/<Name>.mjs`.
+ * `_schemas/<Name>.js`, the same generated validator as its ES module `_schemas/<Name>.mjs`; in the CLI's `validate`
+ * from the validator cache as one script with its module graph (./validator-cache.ts `requireCoreValidator`).
  */
 export function lazyCoreKinds(catalogue: CoreCatalogue, modelsDir: string): CoreKind[] {
-  const require = createRequire(import.meta.url);
   return catalogue.kinds.map((k) => {
     let validate: PrecompiledValidator | undefined;
     return {
@@ -166,7 +166,7 @@ export function lazyCoreKinds(catalogue: CoreCatalogue, modelsDir: string): Core
       get validate(): PrecompiledValidator {
         if (validate) return validate;
         const file = k.file.replace(/\.mjs$/, '.js');
-        const mod = require(path.join(modelsDir, file)) as { validate?: PrecompiledValidator; default?: { validate?: PrecompiledValidator } };
+        const mod = requireCoreValidator(modelsDir, file) as { validate?: PrecompiledValidator; default?: { validate?: PrecompiledValidator } };
         const found = mod.validate ?? mod.default?.validate;
         if (typeof found !== 'function') throw new Error(`kubernetes-models: ${file} has no validate function (reinstall cdk8s-delivery's dependencies)`);
         return (validate = found);

@@ -23,6 +23,11 @@
  *
  * `runSynth` turns it on too (session 33: compiling the pinned CRDs' schemas was ~0.7 s of a cold synth at N = 1000);
  * `SchemaValidator` alone does not use it unless `useCrdValidatorCache` is called.
+ *
+ * The CLI's `validate` keeps two more things there (session 34; a `validate` of five files spent most of its time
+ * loading code): the outcomes of CEL rules on content it checked before (`<sha256>.celr`, see
+ * {@link cachedCelOutcome}), and each core kind's kubernetes-models validator with its module graph as one script
+ * (`<sha256>.js` with its `.v8` code cache, see {@link requireCoreValidator}).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +46,11 @@ export const VALIDATOR_CACHE_ENV = 'CDK8S_DELIVERY_VALIDATOR_CACHE';
 const HEADER = '//cdk8s-delivery-validator sha256=';
 
 let cacheDir: string | undefined;
+/** Whether the outcomes of CEL rules are cached too (the CLI's `validate`; see {@link cachedCelOutcome}). */
+let celOutcomes = false;
+let celOutcomeLookups = 0;
+/** Whether the core kinds' validators are loaded from one cached script per kind (the CLI's `validate`; see {@link requireCoreValidator}). */
+let coreScripts = false;
 
 /**
  * The cache folder for `env`: `$XDG_CACHE_HOME/cdk8s-delivery/validators`, or `~/.cache/…`; undefined when
@@ -58,8 +68,11 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
  * off when it, or the folder holding it, belongs to another user or others may write to it (a shared or planted
  * cache costs only the compile).
  */
-export function useCrdValidatorCache(dir: string | undefined): void {
+export function useCrdValidatorCache(dir: string | undefined, options: { readonly celOutcomes?: boolean; readonly coreScripts?: boolean } = {}): void {
   cacheDir = dir !== undefined && isPrivateFolder(dir) ? dir : undefined;
+  celOutcomes = cacheDir !== undefined && options.celOutcomes === true;
+  coreScripts = cacheDir !== undefined && options.coreScripts === true;
+  celOutcomeLookups = 0;
 }
 
 /** The folder the cache uses in this process (undefined: off). */
@@ -130,6 +143,18 @@ function readChecked(file: string): Buffer | undefined {
  * pass their own, lib/core/props/validator-cache.ts).
  */
 export function loadCachedValidator(dir: string, key: string, schema: AnySchemaObject, require: (name: string) => unknown = runtimeRequire): ValidateFunction | undefined {
+  const validate = loadCachedModule(dir, key, require) as ValidateFunction | undefined;
+  if (typeof validate !== 'function') return undefined;
+  validate.errors = null;
+  validate.schema = schema;
+  return validate;
+}
+
+/**
+ * Runs the code cached under `key` (`<key>.js`, checked against its SHA-256) as a CommonJS module body with `require`
+ * and returns its `module.exports`, or undefined when there is no such file, it is damaged, or its code throws.
+ */
+function loadCachedModule(dir: string, key: string, require: (name: string) => unknown): unknown {
   let text: string;
   const file = path.join(dir, `${key}.js`);
   try {
@@ -152,11 +177,7 @@ export function loadCachedValidator(dir: string, key: string, schema: AnySchemaO
     }
     // `self` is the ajv instance in ajv's own evaluation; the generated code passes it to the list-map keyword's check, which ignores it.
     (script.runInThisContext() as (...args: unknown[]) => void)(undefined, require, module, module.exports);
-    const validate = module.exports as ValidateFunction;
-    if (typeof validate !== 'function') return undefined;
-    validate.errors = null;
-    validate.schema = schema;
-    return validate;
+    return module.exports;
   } catch {
     return undefined;
   }
@@ -235,8 +256,14 @@ interface CelCacheRuntime {
 }
 let celRuntime: CelCacheRuntime | undefined;
 
-function celCacheRuntime(): CelCacheRuntime {
-  if (celRuntime === undefined) {
+let versions: readonly string[] | undefined;
+
+/**
+ * The installed versions of @bufbuild/cel, its cel-spec and protobuf (as @bufbuild/cel resolves them) and of
+ * @bufbuild/re2, read from their package.json files without loading them.
+ */
+function celVersions(): readonly string[] {
+  if (versions === undefined) {
     const celEntry = requireLazily.resolve('@bufbuild/cel');
     const fromCel = createRequire(celEntry);
     const version = (entry: string) => {
@@ -251,11 +278,20 @@ function celCacheRuntime(): CelCacheRuntime {
       }
       return entry;
     };
+    versions = [celEntry, fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js'), fromCel.resolve('@bufbuild/protobuf'), requireLazily.resolve('@bufbuild/re2')].map(version);
+  }
+  return versions;
+}
+
+function celCacheRuntime(): CelCacheRuntime {
+  if (celRuntime === undefined) {
+    const celEntry = requireLazily.resolve('@bufbuild/cel');
+    const fromCel = createRequire(celEntry);
     const specEntry = fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
     const protobuf = fromCel('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
     const { ParsedExprSchema } = fromCel(specEntry) as typeof import('@bufbuild/cel-spec/cel/expr/syntax_pb.js');
     celRuntime = {
-      salt: ['cel-parse v1', version(celEntry), version(specEntry), version(fromCel.resolve('@bufbuild/protobuf'))].join('\n'),
+      salt: ['cel-parse v1', ...celVersions().slice(0, 3)].join('\n'),
       toBinary: (message) => protobuf.toBinary(ParsedExprSchema, message as never),
       fromBinary: (bytes) => protobuf.fromBinary(ParsedExprSchema, bytes),
     };
@@ -279,4 +315,169 @@ export function cachedCelParse<T>(rule: string, parse: (rule: string) => T): T {
   const body = runtime.toBinary(parsed);
   writeAtomically(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
   return parsed;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outcomes of CEL rules (the CLI's `validate` only)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * How many schema nodes of one process look their outcome up in the cache: a small folder's (the goal of issue 25)
+ * all do; in a large estate the rest are evaluated in the process, whose CEL library is loaded by then anyway, and
+ * no more files are read or written.
+ */
+export const CEL_OUTCOME_LOOKUPS = 256;
+
+/**
+ * Which of a schema node's CEL rules its data fails, from the cache when the process caches CEL outcomes (the CLI's
+ * `validate` turns it on with `useCrdValidatorCache(dir, { celOutcomes: true })`) and holds them, else `evaluate()`,
+ * written to the cache. Loading @bufbuild/cel with @bufbuild/protobuf and planning the rules is most of what a CRD's
+ * rules cost a process that checks a few objects (~100–200 ms of a `validate` of five files); a rule is a pure
+ * function of the node it is on, so a later run of the same content reads `<sha256>.celr` instead.
+ *
+ * `material` is everything the outcome depends on besides the installed versions of @bufbuild/cel, its cel-spec,
+ * protobuf and RE2, which the key adds: the caller's code that decides the outcome, the rules, the schema node
+ * (types decide how numbers become CEL values) and the data. A file holds the SHA-256 of its body and the failing
+ * indices as JSON; a damaged file, or indices that are not those of a rule, are ignored and evaluated again.
+ */
+export function cachedCelOutcome(material: () => readonly string[], ruleCount: number, evaluate: () => readonly number[]): readonly number[] {
+  const dir = cacheDir;
+  if (dir === undefined || !celOutcomes || celOutcomeLookups >= CEL_OUTCOME_LOOKUPS) return evaluate();
+  celOutcomeLookups++;
+  let file: string;
+  try {
+    const hash = createHash('sha256').update('cel-outcome v1');
+    for (const part of [...celVersions(), ...material()]) hash.update('\n').update(createHash('sha256').update(part).digest('hex'));
+    file = path.join(dir, `${hash.digest('hex')}.celr`);
+  } catch {
+    return evaluate(); // data or a schema JSON cannot write out
+  }
+  const cached = readChecked(file);
+  if (cached !== undefined) {
+    try {
+      const indices: unknown = JSON.parse(cached.toString('utf8'));
+      if (Array.isArray(indices) && indices.every((i) => Number.isInteger(i) && i >= 0 && i < ruleCount)) return indices as number[];
+    } catch {
+      // not JSON: evaluated again and rewritten
+    }
+  }
+  const failing = evaluate();
+  const body = Buffer.from(JSON.stringify(failing));
+  writeAtomically(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+  return failing;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Core kinds' validators (kubernetes-models)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A CommonJS module of a validator's graph: its source and what each of its `require("…")` specifiers names. */
+interface GraphModule {
+  readonly source: string;
+  /** Specifier → the id of a module of the graph, or `{ external }`: an absolute path Node's `require` loads. */
+  readonly requires: Record<string, string | { readonly external: string }>;
+}
+
+const LITERAL_REQUIRE = /\brequire\("([^"\\]+)"\)/g;
+/** Module graphs stay within these packages' precompiled validators; anything else is required from where it is installed. */
+const GRAPH_FILE = /[\\/](kubernetes-models|@kubernetes-models[\\/]apimachinery)[\\/]_schemas[\\/][^\\/]+\.js$/;
+
+/**
+ * The CommonJS module graph of a kubernetes-models validator file, read from the installed packages and resolved as
+ * Node resolves it. Undefined when a module uses `require` other than with a string literal, or names
+ * `__filename`/`__dirname` (it would not run the same in one script): such a validator is required as usual.
+ */
+function validatorGraph(entry: string): Map<string, GraphModule> | undefined {
+  const graph = new Map<string, GraphModule>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (graph.has(file)) continue;
+    const source = readFileSync(file, 'utf8');
+    const literals = [...source.matchAll(LITERAL_REQUIRE)];
+    if (literals.length !== (source.match(/\brequire\b/g) ?? []).length || /\b__(file|dir)name\b/.test(source)) return undefined;
+    const requires: GraphModule['requires'] = {};
+    const resolve = createRequire(file).resolve;
+    for (const [, specifier] of literals) {
+      const target = resolve(specifier!);
+      if (GRAPH_FILE.test(target)) {
+        requires[specifier!] = target;
+        pending.push(target);
+      } else {
+        requires[specifier!] = { external: target };
+      }
+    }
+    graph.set(file, { source, requires });
+  }
+  return graph;
+}
+
+/**
+ * One script of a validator's module graph: each module's source in a function, as Node wraps a CommonJS module, and
+ * a `require` that runs each once, in the order and with the cycles Node's would (a module's exports are
+ * visible to a module it requires while it runs). External modules are loaded with the `require` it is given.
+ */
+function graphScript(entry: string, graph: Map<string, GraphModule>): string {
+  const ids = new Map([...graph.keys()].map((file, index) => [file, index]));
+  const modules = [...graph].map(([, m]) => {
+    const requires = Object.fromEntries(Object.entries(m.requires).map(([specifier, target]) => [specifier, typeof target === 'string' ? ids.get(target)! : target]));
+    return `[function (exports, require, module) {${m.source}\n}, ${JSON.stringify(requires)}]`;
+  });
+  return [
+    `const modules = [\n${modules.join(',\n')}\n];`,
+    'const loaded = [];',
+    'function load(id) {',
+    '  if (loaded[id]) return loaded[id].exports;',
+    '  const [body, requires] = modules[id];',
+    '  const module = (loaded[id] = { exports: {} });',
+    "  body.call(module.exports, module.exports, (specifier) => { const target = requires[specifier]; if (target === undefined) throw new Error(`cannot require ${specifier}`); return typeof target === 'number' ? load(target) : require(target.external); }, module);",
+    '  return module.exports;',
+    '}',
+    `module.exports = load(${ids.get(entry)});`,
+  ].join('\n');
+}
+
+const coreSalt = new Map<string, string>();
+
+/** The versions of the kubernetes-models packages installed at `modelsDir`, and the code that makes a graph's script. */
+function coreCacheSalt(modelsDir: string): string {
+  let salt = coreSalt.get(modelsDir);
+  if (salt === undefined) {
+    const version = (manifest: string) => (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    const fromModels = createRequire(path.join(modelsDir, 'package.json'));
+    const apimachinery = fromModels.resolve('@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta');
+    salt = ['core v1', modelsDir, version(path.join(modelsDir, 'package.json')), version(path.join(apimachinery, '../../package.json')), validatorGraph.toString(), graphScript.toString(), LITERAL_REQUIRE.source, GRAPH_FILE.source].join('\n');
+    coreSalt.set(modelsDir, salt);
+  }
+  return salt;
+}
+
+/**
+ * The exports of a kubernetes-models validator module (`<modelsDir>/<file>`), from the cache when this process uses
+ * one for them (the CLI's `validate`: `useCrdValidatorCache(dir, { coreScripts: true })`; not `runSynth`, whose
+ * process lives long enough to load many kinds, each script holding its own copy of the modules kinds share, such as
+ * the pod template's): its whole module graph (~100 files for a Deployment, each resolved, read and compiled by Node's loader) is
+ * cached as one script with its V8 code cache, keyed by the installed versions of kubernetes-models and its
+ * apimachinery package, their folder and the code that makes the script. Without a cache, or for a validator whose
+ * graph cannot be one script, Node's `require` loads it as before.
+ */
+export function requireCoreValidator(modelsDir: string, file: string): unknown {
+  const entry = path.join(modelsDir, file);
+  const dir = cacheDir;
+  if (dir === undefined || !coreScripts) return createRequire(import.meta.url)(entry);
+  try {
+    const key = createHash('sha256').update(coreCacheSalt(modelsDir)).update('\n').update(file).digest('hex');
+    const external = (target: string) => createRequire(entry)(target);
+    const cached = loadCachedModule(dir, key, external);
+    if (cached !== undefined) return cached;
+    const graph = validatorGraph(entry);
+    if (graph !== undefined) {
+      storeValidator(dir, key, graphScript(entry, graph));
+      const stored = loadCachedModule(dir, key, external);
+      if (stored !== undefined) return stored;
+    }
+  } catch {
+    // an unreadable package or cache folder: Node's require below
+  }
+  return createRequire(import.meta.url)(entry);
 }

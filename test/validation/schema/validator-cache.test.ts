@@ -1,16 +1,22 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileCrdAjvSchema, createCrdAjv, crdAjvSchema, type CrdAjvSchema } from '../../../lib/validation/schema/crd.js';
-import { loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
+import { kubernetesModelsDir, loadCoreCatalogue, loadPinnedCrds } from '../../../lib/validation/schema/pinned.js';
+import { celFindings } from '../../../lib/validation/schema/cel.js';
 import {
+  CEL_OUTCOME_LOOKUPS,
+  cachedCelOutcome,
   cachedCelParse,
   cachedCrdValidator,
   defaultValidatorCacheDir,
   loadCachedValidator,
   crdValidatorCacheDir,
+  requireCoreValidator,
   storeValidator,
   useCrdValidatorCache,
   validatorCacheKey,
@@ -307,5 +313,165 @@ describe('the cache of parsed CEL rules (issue 25: CLI start)', () => {
     });
     expect(parsedAgain).toBe(1);
     expect(readFileSync(path.join(dir, file!))).toEqual(good);
+  });
+});
+
+/** The checksummed body of a cache file, as the cache writes it. */
+const checked = (body: string) => Buffer.concat([createHash('sha256').update(body).digest(), Buffer.from(body)]);
+
+describe('the cache of CEL rule outcomes, for the CLI’s validate (issue 25: CLI start)', () => {
+  const schema = () => ({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a == 1', message: 'a must be 1' }] });
+  const celr = () => readdirSync(dir).filter((f) => f.endsWith('.celr'));
+
+  it('GIVEN the outcome cache on WHEN a node is checked twice THEN the second outcome is read from the file the first wrote; other material is another file; without the option nothing is written', () => {
+    // GIVEN
+    useCrdValidatorCache(dir);
+    let evaluated = 0;
+    const evaluate = () => {
+      evaluated++;
+      return [1];
+    };
+    // WHEN the cache is on without CEL outcomes
+    expect(cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate)).toEqual([1]);
+    expect(celr()).toEqual([]);
+    // WHEN with them
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const first = cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    const second = cachedCelOutcome(() => ['code', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    const otherCode = cachedCelOutcome(() => ['code 2', 'rules', 'schema', '{"a":2}'], 2, evaluate);
+    // THEN
+    expect([first, second, otherCode]).toEqual([[1], [1], [1]]);
+    expect(evaluated).toBe(3);
+    expect(celr()).toHaveLength(2);
+  });
+
+  it('GIVEN an outcome file changed on disk THEN a well-formed one decides the finding (the check reads it), and a damaged one or indices of no rule are evaluated again and rewritten', () => {
+    // GIVEN a node that fails its rule, checked once with the cache
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const data = { a: 2 };
+    expect(celFindings(data, schema(), 'x.yaml').map((f) => f.message)).toEqual(['a must be 1 (x-kubernetes-validations rule `self.a == 1`): the API server rejects it.']);
+    const [file] = celr();
+    const written = readFileSync(path.join(dir, file!));
+    // WHEN the file says it passes (a new schema object each time: the process's own memo is per schema node)
+    writeFileSync(path.join(dir, file!), checked('[]'));
+    const planted = celFindings(data, schema(), 'x.yaml');
+    writeFileSync(path.join(dir, file!), Buffer.concat([written.subarray(0, 33), Buffer.from('[]')]));
+    const damaged = celFindings(data, schema(), 'x.yaml');
+    const rewrittenAfterDamage = readFileSync(path.join(dir, file!));
+    writeFileSync(path.join(dir, file!), checked('[7]'));
+    const noSuchRule = celFindings(data, schema(), 'x.yaml');
+    // THEN
+    expect(planted).toEqual([]);
+    expect(damaged).toHaveLength(1);
+    expect(rewrittenAfterDamage).toEqual(written);
+    expect(noSuchRule).toHaveLength(1);
+    expect(readFileSync(path.join(dir, file!))).toEqual(written);
+  });
+
+  it('GIVEN the same rule and data under a number and an integer schema THEN their outcomes are cached apart (the schema decides how numbers become CEL values)', () => {
+    // GIVEN
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    const asNumber = { ...schema(), properties: { a: { type: 'number' } }, 'x-kubernetes-validations': [{ rule: 'type(self.a) == int' }] };
+    const asInteger = { ...schema(), 'x-kubernetes-validations': [{ rule: 'type(self.a) == int' }] };
+    // WHEN
+    const findings = [celFindings({ a: 1 }, asInteger, 'x.yaml'), celFindings({ a: 1 }, asNumber, 'x.yaml'), celFindings({ a: 1 }, structuredClone(asInteger), 'x.yaml')];
+    // THEN 1 under an integer schema is a CEL int, under a number schema a double
+    expect(findings.map((f) => f.length)).toEqual([0, 1, 0]);
+    expect(celr()).toHaveLength(2);
+  });
+
+  it(`GIVEN more than ${CEL_OUTCOME_LOOKUPS} nodes in one process THEN the rest are evaluated without reading or writing files`, () => {
+    // GIVEN
+    useCrdValidatorCache(dir, { celOutcomes: true });
+    // WHEN
+    const outcomes = Array.from({ length: CEL_OUTCOME_LOOKUPS + 10 }, (_, i) => cachedCelOutcome(() => ['code', 'rules', 'schema', String(i)], 1, () => [0]));
+    // THEN
+    expect(outcomes.every((o) => o.length === 1 && o[0] === 0)).toBe(true);
+    expect(celr()).toHaveLength(CEL_OUTCOME_LOOKUPS);
+  });
+});
+
+describe('the cache of the core kinds’ validators: each kubernetes-models module graph as one script (issue 25: CLI start)', () => {
+  type Validator = ((data: unknown) => boolean) & { errors?: unknown };
+  const nodeRequire = createRequire(import.meta.url);
+  const scripts = () => readdirSync(dir).filter((f) => f.endsWith('.js'));
+
+  it('GIVEN every catalogued core kind THEN the validator run from its cached script returns the result and errors of the one Node’s require loads, on objects of that kind, faulty ones and random ones', async () => {
+    // GIVEN
+    const modelsDir = kubernetesModelsDir();
+    const { kinds } = await loadCoreCatalogue();
+    expect(kinds.length).toBeGreaterThan(100);
+    useCrdValidatorCache(dir, { coreScripts: true });
+    const random = fc.sample(fc.jsonValue(), { numRuns: 20, seed: 25 });
+    for (const k of kinds) {
+      const file = k.file.replace(/\.mjs$/, '.js');
+      // WHEN written, then read back
+      requireCoreValidator(modelsDir, file);
+      const cached = (requireCoreValidator(modelsDir, file) as { validate: Validator }).validate;
+      const required = (nodeRequire(path.join(modelsDir, file)) as { validate: Validator }).validate;
+      // THEN
+      expect(cached).not.toBe(required);
+      const base = { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 'x', labels: { a: 'b' } } };
+      const docs: unknown[] = [
+        {},
+        base,
+        { ...base, metadata: { name: 1, labels: { a: 1 }, creationTimestamp: 'yesterday' }, spec: { replicas: 'x', ports: [{ port: 70000, protocol: 'x' }], template: { spec: { containers: [{ name: 1, resources: { limits: { cpu: '1x' } } }] } } } },
+        { ...base, spec: {}, data: { a: 1 }, rules: [{}], subjects: 'x', webhooks: [{}], status: { conditions: [{ lastTransitionTime: 'x' }] } },
+        ...random.map((r) => ({ ...base, spec: r, status: r })),
+      ];
+      for (const doc of docs) {
+        const a = required(structuredClone(doc));
+        const aErrors = structuredClone(required.errors);
+        const b = cached(structuredClone(doc));
+        expect([b, cached.errors], `${k.apiVersion} ${k.kind}`).toEqual([a, aErrors]);
+      }
+    }
+    expect(scripts()).toHaveLength(kinds.length);
+  }, 120_000);
+
+  it('GIVEN a cached script changed on disk THEN a well-formed one is what runs (the cache is read), and a damaged one is ignored: the script is made again from the installed files and rewritten', () => {
+    // GIVEN
+    const modelsDir = kubernetesModelsDir();
+    const file = '_schemas/IoK8sApiCoreV1Service.js';
+    useCrdValidatorCache(dir, { coreScripts: true });
+    requireCoreValidator(modelsDir, file);
+    const [script] = scripts();
+    const written = readFileSync(path.join(dir, script!), 'utf8');
+    // WHEN
+    const code = "module.exports = { validate: 'planted' };";
+    writeFileSync(path.join(dir, script!), `//cdk8s-delivery-validator sha256=${createHash('sha256').update(code).digest('hex')}\n${code}`);
+    const planted = requireCoreValidator(modelsDir, file) as { validate: unknown };
+    writeFileSync(path.join(dir, script!), written.replace('validate', 'vaIidate'));
+    const damaged = requireCoreValidator(modelsDir, file) as { validate: Validator };
+    // THEN
+    expect(planted.validate).toBe('planted');
+    expect(readFileSync(path.join(dir, script!), 'utf8')).toBe(written);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 'http' }] } };
+    const required = (nodeRequire(path.join(modelsDir, file)) as { validate: Validator }).validate;
+    expect([damaged.validate(service), damaged.validate.errors]).toEqual([required(service), required.errors]);
+  });
+
+  it('GIVEN no cache, a cache without the option (runSynth’s), or a module that requires other than a string literal THEN Node’s require loads the validator and nothing is written', () => {
+    // GIVEN a package laid out as kubernetes-models, one of whose modules requires a computed name
+    const modelsDir = path.join(dir, 'kubernetes-models');
+    mkdirSync(path.join(modelsDir, '_schemas'), { recursive: true });
+    mkdirSync(path.join(modelsDir, 'node_modules', '@kubernetes-models'), { recursive: true });
+    symlinkSync(path.join(kubernetesModelsDir(), '..', '@kubernetes-models', 'apimachinery'), path.join(modelsDir, 'node_modules', '@kubernetes-models', 'apimachinery'));
+    writeFileSync(path.join(modelsDir, 'package.json'), JSON.stringify({ name: 'kubernetes-models', version: '0.0.0' }));
+    writeFileSync(path.join(modelsDir, '_schemas', 'A.js'), 'exports.b = require("./B.js");');
+    writeFileSync(path.join(modelsDir, '_schemas', 'B.js'), 'const name = "./C.js"; exports.c = require(name);');
+    writeFileSync(path.join(modelsDir, '_schemas', 'C.js'), 'exports.validate = () => true;');
+    const cacheDir = path.join(dir, 'cache');
+    // WHEN
+    const withoutCache = requireCoreValidator(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js');
+    useCrdValidatorCache(cacheDir);
+    const withoutTheOption = requireCoreValidator(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js');
+    useCrdValidatorCache(cacheDir, { coreScripts: true });
+    const computed = requireCoreValidator(modelsDir, '_schemas/A.js');
+    // THEN
+    expect(withoutCache).toBe(nodeRequire(path.join(kubernetesModelsDir(), '_schemas/IoK8sApiCoreV1Service.js')));
+    expect(withoutTheOption).toBe(withoutCache);
+    expect(computed).toBe(nodeRequire(path.join(modelsDir, '_schemas/A.js')));
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
   });
 });
