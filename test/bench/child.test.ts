@@ -59,13 +59,21 @@ describe.runIf(process.platform === 'linux')('bench child report: the process tr
       expect(run.status, run.stderr).toBe(0);
       return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildReport;
     };
-    const plain = ownPeak(false);
-    const sampled = ownPeak(true);
+    // Three of each, interleaved, compared by their lowest figures: one process's peak varies by a few MiB with the
+    // machine's load (CI read 6.4 MiB between two single runs at load 13), the thread's isolate was in every run.
+    const plain: ChildReport[] = [];
+    const sampled: ChildReport[] = [];
+    for (let i = 0; i < 3; i++) {
+      plain.push(ownPeak(false));
+      sampled.push(ownPeak(true));
+    }
+    const lowest = (reports: ChildReport[], figure: (r: ChildReport) => number) => Math.min(...reports.map(figure));
+    const plainOwn = lowest(plain, (r) => r.ownMaxRssMiB);
     // THEN the sampled process's own peak is the plain one's (a few MiB of noise; the thread added 8-10 MiB), and the
     // tree's figure does not count the sampler process either
-    expect(sampled.ownMaxRssMiB - plain.ownMaxRssMiB).toBeLessThan(5);
-    expect(sampled.maxRssMiB - plain.ownMaxRssMiB).toBeLessThan(5);
-  }, 30_000);
+    expect(lowest(sampled, (r) => r.ownMaxRssMiB) - plainOwn).toBeLessThan(5);
+    expect(lowest(sampled, (r) => r.maxRssMiB) - plainOwn).toBeLessThan(5);
+  }, 90_000);
 
   it('GIVEN no tree sampler WHEN it reports THEN the peak is the process\'s own', () => {
     const report = reportOf(new PhaseClock());
