@@ -227,10 +227,55 @@ export class SliQueries {
   }
 }
 
-function renderMetrics(slo: ResolvedSlo, verdictWindow: Duration): Record<string, unknown>[] {
-  const p = slo.prometheus;
+/** The PromQL of one template's metrics. */
+interface TemplateQueries {
+  readonly errorScore: string;
+  readonly latencyScore: string;
+  readonly restarts: string;
+  readonly cpuSaturation: string;
+  readonly verdictErrorScore: string;
+  readonly verdictLatencyScore: string;
+}
+
+/**
+ * The queries of the templates built so far, by their objectives and verdict window ({@link queriesKey}). They name no
+ * service (the namespace, workload and hashes are the template's args), so every service with the same objectives has
+ * the same text: built once, and one string in memory instead of a tree of concatenations per service (a template's
+ * queries are ~20 KB of text, each selector repeated 18 times). Bounded: cleared when it reaches {@link MAX_MEMO}.
+ */
+const queriesMemo = new Map<string, TemplateQueries>();
+const MAX_MEMO = 256;
+
+/**
+ * Every input of the queries, exactly: the whole ResolvedSlo and the window, each number and string tagged with its
+ * type (JSON alone writes NaN and Infinity both as null, and a number as a string's digits).
+ */
+function queriesKey(slo: ResolvedSlo, verdictWindow: Duration): string {
+  return JSON.stringify([slo, verdictWindow], (_key, value: unknown) => (typeof value === 'number' ? `n${value}` : typeof value === 'string' ? `s${value}` : value));
+}
+
+function templateQueries(slo: ResolvedSlo, verdictWindow: Duration): TemplateQueries {
+  const key = queriesKey(slo, verdictWindow);
+  const known = queriesMemo.get(key);
+  if (known) return known;
   const q = new SliQueries(slo);
   const whole = new SliQueries(slo, verdictWindow);
+  const queries: TemplateQueries = {
+    errorScore: q.errorScore(),
+    latencyScore: q.latencyScore(),
+    restarts: q.restarts(),
+    cpuSaturation: q.cpuSaturation(),
+    verdictErrorScore: whole.errorScore(),
+    verdictLatencyScore: whole.latencyScore(),
+  };
+  if (queriesMemo.size >= MAX_MEMO) queriesMemo.clear();
+  queriesMemo.set(key, queries);
+  return queries;
+}
+
+function renderMetrics(slo: ResolvedSlo, verdictWindow: Duration): Record<string, unknown>[] {
+  const p = slo.prometheus;
+  const q = templateQueries(slo, verdictWindow);
   const timing = {
     initialDelay: goDuration(slo.initialDelay),
     interval: goDuration(slo.interval),
@@ -247,14 +292,14 @@ function renderMetrics(slo: ResolvedSlo, verdictWindow: Duration): Record<string
   });
   const z = slo.z;
   const metrics: Record<string, unknown>[] = [
-    metric('success-rate', q.errorScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.successRateNoData))),
-    metric('latency-p99', q.latencyScore(), conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.latencyNoData))),
+    metric('success-rate', q.errorScore, conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.successRateNoData))),
+    metric('latency-p99', q.latencyScore, conditions(`result[0] <= ${z}`, `result[0] > ${z}`, duringTheStep(slo.latencyNoData))),
   ];
   if (slo.restarts) {
-    metrics.push(metric('restarts', q.restarts(), conditions(`result[0] <= ${slo.restarts.max}`, `result[0] > ${slo.restarts.max}`, NoData.INCONCLUSIVE)));
+    metrics.push(metric('restarts', q.restarts, conditions(`result[0] <= ${slo.restarts.max}`, `result[0] > ${slo.restarts.max}`, NoData.INCONCLUSIVE)));
   }
   if (slo.saturation) {
-    metrics.push(metric('cpu-saturation', q.cpuSaturation(), conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData)));
+    metrics.push(metric('cpu-saturation', q.cpuSaturation, conditions(`result[0] <= ${slo.saturation.passBelow}`, `result[0] > ${slo.saturation.failAbove}`, slo.saturation.noData)));
   }
   // The verdicts: one measurement of each SLI's score at the step's end, over the whole evidence window.
   const verdict = (name: string, query: string, noData: NoData) => ({
@@ -267,7 +312,7 @@ function renderMetrics(slo: ResolvedSlo, verdictWindow: Duration): Record<string
     ...conditions(`result[0] <= ${arg(ANALYSIS_ARGS.VERDICT_PASS_LINE)}`, `result[0] > ${z}`, noData),
     provider: { prometheus: { address: p.address, query } },
   });
-  metrics.push(verdict('success-rate', whole.errorScore(), slo.successRateNoData), verdict('latency-p99', whole.latencyScore(), slo.latencyNoData));
+  metrics.push(verdict('success-rate', q.verdictErrorScore, slo.successRateNoData), verdict('latency-p99', q.verdictLatencyScore, slo.latencyNoData));
   return metrics;
 }
 

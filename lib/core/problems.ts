@@ -39,7 +39,17 @@ export function reportProblem(scope: IConstruct, problem: Problem): void {
 
 /** Every problem reported by `root` or any construct below it, in construct-tree order. */
 export function collectProblems(root: IConstruct): Finding[] {
-  return root.node.findAll().flatMap((c) => PROBLEMS.get(c) ?? []);
+  return problemsOf(root.node.findAll());
+}
+
+/** Every problem reported by these constructs, in their order (a caller that walks the tree anyway walks it once). */
+export function problemsOf(constructs: readonly IConstruct[]): Finding[] {
+  const found: Finding[] = [];
+  for (const c of constructs) {
+    const reported = PROBLEMS.get(c);
+    if (reported) found.push(...reported);
+  }
+  return found;
 }
 
 /**

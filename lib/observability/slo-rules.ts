@@ -249,28 +249,28 @@ function ruleGroup(props: SloRulesProps, indicator: SloIndicator, objective: Slo
     { record: SLO_RECORDS.errorRatio(period), expr: `sum_over_time(${SLO_RECORDS.badRate}${match}[${period}]) / (sum_over_time(${SLO_RECORDS.totalRate}${match}[${period}]) > 0)`, labels },
     { record: SLO_RECORDS.budgetRemaining, expr: `1 - ${SLO_RECORDS.errorRatio(period)}${match} / ${budget}`, labels },
   );
+  // The runbook names no alert: built once for the objective's alerts.
+  const runbookAnnotation: Record<string, string> = props.runbookUrl ? { runbook_url: props.runbookUrl } : { runbook: runbook(props, indicator, objective) };
   for (const alert of alertsFor(props.alerting)) {
     rules.push({
       alert: BURN_RATE_ALERT_NAME,
       expr: `${SLO_RECORDS.burnRate(alert.longWindow)}${match} > ${alert.burnRate} and ${SLO_RECORDS.burnRate(alert.shortWindow)}${match} > ${alert.burnRate}`,
       labels: { severity: alert.severity, slo, service: props.service, environment: props.environment, team: props.team, long_window: alert.longWindow, short_window: alert.shortWindow },
-      annotations: annotations(props, indicator, objective, alert, budget, periodDays),
+      annotations: annotations(props, objective, alert, budget, periodDays, runbookAnnotation),
     });
   }
   return { name: `${props.service}-${slo}`, rules };
 }
 
-function annotations(props: SloRulesProps, indicator: SloIndicator, objective: SloObjectiveDeclaration, alert: BurnRateAlert, budget: number, periodDays: number): Record<string, string> {
+function annotations(props: SloRulesProps, objective: SloObjectiveDeclaration, alert: BurnRateAlert, budget: number, periodDays: number, runbookAnnotation: Record<string, string>): Record<string, string> {
   const percent = (x: number) => `${round(x * 100)} %`;
   const what = objective.name === 'availability' ? `answered more than ${percent(alert.burnRate * budget)} of its requests with errors (status ${props.slo.prometheus.errorStatusRegex})` : `served more than ${percent(alert.burnRate * budget)} of its requests slower than ${round(objective.thresholdSeconds! * 1000)} ms`;
   const lasts = Math.round((periodDays / alert.burnRate) * 10) / 10;
-  const out: Record<string, string> = {
+  return {
     summary: `${props.service}: ${objective.name} error budget burning ${alert.burnRate}× too fast over ${alert.longWindow} and ${alert.shortWindow}`,
     description: `${props.service} in ${props.namespace} ${what} over both the last ${alert.longWindow} and the last ${alert.shortWindow}: ${alert.burnRate} × the ${percent(budget)} error budget of its ${percent(objective.target)} ${objective.name} SLO. At this rate the ${periodDays}-day budget is spent in ${lasts} days.`,
+    ...runbookAnnotation,
   };
-  if (props.runbookUrl) out.runbook_url = props.runbookUrl;
-  else out.runbook = runbook(props, indicator, objective);
-  return out;
 }
 
 function runbook(props: SloRulesProps, indicator: SloIndicator, objective: SloObjectiveDeclaration): string {

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { collectProblems, SynthError } from '../core/problems.js';
+import { problemsOf, SynthError } from '../core/problems.js';
 import { SYNC_WAVE_ANNOTATION } from '../core/sync-wave.js';
 import { DeliveryStage, fileStemOf, folderInfoOfScope, OutputFolder } from '../platform/output-folder.js';
 import { unitsOf } from '../gitops/units.js';
@@ -63,14 +63,16 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
  * props are fixed. `warnings` are the findings `cdk8s-delivery validate` reports as warnings: printed, never fatal.
  */
 export function synthesizeWithFindings(app: App, options: SynthesizeOptions = {}): { readonly objects: SynthesizedObject[]; readonly findings: Finding[]; readonly warnings: Finding[] } {
-  const problems = collectProblems(app);
+  // One walk of the tree for the problems and the objects (both before any object is rendered, as they always were).
+  const constructs = app.node.findAll();
+  const problems = problemsOf(constructs);
   const duplicates: Finding[] = [];
   const objects: SynthesizedObject[] = [];
   const byPath = new Map<string, string>();
   const byIdentity = new Map<string, string>();
   const stageOfFolder = new Map<string, { stage: DeliveryStage; by: string }>();
   const scopes = options.scopes ?? options.validator?.scopes ?? ResourceScopes.pinned();
-  for (const c of app.node.findAll()) {
+  for (const c of constructs) {
     if (!ApiObject.isApiObject(c)) continue;
     const manifest = c.toJson();
     const stem = fileStemOf(c);

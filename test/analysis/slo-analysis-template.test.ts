@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ANALYSIS_PARAMETERS_ANNOTATION } from '../../lib/analysis/analysis-parameters.js';
 import { resolveSlo, type ServiceLevelObjectives } from '../../lib/analysis/service-level-objectives.js';
 import { verdictWindowSeconds } from '../../lib/analysis/slo-analysis-template.js';
@@ -120,5 +120,49 @@ describe('the step verdicts: the last analysis step promotes only at a score ≤
     for (const [score, phase] of [[2.4, 'Failed'], [0.6, 'Successful']] as const) {
       for (const st of subject.steps) expect(runAnalysis(metricsForStep(subject.metrics, st.args).filter((m) => verdicts.includes(m.name)), () => ({ result: [score] })).phase).toBe(phase);
     }
+  });
+});
+
+describe('the queries of templates with the same objectives are built once per process', () => {
+  type Variant = [ServiceLevelObjectives, CanaryStep[]?];
+  const variants: Variant[] = [
+    [{}],
+    [{ minRequests: 50 }],
+    [{ compareWithStable: false }],
+    [{ successRateFailBelow: 0.97 }],
+    [{ latencyP99: Duration.millis(250) }],
+    [{ excludePaths: ['/metrics.json'] }],
+    [{ prometheus: { statusCodeLabel: 'code' } }],
+    [{ prometheus: { scrapeInterval: Duration.seconds(15) } }],
+    [{ prometheus: { requestDurationHistogram: 'http_request_duration_seconds' } }],
+    [{ baselineCap: 3 }],
+    [{ confidence: 0.95 }],
+    [{}, [CanaryStep.setWeight(20), CanaryStep.analysis()]],
+  ];
+  // The metrics' names and queries of the service's template, synthesized with the modules of the current module graph.
+  const load = async () => {
+    const [helpers, workloads, probe, traffic, environment, canary] = await Promise.all([import('../helpers.js'), import('../../lib/workloads/stateless-service.js'), import('../../lib/pod/probe.js'), import('../../lib/traffic/traffic-router.js'), import('../../lib/core/environment.js'), import('../../lib/delivery/canary-step.js')]);
+    const trafficRouter = traffic.TrafficRouter.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', hostnames: ['api.acme.example'] });
+    return ([slo, steps]: Variant) => {
+      const objects = helpers.synthPlatform((env) => {
+        const canarySteps = steps?.map((s) => (s.action === 'setWeight' ? canary.CanaryStep.setWeight(s.weight!) : canary.CanaryStep.analysis()));
+        new workloads.StatelessService(env, 'api', { image: helpers.DIGEST_IMAGE, readinessProbe: probe.Probe.httpGet('/readyz'), trafficRouter, slo, canary: canarySteps ? { steps: canarySteps } : undefined });
+      }, [environment.Environment.prod()]);
+      const template = objects.find((o) => o.manifest.kind === 'AnalysisTemplate')!.manifest;
+      return (template.spec.metrics as { name: string; provider: { prometheus: { query: string } } }[]).map((m) => `${m.name}: ${m.provider.prometheus.query}`);
+    };
+  };
+
+  it('GIVEN templates whose objectives differ in one input of the queries, built one after the other twice THEN each has the queries it has when built alone, in a fresh process', async () => {
+    const alone: string[][] = [];
+    for (const variant of variants) {
+      vi.resetModules();
+      alone.push((await load())(variant));
+    }
+    vi.resetModules();
+    const queries = await load();
+    const inOne = [...variants, ...variants].map(queries);
+    expect(inOne).toEqual([...alone, ...alone]);
+    expect(new Set(alone.map((q) => q.join('\n'))).size).toBe(variants.length);
   });
 });
