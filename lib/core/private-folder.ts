@@ -22,3 +22,14 @@ export function isPrivateFolder(dir: string): boolean {
     return false;
   }
 }
+
+/**
+ * `<dir>/<name>` when both are private to this user ({@link isPrivateFolder}: the subfolder is made when missing);
+ * undefined when `dir` is undefined (the cache is off) or either is not private. The caches kept below the validators'
+ * folder (props validators, parsed PromQL) turn on with it.
+ */
+export function privateSubfolder(dir: string | undefined, name: string): string | undefined {
+  if (dir === undefined) return undefined;
+  const sub = path.join(dir, name);
+  return isPrivateFolder(dir) && isPrivateFolder(sub) ? sub : undefined;
+}

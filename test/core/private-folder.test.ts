@@ -2,7 +2,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isPrivateFolder } from '../../lib/core/private-folder.js';
+import { isPrivateFolder, privateSubfolder } from '../../lib/core/private-folder.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'cdk8s-delivery-private-'));
 
@@ -41,5 +41,26 @@ describe('isPrivateFolder', () => {
     const file = join(scratch(), 'cache');
     writeFileSync(file, '', { mode: 0o600 });
     expect(isPrivateFolder(file)).toBe(false);
+  });
+});
+
+describe('privateSubfolder', () => {
+  it('GIVEN a private cache folder THEN its subfolder is made private and used; undefined (the cache off) stays off', () => {
+    const dir = join(scratch(), 'validators');
+    expect(privateSubfolder(dir, 'props')).toBe(join(dir, 'props'));
+    expect(statSync(join(dir, 'props')).mode & 0o777).toBe(0o700);
+    expect(privateSubfolder(undefined, 'props')).toBeUndefined();
+  });
+
+  it('GIVEN the cache folder or the subfolder writable by others THEN it is not used', () => {
+    const dir = join(scratch(), 'validators');
+    mkdirSync(join(dir, 'promql'), { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o777);
+    expect(privateSubfolder(dir, 'promql')).toBeUndefined();
+    chmodSync(dir, 0o700);
+    chmodSync(join(dir, 'promql'), 0o777);
+    expect(privateSubfolder(dir, 'promql')).toBeUndefined();
+    chmodSync(join(dir, 'promql'), 0o700); // the control: both private again
+    expect(privateSubfolder(dir, 'promql')).toBe(join(dir, 'promql'));
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { isPrivateFolder } from '../../core/private-folder.js';
+import { installedPackage } from '../../core/package-version.js';
+import { privateSubfolder } from '../../core/private-folder.js';
 
 /**
  * Syntax check of a PromQL query without a Prometheus: the Lezer grammar the Prometheus project
@@ -59,8 +60,7 @@ let salt: string | undefined;
  * versions of the parser and of this check ({@link promqlSyntaxError}'s code), so an upgrade is a new name.
  */
 export function usePromqlCache(dir: string | undefined): void {
-  const promql = dir === undefined ? undefined : path.join(dir, 'promql');
-  cacheDir = promql !== undefined && isPrivateFolder(dir!) && isPrivateFolder(promql) ? promql : undefined;
+  cacheDir = privateSubfolder(dir, 'promql');
 }
 
 /** The folder the cache uses in this process (undefined: off). */
@@ -77,23 +77,10 @@ export function promqlCacheFile(text: string): string | undefined {
 function cacheSalt(): string {
   if (salt === undefined) {
     const entry = requireLazily.resolve('@prometheus-io/lezer-promql');
-    const versions = [entry, createRequire(entry).resolve('@lezer/lr'), createRequire(entry).resolve('@lezer/common')].map(packageVersion);
+    const versions = [entry, createRequire(entry).resolve('@lezer/lr'), createRequire(entry).resolve('@lezer/common')].map((file) => { const pkg = installedPackage(file); return pkg ? `${pkg.name}@${pkg.version}` : file; });
     salt = ['promql v1', ...versions, promqlSyntaxError.toString()].join('\n');
   }
   return salt;
-}
-
-/** `name@version` of the package a resolved entry file belongs to (their package.json is not exported). */
-function packageVersion(entry: string): string {
-  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name !== undefined && manifest.version !== undefined) return `${manifest.name}@${manifest.version}`;
-    } catch {
-      // no package.json here: keep walking up
-    }
-  }
-  return entry;
 }
 
 /** Marks a query as parsed: an empty file (its name is the verdict). A folder that cannot be written only costs the parse. */

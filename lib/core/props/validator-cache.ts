@@ -20,9 +20,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
-import { isPrivateFolder } from '../private-folder.js';
+import { privateSubfolder } from '../private-folder.js';
 import { loadCachedValidator, storeValidator } from '../../validation/schema/validator-cache.js';
 import type { InstanceOfSpec, PropsSchemaFile } from './props-schemas.js';
 
@@ -45,8 +44,8 @@ let cache: PropsValidatorCache | undefined;
  * Used only when that folder is private to the user.
  */
 export function usePropsValidatorCache(dir: string | undefined): void {
-  const props = dir === undefined ? undefined : path.join(dir, 'props');
-  cache = props !== undefined && isPrivateFolder(dir!) && isPrivateFolder(props) ? { dir: props } : undefined;
+  const props = privateSubfolder(dir, 'props');
+  cache = props === undefined ? undefined : { dir: props };
 }
 
 /** The cache this process uses (undefined: off). */

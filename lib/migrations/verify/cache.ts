@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedPackage } from '../../core/package-version.js';
 import { isPrivateFolder } from '../../core/private-folder.js';
 import type { ReleaseState } from '../checker/release.js';
 import type { VerifyBudgetOptions } from './budget.js';
@@ -60,25 +61,11 @@ function codeFingerprint(): string {
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
   for (const file of files) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file)).update('\0');
-  hash.update(`pglite ${pgliteVersion()}`);
+  hash.update(`pglite ${installedPackage(createRequire(import.meta.url).resolve('@electric-sql/pglite'), '@electric-sql/pglite')?.version ?? 'unknown'}`);
   fingerprint = hash.digest('hex');
   return fingerprint;
 }
 
-function pgliteVersion(): string {
-  try {
-    let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-    for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
-      const file = path.join(dir, 'package.json');
-      if (!fs.existsSync(file)) continue;
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === '@electric-sql/pglite') return String(pkg.version);
-    }
-  } catch {
-    /* unknown below */
-  }
-  return 'unknown';
-}
 
 /** The cache key of a verification: a SHA-256 over the code, the engine and every input. */
 export function verifyCacheKey(inputs: VerifyCacheInputs): string {

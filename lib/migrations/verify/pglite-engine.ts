@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { installedPackage } from '../../core/package-version.js';
 import { isPrivateFolder } from '../../core/private-folder.js';
 import { DEFAULT_VERIFY_BUDGET, type KillableEngine } from './budget.js';
 
@@ -287,16 +288,7 @@ function defaultCacheDir(): string | false {
 
 /** The installed PGlite's version, from its package.json (its `exports` hide the file from import). */
 function pgliteVersion(): string {
-  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-      if (pkg.name === '@electric-sql/pglite') return String(pkg.version);
-    } catch {
-      /* keep walking up */
-    }
-  }
-  return 'unknown';
+  return installedPackage(createRequire(import.meta.url).resolve('@electric-sql/pglite'), '@electric-sql/pglite')?.version ?? 'unknown';
 }
 
 /** PGlite's child started before it is known to be needed: see {@link startPgliteEarly}. */

@@ -31,6 +31,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { installedPackage } from '../../core/package-version.js';
 import { isPrivateFolder } from '../../core/private-folder.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -267,16 +268,8 @@ function celVersions(): readonly string[] {
     const celEntry = requireLazily.resolve('@bufbuild/cel');
     const fromCel = createRequire(celEntry);
     const version = (entry: string) => {
-      // dist/cjs/index.js → the package folder (their package.json is not exported)
-      for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-        try {
-          const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-          if (manifest.name?.startsWith('@bufbuild/')) return `${manifest.name}@${manifest.version}`;
-        } catch {
-          // no package.json here: keep walking up
-        }
-      }
-      return entry;
+      const pkg = installedPackage(entry);
+      return pkg?.name.startsWith('@bufbuild/') ? `${pkg.name}@${pkg.version}` : entry;
     };
     versions = [celEntry, fromCel.resolve('@bufbuild/cel-spec/cel/expr/syntax_pb.js'), fromCel.resolve('@bufbuild/protobuf'), requireLazily.resolve('@bufbuild/re2')].map(version);
   }
